@@ -1,0 +1,1 @@
+# src/audit: privileged roles, PassRole edges, state and diff (issue 6).

@@ -1,0 +1,1 @@
+# src/aws: SigV4, HTTP transport, protocols, credentials and API clients.

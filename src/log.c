@@ -1,0 +1,205 @@
+#include "config.h"
+
+#include "log.h"
+#include "util/secret.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+
+#define LOG_MSG_MAX     4096
+#define LOG_SECRETS_MAX 32
+
+static const char *log_ident = "passrole-auditd";
+static enum log_target log_target = LOG_TARGET_STDERR;
+static enum log_level log_level = LOG_LVL_INFO;
+static FILE *log_stream;
+static char *log_secrets[LOG_SECRETS_MAX];
+
+static const char *const log_names[] = {
+	[LOG_LVL_ERROR] = "error",
+	[LOG_LVL_WARN] = "warning",
+	[LOG_LVL_NOTICE] = "notice",
+	[LOG_LVL_INFO] = "info",
+	[LOG_LVL_DEBUG] = "debug",
+};
+
+void
+log_init(const char *ident, enum log_target target, enum log_level level)
+{
+	if (ident != NULL)
+		log_ident = ident;
+	log_target = target;
+	log_level = level;
+	if (target == LOG_TARGET_SYSLOG)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return log_level;
+}
+
+void
+log_set_stream(FILE *fp)
+{
+	log_stream = fp;
+}
+
+int
+log_level_parse(const char *name, enum log_level *out)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	if (strcasecmp(name, "warn") == 0) {
+		*out = LOG_LVL_WARN;
+		return 0;
+	}
+	for (i = 0; i < sizeof(log_names) / sizeof(log_names[0]); i++) {
+		if (strcasecmp(name, log_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	if ((size_t)level >= sizeof(log_names) / sizeof(log_names[0]))
+		return "unknown";
+	return log_names[level];
+}
+
+int
+log_secret_add(const char *secret)
+{
+	size_t i;
+
+	/* Very short strings would scrub ordinary words; they are not secrets. */
+	if (secret == NULL || strlen(secret) < 4)
+		return 0;
+	for (i = 0; i < LOG_SECRETS_MAX; i++)
+		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0)
+			return 0;
+	for (i = 0; i < LOG_SECRETS_MAX; i++) {
+		if (log_secrets[i] == NULL) {
+			log_secrets[i] = secret_strdup(secret);
+			return log_secrets[i] == NULL ? -1 : 0;
+		}
+	}
+	return -1;
+}
+
+void
+log_secret_remove(const char *secret)
+{
+	size_t i;
+
+	if (secret == NULL)
+		return;
+	for (i = 0; i < LOG_SECRETS_MAX; i++) {
+		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0) {
+			secret_free(log_secrets[i]);
+			log_secrets[i] = NULL;
+		}
+	}
+}
+
+void
+log_shutdown(void)
+{
+	size_t i;
+
+	for (i = 0; i < LOG_SECRETS_MAX; i++) {
+		secret_free(log_secrets[i]);
+		log_secrets[i] = NULL;
+	}
+	if (log_target == LOG_TARGET_SYSLOG)
+		closelog();
+}
+
+/* Replace every registered secret in msg, in place; the mask is never longer
+ * than the secrets it replaces (secrets shorter than 4 are not registered). */
+static void
+log_scrub(char *msg)
+{
+	size_t i, slen;
+	char *p;
+
+	for (i = 0; i < LOG_SECRETS_MAX; i++) {
+		if (log_secrets[i] == NULL)
+			continue;
+		slen = strlen(log_secrets[i]);
+		while ((p = strstr(msg, log_secrets[i])) != NULL) {
+			memcpy(p, "****", 4);
+			memmove(p + 4, p + slen, strlen(p + slen) + 1);
+		}
+	}
+}
+
+/* Control characters from remote input must not forge log lines. */
+static void
+log_sanitise(char *msg)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)msg; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = '?';
+}
+
+void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	static const int prio[] = {
+		[LOG_LVL_ERROR] = LOG_ERR,
+		[LOG_LVL_WARN] = LOG_WARNING,
+		[LOG_LVL_NOTICE] = LOG_NOTICE,
+		[LOG_LVL_INFO] = LOG_INFO,
+		[LOG_LVL_DEBUG] = LOG_DEBUG,
+	};
+	char msg[LOG_MSG_MAX];
+	FILE *fp;
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_scrub(msg);
+	log_sanitise(msg);
+
+	if (log_target == LOG_TARGET_SYSLOG) {
+		syslog(prio[level], "%s", msg);
+	} else {
+		fp = log_stream != NULL ? log_stream : stderr;
+		fprintf(fp, "%s: %s%s%s\n", log_ident,
+		    level == LOG_LVL_INFO ? "" : log_names[level],
+		    level == LOG_LVL_INFO ? "" : ": ", msg);
+		fflush(fp);
+	}
+	/* The text passed the scrubber, but the format arguments may have held
+	 * more than was printed; leave nothing on the stack. */
+	secret_wipe(msg, sizeof(msg));
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}

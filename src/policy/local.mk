@@ -1,0 +1,1 @@
+# src/policy: the IAM policy language and evaluation chain (issue 4).

@@ -1,0 +1,1 @@
+# tests/emulator: the loopback AWS emulator used by integration tests.

@@ -1,0 +1,6 @@
+# tests: unit tests of the core modules and the shared test helpers.
+check_PROGRAMS += tests/unit/check_core
+tests_unit_check_core_SOURCES = tests/unit/check_core.c
+tests_unit_check_core_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_core_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_core

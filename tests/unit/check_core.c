@@ -1,0 +1,154 @@
+/* Unit tests of the core utilities: buffers, errors, logging, secrets. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/secret.h"
+
+START_TEST(test_buf_grows_and_stays_terminated)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	ck_assert_str_eq(buf_cstr(&b), "");
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(buf_printf(&b, "%d,", i % 10), 0);
+	ck_assert_uint_eq(b.len, 2000);
+	ck_assert_int_eq(b.data[b.len], '\0');
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_buf_bound_is_enforced)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	ck_assert_int_eq(buf_puts(&b, "12345678"), 0);
+	errno = 0;
+	ck_assert_int_eq(buf_putc(&b, '9'), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_str_eq(buf_cstr(&b), "12345678");
+	ck_assert_int_eq(buf_printf(&b, "%s", "x"), -1);
+	buf_free_secret(&b);
+	ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+START_TEST(test_buf_steal_and_reset)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	s = buf_steal(&b);
+	ck_assert_str_eq(s, "");
+	free(s);
+	buf_puts(&b, "abc");
+	buf_reset(&b);
+	ck_assert_str_eq(buf_cstr(&b), "");
+	buf_puts(&b, "xyz");
+	s = buf_steal(&b);
+	ck_assert_str_eq(s, "xyz");
+	ck_assert_ptr_null(b.data);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_err_prefix_builds_context)
+{
+	struct err e;
+
+	err_set(&e, "missing field %s", "Arn");
+	err_prefix(&e, "sts:GetCallerIdentity");
+	ck_assert_str_eq(e.msg, "sts:GetCallerIdentity: missing field Arn");
+	err_set(NULL, "ignored");
+	err_clear(&e);
+	ck_assert_str_eq(e.msg, "");
+}
+END_TEST
+
+START_TEST(test_log_scrubs_registered_secrets)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *fp = open_memstream(&out, &outlen);
+
+	ck_assert_ptr_nonnull(fp);
+	log_init("t", LOG_TARGET_STDERR, LOG_LVL_DEBUG);
+	log_set_stream(fp);
+	ck_assert_int_eq(log_secret_add("wJalrXUtnFEMI/K7MDENG"), 0);
+	log_debug("server said: bad key wJalrXUtnFEMI/K7MDENG and again wJalrXUtnFEMI/K7MDENG.");
+	log_info("line\ninjected");
+	fflush(fp);
+	ck_assert_ptr_null(strstr(out, "wJalrXUtnFEMI"));
+	ck_assert_ptr_nonnull(strstr(out, "bad key **** and again ****."));
+	ck_assert_ptr_nonnull(strstr(out, "line?injected"));
+	log_secret_remove("wJalrXUtnFEMI/K7MDENG");
+	log_set_level(LOG_LVL_WARN);
+	log_info("not shown");
+	fflush(fp);
+	ck_assert_ptr_null(strstr(out, "not shown"));
+	log_set_stream(NULL);
+	log_shutdown();
+	fclose(fp);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_log_level_names)
+{
+	enum log_level l;
+
+	ck_assert_int_eq(log_level_parse("DEBUG", &l), 0);
+	ck_assert_int_eq(l, LOG_LVL_DEBUG);
+	ck_assert_int_eq(log_level_parse("warn", &l), 0);
+	ck_assert_int_eq(l, LOG_LVL_WARN);
+	ck_assert_int_eq(log_level_parse("loud", &l), -1);
+	ck_assert_str_eq(log_level_name(LOG_LVL_NOTICE), "notice");
+}
+END_TEST
+
+START_TEST(test_secret_wipe)
+{
+	char s[] = "topsecret";
+	char *d = secret_strdup("another");
+
+	secret_wipe(s, strlen(s));
+	ck_assert(memcmp(s, "\0\0\0\0\0\0\0\0\0", 9) == 0);
+	ck_assert_str_eq(d, "another");
+	secret_free(d);
+	secret_free(NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_buf_grows_and_stays_terminated);
+	tcase_add_test(tc, test_buf_bound_is_enforced);
+	tcase_add_test(tc, test_buf_steal_and_reset);
+	tcase_add_test(tc, test_err_prefix_builds_context);
+	tcase_add_test(tc, test_log_scrubs_registered_secrets);
+	tcase_add_test(tc, test_log_level_names);
+	tcase_add_test(tc, test_secret_wipe);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
