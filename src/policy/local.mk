@@ -1,1 +1,7 @@
 # src/policy: the IAM policy language and evaluation chain (issue 4).
+# Each part appends its sources from its own fragment.
+noinst_LIBRARIES += libpra_policy.a
+PRA_LIBS += libpra_policy.a
+libpra_policy_a_SOURCES =
+include src/policy/condop.mk
+include src/policy/engine.mk

@@ -1,0 +1,1 @@
+# SigV4 signing: sources, tests and vectors.

@@ -1,0 +1,1 @@
+# HTTP transport, retries, endpoints, protocols, errors, STS.

@@ -1,0 +1,1 @@
+# Condition operators of the policy language.

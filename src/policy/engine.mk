@@ -1,0 +1,1 @@
+# Policy parsing, matching, variables, evaluation chain and explanations.

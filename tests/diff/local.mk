@@ -1,0 +1,1 @@
+# Differential tests against @cloud-copilot/iam-simulate, fuzzing and policy benchmarks.
