@@ -4,3 +4,9 @@ tests_unit_check_core_SOURCES = tests/unit/check_core.c
 tests_unit_check_core_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_core_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_core
+
+check_PROGRAMS += tests/unit/check_match
+tests_unit_check_match_SOURCES = tests/unit/check_match.c
+tests_unit_check_match_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_match_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_match

@@ -1,0 +1,81 @@
+/* Wildcard and ARN matching (src/policy/match.c). */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+
+#include "policy/match.h"
+
+START_TEST(test_glob_basics)
+{
+	ck_assert(match_glob("iam:*", "iam:PassRole", false));
+	ck_assert(match_glob("*", "", false));
+	ck_assert(match_glob("", "", false));
+	ck_assert(!match_glob("", "a", false));
+	ck_assert(match_glob("iam:Pass*", "iam:PassRole", false));
+	ck_assert(!match_glob("iam:pass*", "iam:PassRole", false));
+	ck_assert(match_glob("IAM:passrole", "iam:PassRole", true));
+	ck_assert(match_glob("role/Ad?in", "role/Admin", false));
+	ck_assert(!match_glob("role/Ad?in", "role/Adin", false));
+	ck_assert(match_glob("a*b*c", "aXXbYYc", false));
+	ck_assert(!match_glob("a*b*c", "aXXbYY", false));
+	ck_assert(match_glob("*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaab", false));
+	ck_assert(!match_glob("*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaa", false));
+	ck_assert(match_glob("**", "x", false));
+}
+END_TEST
+
+START_TEST(test_glob_utf8_and_escape)
+{
+	/* ? is one character, not one byte */
+	ck_assert(match_glob("caf?", "caf\xc3\xa9", false));
+	ck_assert(!match_glob("caf??", "caf\xc3\xa9", false));
+	/* ${*} arrives as ESC '*': a literal star */
+	ck_assert(match_glob("a\x01*b", "a*b", false));
+	ck_assert(!match_glob("a\x01*b", "aXb", false));
+	ck_assert(match_glob("a\x01?", "a?", false));
+	ck_assert(!match_glob("a\x01?", "ab", false));
+	ck_assert(match_has_wildcard("a*"));
+	ck_assert(!match_has_wildcard("a\x01*"));
+}
+END_TEST
+
+START_TEST(test_arn_segments)
+{
+	const char *admin = "arn:aws:iam::111122223333:role/Admin";
+
+	ck_assert(match_arn("*", admin));
+	ck_assert(match_arn("arn:aws:iam::*:role/*", admin));
+	ck_assert(match_arn("arn:aws:iam::111122223333:role/Admin", admin));
+	ck_assert(!match_arn("arn:aws:iam::111122223333:role/admin", admin));
+	ck_assert(!match_arn("arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/ops/Admin"));
+	ck_assert(match_arn("arn:aws:iam::111122223333:role/*Admin", "arn:aws:iam::111122223333:role/ops/Admin"));
+	/* a wildcard stays inside its segment: the service part cannot eat the colons after it */
+	ck_assert(!match_arn("arn:aws:*:role/Admin", admin));
+	ck_assert(match_arn("arn:*:*:*:*:*", admin));
+	ck_assert(match_arn("arn:aws:iam::*:*", admin));
+	/* the resource part keeps further colons */
+	ck_assert(match_arn("arn:aws:logs:*:*:log-group:x:*", "arn:aws:logs:eu-west-1:1:log-group:x:log-stream:y"));
+	ck_assert(!match_arn("arn:aws:iam::1:role/A", "not-an-arn"));
+	ck_assert(match_arn("not-an-arn", "not-an-arn"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("match");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_glob_basics);
+	tcase_add_test(tc, test_glob_utf8_and_escape);
+	tcase_add_test(tc, test_arn_segments);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
