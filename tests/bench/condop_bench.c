@@ -31,7 +31,7 @@ static const struct mix mix[] = {
 	{ "NotIpAddress", { "10.0.0.0/8", "192.168.0.0/16", "203.0.113.0/24", "2001:db8::/32" }, 4, true,
 	  { "198.51.100.7" }, 1 },
 	{ "BoolIfExists", { "false" }, 1, false, { NULL }, 0 },
-	{ "ForAllValues:StringEquals", { "team", "env", "owner" }, 3, true, { "team", "env", "cost" }, 3 },
+	{ "ForAllValues:StringEquals", { "team", "env", "owner" }, 3, true, { "team", "env", "owner" }, 3 },
 	{ "ForAnyValue:StringEqualsIgnoreCase", { "Prod" }, 1, true, { "dev", "PROD" }, 2 },
 	{ "NumericLessThanEquals", { "3600" }, 1, true, { "900" }, 1 },
 	{ "DateGreaterThan", { "2024-01-01T00:00:00Z" }, 1, true, { "2026-11-23T07:00:00Z" }, 1 },
