@@ -43,10 +43,10 @@
  *   hexadecimal, "Inf" and "NaN" are not numbers.
  * - Dates: W3C ISO 8601 profile (YYYY-MM, YYYY-MM-DD, ...Thh:mm,
  *   ...Thh:mm:ss, ...Thh:mm:ss.s with Z or +hh:mm/-hh:mm; a time without a
- *   zone is read as UTC) or epoch seconds; an all-digit value is epoch
- *   seconds, so "2020" is 1970-01-01T00:33:40Z, not the year 2020 (the
- *   aws:EpochTime reading; iam-simulate does the same). Compared as instants
- *   to the nanosecond.
+ *   zone is read as UTC) or epoch seconds (digits only, at most 18). An
+ *   all-digit value is epoch seconds, so "2020" is 1970-01-01T00:33:40Z, not
+ *   the year 2020 (the aws:EpochTime reading; iam-simulate does the same).
+ *   Compared as instants to the nanosecond.
  * - Bool and the values of Null: "true"/"false" in any letter case.
  * - BinaryEquals: both sides are base64 text (the guide's table compares the
  *   request value "QmluYXJ5VmFsdWVJbkJhc2U2NA==" with the same policy text);
@@ -837,6 +837,26 @@ condop_eval_strings(const struct condop *op, const char *const *vals,
 }
 
 /* ----------------------------------------------------------------- names */
+
+bool
+condop_takes_policy_variables(enum condop_kind kind)
+{
+	if ((unsigned int)kind >= CONDOP_NKINDS)
+		return false;
+	switch (condop_info[kind].family) {
+	case FAM_STRING:
+	case FAM_BOOL:
+	case FAM_ARN:
+		return true;
+	case FAM_NUMERIC:
+	case FAM_DATE:
+	case FAM_BINARY:
+	case FAM_IP:
+	case FAM_NULL:
+		break;
+	}
+	return false;
+}
 
 bool
 condop_is_negated(enum condop_kind kind)

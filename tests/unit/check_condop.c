@@ -417,6 +417,27 @@ static const struct row rows[] = {
 	/* several values with one empty string is not a null dataset */
 	T("ForAllValues:StringEquals", PV("a"), REQ("a", ""), false),
 
+	/* ---- more corners */
+	/* a time without a zone is read as UTC */
+	T("DateEquals", PV("2020-01-01T00:00:00"), REQ("1577836800"), true),
+	/* epoch seconds are digits only */
+	T("DateLessThan", PV("2020-01-01T00:00:00Z"), REQ("-1"), false),
+	T("IpAddress", PV("::/0"), REQ("2001:db8::1"), true),
+	/* families stay apart: ::/0 is every IPv6 address, not every address */
+	T("IpAddress", PV("::/0"), REQ("1.2.3.4"), false),
+	T("IpAddress", PV("2001:db8::/32"), REQ("2001:DB8:0000::0001"), true),
+	T("NotIpAddress", PV("10.0.0.0/8", "2001:db8::/32"), REQ("2001:db8::1"), false),
+	T("NotIpAddress", PV("10.0.0.0/8", "2001:db8::/32"), REQ("2001:db9::1"), true),
+	/* IgnoreCase folds ASCII letters only, as match.h does */
+	T("StringEqualsIgnoreCase", PV("\xc3\x89T\xc3\x89"), REQ("\xc3\x89t\xc3\x89"), true),
+	T("StringEqualsIgnoreCase", PV("\xc3\x89"), REQ("\xc3\xa9"), false),
+	/* ? is one character, not one byte */
+	T("StringLike", PV("caf?"), REQ("caf\xc3\xa9"), true),
+	T("BinaryEquals", PV(""), REQ(""), true),
+	T("NumericLessThan", PV("-10"), REQ("-10.5"), true),
+	T("NumericGreaterThan", PV("-10"), REQ("-9.99"), true),
+	T("NumericGreaterThan", PV("0.5"), REQ("0.49999"), false),
+
 	/* ---- no policy values at all */
 	T("StringEquals", PV0, REQ("a"), false),
 	T("StringNotEquals", PV0, REQ("a"), true),
@@ -609,6 +630,22 @@ START_TEST(test_parse_hostile_names)
 	ck_assert_int_eq(condop_parse(longname, NULL, NULL), -1);
 	ck_assert_int_eq(condop_parse(NULL, NULL, &e), -1);
 	ck_assert_int_eq(condop_parse("StringEquals\x01", NULL, &e), -1);
+}
+END_TEST
+
+START_TEST(test_policy_variable_families)
+{
+	/* ops: "Policy variables - Supported" for String, Bool, ARN only */
+	ck_assert(condop_takes_policy_variables(CONDOP_STRING_LIKE));
+	ck_assert(condop_takes_policy_variables(CONDOP_STRING_NOT_EQUALS_IGNORE_CASE));
+	ck_assert(condop_takes_policy_variables(CONDOP_BOOL));
+	ck_assert(condop_takes_policy_variables(CONDOP_ARN_NOT_LIKE));
+	ck_assert(!condop_takes_policy_variables(CONDOP_NUMERIC_EQUALS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_DATE_LESS_THAN));
+	ck_assert(!condop_takes_policy_variables(CONDOP_BINARY_EQUALS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_IP_ADDRESS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_NULL));
+	ck_assert(!condop_takes_policy_variables((enum condop_kind)99));
 }
 END_TEST
 
@@ -857,6 +894,7 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_errors, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_parse_hostile_names);
 	tcase_add_test(tc, test_negated_kinds);
+	tcase_add_test(tc, test_policy_variable_families);
 	tcase_add_loop_test(tc, test_value_errors, 0, (int)(sizeof(bad_values) / sizeof(bad_values[0])));
 	tcase_add_test(tc, test_value_limits);
 	tcase_add_test(tc, test_values_keep_original_text);
