@@ -586,8 +586,11 @@ static bool
 condop_parse_value(enum condop_family fam, const char *s, bool policy_side,
     struct condop_parsed *out)
 {
-	size_t len = strlen(s);
+	size_t len;
 
+	if (fam == FAM_STRING || fam == FAM_ARN)
+		return true;
+	len = strlen(s);
 	switch (fam) {
 	case FAM_NUMERIC:
 		return condop_num_parse(s, len, &out->u.num);
@@ -804,8 +807,10 @@ condop_holds_strings(const void *vctx, const char *req)
 	for (size_t i = 0; i < ctx->nvals && !any; i++) {
 		const char *v = ctx->vals[i];
 
-		/* A policy value that cannot be read matches nothing. */
-		if (v == NULL || !condop_parse_value(ctx->in->family, v, true, &pp))
+		/* A policy value that cannot be read matches nothing; nor does
+		 * one condop_values_new would refuse as too long. */
+		if (v == NULL || strnlen(v, CONDOP_MAX_VALUE_LEN + 1) > CONDOP_MAX_VALUE_LEN ||
+		    !condop_parse_value(ctx->in->family, v, true, &pp))
 			continue;
 		any = condop_positive(ctx->in, v, &pp, NULL, req, &rp);
 	}

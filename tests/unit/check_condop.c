@@ -843,6 +843,20 @@ START_TEST(test_eval_strings_specifics)
 		ck_assert(!condop_eval_strings(&op, lv, 1, true, req_ip, 1));
 		ck_assert(condop_eval_strings(&op, v, 1, true, req_ip, 1));
 	}
+	/* a substituted value longer than condop_values_new accepts never
+	 * matches, even for the string operators that need no buffer */
+	{
+		static char huge[9000];
+		const char *v[] = { huge };
+		const char *r[] = { huge };
+		struct condop se;
+
+		memset(huge, 'h', sizeof(huge) - 1);
+		ck_assert_int_eq(condop_parse("StringEquals", &se, NULL), 0);
+		ck_assert(!condop_eval_strings(&se, v, 1, true, r, 1));
+		huge[100] = '\0';
+		ck_assert(condop_eval_strings(&se, v, 1, true, r, 1));
+	}
 	/* Bool supports policy variables: a substituted value is read on the fly */
 	ck_assert_int_eq(condop_parse("Bool", &op, NULL), 0);
 	{
@@ -880,6 +894,73 @@ START_TEST(test_eval_family_mismatch)
 }
 END_TEST
 
+/*
+ * Hostile input: random strings over the characters the parsers care about,
+ * as policy and request values of every operator. Under ASan/UBSan this
+ * proves the parsers stay in bounds; the checks prove that compiled and
+ * on-the-fly evaluation agree on everything that compiles.
+ */
+START_TEST(test_hostile_values_agree_and_never_crash)
+{
+	static const char alphabet[] = "0123456789.:-+/TZ=abcdefABCDEF%* ?\x01\xc3\xa9";
+	uint32_t seed = 12345;
+	int compiled = 0;
+
+	for (int iter = 0; iter < 4000; iter++) {
+		char pvbuf[2][40], rqbuf[2][40];
+		const char *pvs[2] = { pvbuf[0], pvbuf[1] };
+		const char *rqs[2] = { rqbuf[0], rqbuf[1] };
+		struct condop op = { (enum condop_kind)(iter % (CONDOP_NULL + 1)),
+			(enum condop_set)((iter / 27) % 3), (iter / 81) % 2 == 1 };
+		struct condop_values *pv;
+		size_t nr;
+
+		if (op.kind == CONDOP_NULL) {
+			op.set = CONDOP_SET_NONE;
+			op.if_exists = false;
+		}
+		for (int k = 0; k < 2; k++) {
+			size_t lp, lr;
+
+			seed = seed * 1103515245u + 12345u;
+			lp = (seed >> 16) % 39;
+			seed = seed * 1103515245u + 12345u;
+			lr = (seed >> 16) % 39;
+			for (size_t j = 0; j < lp; j++) {
+				seed = seed * 1103515245u + 12345u;
+				pvbuf[k][j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			}
+			pvbuf[k][lp] = '\0';
+			for (size_t j = 0; j < lr; j++) {
+				seed = seed * 1103515245u + 12345u;
+				rqbuf[k][j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			}
+			rqbuf[k][lr] = '\0';
+		}
+		/* sometimes a valid value, so that comparisons really run */
+		if (iter % 3 == 0) {
+			static const char *const good[] = { "10", "2020-01-01T00:00:00Z", "true", "AAEC",
+				"10.0.0.0/8", "arn:aws:iam::*:role/*", "a*" };
+
+			pvbuf[0][0] = '\0';
+			strncat(pvbuf[0], good[(size_t)iter % 7], sizeof(pvbuf[0]) - 1);
+		}
+		nr = (size_t)(iter % 3);
+		(void)condop_eval_strings(&op, pvs, 2, iter % 5 != 0, rqs, nr);
+		pv = condop_values_new(&op, pvs, 2, NULL);
+		if (pv == NULL)
+			continue;
+		compiled++;
+		ck_assert_int_eq(condop_eval(&op, pv, iter % 5 != 0, rqs, nr),
+		    condop_eval_strings(&op, pvs, 2, iter % 5 != 0, rqs, nr));
+		condop_values_free(pv);
+	}
+	/* the generator must produce compilable values too, or the agreement
+	 * check above proved nothing */
+	ck_assert_int_gt(compiled, 500);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -900,6 +981,7 @@ main(void)
 	tcase_add_test(tc, test_values_keep_original_text);
 	tcase_add_test(tc, test_eval_strings_specifics);
 	tcase_add_test(tc, test_eval_family_mismatch);
+	tcase_add_test(tc, test_hostile_values_agree_and_never_crash);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
