@@ -79,6 +79,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Bounds for compiled values. An IAM policy document is at most a few
  * kilobytes, so these only stop hostile input. */
@@ -1008,8 +1009,8 @@ condop_parse(const char *name, struct condop *out, struct err *e)
 		found = false;	/* longer than CONDOP_NAME_MAX: cannot be a name */
 	if (!found) {
 		if (condop_suggest(name, hint, sizeof(hint)))
-			err_set(e, "unknown condition operator \"%s\" (did you mean \"%s\"? operator names are case-sensitive)",
-			    shown, hint);
+			err_set(e, "unknown condition operator \"%s\" (did you mean \"%s\"?%s)", shown, hint,
+			    strcasecmp(name, hint) == 0 ? " operator names are case-sensitive" : "");
 		else
 			err_set(e, "unknown condition operator \"%s\"", shown);
 		return -1;

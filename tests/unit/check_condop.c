@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy/condop.h"
 
@@ -610,6 +611,11 @@ START_TEST(test_parse_errors)
 	ck_assert_int_eq(condop_parse(b->name, &op, &e), -1);
 	ck_assert_msg(strstr(e.msg, b->needle) != NULL, "\"%s\": message \"%s\" lacks \"%s\"", b->name,
 	    e.msg, b->needle);
+	/* the case hint only where case is the whole difference */
+	ck_assert_int_eq(strstr(e.msg, "case-sensitive") != NULL,
+	    strcasecmp(b->name, "StringEquals") == 0 || strcmp(b->name, "null") == 0 ||
+	    strcmp(b->name, "forallvalues:StringEquals") == 0 || strcmp(b->name, "Ipaddress") == 0 ||
+	    strcmp(b->name, "NotIPAddress") == 0 || strcmp(b->name, "StringEqualsIfexists") == 0);
 	/* a failed parse leaves the output alone */
 	ck_assert_int_eq(op.kind, CONDOP_BOOL);
 }
