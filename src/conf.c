@@ -376,7 +376,7 @@ static void
 lproblem(struct loadctx *x, const char *path, const char *fmt, ...)
 {
 	const config_setting_t *st;
-	char what[512];
+	char what[512], fbuf[PATH_MAX];
 	va_list ap;
 	bool exact;
 
@@ -386,7 +386,7 @@ lproblem(struct loadctx *x, const char *path, const char *fmt, ...)
 	st = confschema_locate(x->lc, path, &exact);
 	if (st == config_root_setting(x->lc))
 		st = NULL;
-	confdiag_add(x->d, confschema_setting_file(st, x->file),
+	confdiag_add(x->d, confschema_setting_file(st, x->file, fbuf, sizeof(fbuf)),
 	    st != NULL ? config_setting_source_line(st) : 0, path, "%s", what);
 	x->problems++;
 }
@@ -535,7 +535,7 @@ static void
 warn_secret_perms(struct loadctx *x)
 {
 	const struct confschema *s = &config_schema_table;
-	const char *warned = NULL;
+	char warned[PATH_MAX] = "", fbuf[PATH_MAX];
 	struct stat st;
 	size_t i;
 
@@ -547,14 +547,14 @@ warn_secret_perms(struct loadctx *x)
 			continue;
 		if ((set = config_lookup(x->lc, s->entries[i].path)) == NULL)
 			continue;
-		f = confschema_setting_file(set, x->file);
-		if (warned != NULL && strcmp(warned, f) == 0)
+		f = confschema_setting_file(set, x->file, fbuf, sizeof(fbuf));
+		if (strcmp(warned, f) == 0)
 			continue;
 		if (stat(f, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
 			log_warn("%s: holds %s but is readable by group or others "
 			    "(mode %04o): chmod 600 it, or use secret_access_key_file",
 			    f, s->entries[i].path, (unsigned)(st.st_mode & 07777));
-			warned = f;
+			snprintf(warned, sizeof(warned), "%s", f);
 		}
 	}
 }

@@ -387,11 +387,24 @@ confschema_selfcheck(const struct confschema *s, struct err *e)
 /* ---- validation ---------------------------------------------------------- */
 
 const char *
-confschema_setting_file(const config_setting_t *st, const char *fallback)
+confschema_setting_file(const config_setting_t *st, const char *fallback,
+    char *buf, size_t buflen)
 {
 	const char *f = st != NULL ? config_setting_source_file(st) : NULL;
+	const char *dir;
+	int n;
 
-	return f != NULL ? f : fallback;
+	if (f == NULL)
+		return fallback;
+	/* The top file is recorded as given; included ones as written in the
+	 * @include, which libconfig 1.5 resolved against include_dir. */
+	if (f[0] == '/' || (fallback != NULL && strcmp(f, fallback) == 0))
+		return f;
+	dir = st->config != NULL ? config_get_include_dir(st->config) : NULL;
+	if (dir == NULL)
+		return f;
+	n = snprintf(buf, buflen, "%s/%s", dir, f);
+	return (n < 0 || (size_t)n >= buflen) ? f : buf;
 }
 
 static unsigned
@@ -471,14 +484,14 @@ static void
 problem(struct walk *w, const config_setting_t *st, const char *path,
     const char *fmt, ...)
 {
-	char what[512];
+	char what[512], fbuf[PATH_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	confdiag_add(w->d, confschema_setting_file(st, w->file), setting_line(st),
-	    path, "%s", what);
+	confdiag_add(w->d, confschema_setting_file(st, w->file, fbuf, sizeof(fbuf)),
+	    setting_line(st), path, "%s", what);
 	w->problems++;
 }
 

@@ -129,10 +129,14 @@ int confschema_dump(const struct confschema *s, FILE *fp);
 
 const char *confschema_type_name(enum confschema_type t);
 
-/* Where a setting was read from (its own file, which @include may have
- * changed, else fallback), and its line (0 if unknown). */
+/*
+ * The file a setting was read from: its own file (an @include changes it),
+ * with the config's include directory put in front of a relative name as
+ * libconfig did to open it; fallback when libconfig does not know (a
+ * string parse). The result may be written to buf.
+ */
 const char *confschema_setting_file(const config_setting_t *st,
-    const char *fallback);
+    const char *fallback, char *buf, size_t buflen);
 
 /* Find path in lc, or its nearest existing ancestor group; never NULL
  * for a tree with a root. *exact tells which. */
