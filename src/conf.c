@@ -612,6 +612,75 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/* How many @include targets one load looks at, nested ones included. */
+#define CONFIG_INCLUDES_MAX 64
+
+/*
+ * libconfig reads an @include'd file whole, whatever it is (a FIFO, a
+ * device, a huge file). Hold included files to the main file's limits
+ * before the parser opens them. Names with escapes, and targets that do
+ * not exist, are left to libconfig, which reports them itself.
+ */
+static int
+check_includes(const char *file, const char *dir, int *budget,
+    struct confdiag *d)
+{
+	char line[1024], target[PATH_MAX];
+	unsigned lineno = 0;
+	bool at_start = true;
+	struct stat st;
+	FILE *fp;
+	int rc = 0;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		return 0;
+	/* A budget below zero means it ran out and that was reported. */
+	while (*budget >= 0 && fgets(line, sizeof(line), fp) != NULL) {
+		bool whole_line_start = at_start;
+		const char *p, *end;
+		int n;
+
+		at_start = strchr(line, '\n') != NULL;
+		if (!whole_line_start)
+			continue;
+		lineno++;
+		p = line + strspn(line, " \t");
+		if (strncmp(p, "@include", 8) != 0)
+			continue;
+		p += 8;
+		p += strspn(p, " \t");
+		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL ||
+		    memchr(p + 1, '\\', (size_t)(end - p - 1)) != NULL)
+			continue;
+		n = snprintf(target, sizeof(target), "%s/%.*s", dir,
+		    (int)(end - p - 1), p + 1);
+		if (n < 0 || (size_t)n >= sizeof(target) || stat(target, &st) != 0)
+			continue;
+		if (*budget == 0) {
+			confdiag_add(d, file, lineno, NULL, "more than %d included files",
+			    CONFIG_INCLUDES_MAX);
+			*budget = -1;
+			rc = -1;
+			break;
+		}
+		(*budget)--;
+		if (!S_ISREG(st.st_mode)) {
+			confdiag_add(d, file, lineno, NULL,
+			    "@include \"%s\": not a regular file", target);
+			rc = -1;
+		} else if (st.st_size > CONFIG_FILE_MAX) {
+			confdiag_add(d, file, lineno, NULL,
+			    "@include \"%s\": larger than %d bytes", target,
+			    CONFIG_FILE_MAX);
+			rc = -1;
+		} else if (check_includes(target, dir, budget, d) != 0) {
+			rc = -1;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
 int
 config_load(struct config *c, const char *path, struct confdiag *d)
 {
@@ -621,6 +690,7 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 	config_t lc;
 	char *dir = NULL;
 	bool lc_inited = false;
+	int include_budget = CONFIG_INCLUDES_MAX;
 
 	if (config_defaults(c, &e) != 0) {
 		confdiag_add(d, path, 0, NULL, "%s", e.msg);
@@ -645,6 +715,10 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 	if ((dir = dir_of(path)) == NULL) {
 		confdiag_add(d, path, 0, NULL, "out of memory");
 		return -1;
+	}
+	if (check_includes(path, dir, &include_budget, d) != 0) {
+		x.problems++;
+		goto out;
 	}
 	config_init(&lc);
 	lc_inited = true;

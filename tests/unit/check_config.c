@@ -678,6 +678,24 @@ START_TEST(test_include)
 	ck_assert_str_eq(d.msgs[0], want);
 	config_free(&c);
 	confdiag_free(&d);
+
+	/* Included files get the main file's limits: no devices, no FIFOs. */
+	snprintf(sub, sizeof(sub), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(sub, 0600), 0);
+	ck_assert_int_eq(load("\n@include \"fifo\"\n", &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	snprintf(want, sizeof(want), "@include \"%s\": not a regular file", sub);
+	expect_problem(&d, 0, 2, want);
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A file that includes itself stops at a bound, not a stack overflow. */
+	ck_assert_int_eq(load("@include \"t.conf\"\n@include \"t.conf\"\n", &c, &d),
+	    -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "more than 64 included files"));
+	config_free(&c);
+	confdiag_free(&d);
 }
 END_TEST
 
