@@ -251,6 +251,18 @@ check_key_id(const char *v, char *why, size_t whylen)
 	return 0;
 }
 
+/* An empty secret would count as "set" and fail only at the first signed
+ * request; say so where it is written. */
+static int
+check_nonempty(const char *v, char *why, size_t whylen)
+{
+	if (v[0] == '\0') {
+		snprintf(why, whylen, "must not be empty");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 check_region(const char *v, char *why, size_t whylen)
 {
@@ -300,13 +312,14 @@ static const struct confschema_entry config_entries[] = {
 	STR("aws.credentials.access_key_id", aws.credentials.access_key_id, NULL,
 	    0, check_key_id, "access key ID for static credentials"),
 	STR("aws.credentials.secret_access_key",
-	    aws.credentials.secret_access_key, NULL, CONFSCHEMA_SECRET, NULL,
+	    aws.credentials.secret_access_key, NULL, CONFSCHEMA_SECRET,
+	    check_nonempty,
 	    "secret access key for static credentials (prefer the _file form)"),
 	STR("aws.credentials.secret_access_key_file",
 	    aws.credentials.secret_access_key_file, NULL, 0, check_abs_path,
 	    "file holding the secret access key, read when the config is loaded"),
 	STR("aws.credentials.session_token", aws.credentials.session_token, NULL,
-	    CONFSCHEMA_SECRET, NULL,
+	    CONFSCHEMA_SECRET, check_nonempty,
 	    "session token that goes with temporary static credentials"),
 
 	GROUP("aws.endpoints", "endpoint URL overrides (https://, or http:// "
@@ -348,6 +361,22 @@ config_defaults(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
 	return confschema_defaults(&config_schema_table, c, e);
+}
+
+const char *
+config_partition_name(enum config_partition p)
+{
+	if ((size_t)p >= sizeof(partition_values) / sizeof(partition_values[0]) - 1)
+		return "unknown";
+	return partition_values[p];
+}
+
+const char *
+config_cred_source_name(enum config_cred_source s)
+{
+	if ((size_t)s >= sizeof(cred_source_values) / sizeof(cred_source_values[0]) - 1)
+		return "unknown";
+	return cred_source_values[s];
 }
 
 const char *

@@ -95,6 +95,10 @@ void config_free(struct config *c);
 /* The effective config as "path = value;" lines, secrets masked. */
 int config_print(const struct config *c, FILE *fp);
 
+/* "aws-cn", "static": the names used in the config file. */
+const char *config_partition_name(enum config_partition p);
+const char *config_cred_source_name(enum config_cred_source s);
+
 /* The secret access key from the file or the file it names, or NULL. */
 const char *config_secret_access_key(const struct config *c);
 

@@ -554,7 +554,7 @@ store_string(struct walk *w, const config_setting_t *st, const char *path,
 		return;
 	if (en->check != NULL && en->check(v, why, sizeof(why)) != 0) {
 		if (en->flags & CONFSCHEMA_SECRET)
-			problem(w, st, path, "invalid value");
+			problem(w, st, path, "%s", why);
 		else
 			problem(w, st, path, "\"%s\": %s", v, why);
 		return;

@@ -46,7 +46,9 @@ struct confschema_strlist {
 /*
  * Extra validation of a string value (a URL, a region name...). Returns 0
  * when the value is acceptable, or -1 after writing a short reason (no
- * trailing period) to why.
+ * trailing period) to why. The value is quoted before the reason, except
+ * for secrets, whose reason alone is shown: a check used on a secret must
+ * not put the value in why.
  */
 typedef int (*confschema_check_fn)(const char *value, char *why, size_t whylen);
 

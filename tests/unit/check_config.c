@@ -221,6 +221,8 @@ START_TEST(test_values_are_stored)
 	ck_assert_int_eq(c.log_level, LOG_LVL_DEBUG);
 	ck_assert_str_eq(c.state_dir, "/srv/pra");
 	ck_assert_int_eq(c.aws.partition, CONFIG_PARTITION_AWS_US_GOV);
+	ck_assert_str_eq(config_partition_name(c.aws.partition), "aws-us-gov");
+	ck_assert_str_eq(config_cred_source_name(c.aws.credentials.source), "auto");
 	ck_assert_str_eq(c.aws.region, "us-gov-west-1");
 	ck_assert(c.aws.insecure_loopback_tls);
 	ck_assert_int_eq(c.aws.connect_timeout, 30);
@@ -548,6 +550,9 @@ START_TEST(test_secret_never_in_problems)
 	ck_assert_ptr_null(strstr(d.msgs[0], "topsecret"));
 	config_free(&c);
 	confdiag_free(&d);
+	expect_one("aws = { credentials = {\n access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"\";\n }; };\n", 3,
+	    "aws.credentials.secret_access_key: must not be empty");
 }
 END_TEST
 
