@@ -30,7 +30,9 @@ policy_fail(struct policy_cc *cc, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (field != NULL && cc->path[0] != '\0')
+	if (field != NULL && field[0] == '\0' && cc->path[0] != '\0')
+		err_set(cc->e, "policy \"%s\": %s: %s", cc->p->name, cc->path, msg);
+	else if (field != NULL && cc->path[0] != '\0')
 		err_set(cc->e, "policy \"%s\": %s.%s: %s", cc->p->name, cc->path, field, msg);
 	else if (field != NULL)
 		err_set(cc->e, "policy \"%s\": %s: %s", cc->p->name, field, msg);
