@@ -2,6 +2,8 @@
 
 #include "policy/ctx.h"
 
+#include "policy/policy.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,21 +103,41 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->principal = principal;
 	c->action = action;
 	c->resource = resource;
+	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
 	for (size_t i = 0; i <= alen; i++)
 		c->action_lc[i] = (char)tolower((unsigned char)action[i]);
 	c->action_len = alen;
 	c->svc_len = (size_t)(colon - action);
+	c->svc_bitno = policy_service_bitno(c->action_lc, c->svc_len);
+	c->svc_bit = (uint64_t)1 << c->svc_bitno;
 	ctx_classify(c);
 	return 0;
+}
+
+uint32_t
+ctx_key_hash(const char *key, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint32_t)tolower((unsigned char)key[i])) * 16777619u;
+	return h;
+}
+
+const struct ctx_key *
+ctx_get_hashed(const struct ctx *c, const char *key, size_t len, uint32_t hash)
+{
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (c->keys[i].hash == hash && c->keys[i].len == len &&
+		    strncasecmp(c->keys[i].name, key, len) == 0)
+			return &c->keys[i];
+	return NULL;
 }
 
 const struct ctx_key *
 ctx_get(const struct ctx *c, const char *key, size_t len)
 {
-	for (size_t i = 0; i < c->nkeys; i++)
-		if (c->keys[i].len == len && strncasecmp(c->keys[i].name, key, len) == 0)
-			return &c->keys[i];
-	return NULL;
+	return ctx_get_hashed(c, key, len, ctx_key_hash(key, len));
 }
 
 const struct ctx_key *
@@ -144,6 +166,7 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
 	}
 	c->keys[c->nkeys].name = key;
 	c->keys[c->nkeys].len = len;
+	c->keys[c->nkeys].hash = ctx_key_hash(key, len);
 	c->keys[c->nkeys].state = state;
 	c->keys[c->nkeys].vals = vals;
 	c->keys[c->nkeys].nvals = nvals;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -39,6 +40,7 @@ enum ctx_principal_kind {
 struct ctx_key {
 	const char *name;
 	size_t len;
+	uint32_t hash;		/* ctx_key_hash(name): compared before the names */
 	enum ctx_key_state state;
 	const char *const *vals;
 	size_t nvals;
@@ -50,7 +52,13 @@ struct ctx {
 	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
 	size_t action_len;
 	size_t svc_len;		/* length of the service prefix in action_lc */
+	uint64_t svc_bit;	/* policy_service_bit() of the service prefix */
+	unsigned svc_bitno;
 	const char *resource;
+	/* the resource split as policy_arn_split() does, once per request */
+	bool res_split;
+	const char *res_part[6];
+	size_t res_len[6];
 	enum ctx_principal_kind kind;
 	char account[13];	/* from the principal ARN, "" if none */
 	/* The IAM role ARN behind an assumed-role session (resource policies
@@ -74,8 +82,13 @@ int ctx_set_unknown(struct ctx *c, const char *key, struct err *e);
 /* Add the keys AWS derives from the principal, unless already set. Call
  * after the caller's own keys. */
 int ctx_finish(struct ctx *c, struct err *e);
+/* Case-insensitive hash of a key name (policies store it per condition). */
+uint32_t ctx_key_hash(const char *key, size_t len);
 /* Look a key up (case-insensitive); NULL means absent. */
 const struct ctx_key *ctx_get(const struct ctx *c, const char *key, size_t len);
+/* The same with the key's ctx_key_hash() already known. */
+const struct ctx_key *ctx_get_hashed(const struct ctx *c, const char *key, size_t len,
+    uint32_t hash);
 /* Same with a NUL-terminated key. */
 const struct ctx_key *ctx_get_str(const struct ctx *c, const char *key);
 

@@ -83,17 +83,30 @@ struct eval_run_state {
 	bool oom;
 };
 
+/* ARN parts and action names are short: an inlined byte loop beats a call
+ * to memcmp on the hot path. */
+static inline bool
+eval_bytes_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 static bool
 eval_action_match(const struct policy_action *a, const struct ctx *c)
 {
 	if (a->any)
 		return true;
 	if (a->svc_len != 0 && (a->svc_len != c->svc_len ||
-	    memcmp(a->pat, c->action_lc, c->svc_len) != 0))
+	    !eval_bytes_eq(a->pat, c->action_lc, c->svc_len)))
 		return false;
 	if (!a->wild)
-		return strcmp(a->pat, c->action_lc) == 0;
-	return match_glob(a->pat, c->action_lc, false);
+		return a->len == c->action_len && eval_bytes_eq(a->pat, c->action_lc, a->len);
+	if (a->prefix)
+		return c->action_len >= a->len - 1 && eval_bytes_eq(a->pat, c->action_lc, a->len - 1);
+	return match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
 }
 
 static bool
@@ -184,6 +197,37 @@ eval_opaque(struct eval_run_state *rs, const char *what, const char *pat)
 	return formula_atom(&rs->st->arena, &at);
 }
 
+/* match_arn() with the pattern split at compile time and the request's ARN
+ * split once per request. */
+static bool
+eval_arn(const struct policy_resource *r, const struct ctx *c)
+{
+	if (!r->split || !c->res_split)
+		return match_arn(r->pat, c->resource);
+	for (int i = 0; i < 6; i++) {
+		const struct policy_arn_part *pp = &r->parts[i];
+
+		switch (pp->kind) {
+		case POLICY_PART_ANY:
+			break;
+		case POLICY_PART_LIT:
+			if (pp->len != c->res_len[i] || !eval_bytes_eq(pp->s, c->res_part[i], pp->len))
+				return false;
+			break;
+		case POLICY_PART_PREFIX:
+			if (c->res_len[i] < pp->len - 1 ||
+			    !eval_bytes_eq(pp->s, c->res_part[i], pp->len - 1))
+				return false;
+			break;
+		case POLICY_PART_GLOB:
+			if (!match_glob_n(pp->s, pp->len, c->res_part[i], c->res_len[i], false))
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
 static const struct formula *
 eval_resources(struct eval_run_state *rs, const struct policy *p, const struct policy_stmt *s)
 {
@@ -210,7 +254,7 @@ eval_resources(struct eval_run_state *rs, const struct policy *p, const struct p
 			case PVAR_TOOLONG:
 				break;
 			}
-		} else if (match_arn(r->pat, c->resource)) {
+		} else if (eval_arn(r, c)) {
 			m = formula_true();
 		}
 		if (m == NULL)
@@ -229,7 +273,7 @@ eval_op_is_glob(enum condop_kind k)
 static const struct formula *
 eval_cond(struct eval_run_state *rs, const struct policy *p, const struct policy_cond *pc)
 {
-	const struct ctx_key *k = ctx_get_str(rs->c, pc->key);
+	const struct ctx_key *k = ctx_get_hashed(rs->c, pc->key, pc->keylen, pc->keyhash);
 	struct formula_atom at = { .cond = pc, .vals = pc->vals, .nvals = pc->nvals,
 	    .compiled = pc->compiled };
 
@@ -310,16 +354,20 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
     struct eval_res_allow *ra)
 {
 	const struct formula *a = formula_false();
+	const unsigned bit = rs->c->svc_bitno;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy *p = pols[i].policy;
+		const uint16_t *cand = p->bit_stmts + p->bit_start[bit];
+		const uint16_t *cend = p->bit_stmts + p->bit_start[bit + 1];
 
-		for (size_t j = 0; j < p->nstmts; j++) {
-			const struct policy_stmt *s = &p->stmts[j];
+		for (; cand < cend; cand++) {
+			const struct policy_stmt *s = &p->stmts[*cand];
 			enum eval_pmatch pm;
-			const struct formula *f = eval_stmt(rs, p, s, &pm);
+			const struct formula *f;
 			struct eval_match *m;
 
+			f = eval_stmt(rs, p, s, &pm);
 			if (f == NULL)
 				return -1;
 			if (formula_is_false(f))
@@ -418,9 +466,10 @@ eval_trusted_services(const struct eval_request *rq, struct eval_result *res)
 {
 	struct ctx probe;
 
-	probe.svc_len = 3;
-	memcpy(probe.action_lc, "sts:assumerole", 15);
+	/* Only the action fields of the probe are used. */
 	res->nservices = 0;
+	if (ctx_init(&probe, "*", "sts:AssumeRole", "*", NULL) < 0)
+		return;
 	for (size_t i = 0; i < rq->nresource; i++) {
 		const struct policy *p = rq->resource[i].policy;
 

@@ -3,6 +3,7 @@
 #include "policy/evalcmd.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,121 @@ evalcmd_keys(const cJSON *obj, const char *path, const char *const *allowed, str
 	return 0;
 }
 
+struct evalcmd_cache_entry {
+	uint64_t hash;
+	enum policy_kind kind;
+	char *key;		/* name NUL document text */
+	size_t keylen;
+	struct policy *p;
+};
+
+void
+evalcmd_cache_init(struct evalcmd_cache *c)
+{
+	c->slots = NULL;
+	c->cap = 0;
+	c->n = 0;
+}
+
+void
+evalcmd_cache_free(struct evalcmd_cache *c)
+{
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->slots[i].key);
+		policy_free(c->slots[i].p);
+	}
+	free(c->slots);
+	evalcmd_cache_init(c);
+}
+
+static uint64_t
+evalcmd_hash(const char *s, size_t n, enum policy_kind kind)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct evalcmd_cache_entry *
+evalcmd_cache_slot(struct evalcmd_cache *c, uint64_t h, enum policy_kind kind, const char *key,
+    size_t keylen)
+{
+	for (size_t i = h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		struct evalcmd_cache_entry *s = &c->slots[i];
+
+		if (s->key == NULL || (s->hash == h && s->kind == kind && s->keylen == keylen &&
+		    memcmp(s->key, key, keylen) == 0))
+			return s;
+	}
+}
+
+/* Grow to keep the table at most half full; false when out of memory. */
+static bool
+evalcmd_cache_grow(struct evalcmd_cache *c)
+{
+	struct evalcmd_cache old = *c;
+	size_t cap = c->cap ? c->cap * 2 : 64;
+
+	c->slots = calloc(cap, sizeof(*c->slots));
+	if (c->slots == NULL) {
+		*c = old;
+		return false;
+	}
+	c->cap = cap;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].key != NULL)
+			*evalcmd_cache_slot(c, old.slots[i].hash, old.slots[i].kind, old.slots[i].key,
+			    old.slots[i].keylen) = old.slots[i];
+	free(old.slots);
+	return true;
+}
+
+/* Compile text as policy name, through the cache when there is one. */
+static struct policy *
+evalcmd_compile(struct evalcmd_case *ec, const char *name, const char *text, size_t len,
+    enum policy_kind kind, bool *cached, struct err *e)
+{
+	struct evalcmd_cache *c = ec->cache;
+	struct evalcmd_cache_entry *s;
+	size_t nlen = strlen(name), keylen = nlen + 1 + len;
+	char *key;
+	uint64_t h;
+	struct policy *p;
+
+	*cached = false;
+	if (c == NULL || c->n >= EVALCMD_CACHE_MAX || (c->n + 1) * 2 > c->cap) {
+		if (c == NULL || c->n >= EVALCMD_CACHE_MAX || !evalcmd_cache_grow(c))
+			return policy_parse_text(text, len, name, kind, e);
+	}
+	key = malloc(keylen);
+	if (key == NULL)
+		return policy_parse_text(text, len, name, kind, e);
+	memcpy(key, name, nlen + 1);
+	memcpy(key + nlen + 1, text, len);
+	h = evalcmd_hash(key, keylen, kind);
+	s = evalcmd_cache_slot(c, h, kind, key, keylen);
+	if (s->key != NULL) {
+		free(key);
+		*cached = true;
+		return s->p;
+	}
+	p = policy_parse_text(text, len, name, kind, e);
+	if (p == NULL) {
+		free(key);
+		return NULL;
+	}
+	s->hash = h;
+	s->kind = kind;
+	s->key = key;
+	s->keylen = keylen;
+	s->p = p;
+	c->n++;
+	*cached = true;
+	return p;
+}
+
 static int
 evalcmd_own(struct evalcmd_case *ec, struct policy *p)
 {
@@ -70,6 +186,7 @@ evalcmd_policy(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 	static const char *const keys[] = { "name", "source", "document", NULL };
 	const cJSON *name, *src, *doc;
 	struct policy *p;
+	bool cached = false;
 
 	if (!cJSON_IsObject(v)) {
 		err_set(e, "%s: must be an object {\"name\", \"source\", \"document\"}, got %s", path,
@@ -89,12 +206,19 @@ evalcmd_policy(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 		err_set(e, "%s.source: must be a string", path);
 		return -1;
 	}
-	if (cJSON_IsString(doc))
-		p = policy_parse_text(doc->valuestring, strlen(doc->valuestring), name->valuestring,
-		    kind, e);
-	else if (cJSON_IsObject(doc))
-		p = policy_parse(doc, name->valuestring, kind, e);
-	else {
+	if (cJSON_IsString(doc)) {
+		p = evalcmd_compile(ec, name->valuestring, doc->valuestring,
+		    strlen(doc->valuestring), kind, &cached, e);
+	} else if (cJSON_IsObject(doc)) {
+		char *text = cJSON_PrintUnformatted(doc);
+
+		if (text == NULL) {
+			err_set(e, "%s.document: out of memory", path);
+			return -1;
+		}
+		p = evalcmd_compile(ec, name->valuestring, text, strlen(text), kind, &cached, e);
+		free(text);
+	} else {
 		err_set(e, "%s.document: must be an object or a string holding JSON, got %s", path,
 		    doc == NULL ? "nothing" : evalcmd_type(doc));
 		return -1;
@@ -103,7 +227,7 @@ evalcmd_policy(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 		err_prefix(e, "%s.document", path);
 		return -1;
 	}
-	if (evalcmd_own(ec, p) < 0) {
+	if (!cached && evalcmd_own(ec, p) < 0) {
 		policy_free(p);
 		err_set(e, "%s: out of memory", path);
 		return -1;
@@ -351,7 +475,8 @@ evalcmd_single(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 }
 
 int
-evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct err *e)
+evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache *cache,
+    struct err *e)
 {
 	static const char *const top[] = {
 		"name", "request", "account", "policies", "expect", "comment", NULL,
@@ -367,6 +492,7 @@ evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct err *e)
 
 	memset(ec, 0, sizeof(*ec));
 	arena_init(&ec->arena, 4096, 0);
+	ec->cache = cache;
 	if (!cJSON_IsObject(req)) {
 		err_set(e, "(top level): a request must be a JSON object, got %s", evalcmd_type(req));
 		return -1;
@@ -584,8 +710,8 @@ out:
 }
 
 static int
-evalcmd_one(struct eval_state *st, const char *text, size_t len, bool json, FILE *out,
-    const char *where, struct err *e)
+evalcmd_one(struct eval_state *st, struct evalcmd_cache *cache, const char *text, size_t len,
+    bool json, FILE *out, const char *where, struct err *e)
 {
 	struct evalcmd_case ec;
 	struct eval_result res;
@@ -605,7 +731,7 @@ evalcmd_one(struct eval_state *st, const char *text, size_t len, bool json, FILE
 			    (size_t)(end - text));
 			goto out;
 		}
-	if (evalcmd_load(&ec, req, e) < 0) {
+	if (evalcmd_load(&ec, req, cache, e) < 0) {
 		err_prefix(e, "%s", where);
 		goto out;
 	}
@@ -650,14 +776,16 @@ evalcmd_run(const char *path, bool batch, bool json, FILE *out, struct err *e)
 {
 	struct buf b;
 	struct eval_state st;
+	struct evalcmd_cache cache;
 	int rc = -1;
 
 	buf_init(&b, EVALCMD_MAX_FILE);
 	eval_state_init(&st);
+	evalcmd_cache_init(&cache);
 	if (evalcmd_read(path, &b, e) < 0)
 		goto out;
 	if (!batch) {
-		rc = evalcmd_one(&st, b.data, b.len, json, out, path, e);
+		rc = evalcmd_one(&st, NULL, b.data, b.len, json, out, path, e);
 		goto out;
 	}
 	{
@@ -681,7 +809,7 @@ evalcmd_run(const char *path, bool batch, bool json, FILE *out, struct err *e)
 			if (n > EVALCMD_MAX_LINE) {
 				err_set(&le_err, "%s: line too long (%zu bytes, at most %u)", where, n,
 				    EVALCMD_MAX_LINE);
-			} else if (evalcmd_one(&st, p, n, true, out, where, &le_err) == 0) {
+			} else if (evalcmd_one(&st, &cache, p, n, true, out, where, &le_err) == 0) {
 				p = le + 1;
 				continue;
 			}
@@ -708,6 +836,7 @@ evalcmd_run(const char *path, bool batch, bool json, FILE *out, struct err *e)
 	}
 out:
 	eval_state_free(&st);
+	evalcmd_cache_free(&cache);
 	buf_free(&b);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/ctx.h"
 #include "policy/match.h"
 
 /* Compile-time state: where we are in the document, for messages. */
@@ -129,6 +130,27 @@ policy_has_var(const struct policy *p, const char *s)
 	return p->vars && strstr(s, "${") != NULL;
 }
 
+unsigned
+policy_service_bitno(const char *svc, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)svc[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		h = (h ^ ch) * 16777619u;
+	}
+	return h % 64;
+}
+
+uint64_t
+policy_service_bit(const char *svc, size_t len)
+{
+	return (uint64_t)1 << policy_service_bitno(svc, len);
+}
+
 static int
 policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON *v,
     const char *field)
@@ -152,8 +174,10 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 		for (size_t k = 0; k < len; k++)
 			low[k] = (char)tolower((unsigned char)low[k]);
 		acts[i].pat = low;
+		acts[i].len = len;
 		acts[i].any = strcmp(low, "*") == 0;
 		acts[i].wild = strpbrk(low, "*?") != NULL;
+		acts[i].prefix = len > 0 && strcspn(low, "*?") == len - 1 && low[len - 1] == '*';
 		colon = strchr(low, ':');
 		/* AWS rejects an action without a service prefix (other than "*"). */
 		if (!acts[i].any && (colon == NULL || colon == low)) {
@@ -167,10 +191,65 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 		if (colon != NULL && (size_t)(colon - low) < UINT16_MAX &&
 		    strcspn(low, "*?") > (size_t)(colon - low))
 			acts[i].svc_len = (uint16_t)(colon - low);
+		st->svc_mask |= acts[i].svc_len != 0 ?
+		    policy_service_bit(low, acts[i].svc_len) : POLICY_MASK_ALL;
 	}
 	st->actions = acts;
 	st->nactions = n;
 	return 0;
+}
+
+bool
+policy_arn_split(const char *s, const char *part[6], size_t len[6])
+{
+	const char *start = s, *c;
+	size_t n = 0;
+
+	for (c = s; *c != '\0' && n < 5; c++) {
+		if (*c == MATCH_ESC && c[1] != '\0') {
+			c++;
+			continue;
+		}
+		if (*c == ':') {
+			part[n] = start;
+			len[n++] = (size_t)(c - start);
+			start = c + 1;
+		}
+	}
+	if (n < 5)
+		return false;
+	part[5] = start;
+	len[5] = strlen(start);
+	return true;
+}
+
+static void
+policy_split_resource(struct policy_resource *r)
+{
+	const char *part[6];
+	size_t len[6];
+
+	if (r->any || r->has_var || !policy_arn_split(r->pat, part, len))
+		return;
+	for (int i = 0; i < 6; i++) {
+		struct policy_arn_part *pp = &r->parts[i];
+
+		pp->s = part[i];
+		pp->len = len[i];
+		const char *star = memchr(part[i], '*', len[i]);
+		bool other = memchr(part[i], '?', len[i]) != NULL ||
+		    memchr(part[i], MATCH_ESC, len[i]) != NULL;
+
+		if (len[i] == 1 && part[i][0] == '*')
+			pp->kind = POLICY_PART_ANY;
+		else if (star == NULL && !other)
+			pp->kind = POLICY_PART_LIT;
+		else if (!other && star == part[i] + len[i] - 1)
+			pp->kind = POLICY_PART_PREFIX;
+		else
+			pp->kind = POLICY_PART_GLOB;
+	}
+	r->split = true;
 }
 
 static int
@@ -190,6 +269,7 @@ policy_compile_resources(struct policy_cc *cc, struct policy_stmt *st, const cJS
 		res[i].pat = strs[i];
 		res[i].any = strcmp(strs[i], "*") == 0;
 		res[i].has_var = policy_has_var(cc->p, strs[i]);
+		policy_split_resource(&res[i]);
 	}
 	st->resources = res;
 	st->nresources = n;
@@ -408,6 +488,8 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 			c->op = op;
 			c->opname = o->string;
 			c->key = kv->string;
+			c->keylen = strlen(kv->string);
+			c->keyhash = ctx_key_hash(c->key, c->keylen);
 			c->vals = vals;
 			c->nvals = nv;
 			for (i = 0; i < nv; i++)
@@ -500,6 +582,8 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 	    act != NULL ? "Action" : "NotAction") < 0)
 		return -1;
 	st->not_action = nact != NULL;
+	if (st->not_action)
+		st->svc_mask = POLICY_MASK_ALL;
 	if ((res != NULL || nres != NULL) && policy_compile_resources(cc, st,
 	    res != NULL ? res : nres, res != NULL ? "Resource" : "NotResource") < 0)
 		return -1;
@@ -592,6 +676,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		st[i].index = i;
 		if (policy_compile_stmt(cc, &st[i], s) < 0)
 			return -1;
+		p->svc_mask |= st[i].svc_mask;
 		/* IAM refuses a policy in which two statements share a Sid. */
 		for (size_t j = 0; j < i && st[i].sid != NULL; j++)
 			if (st[j].sid != NULL && strcmp(st[j].sid, st[i].sid) == 0)
@@ -600,6 +685,25 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 				    st[i].sid, j);
 	}
 	cc->path[0] = '\0';
+	{
+		size_t total = 0, k = 0;
+		uint16_t *idx;
+
+		for (unsigned b = 0; b < 64; b++) {
+			p->bit_start[b] = (uint32_t)total;
+			for (i = 0; i < n; i++)
+				total += (st[i].svc_mask >> b) & 1;
+		}
+		p->bit_start[64] = (uint32_t)total;
+		idx = arena_alloc(&p->arena, (total ? total : 1) * sizeof(*idx));
+		if (idx == NULL)
+			return policy_nomem(cc);
+		for (unsigned b = 0; b < 64; b++)
+			for (i = 0; i < n; i++)
+				if ((st[i].svc_mask >> b) & 1)
+					idx[k++] = (uint16_t)i;
+		p->bit_stmts = idx;
+	}
 	p->stmts = st;
 	p->nstmts = n;
 	return 0;

@@ -46,16 +46,39 @@ enum policy_effect { POLICY_ALLOW, POLICY_DENY };
  * first ':' when it has no wildcard (svc_len > 0), for the fast reject. */
 struct policy_action {
 	const char *pat;	/* full pattern, lower case */
+	size_t len;
 	uint16_t svc_len;	/* 0 when the service part has a wildcard */
 	bool any;		/* "*" */
 	bool wild;		/* has * or ? */
+	bool prefix;		/* the only wildcard is one trailing '*': compare len-1 bytes */
+};
+
+/* One of the six parts of an ARN pattern, classified ahead so that most
+ * parts are skipped ("*") or compared with memcmp instead of a glob. */
+enum policy_part_kind {
+	POLICY_PART_ANY,	/* "*" */
+	POLICY_PART_LIT,	/* no wildcard */
+	POLICY_PART_PREFIX,	/* literal then one trailing '*' */
+	POLICY_PART_GLOB,
+};
+
+struct policy_arn_part {
+	const char *s;
+	size_t len;
+	enum policy_part_kind kind;
 };
 
 struct policy_resource {
 	const char *pat;
 	bool any;		/* "*" */
 	bool has_var;		/* ${...} in a 2012-10-17 policy */
+	bool split;		/* parts[] valid: a six-part ARN pattern without variables */
+	struct policy_arn_part parts[6];
 };
+
+/* Split an ARN at its first five colons as match_arn() does (a MATCH_ESC
+ * escapes the next byte); false when it has fewer than six parts. */
+bool policy_arn_split(const char *s, const char *part[6], size_t len[6]);
 
 enum policy_principal_type {
 	POLICY_PRINCIPAL_ANY,		/* "*" or {"AWS": "*"} */
@@ -76,13 +99,24 @@ struct policy_cond {
 	struct condop op;
 	const char *opname;	/* as written */
 	const char *key;	/* as written; matched case-insensitively */
+	size_t keylen;
+	uint32_t keyhash;	/* ctx_key_hash() */
 	const char *const *vals;	/* the values as strings */
 	size_t nvals;
 	bool has_var;		/* values need substitution per request */
 	struct condop_values *compiled;	/* NULL when has_var */
 };
 
+/* Bit of a service prefix in a statement's service mask: a statement whose
+ * mask lacks the request's bit cannot match its action, which rejects most
+ * statements with one AND. */
+uint64_t policy_service_bit(const char *svc, size_t len);
+/* The same as a bit number 0..63. */
+unsigned policy_service_bitno(const char *svc, size_t len);
+#define POLICY_MASK_ALL (~(uint64_t)0)
+
 struct policy_stmt {
+	uint64_t svc_mask;	/* services the statement may match (all for NotAction) */
 	const char *sid;	/* NULL when absent */
 	size_t index;		/* position in Statement */
 	enum policy_effect effect;
@@ -107,6 +141,12 @@ struct policy {
 	bool vars;		/* Version 2012-10-17: substitute variables */
 	const struct policy_stmt *stmts;
 	size_t nstmts;
+	uint64_t svc_mask;	/* OR of the statements' masks */
+	/* For each of the 64 service bits, the statements (in order) whose mask
+	 * has it: bit_stmts[bit_start[b] .. bit_start[b + 1]). The evaluator
+	 * visits only these, with no scan and no unpredictable branches. */
+	uint32_t bit_start[65];
+	const uint16_t *bit_stmts;
 	struct condop_values **owned;	/* compiled condition values to free */
 	size_t nowned;
 };

@@ -1,6 +1,7 @@
 /*
  * Decisions per second of the evaluation chain (make bench). Reads requests
- * in the CONTRACT-EVAL.md format (JSON Lines), compiles them once, then
+ * in the CONTRACT-EVAL.md format (JSON Lines), compiles each distinct policy
+ * once (as a batch run does), then
  * evaluates them round-robin for at least one second of CPU time. Prints
  * `decisions_per_sec: N` and `eval_peak_rss_mib: M`, plus a tally of the
  * decisions so a broken evaluator cannot look fast by doing nothing.
@@ -31,6 +32,7 @@ main(int argc, char **argv)
 {
 	static struct evalcmd_case cases[BENCH_MAX_CASES];
 	struct eval_state st;
+	struct evalcmd_cache cache;
 	struct eval_result res;
 	struct err e = { "" };
 	struct rusage ru;
@@ -53,6 +55,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	eval_state_init(&st);
+	evalcmd_cache_init(&cache);
 	while ((len = getline(&line, &cap, f)) > 0 && n < BENCH_MAX_CASES) {
 		cJSON *req = cJSON_ParseWithLength(line, (size_t)len);
 
@@ -60,7 +63,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s:%zu: not valid JSON\n", argv[1], n + 1);
 			goto out;
 		}
-		if (evalcmd_load(&cases[n], req, &e) < 0) {
+		if (evalcmd_load(&cases[n], req, &cache, &e) < 0) {
 			fprintf(stderr, "%s:%zu: %s\n", argv[1], n + 1, e.msg);
 			evalcmd_case_free(&cases[n]);
 			cJSON_Delete(req);
@@ -96,6 +99,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		evalcmd_case_free(&cases[i]);
 	eval_state_free(&st);
+	evalcmd_cache_free(&cache);
 	free(line);
 	fclose(f);
 	return rc;

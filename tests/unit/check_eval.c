@@ -22,7 +22,7 @@ run_json(const char *text, struct err *e)
 
 	ck_assert_msg(req != NULL, "test JSON broken: %s", text);
 	eval_state_init(&st);
-	if (evalcmd_load(&ec, req, e) == 0 && eval_run(&st, &ec.rq, &res, e) == 0)
+	if (evalcmd_load(&ec, req, NULL, e) == 0 && eval_run(&st, &ec.rq, &res, e) == 0)
 		out = evalcmd_result_json(&ec, &res);
 	evalcmd_case_free(&ec);
 	eval_state_free(&st);
@@ -160,7 +160,7 @@ START_TEST(test_explain_text)
 	struct buf b;
 
 	eval_state_init(&st);
-	ck_assert_int_eq(evalcmd_load(&ec, req, &e), 0);
+	ck_assert_int_eq(evalcmd_load(&ec, req, NULL, &e), 0);
 	ck_assert_int_eq(eval_run(&st, &ec.rq, &res, &e), 0);
 	buf_init(&b, 0);
 	ck_assert_int_eq(explain_text(&res, &ec.ctx, &b), 0);
@@ -223,7 +223,7 @@ START_TEST(test_no_growth)
 	size_t total;
 
 	eval_state_init(&st);
-	ck_assert_int_eq(evalcmd_load(&ec, req, &e), 0);
+	ck_assert_int_eq(evalcmd_load(&ec, req, NULL, &e), 0);
 	ck_assert_int_eq(eval_run(&st, &ec.rq, &res, &e), 0);
 	total = st.arena.total;
 	for (int i = 0; i < 2000; i++)

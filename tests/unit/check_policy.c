@@ -243,6 +243,35 @@ START_TEST(test_resource_matching)
 }
 END_TEST
 
+/* The evaluator matches resources with pre-split patterns; it must agree
+ * with match_arn() everywhere. */
+START_TEST(test_resource_split_agrees_with_match_arn)
+{
+	static const char *const pats[] = {
+		"*", "arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::*:role/*",
+		"arn:aws:iam::111122223333:role/Ad*", "arn:aws:iam::111122223333:role/*Admin",
+		"arn:aws:iam::111122223333:role/A?min", "arn:aws:iam::111122223333:*",
+		"arn:aws:*:*:*:*", "arn:aws:iam::111122223333", "arn:aws:s3:::bucket/*",
+		"arn:aws:iam::111122223333:role/", "arn:*:iam::1111*:role/x:y*", "arn:aws:iam::111122223333:role/Admin*",
+	};
+	static const char *const arns[] = {
+		"arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/ops/Admin",
+		"arn:aws:iam::111122223333:role/Admin2", "arn:aws:iam::444455556666:role/Admin",
+		"arn:aws:iam::111122223333", "arn:aws:s3:::bucket/key", "arn:aws:iam::111122223333:role/",
+		"arn:aws:iam::111122223333:role/x:y:z", "not-an-arn",
+	};
+	char doc[512];
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
+		for (size_t j = 0; j < sizeof(arns) / sizeof(arns[0]); j++) {
+			snprintf(doc, sizeof(doc), STMT("{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\","
+			    "\"Resource\":\"%s\"}"), pats[i]);
+			ck_assert_msg((decide(doc, U, "iam:PassRole", arns[j]) == EVAL_ALLOWED) ==
+			    match_arn(pats[i], arns[j]), "%s vs %s", pats[i], arns[j]);
+		}
+}
+END_TEST
+
 static enum eval_decision
 decide_trust(const char *trust, const char *principal)
 {
@@ -444,6 +473,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_action_matching);
 	tcase_add_test(tc, test_resource_matching);
+	tcase_add_test(tc, test_resource_split_agrees_with_match_arn);
 	tcase_add_test(tc, test_principal_matching);
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
