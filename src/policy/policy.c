@@ -77,6 +77,14 @@ policy_check_dupkeys(struct policy_cc *cc, const cJSON *obj, const char *field)
 	return 0;
 }
 
+/* Strings the evaluator reads are copied into the policy's arena: they sit
+ * next to the compiled statements, and the parsed tree can go. */
+static const char *
+policy_dup(struct policy_cc *cc, const char *s)
+{
+	return arena_strdup(&cc->p->arena, s);
+}
+
 /*
  * A value that must be a string or an array of strings (Action, Resource,
  * principal lists). Returns the strings in *out (arena) and the count.
@@ -92,7 +100,9 @@ policy_strings(struct policy_cc *cc, const cJSON *v, const char *field,
 		arr = arena_alloc(&cc->p->arena, sizeof(*arr));
 		if (arr == NULL)
 			return policy_nomem(cc);
-		arr[0] = v->valuestring;
+		arr[0] = policy_dup(cc, v->valuestring);
+		if (arr[0] == NULL)
+			return policy_nomem(cc);
 		*out = arr;
 		*n = 1;
 		return 0;
@@ -117,7 +127,9 @@ policy_strings(struct policy_cc *cc, const cJSON *v, const char *field,
 			snprintf(f, sizeof(f), "%s[%zu]", field, i);
 			return policy_fail(cc, f, "must be a string, got %s", policy_json_type(it));
 		}
-		arr[i] = it->valuestring;
+		arr[i] = policy_dup(cc, it->valuestring);
+		if (arr[i] == NULL)
+			return policy_nomem(cc);
 	}
 	*out = arr;
 	*n = cnt;
@@ -399,8 +411,8 @@ policy_cond_value(struct policy_cc *cc, const cJSON *v, const char *field, const
 	char num[64];
 
 	if (cJSON_IsString(v)) {
-		*out = v->valuestring;
-		return 0;
+		*out = policy_dup(cc, v->valuestring);
+		return *out == NULL ? policy_nomem(cc) : 0;
 	}
 	if (cJSON_IsBool(v)) {
 		*out = cJSON_IsTrue(v) ? "true" : "false";
@@ -486,8 +498,10 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 				return -1;
 			}
 			c->op = op;
-			c->opname = o->string;
-			c->key = kv->string;
+			c->opname = policy_dup(cc, o->string);
+			c->key = policy_dup(cc, kv->string);
+			if (c->opname == NULL || c->key == NULL)
+				return policy_nomem(cc);
 			c->keylen = strlen(kv->string);
 			c->keyhash = ctx_key_hash(c->key, c->keylen);
 			c->vals = vals;
@@ -526,7 +540,9 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 			if (!cJSON_IsString(it))
 				return policy_fail(cc, "Sid", "must be a string, got %s",
 				    policy_json_type(it));
-			st->sid = it->valuestring;
+			st->sid = policy_dup(cc, it->valuestring);
+			if (st->sid == NULL)
+				return policy_nomem(cc);
 		} else if (strcmp(k, "Effect") == 0) {
 			eff = it;
 		} else if (strcmp(k, "Action") == 0) {
@@ -634,7 +650,9 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 			    strcmp(it->valuestring, "2008-10-17") != 0))
 				return policy_fail(cc, "Version",
 				    "must be \"2012-10-17\" or \"2008-10-17\"");
-			p->version = it->valuestring;
+			p->version = policy_dup(cc, it->valuestring);
+			if (p->version == NULL)
+				return policy_nomem(cc);
 			p->vars = strcmp(it->valuestring, "2012-10-17") == 0;
 		} else if (strcmp(it->string, "Id") == 0) {
 			if (!cJSON_IsString(it))
@@ -732,6 +750,9 @@ policy_build(cJSON *tree, const char *name, enum policy_kind kind, struct err *e
 	}
 	if (policy_compile(&cc, tree) < 0)
 		goto fail;
+	/* Nothing compiled points into the tree. */
+	cJSON_Delete(tree);
+	p->tree = NULL;
 	return p;
 fail:
 	policy_free(p);

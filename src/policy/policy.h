@@ -134,8 +134,8 @@ struct policy_stmt {
 };
 
 struct policy {
-	struct arena arena;	/* owns the compiled statements */
-	cJSON *tree;		/* the parsed document: compiled strings point into it */
+	struct arena arena;	/* owns the compiled statements and their strings */
+	cJSON *tree;		/* the parsed document, only while compiling */
 	const char *name;
 	const char *version;	/* NULL when absent */
 	bool vars;		/* Version 2012-10-17: substitute variables */
