@@ -14,6 +14,9 @@
 #include "policy/policy.h"
 #include "policy/pvar.h"
 
+#define U "arn:aws:iam::111122223333:user/alice"
+#define R "arn:aws:iam::111122223333:role/Admin"
+
 static struct policy *
 parse(const char *json, enum policy_kind kind, struct err *e)
 {
@@ -174,6 +177,62 @@ START_TEST(test_bounds)
 }
 END_TEST
 
+/* Hostile input: every truncation and many single-byte mutations of a
+ * document using every element must be rejected or compiled, never crash
+ * (ASan/UBSan run this), and whatever compiles must evaluate. */
+START_TEST(test_mutations_never_crash)
+{
+	static const char base[] = "{\"Version\":\"2012-10-17\",\"Id\":\"x\",\"Statement\":[{\"Sid\":\"A\","
+	    "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"111122223333\",\"arn:aws:iam::1:role/r\"],"
+	    "\"Service\":\"ec2.amazonaws.com\"},\"NotAction\":[\"s3:*\",\"iam:Get?\"],"
+	    "\"Resource\":\"arn:aws:iam::*:role/${aws:username}-${*}\",\"Condition\":{\"StringLike\":"
+	    "{\"aws:PrincipalTag/t\":[\"a*\",\"${aws:PrincipalAccount, 'd'}\"]},\"Bool\":{\"aws:SecureTransport\":true},"
+	    "\"NumericLessThan\":{\"n\":5},\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"a\",\"b\"]}}}]}";
+	static const char subst[] = "{}[]\":,*?${} 0aZ\\";
+	size_t n = sizeof(base) - 1;
+	unsigned long seed = 12345;
+	char buf[sizeof(base)];
+	struct err e;
+	struct ctx c;
+	struct eval_state st;
+
+	eval_state_init(&st);
+	ck_assert_int_eq(ctx_init(&c, U, "iam:PassRole", R, &e), 0);
+	ck_assert_int_eq(ctx_set_unknown(&c, "aws:PrincipalTag/t", &e), 0);
+	ck_assert_int_eq(ctx_finish(&c, &e), 0);
+	for (size_t cut = 0; cut <= n + 3000; cut++) {
+		struct policy *p;
+		size_t len = cut <= n ? cut : n;
+
+		memcpy(buf, base, n);
+		if (cut > n) {
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			buf[(seed >> 33) % n] = subst[(seed >> 17) % (sizeof(subst) - 1)];
+		}
+		p = policy_parse_text(buf, len, "M", POLICY_KIND_RESOURCE, &e);
+		if (cut == n)
+			ck_assert_msg(p != NULL, "%s", e.msg);
+		if (p != NULL) {
+			struct eval_policy ep = { p, "M", NULL };
+			struct eval_request rq;
+			struct eval_result res;
+
+			memset(&rq, 0, sizeof(rq));
+			rq.ctx = &c;
+			rq.resource = &ep;
+			rq.nresource = 1;
+			rq.identity = &ep;
+			rq.nidentity = 1;
+			ck_assert_int_eq(eval_run(&st, &rq, &res, &e), 0);
+			policy_free(p);
+		} else {
+			ck_assert(e.msg[0] != '\0');
+		}
+	}
+	eval_state_free(&st);
+}
+END_TEST
+
 /* ---- matching through the evaluator ---- */
 
 static enum eval_decision
@@ -204,8 +263,6 @@ decide(const char *policy_json, const char *principal, const char *action, const
 	return res.decision;
 }
 
-#define U "arn:aws:iam::111122223333:user/alice"
-#define R "arn:aws:iam::111122223333:role/Admin"
 #define STMT(x) "{\"Version\":\"2012-10-17\",\"Statement\":[" x "]}"
 
 START_TEST(test_action_matching)
@@ -471,6 +528,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_reject_messages);
 	tcase_add_test(tc, test_reject_unknown_operator);
 	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_mutations_never_crash);
 	tcase_add_test(tc, test_action_matching);
 	tcase_add_test(tc, test_resource_matching);
 	tcase_add_test(tc, test_resource_split_agrees_with_match_arn);
