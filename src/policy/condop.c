@@ -43,10 +43,10 @@
  *   hexadecimal, "Inf" and "NaN" are not numbers.
  * - Dates: W3C ISO 8601 profile (YYYY-MM, YYYY-MM-DD, ...Thh:mm,
  *   ...Thh:mm:ss, ...Thh:mm:ss.s with Z or +hh:mm/-hh:mm; a time without a
- *   zone is read as UTC) or epoch seconds; an all-digit value is epoch
- *   seconds, so "2020" is 1970-01-01T00:33:40Z, not the year 2020 (the
- *   aws:EpochTime reading; iam-simulate does the same). Compared as instants
- *   to the nanosecond.
+ *   zone is read as UTC) or epoch seconds (digits only, at most 18). An
+ *   all-digit value is epoch seconds, so "2020" is 1970-01-01T00:33:40Z, not
+ *   the year 2020 (the aws:EpochTime reading; iam-simulate does the same).
+ *   Compared as instants to the nanosecond.
  * - Bool and the values of Null: "true"/"false" in any letter case.
  * - BinaryEquals: both sides are base64 text (the guide's table compares the
  *   request value "QmluYXJ5VmFsdWVJbkJhc2U2NA==" with the same policy text);
@@ -79,6 +79,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Bounds for compiled values. An IAM policy document is at most a few
  * kilobytes, so these only stop hostile input. */
@@ -586,8 +587,11 @@ static bool
 condop_parse_value(enum condop_family fam, const char *s, bool policy_side,
     struct condop_parsed *out)
 {
-	size_t len = strlen(s);
+	size_t len;
 
+	if (fam == FAM_STRING || fam == FAM_ARN)
+		return true;
+	len = strlen(s);
 	switch (fam) {
 	case FAM_NUMERIC:
 		return condop_num_parse(s, len, &out->u.num);
@@ -804,8 +808,10 @@ condop_holds_strings(const void *vctx, const char *req)
 	for (size_t i = 0; i < ctx->nvals && !any; i++) {
 		const char *v = ctx->vals[i];
 
-		/* A policy value that cannot be read matches nothing. */
-		if (v == NULL || !condop_parse_value(ctx->in->family, v, true, &pp))
+		/* A policy value that cannot be read matches nothing; nor does
+		 * one condop_values_new would refuse as too long. */
+		if (v == NULL || strnlen(v, CONDOP_MAX_VALUE_LEN + 1) > CONDOP_MAX_VALUE_LEN ||
+		    !condop_parse_value(ctx->in->family, v, true, &pp))
 			continue;
 		any = condop_positive(ctx->in, v, &pp, NULL, req, &rp);
 	}
@@ -837,6 +843,26 @@ condop_eval_strings(const struct condop *op, const char *const *vals,
 }
 
 /* ----------------------------------------------------------------- names */
+
+bool
+condop_takes_policy_variables(enum condop_kind kind)
+{
+	if ((unsigned int)kind >= CONDOP_NKINDS)
+		return false;
+	switch (condop_info[kind].family) {
+	case FAM_STRING:
+	case FAM_BOOL:
+	case FAM_ARN:
+		return true;
+	case FAM_NUMERIC:
+	case FAM_DATE:
+	case FAM_BINARY:
+	case FAM_IP:
+	case FAM_NULL:
+		break;
+	}
+	return false;
+}
 
 bool
 condop_is_negated(enum condop_kind kind)
@@ -983,8 +1009,8 @@ condop_parse(const char *name, struct condop *out, struct err *e)
 		found = false;	/* longer than CONDOP_NAME_MAX: cannot be a name */
 	if (!found) {
 		if (condop_suggest(name, hint, sizeof(hint)))
-			err_set(e, "unknown condition operator \"%s\" (did you mean \"%s\"? operator names are case-sensitive)",
-			    shown, hint);
+			err_set(e, "unknown condition operator \"%s\" (did you mean \"%s\"?%s)", shown, hint,
+			    strcasecmp(name, hint) == 0 ? " operator names are case-sensitive" : "");
 		else
 			err_set(e, "unknown condition operator \"%s\"", shown);
 		return -1;

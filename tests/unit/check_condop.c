@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy/condop.h"
 
@@ -417,6 +418,27 @@ static const struct row rows[] = {
 	/* several values with one empty string is not a null dataset */
 	T("ForAllValues:StringEquals", PV("a"), REQ("a", ""), false),
 
+	/* ---- more corners */
+	/* a time without a zone is read as UTC */
+	T("DateEquals", PV("2020-01-01T00:00:00"), REQ("1577836800"), true),
+	/* epoch seconds are digits only */
+	T("DateLessThan", PV("2020-01-01T00:00:00Z"), REQ("-1"), false),
+	T("IpAddress", PV("::/0"), REQ("2001:db8::1"), true),
+	/* families stay apart: ::/0 is every IPv6 address, not every address */
+	T("IpAddress", PV("::/0"), REQ("1.2.3.4"), false),
+	T("IpAddress", PV("2001:db8::/32"), REQ("2001:DB8:0000::0001"), true),
+	T("NotIpAddress", PV("10.0.0.0/8", "2001:db8::/32"), REQ("2001:db8::1"), false),
+	T("NotIpAddress", PV("10.0.0.0/8", "2001:db8::/32"), REQ("2001:db9::1"), true),
+	/* IgnoreCase folds ASCII letters only, as match.h does */
+	T("StringEqualsIgnoreCase", PV("\xc3\x89T\xc3\x89"), REQ("\xc3\x89t\xc3\x89"), true),
+	T("StringEqualsIgnoreCase", PV("\xc3\x89"), REQ("\xc3\xa9"), false),
+	/* ? is one character, not one byte */
+	T("StringLike", PV("caf?"), REQ("caf\xc3\xa9"), true),
+	T("BinaryEquals", PV(""), REQ(""), true),
+	T("NumericLessThan", PV("-10"), REQ("-10.5"), true),
+	T("NumericGreaterThan", PV("-10"), REQ("-9.99"), true),
+	T("NumericGreaterThan", PV("0.5"), REQ("0.49999"), false),
+
 	/* ---- no policy values at all */
 	T("StringEquals", PV0, REQ("a"), false),
 	T("StringNotEquals", PV0, REQ("a"), true),
@@ -589,6 +611,11 @@ START_TEST(test_parse_errors)
 	ck_assert_int_eq(condop_parse(b->name, &op, &e), -1);
 	ck_assert_msg(strstr(e.msg, b->needle) != NULL, "\"%s\": message \"%s\" lacks \"%s\"", b->name,
 	    e.msg, b->needle);
+	/* the case hint only where case is the whole difference */
+	ck_assert_int_eq(strstr(e.msg, "case-sensitive") != NULL,
+	    strcasecmp(b->name, "StringEquals") == 0 || strcmp(b->name, "null") == 0 ||
+	    strcmp(b->name, "forallvalues:StringEquals") == 0 || strcmp(b->name, "Ipaddress") == 0 ||
+	    strcmp(b->name, "NotIPAddress") == 0 || strcmp(b->name, "StringEqualsIfexists") == 0);
 	/* a failed parse leaves the output alone */
 	ck_assert_int_eq(op.kind, CONDOP_BOOL);
 }
@@ -609,6 +636,22 @@ START_TEST(test_parse_hostile_names)
 	ck_assert_int_eq(condop_parse(longname, NULL, NULL), -1);
 	ck_assert_int_eq(condop_parse(NULL, NULL, &e), -1);
 	ck_assert_int_eq(condop_parse("StringEquals\x01", NULL, &e), -1);
+}
+END_TEST
+
+START_TEST(test_policy_variable_families)
+{
+	/* ops: "Policy variables - Supported" for String, Bool, ARN only */
+	ck_assert(condop_takes_policy_variables(CONDOP_STRING_LIKE));
+	ck_assert(condop_takes_policy_variables(CONDOP_STRING_NOT_EQUALS_IGNORE_CASE));
+	ck_assert(condop_takes_policy_variables(CONDOP_BOOL));
+	ck_assert(condop_takes_policy_variables(CONDOP_ARN_NOT_LIKE));
+	ck_assert(!condop_takes_policy_variables(CONDOP_NUMERIC_EQUALS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_DATE_LESS_THAN));
+	ck_assert(!condop_takes_policy_variables(CONDOP_BINARY_EQUALS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_IP_ADDRESS));
+	ck_assert(!condop_takes_policy_variables(CONDOP_NULL));
+	ck_assert(!condop_takes_policy_variables((enum condop_kind)99));
 }
 END_TEST
 
@@ -806,6 +849,20 @@ START_TEST(test_eval_strings_specifics)
 		ck_assert(!condop_eval_strings(&op, lv, 1, true, req_ip, 1));
 		ck_assert(condop_eval_strings(&op, v, 1, true, req_ip, 1));
 	}
+	/* a substituted value longer than condop_values_new accepts never
+	 * matches, even for the string operators that need no buffer */
+	{
+		static char huge[9000];
+		const char *v[] = { huge };
+		const char *r[] = { huge };
+		struct condop se;
+
+		memset(huge, 'h', sizeof(huge) - 1);
+		ck_assert_int_eq(condop_parse("StringEquals", &se, NULL), 0);
+		ck_assert(!condop_eval_strings(&se, v, 1, true, r, 1));
+		huge[100] = '\0';
+		ck_assert(condop_eval_strings(&se, v, 1, true, r, 1));
+	}
 	/* Bool supports policy variables: a substituted value is read on the fly */
 	ck_assert_int_eq(condop_parse("Bool", &op, NULL), 0);
 	{
@@ -843,6 +900,73 @@ START_TEST(test_eval_family_mismatch)
 }
 END_TEST
 
+/*
+ * Hostile input: random strings over the characters the parsers care about,
+ * as policy and request values of every operator. Under ASan/UBSan this
+ * proves the parsers stay in bounds; the checks prove that compiled and
+ * on-the-fly evaluation agree on everything that compiles.
+ */
+START_TEST(test_hostile_values_agree_and_never_crash)
+{
+	static const char alphabet[] = "0123456789.:-+/TZ=abcdefABCDEF%* ?\x01\xc3\xa9";
+	uint32_t seed = 12345;
+	int compiled = 0;
+
+	for (int iter = 0; iter < 4000; iter++) {
+		char pvbuf[2][40], rqbuf[2][40];
+		const char *pvs[2] = { pvbuf[0], pvbuf[1] };
+		const char *rqs[2] = { rqbuf[0], rqbuf[1] };
+		struct condop op = { (enum condop_kind)(iter % (CONDOP_NULL + 1)),
+			(enum condop_set)((iter / 27) % 3), (iter / 81) % 2 == 1 };
+		struct condop_values *pv;
+		size_t nr;
+
+		if (op.kind == CONDOP_NULL) {
+			op.set = CONDOP_SET_NONE;
+			op.if_exists = false;
+		}
+		for (int k = 0; k < 2; k++) {
+			size_t lp, lr;
+
+			seed = seed * 1103515245u + 12345u;
+			lp = (seed >> 16) % 39;
+			seed = seed * 1103515245u + 12345u;
+			lr = (seed >> 16) % 39;
+			for (size_t j = 0; j < lp; j++) {
+				seed = seed * 1103515245u + 12345u;
+				pvbuf[k][j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			}
+			pvbuf[k][lp] = '\0';
+			for (size_t j = 0; j < lr; j++) {
+				seed = seed * 1103515245u + 12345u;
+				rqbuf[k][j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			}
+			rqbuf[k][lr] = '\0';
+		}
+		/* sometimes a valid value, so that comparisons really run */
+		if (iter % 3 == 0) {
+			static const char *const good[] = { "10", "2020-01-01T00:00:00Z", "true", "AAEC",
+				"10.0.0.0/8", "arn:aws:iam::*:role/*", "a*" };
+
+			pvbuf[0][0] = '\0';
+			strncat(pvbuf[0], good[(size_t)iter % 7], sizeof(pvbuf[0]) - 1);
+		}
+		nr = (size_t)(iter % 3);
+		(void)condop_eval_strings(&op, pvs, 2, iter % 5 != 0, rqs, nr);
+		pv = condop_values_new(&op, pvs, 2, NULL);
+		if (pv == NULL)
+			continue;
+		compiled++;
+		ck_assert_int_eq(condop_eval(&op, pv, iter % 5 != 0, rqs, nr),
+		    condop_eval_strings(&op, pvs, 2, iter % 5 != 0, rqs, nr));
+		condop_values_free(pv);
+	}
+	/* the generator must produce compilable values too, or the agreement
+	 * check above proved nothing */
+	ck_assert_int_gt(compiled, 500);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -857,11 +981,13 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_errors, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_parse_hostile_names);
 	tcase_add_test(tc, test_negated_kinds);
+	tcase_add_test(tc, test_policy_variable_families);
 	tcase_add_loop_test(tc, test_value_errors, 0, (int)(sizeof(bad_values) / sizeof(bad_values[0])));
 	tcase_add_test(tc, test_value_limits);
 	tcase_add_test(tc, test_values_keep_original_text);
 	tcase_add_test(tc, test_eval_strings_specifics);
 	tcase_add_test(tc, test_eval_family_mismatch);
+	tcase_add_test(tc, test_hostile_values_agree_and_never_crash);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
