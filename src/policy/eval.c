@@ -316,12 +316,6 @@ eval_cond(struct eval_run_state *rs, const struct policy *p, const struct policy
 			return formula_bool(condop_eval(&pc->op, at.compiled, present, req, nreq));
 		return formula_bool(condop_eval_strings(&pc->op, at.vals, at.nvals, present, req, nreq));
 	}
-	if (at.unresolved && k != NULL && k->state == CTX_KNOWN && pc->op.kind == CONDOP_NULL) {
-		/* Null compares presence only; its value cannot hold a variable
-		 * that matters. */
-		return formula_bool(condop_eval_strings(&pc->op, at.vals, at.nvals, true, k->vals,
-		    k->nvals));
-	}
 	return formula_atom(&rs->st->arena, &at);
 }
 

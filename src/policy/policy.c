@@ -506,8 +506,10 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 			c->keyhash = ctx_key_hash(c->key, c->keylen);
 			c->vals = vals;
 			c->nvals = nv;
+			/* Numeric, Date, Binary, IpAddress and Null take no
+			 * variables: a ${...} there is literal (and invalid). */
 			for (i = 0; i < nv; i++)
-				if (policy_has_var(cc->p, vals[i]))
+				if (policy_has_var(cc->p, vals[i]) && condop_takes_policy_variables(op.kind))
 					c->has_var = true;
 			if (!c->has_var) {
 				c->compiled = condop_values_new(&op, vals, nv, &ce);
