@@ -697,8 +697,11 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		if (policy_compile_stmt(cc, &st[i], s) < 0)
 			return -1;
 		p->svc_mask |= st[i].svc_mask;
-		/* IAM refuses a policy in which two statements share a Sid. */
-		for (size_t j = 0; j < i && st[i].sid != NULL; j++)
+		/* IAM refuses a policy in which two statements share a Sid
+		 * ("In IAM, the Sid value must be unique within a JSON
+		 * policy"); other services' resource policies set their own
+		 * rules, so only IAM-validated kinds are held to it. */
+		for (size_t j = 0; j < i && st[i].sid != NULL && cc->kind == POLICY_KIND_IDENTITY; j++)
 			if (st[j].sid != NULL && strcmp(st[j].sid, st[i].sid) == 0)
 				return policy_fail(cc, "Sid",
 				    "duplicate Sid \"%s\" (also Statement[%zu]); Sids must be unique",

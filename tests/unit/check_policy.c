@@ -113,6 +113,16 @@ START_TEST(test_reject_messages)
 	reject("{\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},"
 	    "{\"Sid\":\"A\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}", POLICY_KIND_IDENTITY,
 	    "policy \"P\": Statement[1].Sid: duplicate Sid \"A\" (also Statement[0]); Sids must be unique");
+	{
+		/* resource-based policies of other services may repeat a Sid */
+		struct err e2 = { "" };
+		struct policy *p2 = parse("{\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+		    "\"Action\":\"sqs:*\"},{\"Sid\":\"A\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sqs:*\"}]}",
+		    POLICY_KIND_RESOURCE, &e2);
+
+		ck_assert_msg(p2 != NULL, "%s", e2.msg);
+		policy_free(p2);
+	}
 	reject("{\"Version\":\"2012-10-18\",\"Statement\":[]}", POLICY_KIND_IDENTITY,
 	    "policy \"P\": Version: must be \"2012-10-17\" or \"2008-10-17\"");
 	reject("{\"Statement\":[]}", POLICY_KIND_IDENTITY, "policy \"P\": Statement: must not be empty");
