@@ -174,16 +174,22 @@ formula_not(struct arena *a, const struct formula *x)
 
 /* ---- evaluation under an assignment ---- */
 
+/* Stands for a request that gives the key two values no literal equals:
+ * single-valued operators treat such a key differently from any one value. */
+static const char formula_multi[] = "\x02(multi)";
+
 static bool
 formula_atom_eval(const struct formula_atom *at, const char *val)
 {
-	const char *req[1] = { val };
+	const char *req[2] = { val, "\x03" };
 	bool present = val != NULL;
+	size_t nreq = !present ? 0 : val == formula_multi ? 2 : 1;
 
+	if (val == formula_multi)
+		req[0] = "\x02";
 	if (at->compiled != NULL)
-		return condop_eval(&at->cond->op, at->compiled, present, req, present ? 1 : 0);
-	return condop_eval_strings(&at->cond->op, at->vals, at->nvals, present, req,
-	    present ? 1 : 0);
+		return condop_eval(&at->cond->op, at->compiled, present, req, nreq);
+	return condop_eval_strings(&at->cond->op, at->vals, at->nvals, present, req, nreq);
 }
 
 const struct formula *
@@ -282,9 +288,12 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		d->key = at->cond->key;
 		d->case_sensitive = d->case_insensitive = false;
 		d->ncands = 0;
+		/* absent; one value no literal equals; the empty value (a
+		 * null dataset for Null); two values at once */
 		formula_dom_add(d, NULL, ds);
-		/* one value no literal equals */
 		formula_dom_add(d, "\x02", ds);
+		formula_dom_add(d, "", ds);
+		formula_dom_add(d, formula_multi, ds);
 	}
 	switch (at->cond->op.kind) {
 	case CONDOP_STRING_EQUALS:

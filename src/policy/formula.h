@@ -84,7 +84,7 @@ bool formula_equal(const struct formula *x, const struct formula *y);
  * Decide a formula whose atoms all have a finite set of meaningful values
  * (equality operators, Bool, Null, patterns without wildcards): every
  * combination of the literals it mentions, one value it does not mention,
- * and absence, is tried for each key. Returns TRUE or FALSE when the formula
+ * the empty value, two values at once, and absence, is tried for each key. Returns TRUE or FALSE when the formula
  * is the same for all of them, otherwise f itself (also when some atom is
  * not finite, or there are too many combinations): never a guess.
  */
