@@ -33,3 +33,7 @@ uninstall-local:
 	rm -f '$(DESTDIR)$(pra_confdir)/passrole-auditd.conf'
 
 dist_man_MANS += man/passrole-auditd.8 man/passrole-auditd.conf.5
+
+# The program's evaluation modes, end to end.
+TESTS += tests/integration/eval-cli.sh
+EXTRA_DIST += tests/integration/eval-cli.sh

@@ -8,6 +8,11 @@
 
 #include "modes.h"
 
+#include <stdio.h>
+
+#include "log.h"
+#include "policy/evalcmd.h"
+
 static int
 not_yet(const char *what)
 {
@@ -33,14 +38,31 @@ mode_whoami(const struct config *cfg, const struct cli_opts *opts)
 	return not_yet("--whoami");
 }
 
+/* The decision is the output, not the exit status: a denied request is a
+ * successful evaluation. Only unreadable or invalid input fails. */
+static int
+mode_run_eval(const struct cli_opts *opts, bool batch)
+{
+	struct err e;
+	bool json = batch || opts->format == CLI_FORMAT_JSON;
+
+	err_clear(&e);
+	if (evalcmd_run(opts->mode_arg, batch, json, stdout, &e) != 0) {
+		fflush(stdout);
+		log_error("%s", e.msg);
+		return CLI_EXIT_ERROR;
+	}
+	return CLI_EXIT_OK;
+}
+
 int
 mode_eval(const struct config *cfg, const struct cli_opts *opts)
 {
-	return not_yet("--eval");
+	return mode_run_eval(opts, false);
 }
 
 int
 mode_eval_batch(const struct config *cfg, const struct cli_opts *opts)
 {
-	return not_yet("--eval-batch");
+	return mode_run_eval(opts, true);
 }

@@ -37,16 +37,5 @@ dist_man_MANS += man/passrole-auditd-eval.5
 check_PROGRAMS += tests/bench/policy-bench
 tests_bench_policy_bench_SOURCES = tests/bench/policy-bench.c
 tests_bench_policy_bench_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
-# The top Makefile.am sets PRA_BENCHES = after including the fragments, so a
-# += here is an automake error; until that line moves above the includes,
-# `make bench` reaches this benchmark through its own prerequisite.
-PRA_POLICY_BENCHES = tests/bench/policy-bench.sh
-bench: bench-policy
-bench-policy: all $(check_PROGRAMS)
-	@for b in $(PRA_POLICY_BENCHES); do \
-	  echo "== $$b"; \
-	  top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' PYTHON3='$(PYTHON3)' \
-	    $(SHELL) $(srcdir)/$$b || exit 1; \
-	done
-.PHONY: bench-policy
+PRA_BENCHES += tests/bench/policy-bench.sh
 EXTRA_DIST += tests/bench/policy-bench.sh tests/bench/policy-bench-gen.py
