@@ -26,3 +26,10 @@ EMULATOR_SCENARIOS = \
 	tests/data/scenarios/basic.json
 
 EXTRA_DIST += $(EMULATOR_FILES) $(EMULATOR_SCENARIOS)
+
+# The emulator's own tests (Python, run with $(PYTHON3)); emutest.py is their helper.
+EMULATOR_TESTS = \
+	tests/emulator/test_awscli.py
+
+TESTS += $(EMULATOR_TESTS)
+EXTRA_DIST += $(EMULATOR_TESTS) tests/emulator/emutest.py
