@@ -128,3 +128,46 @@ def client(emu, service, region="us-east-1", akid=AKID, secret=SECRET, token=Non
                                              "mode": "standard"}, **cfg)
     return s.create_client(service, region_name=region, endpoint_url=emu.url, config=config,
                            verify=False)
+
+
+def signed_request(emu, service, body, region="us-east-1", akid=AKID, secret=SECRET,
+                   token=None, headers=None, amz_date=None, method="POST", path="/"):
+    """Sign `body` with botocore's SigV4Auth and send it with http.client.
+
+    Returns (status, lower-case header dict, body bytes). `amz_date`
+    overrides the signing time (YYYYMMDDTHHMMSSZ) for skew tests.
+    """
+    import datetime
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    hdrs = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    hdrs.update(headers or {})
+    url = f"http://127.0.0.1:{emu.port}{path}"
+    req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body, headers=hdrs)
+    creds = botocore.credentials.Credentials(akid, secret, token)
+    signer = botocore.auth.SigV4Auth(creds, service, region)
+    if amz_date is None:
+        signer.add_auth(req)
+    else:
+        # Sign as of another time: the same steps as add_auth with a fixed clock.
+        req.context["timestamp"] = amz_date
+        req.headers["X-Amz-Date"] = amz_date
+        if token:
+            req.headers["X-Amz-Security-Token"] = token
+        canonical = signer.canonical_request(req)
+        sig = signer.signature(signer.string_to_sign(req, canonical), req)
+        signer._inject_signature_to_request(req, sig)
+    prepared = req.prepare()
+    c = emu.conn()
+    c.request(method, path, body=prepared.body, headers=dict(prepared.headers))
+    r = c.getresponse()
+    out = r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    c.close()
+    return out
+
+
+def amz_date(offset_seconds=0):
+    import datetime
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
+    return t.strftime("%Y%m%dT%H%M%SZ")

@@ -29,7 +29,8 @@ EXTRA_DIST += $(EMULATOR_FILES) $(EMULATOR_SCENARIOS)
 
 # The emulator's own tests (Python, run with $(PYTHON3)); emutest.py is their helper.
 EMULATOR_TESTS = \
-	tests/emulator/test_awscli.py
+	tests/emulator/test_awscli.py \
+	tests/emulator/test_faults.py
 
 TESTS += $(EMULATOR_TESTS)
 EXTRA_DIST += $(EMULATOR_TESTS) tests/emulator/emutest.py
