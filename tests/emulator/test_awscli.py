@@ -173,7 +173,10 @@ def main():
                 check_eq(got.get("Description"), p.get("description"),
                          f"policy {p['name']} description (UTF-8, &)")
             boundary = pols.get("arn:aws:iam::111122223333:policy/DeveloperBoundary", {})
-            check_eq(boundary.get("PermissionsBoundaryUsageCount"), 1, "boundary usage count")
+            check_eq(boundary.get("PermissionsBoundaryUsageCount"),
+                     sum(1 for e in acct["iam"]["users"] + acct["iam"]["roles"]
+                         if e.get("permissions_boundary") == boundary.get("Arn")),
+                     "boundary usage count")
             admin = pols.get("arn:aws:iam::aws:policy/AdministratorAccess", {})
             check_eq(admin.get("AttachmentCount"), 3, "AdministratorAccess attachment count")
 
