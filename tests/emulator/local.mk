@@ -50,3 +50,7 @@ EMULATOR_TESTS = \
 
 TESTS += $(EMULATOR_TESTS)
 EXTRA_DIST += $(EMULATOR_TESTS) tests/emulator/emutest.py
+
+# emu.sh as the shell integration tests use it.
+TESTS += tests/integration/emulator-emu-sh.sh
+EXTRA_DIST += tests/integration/emulator-emu-sh.sh

@@ -77,8 +77,8 @@ class Request:
 class Context:
     """What an operation handler sees."""
 
-    def __init__(self, state, service, operation, params, region, caller, request):
-        self.scenario = state.scenario
+    def __init__(self, state, scenario, service, operation, params, region, caller, request):
+        self.scenario = scenario
         self.sessions = state.sessions
         self.service = service
         self.operation = operation
@@ -293,7 +293,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise perr
             if res.error:
                 raise res.error
-            status, body, ctype, headers = self._operation(req, service, op, params, res, request_id)
+            status, body, ctype, headers = self._operation(req, scenario, service, op, params,
+                                                           res, request_id)
         except AwsError as e:
             status = e.status
             body, headers = wire.error_body(service, e, request_id)
@@ -315,7 +316,7 @@ class Handler(BaseHTTPRequestHandler):
         truncate = fault is not None and fault["kind"] == "truncate"
         self._send(status, body, ctype, headers, request_id, truncate=truncate)
 
-    def _operation(self, req, service, op, params, res, request_id):
+    def _operation(self, req, scenario, service, op, params, res, request_id):
         handlers = SERVICES[service]
         proto = wire.PROTOCOL[service]
         if op not in handlers:
@@ -326,7 +327,9 @@ class Handler(BaseHTTPRequestHandler):
         for pattern, reason in res.caller["deny"].items():
             if _action_matches(pattern, action):
                 raise _deny_error(service, res.caller["arn"], action, reason)
-        ctx = Context(self.server.state, service, op, params, res.region or "us-east-1",
+        # The scenario this request authenticated against, even if a
+        # POST /_emu/scenario lands meanwhile.
+        ctx = Context(self.server.state, scenario, service, op, params, res.region or "us-east-1",
                       res.caller, req)
         result = handlers[op](ctx)
         if proto == "json":
