@@ -4,6 +4,8 @@ EMULATOR_FILES = \
 	tests/emulator/README.md \
 	tests/emulator/emulator.py \
 	tests/emulator/emu.sh \
+	tests/emulator/gen_scenario.py \
+	tests/emulator/bench_emulator.py \
 	tests/emulator/awsemu/__init__.py \
 	tests/emulator/awsemu/auth.py \
 	tests/emulator/awsemu/control.py \
@@ -54,3 +56,7 @@ EXTRA_DIST += $(EMULATOR_TESTS) tests/emulator/emutest.py
 # emu.sh as the shell integration tests use it.
 TESTS += tests/integration/emulator-emu-sh.sh
 EXTRA_DIST += tests/integration/emulator-emu-sh.sh
+
+# make bench: emulator start-up and per-call figures.
+PRA_BENCHES += tests/bench/emulator.sh
+EXTRA_DIST += tests/bench/emulator.sh

@@ -542,6 +542,15 @@ def test_scenario_validation():
                 ok = str(e)
             check_eq(ok, True, f"shipped scenario {name} is valid")
 
+    gen = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                       "gen_scenario.py"), "--accounts", "3",
+                          "--roles", "20", "--users", "5", "--policies", "12", "--ous", "2"],
+                         capture_output=True, check=True)
+    big = Scenario(json.loads(gen.stdout), "generated")
+    check_eq((len(big.accounts), sum(len(a["roles"]) for a in big.accounts.values()),
+              len(big.organization["accounts"])), (3, 60, 3),
+             "gen_scenario.py writes a valid scenario of the requested size")
+
     def broken(mutate, want):
         sc = load_scenario()
         mutate(sc)
