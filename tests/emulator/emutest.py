@@ -57,14 +57,20 @@ class Emulator:
         self.port_file = os.path.join(self.dir, "port")
         self.scheme = scheme
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [PYTHON, EMULATOR, "--scenario", scenario, "--port-file", self.port_file,
-             "--log", os.path.join(self.dir, "log"), *args],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file, not a pipe nobody reads: a chatty emulator must not block.
+        self.stderr_path = os.path.join(self.dir, "stderr")
+        with open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [PYTHON, EMULATOR, "--scenario", scenario, "--port-file", self.port_file,
+                 "--log", os.path.join(self.dir, "log"), *args],
+                stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + 10
         while not os.path.exists(self.port_file):
             if self.proc.poll() is not None:
-                raise RuntimeError("emulator exited: " + self.proc.stderr.read().decode())
+                with open(self.stderr_path, "rb") as f:
+                    msg = f.read().decode(errors="replace")
+                self.stop()
+                raise RuntimeError("emulator exited: " + msg)
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("emulator did not write its port file within 10 s")
@@ -88,8 +94,14 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        if not os.path.isdir(self.dir):
+            return
+        with open(self.stderr_path, "rb") as f:
+            err = f.read().decode(errors="replace")
+        if err.strip():
+            # Emulator tracebacks belong in the test log.
+            print("# emulator stderr:\n# " + err.strip().replace("\n", "\n# "))
+            check("Traceback" not in err, "the emulator printed no traceback")
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)

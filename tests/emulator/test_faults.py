@@ -281,7 +281,7 @@ def test_scenario_replacement(emu):
 def test_process_lifecycle():
     with Emulator() as emu:
         names = sorted(os.listdir(emu.dir))
-        check_eq(names, ["log", "port"], "only the port file and log (no temp file left)")
+        check_eq(names, ["log", "port", "stderr"], "only the port file, log and stderr (no temp file left)")
         with open(emu.port_file) as f:
             check_eq(f.read(), f"{emu.port}\n", "port file holds the port and a newline")
         print(f"# startup: {emu.startup_seconds:.3f} s to the port file")

@@ -7,6 +7,7 @@ scenario `deny` list, the service's operation, and rendering in the
 service's protocol. Every AWS call is appended to the request log.
 """
 
+import io
 import json
 import socket
 import ssl
@@ -223,8 +224,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
         except OSError:
             pass
-        # BaseHTTPRequestHandler flushes wfile after the handler returns.
-        self.wfile = _Discard()
+        # The handler flushes and closes wfile after we return: give it a
+        # harmless stand-in for the closed socket.
+        self.wfile = io.BytesIO()
 
     def send_json(self, status, obj):
         self._send(status, json.dumps(obj).encode("utf-8"), "application/json")
@@ -360,14 +362,6 @@ def _deny_error(service, arn, action, reason):
         return AwsError("UnauthorizedOperation", f"You are not authorized to perform this "
                         f"operation. {msg}", 403)
     return AwsError("AccessDenied", msg, 403)
-
-
-class _Discard:
-    def write(self, data):
-        return len(data)
-
-    def flush(self):
-        pass
 
 
 class EmulatorServer(ThreadingHTTPServer):
