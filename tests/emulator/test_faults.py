@@ -278,6 +278,59 @@ def test_scenario_replacement(emu):
     check("user/ci-deployer" in body.decode(), "a refused scenario leaves the current one")
 
 
+def test_hostile_input(emu):
+    """Garbage must get an error answer (or a closed connection), never a traceback."""
+    def send_raw(data):
+        s = socket.create_connection(("127.0.0.1", emu.port), timeout=5)
+        s.sendall(data)
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        got = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        except (ConnectionResetError, socket.timeout):
+            pass
+        s.close()
+        return got
+
+    def status(got):
+        line = got.split(b"\r\n", 1)[0]
+        return int(line.split()[1]) if line.startswith(b"HTTP/") else None
+
+    org = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSOrganizationsV20161128.ListRoots\r\n"
+           b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n")
+    cases = [
+        ("binary garbage", b"\x00\xff\xfe garbage\r\n\r\n", (400, None)),
+        ("huge Content-Length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+         (413,)),
+        ("non-numeric Content-Length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n",
+         (413,)),
+        ("bad chunk size", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+         (413,)),
+        ("non-JSON Organizations body", org % 5 + b"{{{{{", (400,)),
+        ("JSON array body", org % 2 + b"[]", (400,)),
+        ("invalid UTF-8 form", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n\xff\xfe\xfd\xfc",
+         (400, 403)),
+        ("unknown target", b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Nope.Op\r\nContent-Length: 0\r\n\r\n",
+         (400,)),
+        ("Authorization nonsense", b"POST / HTTP/1.1\r\nHost: x\r\nAuthorization: AWS4-HMAC-SHA256 "
+         b"Credential=a/b/c/sts/aws4_request, SignedHeaders=;;;, Signature=\xff\r\nContent-Length: 0"
+         b"\r\n\r\n", (400, 403)),
+        ("chunked body", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+         b"2b\r\nAction=GetCallerIdentity&Version=2011-06-15\r\n0\r\n\r\n", (403,)),
+    ]
+    for what, data, statuses in cases:
+        got = send_raw(data)
+        check(status(got) in statuses, f"hostile input, {what}: HTTP {status(got)}")
+    check_eq(signed(emu, "sts")[0], 200, "still serving after hostile input")
+
+
 def test_process_lifecycle():
     with Emulator() as emu:
         names = sorted(os.listdir(emu.dir))
@@ -334,6 +387,7 @@ def main():
         test_other_kinds(emu)
         test_request_log(emu)
         test_scenario_replacement(emu)
+        test_hostile_input(emu)
     test_process_lifecycle()
     finish()
 
