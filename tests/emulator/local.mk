@@ -26,6 +26,7 @@ EMULATOR_FILES = \
 
 EMULATOR_SCENARIOS = \
 	tests/data/scenarios/basic.json \
+	tests/data/scenarios/standalone.json \
 	tests/data/scenarios/aws-shapes/SOURCES.md \
 	tests/data/scenarios/aws-shapes/LICENSE-Apache-2.0 \
 	tests/data/scenarios/aws-shapes/AssumeRole.recorded-traffic.xml \

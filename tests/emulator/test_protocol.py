@@ -529,6 +529,25 @@ def test_tls_and_latency():
         check(time.monotonic() - t0 < 0.25, "control calls are not delayed")
 
 
+# -- the standalone scenario --------------------------------------------------------
+def test_standalone():
+    kw = dict(akid="AKIDSTANDALONE", secret="standaloneSecretKeyEXAMPLEEXAMPLEEXAMPL")
+    with Emulator(os.path.join(SCENARIOS, "standalone.json")) as emu:
+        e = call_error(client(emu, "organizations", **kw).describe_organization)
+        check_eq(e and (e[0], e[2]), ("AWSOrganizationsNotInUseException", 400),
+                 "standalone: no organization")
+        e = call_error(client(emu, "ec2", region="eu-west-1", **kw).describe_vpc_endpoints)
+        check_eq(e and (e[0], e[2]), ("UnauthorizedOperation", 403), "standalone: EC2 denied")
+        st, _, b = signed_request(emu, "iam", GAAD + b"&Filter.member.1=LocalManagedPolicy", **kw)
+        check(b'%22Resource%22%3A%20%22*%22' in b, "standalone: literal '*' in documents")
+        sts = client(emu, "sts", **kw)
+        r = sts.assume_role(RoleArn="arn:aws:iam::555566667777:role/break-glass",
+                            RoleSessionName="glass", ExternalId="glass")
+        check_eq(r["AssumedRoleUser"]["Arn"],
+                 "arn:aws:sts::555566667777:assumed-role/break-glass/glass",
+                 "standalone: a trust policy naming the user ARN")
+
+
 # -- scenario validation ----------------------------------------------------------
 def test_scenario_validation():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -597,6 +616,7 @@ def main():
         test_ec2(emu)
         test_shapes(emu)
     test_tls_and_latency()
+    test_standalone()
     test_scenario_validation()
     finish()
 
