@@ -155,7 +155,6 @@ def signed_request(emu, service, body, region="us-east-1", akid=AKID, secret=SEC
     Returns (status, lower-case header dict, body bytes). `amz_date`
     overrides the signing time (YYYYMMDDTHHMMSSZ) for skew tests.
     """
-    import datetime
     import botocore.auth
     import botocore.awsrequest
     import botocore.credentials

@@ -503,7 +503,6 @@ def test_tls_and_latency():
             import socket
             # A client that connects and never handshakes must not block others.
             idle = socket.create_connection(("127.0.0.1", emu.port))
-            who = client(emu, "sts").__class__  # noqa: F841
             import botocore.session
             s = botocore.session.Session()
             s.set_credentials(AKID, SECRET)
