@@ -7,6 +7,7 @@ scenario `deny` list, the service's operation, and rendering in the
 service's protocol. Every AWS call is appended to the request log.
 """
 
+import fnmatch
 import io
 import json
 import socket
@@ -15,6 +16,7 @@ import struct
 import sys
 import threading
 import time
+import traceback
 import uuid
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -270,7 +272,13 @@ class Handler(BaseHTTPRequestHandler):
                  "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000.0)
-        res = auth.authenticate(req, service, scenario, state.sessions)
+        try:
+            res = auth.authenticate(req, service, scenario, state.sessions)
+        except Exception as e:  # an emulator bug: answer 500 and say so on stderr
+            print(f"emulator: internal error authenticating {service}:{op}: {e!r}", file=sys.stderr)
+            traceback.print_exc()
+            res = auth.AuthResult()
+            res.error = AwsError("InternalFailure", f"emulator bug: {e!r}", 500, sender=False)
         entry["access_key_id"] = res.access_key_id
         entry["signature_valid"] = res.signature_valid
         entry["region"] = res.region or "us-east-1"
@@ -310,7 +318,6 @@ class Handler(BaseHTTPRequestHandler):
             entry["error_code"] = e.code
         except Exception as e:  # a handler bug must not kill the connection thread silently
             print(f"emulator: internal error in {service}:{op}: {e!r}", file=sys.stderr)
-            import traceback
             traceback.print_exc()
             status = 500
             body, headers = wire.error_body(service, AwsError(
@@ -350,7 +357,6 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _action_matches(pattern, action):
-    import fnmatch
     return fnmatch.fnmatchcase(action.lower(), pattern.lower().replace("[", "[[]"))
 
 
