@@ -3,6 +3,7 @@
 #include "log.h"
 #include "util/secret.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,7 +17,12 @@ static const char *log_ident = "passrole-auditd";
 static enum log_target log_target = LOG_TARGET_STDERR;
 static enum log_level log_level = LOG_LVL_INFO;
 static FILE *log_stream;
+/* Providers on several threads register and drop secrets while others log,
+ * and two providers may cache the same key: hence the lock, and a count per
+ * secret so one owner's removal does not unprotect the other's. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *log_secrets[LOG_SECRETS_MAX];
+static unsigned log_secret_refs[LOG_SECRETS_MAX];
 
 static const char *const log_names[] = {
 	[LOG_LVL_ERROR] = "error",
@@ -87,20 +93,32 @@ int
 log_secret_add(const char *secret)
 {
 	size_t i;
+	int rc = -1;
 
 	/* Very short strings would scrub ordinary words; they are not secrets. */
 	if (secret == NULL || strlen(secret) < 4)
 		return 0;
-	for (i = 0; i < LOG_SECRETS_MAX; i++)
-		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0)
-			return 0;
+	pthread_mutex_lock(&log_lock);
+	for (i = 0; i < LOG_SECRETS_MAX; i++) {
+		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0) {
+			log_secret_refs[i]++;
+			rc = 0;
+			goto out;
+		}
+	}
 	for (i = 0; i < LOG_SECRETS_MAX; i++) {
 		if (log_secrets[i] == NULL) {
 			log_secrets[i] = secret_strdup(secret);
-			return log_secrets[i] == NULL ? -1 : 0;
+			if (log_secrets[i] != NULL) {
+				log_secret_refs[i] = 1;
+				rc = 0;
+			}
+			goto out;
 		}
 	}
-	return -1;
+out:
+	pthread_mutex_unlock(&log_lock);
+	return rc;
 }
 
 void
@@ -110,12 +128,15 @@ log_secret_remove(const char *secret)
 
 	if (secret == NULL)
 		return;
+	pthread_mutex_lock(&log_lock);
 	for (i = 0; i < LOG_SECRETS_MAX; i++) {
-		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0) {
+		if (log_secrets[i] != NULL && strcmp(log_secrets[i], secret) == 0 &&
+		    --log_secret_refs[i] == 0) {
 			secret_free(log_secrets[i]);
 			log_secrets[i] = NULL;
 		}
 	}
+	pthread_mutex_unlock(&log_lock);
 }
 
 void
@@ -123,10 +144,13 @@ log_shutdown(void)
 {
 	size_t i;
 
+	pthread_mutex_lock(&log_lock);
 	for (i = 0; i < LOG_SECRETS_MAX; i++) {
 		secret_free(log_secrets[i]);
 		log_secrets[i] = NULL;
+		log_secret_refs[i] = 0;
 	}
+	pthread_mutex_unlock(&log_lock);
 	if (log_target == LOG_TARGET_SYSLOG)
 		closelog();
 }
@@ -177,7 +201,9 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	if (level > log_level)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pthread_mutex_lock(&log_lock);
 	log_scrub(msg);
+	pthread_mutex_unlock(&log_lock);
 	log_sanitise(msg);
 
 	if (log_target == LOG_TARGET_SYSLOG) {

@@ -104,6 +104,32 @@ START_TEST(test_log_scrubs_registered_secrets)
 }
 END_TEST
 
+/* Two owners of one secret: the first removal must not unprotect it. */
+START_TEST(test_log_secret_refcount)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *fp = open_memstream(&out, &outlen);
+
+	log_init("t", LOG_TARGET_STDERR, LOG_LVL_DEBUG);
+	log_set_stream(fp);
+	ck_assert_int_eq(log_secret_add("sessiontoken123"), 0);
+	ck_assert_int_eq(log_secret_add("sessiontoken123"), 0);
+	log_secret_remove("sessiontoken123");
+	log_info("a sessiontoken123 b");
+	fflush(fp);
+	ck_assert_ptr_null(strstr(out, "sessiontoken123"));
+	log_secret_remove("sessiontoken123");
+	log_info("c sessiontoken123 d");
+	fflush(fp);
+	ck_assert_ptr_nonnull(strstr(out, "c sessiontoken123 d"));
+	log_set_stream(NULL);
+	log_shutdown();
+	fclose(fp);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_log_level_names)
 {
 	enum log_level l;
@@ -143,6 +169,7 @@ main(void)
 	tcase_add_test(tc, test_buf_steal_and_reset);
 	tcase_add_test(tc, test_err_prefix_builds_context);
 	tcase_add_test(tc, test_log_scrubs_registered_secrets);
+	tcase_add_test(tc, test_log_secret_refcount);
 	tcase_add_test(tc, test_log_level_names);
 	tcase_add_test(tc, test_secret_wipe);
 	suite_add_tcase(s, tc);
