@@ -39,3 +39,10 @@ tests_unit_check_client_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_client_LDADD = $(CHECK_LDADD_ALL)
 
 EXTRA_DIST += tests/data/aws-responses tests/data/scenarios/transport.json
+
+# make bench: XML parsing and policy decoding on IAM pages (built with the tests).
+check_PROGRAMS += tests/bench/bench_aws_xml
+tests_bench_bench_aws_xml_SOURCES = tests/bench/bench_aws_xml.c
+tests_bench_bench_aws_xml_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+PRA_BENCHES += tests/bench/aws_xml.sh
+EXTRA_DIST += tests/bench/aws_xml.sh
