@@ -207,11 +207,13 @@ aws_client_on_expired(struct aws_client *c, const struct awserr *ae)
 	return false;
 }
 
-/* Sign and send one attempt. Returns 0 when a complete response arrived. */
+/* Sign and send one attempt. Returns 0 when a complete response arrived, -1
+ * for a transport failure (resp->failure says which), -2 when the request
+ * could not be made at all (*local names the cause: no credentials, signing). */
 static int
 aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const char *target,
     const char *content_type, const void *body, size_t body_len, struct http_response *resp,
-    struct err *e)
+    const char **local, struct err *e)
 {
 	struct aws_creds cred = { 0 };
 	struct sigv4_credentials sc;
@@ -227,7 +229,8 @@ aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const ch
 
 	if (c->creds->get(c->creds, &cred, e) != 0) {
 		err_prefix(e, "credentials (%s)", c->creds->name);
-		resp->failure = HTTP_FAIL_POLICY;
+		*local = "CredentialsError";
+		rc = -2;
 		goto out;
 	}
 	sh[nh].name = "Host";
@@ -256,7 +259,8 @@ aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const ch
 	sp.flags = 0;
 	if (sigv4_sign(&sr, &sc, &sp, &sig, e) != 0) {
 		err_prefix(e, "signing");
-		resp->failure = HTTP_FAIL_POLICY;
+		*local = "SigningError";
+		rc = -2;
 		goto out;
 	}
 	signed_ok = true;
@@ -303,6 +307,7 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 	struct retry_state rs;
 	struct retry_decision d = { false, 0, "not retryable" };
 	bool refreshed = false;
+	const char *local = NULL;
 	char target[160];
 	const char *content_type;
 	struct err ne;
@@ -333,8 +338,15 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 		err_clear(&ne);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = aws_client_attempt(c, ep, target[0] != '\0' ? target : NULL, content_type, body,
-		    body_len, resp, &ne);
+		    body_len, resp, &local, &ne);
 		aws_client_timing(&t0, &ms);
+		if (rc == -2) {
+			rs.attempts++;
+			awserr_set(ae, 0, local, ne.msg, NULL,
+			    strcmp(local, "CredentialsError") == 0 ? AWSERR_CREDENTIAL : 0);
+			d.reason = "request not sent";
+			break;
+		}
 		if (rc == 0) {
 			log_debug("POST %s %s -> HTTP %ld (attempt %u, %ld ms, %zu bytes)", ep->url, ae->api,
 			    resp->status, rs.attempts + 1, ms, resp->body.len);
@@ -408,6 +420,8 @@ aws_client_query(struct aws_client *c, enum aws_service svc, const char *action,
 		awserr_to_err(ae, e);
 		goto out;
 	}
+	if (ae->request_id[0] == '\0')
+		awserr_set(ae, resp.status, "", "", resp.request_id, 0);
 	rc = 0;
 out:
 	buf_free(&body);

@@ -533,6 +533,67 @@ START_TEST(test_expired_token_not_retried)
 }
 END_TEST
 
+/* A provider that counts calls: the client asks for credentials per attempt
+ * and tells the provider when AWS says they expired (the refresh hook). */
+struct counting {
+	struct aws_creds_provider base;
+	struct aws_creds_provider *inner;	/* NULL: get fails */
+	int gets, invalidates;
+};
+
+static int
+counting_get(struct aws_creds_provider *self, struct aws_creds *out, struct err *e)
+{
+	struct counting *c = (struct counting *)self;
+
+	c->gets++;
+	if (c->inner == NULL) {
+		err_set(e, "no credentials configured");
+		return -1;
+	}
+	return c->inner->get(c->inner, out, e);
+}
+
+static void
+counting_invalidate(struct aws_creds_provider *self)
+{
+	((struct counting *)self)->invalidates++;
+}
+
+START_TEST(test_expired_invalidates_provider)
+{
+	struct aws_client_opts o;
+	struct counting cp;
+	struct aws_client *c;
+	struct sts_identity id;
+	struct err e;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.base.name = "counting";
+	cp.base.get = counting_get;
+	cp.base.invalidate = counting_invalidate;
+	cp.inner = aws_creds_static_new(X_AKID, X_SECRET, X_TOKEN, &e);
+	ck_assert_ptr_nonnull(cp.inner);
+	opts_for(&o, &emu);
+	c = aws_client_new(&o, &cp.base, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(sts_get_caller_identity(c, &id, &e), -1);
+	ck_assert_int_eq(cp.gets, 1);
+	ck_assert_int_eq(cp.invalidates, 1);
+	aws_creds_provider_free(cp.inner);
+
+	/* No credentials at all: a clear error, nothing sent, nothing retried. */
+	cp.inner = NULL;
+	cp.gets = 0;
+	ck_assert_int_eq(sts_get_caller_identity(c, &id, &e), -1);
+	ck_assert_msg(strcmp(e.msg, "sts:GetCallerIdentity: CredentialsError (no HTTP response): "
+	    "credentials (counting): no credentials configured") == 0, "%s", e.msg);
+	ck_assert_int_eq(cp.gets, 1);
+	ck_assert_int_eq(count_requests(), 1);
+	aws_client_free(c);
+}
+END_TEST
+
 START_TEST(test_access_denied_not_retried)
 {
 	struct aws_client_opts o;
@@ -956,6 +1017,7 @@ client_suite(void)
 	tcase_add_test(tc, test_truncated_retried_then_error);
 	tcase_add_test(tc, test_malformed_body_clear_error);
 	tcase_add_test(tc, test_expired_token_not_retried);
+	tcase_add_test(tc, test_expired_invalidates_provider);
 	tcase_add_test(tc, test_access_denied_not_retried);
 	tcase_add_test(tc, test_signature_mismatch_not_retried);
 	tcase_add_test(tc, test_slow_response_times_out);
