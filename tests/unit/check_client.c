@@ -796,6 +796,41 @@ START_TEST(test_other_services)
 }
 END_TEST
 
+/* The raw call: the captured response headers. */
+START_TEST(test_response_headers_captured)
+{
+	static const char body[] = "Action=GetCallerIdentity&Version=2011-06-15";
+	struct aws_client_opts o;
+	struct fixture f;
+	struct http_response resp;
+	struct awserr ae;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	http_response_init(&resp, 0);
+	ck_assert_msg(aws_client_call(f.client, AWS_SVC_STS, "GetCallerIdentity", body, sizeof(body) - 1,
+	    &resp, &ae, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(strncmp(resp.content_type, "text/xml", 8) == 0, "%s", resp.content_type);
+	ck_assert_str_ne(resp.request_id, "");
+	ck_assert_ptr_nonnull(strstr(resp.body.data, resp.request_id));
+	http_response_free(&resp);
+
+	http_response_init(&resp, 0);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"retry_after\",\"status\":503,\"seconds\":3}");
+	o.retry_max_attempts = 1;
+	fixture_close(&f);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_int_eq(aws_client_call(f.client, AWS_SVC_STS, "GetCallerIdentity", body, sizeof(body) - 1,
+	    &resp, &ae, &f.e), -1);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert_str_eq(resp.retry_after, "3");
+	ck_assert(ae.flags & AWSERR_RETRYABLE);
+	http_response_free(&resp);
+	fixture_close(&f);
+}
+END_TEST
+
 START_TEST(test_whoami)
 {
 	struct aws_client_opts o;
@@ -1025,6 +1060,7 @@ client_suite(void)
 	tcase_add_test(tc, test_connection_refused);
 	tcase_add_test(tc, test_debug_log_has_no_secrets);
 	tcase_add_test(tc, test_other_services);
+	tcase_add_test(tc, test_response_headers_captured);
 	tcase_add_test(tc, test_whoami);
 	tcase_add_test(tc, test_env_provider);
 	suite_add_tcase(s, tc);
