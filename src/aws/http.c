@@ -422,3 +422,75 @@ http_perform(const struct http_opts *o, const struct http_request *req,
 	http_xfer_free(x);
 	return ret;
 }
+
+int
+http_perform_many(const struct http_opts *o, const struct http_request *reqs,
+    struct http_response *resps, struct err *errs, size_t n, size_t max_parallel, struct err *e)
+{
+	struct http_xfer **x = NULL;
+	CURLM *m = NULL;
+	size_t next = 0, active = 0, i;
+	int ok = 0, running, rc = -1;
+
+	if (http_global_init(e) != 0)
+		return -1;
+	if (max_parallel == 0 || max_parallel > n)
+		max_parallel = n;
+	x = calloc(n > 0 ? n : 1, sizeof(*x));
+	m = curl_multi_init();
+	if (x == NULL || m == NULL) {
+		err_set(e, "out of memory creating a curl multi handle");
+		goto out;
+	}
+	for (;;) {
+		CURLMsg *msg;
+		int left;
+
+		while (active < max_parallel && next < n) {
+			i = next++;
+			x[i] = http_xfer_new(o, &reqs[i], &resps[i], errs != NULL ? &errs[i] : NULL);
+			if (x[i] == NULL)
+				continue;	/* refused: resps[i].failure already says why */
+			if (curl_multi_add_handle(m, x[i]->curl) != CURLM_OK) {
+				err_set(e, "curl_multi_add_handle failed");
+				goto out;
+			}
+			active++;
+		}
+		if (active == 0 && next >= n)
+			break;
+		if (curl_multi_perform(m, &running) != CURLM_OK ||
+		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+			err_set(e, "curl multi transfer loop failed");
+			goto out;
+		}
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (i = 0; i < n; i++)
+				if (x[i] != NULL && x[i]->curl == msg->easy_handle)
+					break;
+			if (i == n)
+				continue;
+			curl_multi_remove_handle(m, x[i]->curl);
+			if (http_xfer_done(x[i], msg->data.result, errs != NULL ? &errs[i] : NULL) == 0)
+				ok++;
+			http_xfer_free(x[i]);
+			x[i] = NULL;
+			active--;
+		}
+	}
+	rc = ok;
+out:
+	for (i = 0; x != NULL && i < n; i++) {
+		if (x[i] != NULL) {
+			if (m != NULL)
+				curl_multi_remove_handle(m, x[i]->curl);
+			http_xfer_free(x[i]);
+		}
+	}
+	free(x);
+	if (m != NULL)
+		curl_multi_cleanup(m);
+	return rc;
+}

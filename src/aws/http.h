@@ -103,4 +103,14 @@ void http_xfer_free(struct http_xfer *x);
 int http_perform(const struct http_opts *o, const struct http_request *req,
     struct http_response *resp, struct err *e);
 
+/*
+ * Run n transfers with at most max_parallel at once on one curl multi
+ * handle (0: all at once). Each resp[i] must be initialised; its outcome is
+ * in resp[i].failure / status, with a message in errs[i] (errs may be NULL).
+ * Returns the number of transfers that got a complete response, or -1 when
+ * the multi handle itself failed (e).
+ */
+int http_perform_many(const struct http_opts *o, const struct http_request *reqs,
+    struct http_response *resps, struct err *errs, size_t n, size_t max_parallel, struct err *e);
+
 #endif

@@ -831,6 +831,42 @@ START_TEST(test_response_headers_captured)
 }
 END_TEST
 
+/* Many transfers on one curl multi handle, a bounded number at a time; one
+ * of them refused by the URL rules without disturbing the others. */
+START_TEST(test_http_many)
+{
+	struct http_opts ho;
+	struct http_request rq[9];
+	struct http_response rs[9];
+	struct err es[9], e;
+	char url[128];
+	size_t i;
+
+	http_opts_default(&ho);
+	snprintf(url, sizeof(url), "%s_emu/health", emu.url);
+	for (i = 0; i < 9; i++) {
+		memset(&rq[i], 0, sizeof(rq[i]));
+		rq[i].method = "GET";
+		rq[i].url = i == 4 ? "http://example.invalid/" : url;
+		http_response_init(&rs[i], 0);
+		err_clear(&es[i]);
+	}
+	ck_assert_int_eq(http_perform_many(&ho, rq, rs, es, 9, 3, &e), 8);
+	for (i = 0; i < 9; i++) {
+		if (i == 4) {
+			ck_assert_int_eq(rs[i].failure, HTTP_FAIL_POLICY);
+			ck_assert_ptr_nonnull(strstr(es[i].msg, "loopback"));
+		} else {
+			ck_assert_int_eq(rs[i].failure, HTTP_FAIL_NONE);
+			ck_assert_int_eq(rs[i].status, 200);
+			ck_assert_ptr_nonnull(strstr(buf_cstr(&rs[i].body), "\"ok\""));
+		}
+		http_response_free(&rs[i]);
+	}
+	ck_assert_int_eq(http_perform_many(&ho, rq, rs, es, 0, 0, &e), 0);
+}
+END_TEST
+
 START_TEST(test_whoami)
 {
 	struct aws_client_opts o;
@@ -1061,6 +1097,7 @@ client_suite(void)
 	tcase_add_test(tc, test_debug_log_has_no_secrets);
 	tcase_add_test(tc, test_other_services);
 	tcase_add_test(tc, test_response_headers_captured);
+	tcase_add_test(tc, test_http_many);
 	tcase_add_test(tc, test_whoami);
 	tcase_add_test(tc, test_env_provider);
 	suite_add_tcase(s, tc);
