@@ -44,7 +44,5 @@ EXTRA_DIST += tests/data/aws-responses tests/data/scenarios/transport.json
 check_PROGRAMS += tests/bench/bench_aws_xml
 tests_bench_bench_aws_xml_SOURCES = tests/bench/bench_aws_xml.c
 tests_bench_bench_aws_xml_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
-# Not yet in PRA_BENCHES: the top Makefile.am sets PRA_BENCHES = after the
-# fragments are included, so a fragment cannot append to it (automake error);
-# run tests/bench/aws_xml.sh directly until that assignment moves up.
+PRA_BENCHES += tests/bench/aws_xml.sh
 EXTRA_DIST += tests/bench/aws_xml.sh
