@@ -128,10 +128,14 @@ aws_client_new(const struct aws_client_opts *o, struct aws_creds_provider *creds
 	retry_policy_default(&c->retry);
 	if (o->retry_max_attempts > 0)
 		c->retry.max_attempts = o->retry_max_attempts;
-	c->retry.base_delay_ms = o->retry_base_delay_ms;
-	c->retry.max_delay_ms = o->retry_max_delay_ms;
-	c->retry.max_retry_after_ms = o->retry_max_retry_after_ms;
-	c->retry.budget_ms = o->retry_budget_ms;
+	if (o->retry_base_delay_ms > 0)
+		c->retry.base_delay_ms = o->retry_base_delay_ms;
+	if (o->retry_max_delay_ms > 0)
+		c->retry.max_delay_ms = o->retry_max_delay_ms;
+	if (o->retry_max_retry_after_ms > 0)
+		c->retry.max_retry_after_ms = o->retry_max_retry_after_ms;
+	if (o->retry_budget_ms > 0)
+		c->retry.budget_ms = o->retry_budget_ms;
 	c->creds = creds;
 	c->sleep_fn = retry_sleep_real;
 	return c;

@@ -24,8 +24,9 @@
 #include "aws/xml.h"
 #include "util/err.h"
 
-/* Options. aws_client_opts_init sets the documented defaults; strings are
- * borrowed during aws_client_new only (the client copies what it keeps). */
+/* Options. aws_client_opts_init sets the documented defaults, and a numeric
+ * field left at 0 also means its default; strings are borrowed during
+ * aws_client_new only (the client copies what it keeps). */
 struct aws_client_opts {
 	const char *region;		/* default "us-east-1" */
 	const char *partition;		/* "aws"|"aws-cn"|"aws-us-gov"; NULL: from the region */
