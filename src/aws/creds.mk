@@ -1,0 +1,13 @@
+# The AWS credential provider chain: shared files, environment, credential_process,
+# web identity, container and instance metadata, STS AssumeRole, caching.
+libpra_aws_a_SOURCES += \
+	src/aws/ini.c src/aws/ini.h \
+	src/aws/credentials.c src/aws/credentials.h \
+	src/aws/creds_util.c src/aws/creds_util.h \
+	src/aws/creds_http.c src/aws/creds_http.h \
+	src/aws/creds_chain.c src/aws/creds_chain.h \
+	src/aws/creds_profile.c src/aws/creds_profile.h \
+	src/aws/creds_process.c src/aws/creds_process.h \
+	src/aws/creds_imds.c src/aws/creds_imds.h \
+	src/aws/creds_ecs.c src/aws/creds_ecs.h \
+	src/aws/creds_sts.c src/aws/creds_sts.h
