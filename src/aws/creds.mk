@@ -11,3 +11,12 @@ libpra_aws_a_SOURCES += \
 	src/aws/creds_imds.c src/aws/creds_imds.h \
 	src/aws/creds_ecs.c src/aws/creds_ecs.h \
 	src/aws/creds_sts.c src/aws/creds_sts.h
+
+# Unit tests without a network (STS injected, credential_process scripts).
+check_PROGRAMS += tests/unit/check_creds
+TESTS += tests/unit/check_creds
+tests_unit_check_creds_SOURCES = tests/unit/check_creds.c tests/unit/creds_testlib.h
+tests_unit_check_creds_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_creds_LDADD = $(CHECK_LDADD_ALL)
+
+EXTRA_DIST += tests/credentials tests/data/credentials

@@ -236,9 +236,9 @@ creds_sts_parse(const char *body, size_t len, long status, const char *api,
 	}
 	if (status != 200) {
 		akid = creds_sts_field(&sp, STS_F_CODE);
-		creds_safe_excerpt(akid, strlen(akid), code, sizeof(code));
+		creds_plain_excerpt(akid, strlen(akid), code, sizeof(code));
 		akid = creds_sts_field(&sp, STS_F_MSG);
-		creds_safe_excerpt(akid, strlen(akid), msg, sizeof(msg));
+		creds_plain_excerpt(akid, strlen(akid), msg, sizeof(msg));
 		err_set(e, "%s (role %s): %s (HTTP %ld)%s%s", api, role,
 		    code[0] != '\0' ? code : "Unknown", status, msg[0] != '\0' ? ": " : "", msg);
 		goto out;

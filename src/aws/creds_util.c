@@ -338,8 +338,8 @@ creds_keylike(unsigned char c)
 	return isalnum(c) || c == '+' || c == '/' || c == '=' || c == '_' || c == '-';
 }
 
-void
-creds_safe_excerpt(const char *s, size_t len, char *out, size_t max)
+static void
+creds_excerpt(const char *s, size_t len, char *out, size_t max, int mask)
 {
 	size_t i = 0, j = 0, run;
 
@@ -348,7 +348,7 @@ creds_safe_excerpt(const char *s, size_t len, char *out, size_t max)
 	while (i < len && s[i] != '\0' && s[i] != '\n' && s[i] != '\r' && j + 1 < max) {
 		for (run = 0; i + run < len && creds_keylike((unsigned char)s[i + run]); run++)
 			;
-		if (run >= 16) {
+		if (run >= 16 && mask) {
 			if (j + 5 > max)
 				break;
 			memcpy(out + j, "****", 4);
@@ -408,4 +408,16 @@ creds_url_is_loopback(const char *url)
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	return ok;
+}
+
+void
+creds_safe_excerpt(const char *s, size_t len, char *out, size_t max)
+{
+	creds_excerpt(s, len, out, max, 1);
+}
+
+void
+creds_plain_excerpt(const char *s, size_t len, char *out, size_t max)
+{
+	creds_excerpt(s, len, out, max, 0);
 }

@@ -62,6 +62,8 @@ void creds_set_source(struct aws_credentials *c, const char *fmt, ...)
  * digits, + / = _ -) replaced by "****", since a secret could look like
  * nothing else. */
 void creds_safe_excerpt(const char *s, size_t len, char *out, size_t max);
+/* The same without the masking, for text AWS wrote (error codes, messages). */
+void creds_plain_excerpt(const char *s, size_t len, char *out, size_t max);
 
 /* True when url is http(s) to a loopback host: 127.0.0.0/8, ::1 or localhost. */
 bool creds_url_is_loopback(const char *url);
