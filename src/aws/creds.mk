@@ -20,3 +20,10 @@ tests_unit_check_creds_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_creds_LDADD = $(CHECK_LDADD_ALL)
 
 EXTRA_DIST += tests/credentials tests/data/credentials
+
+# HTTP sources against the loopback mock (tests/credentials/mock_metadata.py, run with $PYTHON3).
+check_PROGRAMS += tests/unit/check_creds_http
+TESTS += tests/unit/check_creds_http
+tests_unit_check_creds_http_SOURCES = tests/unit/check_creds_http.c tests/unit/creds_testlib.h
+tests_unit_check_creds_http_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_creds_http_LDADD = $(CHECK_LDADD_ALL)

@@ -41,18 +41,36 @@ creds_expand_home(const char *path, const char *const *env)
 	return buf_steal(&b);
 }
 
+/* True when some profile of f holds a secret key or session token. */
+static bool
+creds_ini_has_secrets(const struct ini_file *f)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->n; i++)
+		if (ini_get(&f->sections[i], "aws_secret_access_key") != NULL ||
+		    ini_get(&f->sections[i], "aws_session_token") != NULL)
+			return true;
+	return false;
+}
+
+/* The credentials file always holds secrets; the config file usually holds
+ * only settings, and is checked for privacy only when it holds keys too. */
 static int
-creds_profiles_parse(const char *path, struct ini_file **out, struct err *e)
+creds_profiles_parse(const char *path, bool secret_file, struct ini_file **out,
+    struct err *e)
 {
 	struct buf b = BUF_INIT;
 	int rc;
 
 	*out = NULL;
-	rc = creds_read_file(path, INI_MAX_BYTES, true, true, &b, e);
+	rc = creds_read_file(path, INI_MAX_BYTES, secret_file, true, &b, e);
 	if (rc == 1)
 		return 0;
 	if (rc == 0)
 		rc = ini_parse(b.data, b.len, path, out, e);
+	if (rc == 0 && !secret_file && creds_ini_has_secrets(*out))
+		creds_check_private(path);
 	buf_free_secret(&b);
 	return rc;
 }
@@ -74,8 +92,8 @@ creds_profiles_load(struct creds_profiles *pp, const char *credentials_file,
 		err_set(e, "cannot find the home directory for the shared AWS files");
 		goto fail;
 	}
-	if (creds_profiles_parse(pp->cred_path, &pp->cred, e) != 0 ||
-	    creds_profiles_parse(pp->conf_path, &pp->conf, e) != 0)
+	if (creds_profiles_parse(pp->cred_path, true, &pp->cred, e) != 0 ||
+	    creds_profiles_parse(pp->conf_path, false, &pp->conf, e) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -65,6 +65,15 @@ creds_warn_perms(const char *path, mode_t mode)
 		    (mode & S_IROTH) ? "other users" : "its group", (unsigned)(mode & 07777));
 }
 
+void
+creds_check_private(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+		creds_warn_perms(path, st.st_mode);
+}
+
 int
 creds_read_file(const char *path, size_t max, bool secret, bool missing_ok,
     struct buf *out, struct err *e)

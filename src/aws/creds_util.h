@@ -33,6 +33,9 @@ const char *creds_env(const char *const *env, const char *name);
 int creds_read_file(const char *path, size_t max, bool secret, bool missing_ok,
     struct buf *out, struct err *e);
 
+/* Warn (once per path) when path is readable by group or others. */
+void creds_check_private(const char *path);
+
 /* "2021-09-21T04:16:53Z", with optional fractional seconds and a "Z",
  * "+00:00" or "+HHMM"-style offset. 0 or -1. */
 int creds_time_parse(const char *s, time_t *out);
