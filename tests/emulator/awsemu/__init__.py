@@ -1,0 +1,1 @@
+"""Loopback AWS emulator for passrole-auditd's tests (see ../README.md)."""

@@ -1,0 +1,1127 @@
+/*
+ * The AWS client end to end against the loopback emulator
+ * (tests/emulator/emulator.py): signing verified by the emulator, retries of
+ * throttling, 5xx, resets and truncation, errors that must not be retried,
+ * timeouts, size bounds, TLS verification with a self-signed certificate, and
+ * that nothing secret reaches the debug log.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/client.h"
+#include "aws/sts.h"
+#include "log.h"
+#include "util/buf.h"
+
+#define AKID "AKIDEXAMPLE"
+#define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+#define S_AKID "ASIATRANSPORTSESSION"
+#define S_SECRET "sessionSecretKeyTRANSPORTexample0000000001"
+#define S_TOKEN "FwoGZXIvYXdzTRANSPORTSESSIONTOKENexample/+=0001"
+#define X_AKID "ASIATRANSPORTEXPIRED"
+#define X_SECRET "expiredSecretKeyTRANSPORTexample000000001"
+#define X_TOKEN "FwoGZXIvYXdzTRANSPORTEXPIREDTOKENexample0001"
+
+struct emu {
+	pid_t pid;
+	int port;
+	char dir[128];
+	char url[64];
+	char cert[192];	/* TLS only: the self-signed certificate */
+	bool tls;
+};
+
+static struct emu emu;
+
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : def;
+}
+
+/* Fork/exec the emulator and wait (up to 20 s) for its port file. */
+static void
+emu_start(struct emu *m, bool tls)
+{
+	const char *top = env_or("top_srcdir", ".");
+	const char *py = env_or("PYTHON3", "/usr/bin/python3");
+	char script[1024], scenario[1024], portfile[256], key[192], cmd[1024];
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	m->tls = tls;
+	snprintf(m->dir, sizeof(m->dir), "/tmp/pra-transport-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(m->dir));
+	snprintf(script, sizeof(script), "%s/tests/emulator/emulator.py", top);
+	snprintf(scenario, sizeof(scenario), "%s/tests/data/scenarios/transport.json", top);
+	snprintf(portfile, sizeof(portfile), "%s/port", m->dir);
+	ck_assert_msg(access(script, R_OK) == 0, "emulator not found at %s", script);
+	if (tls) {
+		snprintf(m->cert, sizeof(m->cert), "%s/cert.pem", m->dir);
+		snprintf(key, sizeof(key), "%s/key.pem", m->dir);
+		snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s' "
+		    "-out '%s' -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+		    ">/dev/null 2>&1", key, m->cert);
+		ck_assert_msg(system(cmd) == 0, "openssl req failed: %s", cmd);
+	}
+	m->pid = fork();
+	ck_assert_int_ge(m->pid, 0);
+	if (m->pid == 0) {
+		char logf[256];
+
+		snprintf(logf, sizeof(logf), "%s/emulator.log", m->dir);
+		if (tls)
+			execl(py, py, script, "--scenario", scenario, "--port-file", portfile,
+			    "--host", "127.0.0.1", "--log", logf, "--tls-cert", m->cert, "--tls-key", key,
+			    (char *)NULL);
+		else
+			execl(py, py, script, "--scenario", scenario, "--port-file", portfile,
+			    "--host", "127.0.0.1", "--log", logf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 400; i++) {
+		FILE *fp = fopen(portfile, "r");
+		int status;
+
+		if (fp != NULL) {
+			int ok = fscanf(fp, "%d", &m->port);
+
+			fclose(fp);
+			if (ok == 1 && m->port > 0)
+				break;
+		}
+		ck_assert_msg(waitpid(m->pid, &status, WNOHANG) == 0, "emulator exited early");
+		usleep(50000);
+	}
+	ck_assert_msg(m->port > 0, "emulator did not write its port file");
+	snprintf(m->url, sizeof(m->url), "%s://127.0.0.1:%d/", tls ? "https" : "http", m->port);
+}
+
+static void
+emu_stop(struct emu *m)
+{
+	char cmd[256];
+	int status;
+
+	if (m->pid > 0) {
+		kill(m->pid, SIGTERM);
+		waitpid(m->pid, &status, 0);
+		m->pid = 0;
+	}
+	if (m->dir[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", m->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", m->dir);
+		m->dir[0] = '\0';
+	}
+}
+
+static size_t
+emu_sink(char *p, size_t size, size_t nmemb, void *ud)
+{
+	return buf_append(ud, p, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+/* A control request (unsigned) to the emulator; returns the HTTP status. */
+static long
+emu_control(struct emu *m, const char *method, const char *path, const char *json, struct buf *out)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	struct buf sink = BUF_INIT;
+	char url[256];
+	long status = 0;
+
+	ck_assert_ptr_nonnull(c);
+	snprintf(url, sizeof(url), "%s_emu/%s", m->url, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, emu_sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out != NULL ? out : &sink);
+	if (m->tls)
+		curl_easy_setopt(c, CURLOPT_CAINFO, m->cert);
+	if (strcmp(method, "POST") == 0) {
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json != NULL ? json : "{}");
+	}
+	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	buf_free(&sink);
+	return status;
+}
+
+static void
+emu_fault(const char *json)
+{
+	struct buf out = BUF_INIT;
+	long st = emu_control(&emu, "POST", "fault", json, &out);
+
+	ck_assert_msg(st == 200, "fault %s refused: HTTP %ld %s", json, st, buf_cstr(&out));
+	buf_free(&out);
+}
+
+static cJSON *
+emu_requests(struct emu *m)
+{
+	struct buf out = BUF_INIT;
+	cJSON *j;
+
+	ck_assert_int_eq(emu_control(m, "GET", "requests", NULL, &out), 200);
+	j = cJSON_Parse(buf_cstr(&out));
+	ck_assert_msg(cJSON_IsArray(j), "requests: %s", buf_cstr(&out));
+	buf_free(&out);
+	return j;
+}
+
+static void
+suite_setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	emu_start(&emu, false);
+}
+
+static void
+suite_teardown(void)
+{
+	emu_stop(&emu);
+}
+
+static void
+test_setup(void)
+{
+	ck_assert_int_eq(emu_control(&emu, "POST", "reset", "{}", NULL), 200);
+}
+
+struct sleeps {
+	unsigned n;
+	unsigned ms[32];
+};
+
+static void
+record_sleep(void *ctx, unsigned ms)
+{
+	struct sleeps *s = ctx;
+
+	if (s->n < 32)
+		s->ms[s->n] = ms;
+	s->n++;
+}
+
+struct fixture {
+	struct aws_creds_provider *prov;
+	struct aws_client *client;
+	struct sleeps sleeps;
+	struct err e;
+};
+
+static void
+opts_for(struct aws_client_opts *o, struct emu *m)
+{
+	size_t i;
+
+	aws_client_opts_init(o);
+	o->region = "eu-west-1";
+	for (i = 0; i < AWS_SVC_COUNT; i++)
+		o->endpoint_override[i] = m->url;
+	o->retry_max_attempts = 4;
+	o->retry_base_delay_ms = 10;
+	o->retry_max_delay_ms = 50;
+	o->total_timeout_ms = 10000;
+}
+
+static void
+fixture_open(struct fixture *f, const struct aws_client_opts *o, const char *akid,
+    const char *secret, const char *token)
+{
+	memset(f, 0, sizeof(*f));
+	f->prov = aws_creds_static_new(akid, secret, token, &f->e);
+	ck_assert_msg(f->prov != NULL, "%s", f->e.msg);
+	f->client = aws_client_new(o, f->prov, &f->e);
+	ck_assert_msg(f->client != NULL, "%s", f->e.msg);
+	aws_client_set_sleep(f->client, record_sleep, &f->sleeps);
+	aws_client_set_seed(f->client, 12345);
+	err_clear(&f->e);
+}
+
+static void
+fixture_close(struct fixture *f)
+{
+	aws_client_free(f->client);
+	aws_creds_provider_free(f->prov);
+}
+
+static int
+count_requests(void)
+{
+	cJSON *r = emu_requests(&emu);
+	int n = cJSON_GetArraySize(r);
+
+	cJSON_Delete(r);
+	return n;
+}
+
+START_TEST(test_gci_long_term_keys)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	cJSON *r, *q;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(id.account, "111122223333");
+	ck_assert_str_eq(id.arn, "arn:aws:iam::111122223333:user/auditor");
+	ck_assert_str_eq(id.user_id, "AIDAEXAMPLEAUDITOR001");
+	ck_assert_str_ne(id.request_id, "");
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 1);
+	r = emu_requests(&emu);
+	ck_assert_int_eq(cJSON_GetArraySize(r), 1);
+	q = cJSON_GetArrayItem(r, 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "signature_valid")));
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(q, "service")->valuestring, "sts");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(q, "operation")->valuestring, "GetCallerIdentity");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(q, "access_key_id")->valuestring, AKID);
+	cJSON_Delete(r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_gci_session_token)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	cJSON *r, *q, *h;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, S_AKID, S_SECRET, S_TOKEN);
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(id.arn, "arn:aws:sts::111122223333:assumed-role/AuditRole/transport-test");
+	r = emu_requests(&emu);
+	q = cJSON_GetArrayItem(r, 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "signature_valid")));
+	h = cJSON_GetObjectItemCaseSensitive(q, "headers");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(h, "x-amz-security-token")->valuestring, S_TOKEN);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(h, "content-type")->valuestring,
+	    "application/x-www-form-urlencoded; charset=utf-8");
+	cJSON_Delete(r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_throttle_twice_then_success)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	cJSON *r;
+	int i;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"GetCallerIdentity\",\"kind\":\"throttle\",\"count\":2}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(id.account, "111122223333");
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 3);
+	ck_assert_uint_eq(f.sleeps.n, 2);
+	/* Full jitter: within [0, base * 2^(n-1)]. */
+	ck_assert_uint_le(f.sleeps.ms[0], 10);
+	ck_assert_uint_le(f.sleeps.ms[1], 20);
+	r = emu_requests(&emu);
+	ck_assert_int_eq(cJSON_GetArraySize(r), 3);
+	for (i = 0; i < 3; i++) {
+		const cJSON *q = cJSON_GetArrayItem(r, i);
+
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "signature_valid")));
+		ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(q, "status")->valueint, i < 2 ? 400 : 200);
+	}
+	cJSON_Delete(r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_5xx_retried)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"http503\"}");
+	emu_fault("{\"operation\":\"*\",\"kind\":\"http500\"}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 3);
+	ck_assert_int_eq(count_requests(), 3);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_5xx_exhausted)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	o.retry_max_attempts = 3;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"http503\",\"count\":10}");
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: ") == f.e.msg, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "(HTTP 503") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "gave up after 3 attempts") != NULL, "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 3);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_retry_after_honoured)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"retry_after\",\"status\":429,\"seconds\":2}");
+	emu_fault("{\"operation\":\"*\",\"kind\":\"retry_after\",\"status\":503,\"seconds\":7200}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_uint_eq(f.sleeps.n, 2);
+	ck_assert_uint_eq(f.sleeps.ms[0], 2000);
+	/* Capped by retry_max_retry_after_ms (default 30 s). */
+	ck_assert_uint_eq(f.sleeps.ms[1], RETRY_DEFAULT_MAX_RETRY_AFTER_MS);
+	ck_assert_int_eq(count_requests(), 3);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_retry_after_past_budget)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	o.retry_budget_ms = 1000;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"retry_after\",\"status\":429,\"seconds\":5}");
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "HTTP 429") != NULL, "%s", f.e.msg);
+	ck_assert_uint_eq(f.sleeps.n, 0);
+	ck_assert_int_eq(count_requests(), 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_connection_reset_retried)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"reset\"}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
+	ck_assert_uint_eq(f.sleeps.n, 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_truncated_retried_then_error)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	struct awserr ae;
+	struct xml_doc *doc = NULL;
+	const struct xml_node *res;
+
+	opts_for(&o, &emu);
+	o.retry_max_attempts = 3;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"truncate\",\"count\":1}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
+
+	emu_fault("{\"operation\":\"*\",\"kind\":\"truncate\",\"count\":10}");
+	ck_assert_int_eq(aws_client_query(f.client, AWS_SVC_STS, "GetCallerIdentity", NULL, 0, &doc, &res,
+	    &ae, &f.e), -1);
+	ck_assert_ptr_null(doc);
+	ck_assert_str_eq(ae.code, "TruncatedResponse");
+	ck_assert(ae.flags & AWSERR_TRANSPORT);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: TruncatedResponse") == f.e.msg, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "truncated") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "gave up after 3 attempts") != NULL, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 3);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_malformed_body_clear_error)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"malformed\"}");
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: MalformedResponse (HTTP 200") == f.e.msg,
+	    "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_expired_token_not_retried)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, X_AKID, X_SECRET, X_TOKEN);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: ExpiredToken (HTTP ") == f.e.msg, "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 1);
+	ck_assert_uint_eq(f.sleeps.n, 0);
+	fixture_close(&f);
+
+	/* The fault form too, with classification. */
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"expired_token\"}");
+	{
+		struct awserr ae;
+		struct xml_doc *doc;
+		const struct xml_node *res;
+
+		ck_assert_int_eq(aws_client_query(f.client, AWS_SVC_STS, "GetCallerIdentity", NULL, 0, &doc,
+		    &res, &ae, &f.e), -1);
+		ck_assert_str_eq(ae.code, "ExpiredToken");
+		ck_assert(ae.flags & AWSERR_EXPIRED);
+		ck_assert(ae.flags & AWSERR_CREDENTIAL);
+		ck_assert(!(ae.flags & AWSERR_RETRYABLE));
+		ck_assert_str_eq(ae.api, "sts:GetCallerIdentity");
+	}
+	ck_assert_int_eq(count_requests(), 2);
+	fixture_close(&f);
+}
+END_TEST
+
+/* A provider that counts calls: the client asks for credentials per attempt
+ * and tells the provider when AWS says they expired (the refresh hook). */
+struct counting {
+	struct aws_creds_provider base;
+	struct aws_creds_provider *inner;	/* NULL: get fails */
+	int gets, invalidates;
+};
+
+static int
+counting_get(struct aws_creds_provider *self, struct aws_creds *out, struct err *e)
+{
+	struct counting *c = (struct counting *)self;
+
+	c->gets++;
+	if (c->inner == NULL) {
+		err_set(e, "no credentials configured");
+		return -1;
+	}
+	return c->inner->get(c->inner, out, e);
+}
+
+static void
+counting_invalidate(struct aws_creds_provider *self)
+{
+	((struct counting *)self)->invalidates++;
+}
+
+START_TEST(test_expired_invalidates_provider)
+{
+	struct aws_client_opts o;
+	struct counting cp;
+	struct aws_client *c;
+	struct sts_identity id;
+	struct err e;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.base.name = "counting";
+	cp.base.get = counting_get;
+	cp.base.invalidate = counting_invalidate;
+	cp.inner = aws_creds_static_new(X_AKID, X_SECRET, X_TOKEN, &e);
+	ck_assert_ptr_nonnull(cp.inner);
+	opts_for(&o, &emu);
+	c = aws_client_new(&o, &cp.base, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(sts_get_caller_identity(c, &id, &e), -1);
+	ck_assert_int_eq(cp.gets, 1);
+	ck_assert_int_eq(cp.invalidates, 1);
+	aws_creds_provider_free(cp.inner);
+
+	/* No credentials at all: a clear error, nothing sent, nothing retried. */
+	cp.inner = NULL;
+	cp.gets = 0;
+	ck_assert_int_eq(sts_get_caller_identity(c, &id, &e), -1);
+	ck_assert_msg(strcmp(e.msg, "sts:GetCallerIdentity: CredentialsError (no HTTP response): "
+	    "credentials (counting): no credentials configured") == 0, "%s", e.msg);
+	ck_assert_int_eq(cp.gets, 1);
+	ck_assert_int_eq(count_requests(), 1);
+	aws_client_free(c);
+}
+END_TEST
+
+START_TEST(test_access_denied_not_retried)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct awserr ae;
+	struct xml_doc *doc;
+	const struct xml_node *res;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"access_denied\",\"message\":\"denied by an SCP\",\"count\":5}");
+	ck_assert_int_eq(aws_client_query(f.client, AWS_SVC_STS, "GetCallerIdentity", NULL, 0, &doc, &res,
+	    &ae, &f.e), -1);
+	ck_assert_str_eq(ae.code, "AccessDenied");
+	ck_assert_int_eq(ae.http_status, 403);
+	ck_assert(ae.flags & AWSERR_ACCESS_DENIED);
+	ck_assert_str_ne(ae.request_id, "");
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: AccessDenied (HTTP 403, request id ") == f.e.msg,
+	    "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "denied by an SCP") != NULL, "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 1);
+	ck_assert_uint_eq(f.sleeps.n, 0);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_signature_mismatch_not_retried)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, "wrongSecretKeyEXAMPLEEXAMPLEEXAMPLE00000", NULL);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "SignatureDoesNotMatch (HTTP 403") != NULL, "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_slow_response_times_out)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	struct timespec t0, t1;
+	long ms;
+
+	opts_for(&o, &emu);
+	o.total_timeout_ms = 300;
+	o.retry_max_attempts = 2;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"slow\",\"delay_ms\":3000,\"count\":2}");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: Timeout (no HTTP response)") == f.e.msg,
+	    "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "timed out") != NULL, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
+	/* Two 300 ms attempts, not two 3 s answers (generous bound for a loaded machine). */
+	ck_assert_int_lt(ms, 2900);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_response_too_large)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+
+	opts_for(&o, &emu);
+	o.max_response_bytes = 100;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: ResponseTooLarge") == f.e.msg, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "limit of 100 bytes") != NULL, "%s", f.e.msg);
+	ck_assert_int_eq(count_requests(), 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_connection_refused)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	struct emu dead = emu;
+	size_t i;
+
+	/* Port 1 on loopback: privileged, and nothing listens there in a test run. */
+	snprintf(dead.url, sizeof(dead.url), "http://127.0.0.1:1/");
+	opts_for(&o, &dead);
+	for (i = 0; i < AWS_SVC_COUNT; i++)
+		o.endpoint_override[i] = dead.url;
+	o.retry_max_attempts = 2;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: ConnectionError") == f.e.msg, "%s", f.e.msg);
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
+	fixture_close(&f);
+}
+END_TEST
+
+/* Everything logged at debug level during a full run, retries included, must
+ * hold neither the secret key nor the session token. The logger's scrubber
+ * is switched off for the test so that it proves the primary rule (never
+ * logged), not the second line of defence. */
+START_TEST(test_debug_log_has_no_secrets)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	FILE *log = tmpfile();
+	char *text;
+	long n;
+
+	ck_assert_ptr_nonnull(log);
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, S_AKID, S_SECRET, S_TOKEN);
+	log_secret_remove(S_SECRET);
+	log_secret_remove(S_TOKEN);
+	log_set_stream(log);
+	log_set_level(LOG_LVL_DEBUG);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"throttle\"}");
+	emu_fault("{\"operation\":\"*\",\"kind\":\"reset\"}");
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	fixture_close(&f);
+	log_set_stream(NULL);
+	n = ftell(log);
+	ck_assert_int_gt(n, 0);
+	rewind(log);
+	text = calloc(1, (size_t)n + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, log), (size_t)n);
+	fclose(log);
+	/* The run was logged: method, URL, API, status. */
+	ck_assert_msg(strstr(text, "POST http://127.0.0.1:") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "sts:GetCallerIdentity -> HTTP 200") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "sts:GetCallerIdentity -> HTTP 400") != NULL, "%s", text);
+	ck_assert_ptr_null(strstr(text, S_SECRET));
+	ck_assert_ptr_null(strstr(text, S_TOKEN));
+	ck_assert_ptr_null(strstr(text, "Signature="));
+	ck_assert_ptr_null(strstr(text, "****"));
+	free(text);
+}
+END_TEST
+
+/* The other protocols and signing scopes: IAM (query, global, us-east-1),
+ * EC2 (ec2 protocol, regional), Organizations (JSON 1.1, X-Amz-Target). */
+START_TEST(test_other_services)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct awserr ae;
+	struct xml_doc *doc = NULL;
+	const struct xml_node *res = NULL;
+	struct query_param filt[] = { { "Filter.member.1", "Role" }, { "MaxItems", "5" } };
+	cJSON *out = NULL, *r;
+	int i;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_msg(aws_client_query(f.client, AWS_SVC_IAM, "GetAccountAuthorizationDetails", filt, 2, &doc,
+	    &res, &ae, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(res->name, "GetAccountAuthorizationDetailsResult");
+	ck_assert_str_eq(xml_path_text(res, "IsTruncated"), "false");
+	ck_assert_str_ne(ae.request_id, "");
+	xml_free(doc);
+	ck_assert_msg(aws_client_query(f.client, AWS_SVC_EC2, "DescribeVpcEndpoints", NULL, 0, &doc, &res,
+	    &ae, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(res->name, "DescribeVpcEndpointsResponse");
+	ck_assert_ptr_nonnull(xml_child(res, "vpcEndpointSet"));
+	xml_free(doc);
+	/* No organization in this scenario: a JSON error, after a retried throttle. */
+	emu_fault("{\"operation\":\"*\",\"service\":\"organizations\",\"kind\":\"throttle\"}");
+	ck_assert_int_eq(aws_client_json(f.client, AWS_SVC_ORGANIZATIONS, "DescribeOrganization", NULL, &out,
+	    &ae, &f.e), -1);
+	ck_assert_ptr_null(out);
+	ck_assert_str_eq(ae.code, "AWSOrganizationsNotInUseException");
+	ck_assert_str_eq(ae.api, "organizations:DescribeOrganization");
+	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
+	r = emu_requests(&emu);
+	ck_assert_int_eq(cJSON_GetArraySize(r), 4);
+	for (i = 0; i < 4; i++) {
+		const cJSON *q = cJSON_GetArrayItem(r, i);
+
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "signature_valid")));
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(q, "service")->valuestring,
+		    i == 0 ? "iam" : i == 1 ? "ec2" : "organizations");
+	}
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetArrayItem(r, 3), "headers"), "x-amz-target")->valuestring,
+	    "AWSOrganizationsV20161128.DescribeOrganization");
+	cJSON_Delete(r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* The raw call: the captured response headers. */
+START_TEST(test_response_headers_captured)
+{
+	static const char body[] = "Action=GetCallerIdentity&Version=2011-06-15";
+	struct aws_client_opts o;
+	struct fixture f;
+	struct http_response resp;
+	struct awserr ae;
+
+	opts_for(&o, &emu);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	http_response_init(&resp, 0);
+	ck_assert_msg(aws_client_call(f.client, AWS_SVC_STS, "GetCallerIdentity", body, sizeof(body) - 1,
+	    &resp, &ae, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(strncmp(resp.content_type, "text/xml", 8) == 0, "%s", resp.content_type);
+	ck_assert_str_ne(resp.request_id, "");
+	ck_assert_ptr_nonnull(strstr(resp.body.data, resp.request_id));
+	http_response_free(&resp);
+
+	http_response_init(&resp, 0);
+	emu_fault("{\"operation\":\"*\",\"kind\":\"retry_after\",\"status\":503,\"seconds\":3}");
+	o.retry_max_attempts = 1;
+	fixture_close(&f);
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_int_eq(aws_client_call(f.client, AWS_SVC_STS, "GetCallerIdentity", body, sizeof(body) - 1,
+	    &resp, &ae, &f.e), -1);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert_str_eq(resp.retry_after, "3");
+	ck_assert(ae.flags & AWSERR_RETRYABLE);
+	http_response_free(&resp);
+	fixture_close(&f);
+}
+END_TEST
+
+/* Many transfers on one curl multi handle, a bounded number at a time; one
+ * of them refused by the URL rules without disturbing the others. */
+START_TEST(test_http_many)
+{
+	struct http_opts ho;
+	struct http_request rq[9];
+	struct http_response rs[9];
+	struct err es[9], e;
+	char url[128];
+	size_t i;
+
+	http_opts_default(&ho);
+	snprintf(url, sizeof(url), "%s_emu/health", emu.url);
+	for (i = 0; i < 9; i++) {
+		memset(&rq[i], 0, sizeof(rq[i]));
+		rq[i].method = "GET";
+		rq[i].url = i == 4 ? "http://example.invalid/" : url;
+		http_response_init(&rs[i], 0);
+		err_clear(&es[i]);
+	}
+	ck_assert_int_eq(http_perform_many(&ho, rq, rs, es, 9, 3, &e), 8);
+	for (i = 0; i < 9; i++) {
+		if (i == 4) {
+			ck_assert_int_eq(rs[i].failure, HTTP_FAIL_POLICY);
+			ck_assert_ptr_nonnull(strstr(es[i].msg, "loopback"));
+		} else {
+			ck_assert_int_eq(rs[i].failure, HTTP_FAIL_NONE);
+			ck_assert_int_eq(rs[i].status, 200);
+			ck_assert_ptr_nonnull(strstr(buf_cstr(&rs[i].body), "\"ok\""));
+		}
+		http_response_free(&rs[i]);
+	}
+	ck_assert_int_eq(http_perform_many(&ho, rq, rs, es, 0, 0, &e), 0);
+}
+END_TEST
+
+START_TEST(test_whoami)
+{
+	struct aws_client_opts o;
+	struct aws_creds_provider *p;
+	struct err e;
+	FILE *out = tmpfile();
+	char text[512];
+	size_t n;
+
+	ck_assert_ptr_nonnull(out);
+	opts_for(&o, &emu);
+	p = aws_creds_static_new(AKID, SECRET, NULL, &e);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(aws_whoami(&o, p, out, &e) == 0, "%s", e.msg);
+	rewind(out);
+	n = fread(text, 1, sizeof(text) - 1, out);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "Account: 111122223333\nArn:     arn:aws:iam::111122223333:user/auditor\n"
+	    "UserId:  AIDAEXAMPLEAUDITOR001\n");
+	fclose(out);
+	aws_creds_provider_free(p);
+}
+END_TEST
+
+START_TEST(test_env_provider)
+{
+	struct aws_creds_provider *p;
+	struct aws_creds c;
+	struct err e;
+
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_SESSION_TOKEN");
+	ck_assert_ptr_null(aws_creds_env_new(&e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "AWS_ACCESS_KEY_ID is not set"));
+	setenv("AWS_ACCESS_KEY_ID", S_AKID, 1);
+	ck_assert_ptr_null(aws_creds_env_new(&e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "AWS_SECRET_ACCESS_KEY is not set"));
+	setenv("AWS_SECRET_ACCESS_KEY", S_SECRET, 1);
+	setenv("AWS_SESSION_TOKEN", S_TOKEN, 1);
+	p = aws_creds_env_new(&e);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->get(p, &c, &e), 0);
+	ck_assert_str_eq(c.access_key_id, S_AKID);
+	ck_assert_str_eq(c.secret_access_key, S_SECRET);
+	ck_assert_str_eq(c.session_token, S_TOKEN);
+	ck_assert_str_eq(c.source, "environment");
+	ck_assert_int_eq((int)c.expiration, 0);
+	aws_creds_clear(&c);
+	ck_assert_ptr_null(c.secret_access_key);
+	/* Works end to end. */
+	{
+		struct aws_client_opts o;
+		struct aws_client *cl;
+		struct sts_identity id;
+
+		opts_for(&o, &emu);
+		cl = aws_client_new(&o, p, &e);
+		ck_assert_ptr_nonnull(cl);
+		ck_assert_msg(sts_get_caller_identity(cl, &id, &e) == 0, "%s", e.msg);
+		ck_assert_str_eq(id.arn, "arn:aws:sts::111122223333:assumed-role/AuditRole/transport-test");
+		aws_client_free(cl);
+	}
+	aws_creds_provider_free(p);
+	/* Keys that would break a header line are refused. */
+	ck_assert_ptr_null(aws_creds_static_new("AKID\r\nX: y", "s", NULL, &e));
+	ck_assert_ptr_null(aws_creds_static_new("AKID", "", NULL, &e));
+}
+END_TEST
+
+/* Rules checked before anything is sent: no network needed. */
+START_TEST(test_refused_configurations)
+{
+	struct aws_client_opts o;
+	struct aws_creds_provider *p;
+	struct aws_client *c;
+	struct err e;
+
+	p = aws_creds_static_new(AKID, SECRET, NULL, &e);
+	ck_assert_ptr_nonnull(p);
+	aws_client_opts_init(&o);
+	o.insecure_loopback = true;
+	o.endpoint_override[AWS_SVC_STS] = "https://sts.example.com/";
+	ck_assert_ptr_null(aws_client_new(&o, p, &e));
+	ck_assert_msg(strstr(e.msg, "not a loopback address") != NULL, "%s", e.msg);
+	aws_client_opts_init(&o);
+	o.endpoint_override[AWS_SVC_IAM] = "http://iam.example.com/";
+	ck_assert_ptr_null(aws_client_new(&o, p, &e));
+	ck_assert_msg(strstr(e.msg, "loopback") != NULL, "%s", e.msg);
+	aws_client_opts_init(&o);
+	o.region = "moon-base-1x";
+	ck_assert_ptr_null(aws_client_new(&o, p, &e));
+	ck_assert_msg(strstr(e.msg, "invalid AWS region") != NULL, "%s", e.msg);
+	aws_client_opts_init(&o);
+	o.region = "cn-north-1";
+	c = aws_client_new(&o, p, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(aws_client_endpoint(c, AWS_SVC_STS)->url, "https://sts.cn-north-1.amazonaws.com.cn/");
+	aws_client_free(c);
+	aws_creds_provider_free(p);
+}
+END_TEST
+
+/* The URL rules of the HTTP layer, checked before anything is sent. The
+ * hosts are under .invalid, which never resolves, so even a broken rule
+ * cannot reach a real server. */
+START_TEST(test_http_rules)
+{
+	struct http_opts ho;
+	struct http_request rq = { "GET", NULL, NULL, 0, NULL, 0 };
+	struct http_response rs;
+	struct err e;
+
+	http_opts_default(&ho);
+	http_response_init(&rs, 0);
+	rq.url = "http://sts.example.invalid/";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	ck_assert_msg(strstr(e.msg, "plain http:// is only allowed for loopback") != NULL, "%s", e.msg);
+	ho.insecure_loopback = true;
+	rq.url = "https://sts.example.invalid/";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	ck_assert_msg(strstr(e.msg, "only be disabled for loopback") != NULL, "%s", e.msg);
+	rq.url = "ftp://127.0.0.1/";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	rq.url = "not a url";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	http_response_free(&rs);
+}
+END_TEST
+
+/* --- TLS: a second emulator with a self-signed certificate for 127.0.0.1. */
+static struct emu emu_tls;
+
+static void
+tls_setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	emu_start(&emu_tls, true);
+}
+
+static void
+tls_teardown(void)
+{
+	emu_stop(&emu_tls);
+}
+
+START_TEST(test_tls_verification)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	FILE *log;
+	char text[4096];
+	size_t n;
+
+	/* Verification is on: the self-signed certificate is refused... */
+	opts_for(&o, &emu_tls);
+	o.retry_max_attempts = 1;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ck_assert_msg(strstr(f.e.msg, "sts:GetCallerIdentity: TLSError") == f.e.msg, "%s", f.e.msg);
+	fixture_close(&f);
+
+	/* ...and accepted when the CA bundle names it. */
+	opts_for(&o, &emu_tls);
+	o.ca_bundle = emu_tls.cert;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_str_eq(id.account, "111122223333");
+	fixture_close(&f);
+
+	/* insecure_loopback works for 127.0.0.1 and warns every time. */
+	log = tmpfile();
+	ck_assert_ptr_nonnull(log);
+	log_set_stream(log);
+	opts_for(&o, &emu_tls);
+	o.insecure_loopback = true;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	ck_assert_msg(sts_get_caller_identity(f.client, &id, &f.e) == 0, "%s", f.e.msg);
+	fixture_close(&f);
+	log_set_stream(NULL);
+	rewind(log);
+	n = fread(text, 1, sizeof(text) - 1, log);
+	text[n] = '\0';
+	fclose(log);
+	{
+		const char *p = strstr(text, "TLS CERTIFICATE VERIFICATION DISABLED");
+
+		ck_assert_msg(p != NULL, "%s", text);
+		ck_assert_msg(strstr(p + 1, "TLS CERTIFICATE VERIFICATION DISABLED") != NULL, "%s", text);
+	}
+}
+END_TEST
+
+static Suite *
+client_suite(void)
+{
+	Suite *s = suite_create("client");
+	TCase *tc = tcase_create("emulator");
+	TCase *tt = tcase_create("tls");
+	TCase *tp = tcase_create("offline");
+
+	tcase_add_unchecked_fixture(tc, suite_setup, suite_teardown);
+	tcase_add_checked_fixture(tc, test_setup, NULL);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_gci_long_term_keys);
+	tcase_add_test(tc, test_gci_session_token);
+	tcase_add_test(tc, test_throttle_twice_then_success);
+	tcase_add_test(tc, test_5xx_retried);
+	tcase_add_test(tc, test_5xx_exhausted);
+	tcase_add_test(tc, test_retry_after_honoured);
+	tcase_add_test(tc, test_retry_after_past_budget);
+	tcase_add_test(tc, test_connection_reset_retried);
+	tcase_add_test(tc, test_truncated_retried_then_error);
+	tcase_add_test(tc, test_malformed_body_clear_error);
+	tcase_add_test(tc, test_expired_token_not_retried);
+	tcase_add_test(tc, test_expired_invalidates_provider);
+	tcase_add_test(tc, test_access_denied_not_retried);
+	tcase_add_test(tc, test_signature_mismatch_not_retried);
+	tcase_add_test(tc, test_slow_response_times_out);
+	tcase_add_test(tc, test_response_too_large);
+	tcase_add_test(tc, test_connection_refused);
+	tcase_add_test(tc, test_debug_log_has_no_secrets);
+	tcase_add_test(tc, test_other_services);
+	tcase_add_test(tc, test_response_headers_captured);
+	tcase_add_test(tc, test_http_many);
+	tcase_add_test(tc, test_whoami);
+	tcase_add_test(tc, test_env_provider);
+	suite_add_tcase(s, tc);
+
+	tcase_add_unchecked_fixture(tt, tls_setup, tls_teardown);
+	tcase_set_timeout(tt, 60);
+	tcase_add_test(tt, test_tls_verification);
+	suite_add_tcase(s, tt);
+
+	tcase_add_test(tp, test_refused_configurations);
+	tcase_add_test(tp, test_http_rules);
+	suite_add_tcase(s, tp);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(client_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	log_shutdown();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
