@@ -6,8 +6,34 @@ libpra_core_a_SOURCES = \
 	src/log.c src/log.h \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
-	src/util/secret.c src/util/secret.h
+	src/util/secret.c src/util/secret.h \
+	src/cli.c src/cli.h \
+	src/confschema.c src/confschema.h \
+	src/conf.c src/conf.h
 
+# modes.c calls into every layer, so it belongs to the program, not to the
+# core library the layers link against.
 bin_PROGRAMS += passrole-auditd
-passrole_auditd_SOURCES = src/main.c
+passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h
 passrole_auditd_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+
+# The sample config, installed where the program looks for it by default.
+# It is never overwritten: an operator's edited copy survives `make install`.
+pra_confdir = $(sysconfdir)/passrole-auditd
+EXTRA_DIST += etc/passrole-auditd.conf
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(pra_confdir)'
+	@if test -f '$(DESTDIR)$(pra_confdir)/passrole-auditd.conf'; then \
+	  echo "keeping existing $(DESTDIR)$(pra_confdir)/passrole-auditd.conf"; \
+	else \
+	  $(INSTALL_DATA) '$(srcdir)/etc/passrole-auditd.conf' \
+	    '$(DESTDIR)$(pra_confdir)/passrole-auditd.conf'; \
+	fi
+uninstall-local:
+	rm -f '$(DESTDIR)$(pra_confdir)/passrole-auditd.conf'
+
+dist_man_MANS += man/passrole-auditd.8 man/passrole-auditd.conf.5
+
+# The program's evaluation modes, end to end.
+TESTS += tests/integration/eval-cli.sh
+EXTRA_DIST += tests/integration/eval-cli.sh

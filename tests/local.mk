@@ -10,3 +10,19 @@ tests_unit_check_match_SOURCES = tests/unit/check_match.c
 tests_unit_check_match_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_match_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_match
+
+# cli: the command line and the config schema.
+check_PROGRAMS += tests/unit/check_cli
+tests_unit_check_cli_SOURCES = tests/unit/check_cli.c
+tests_unit_check_cli_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_cli_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_cli
+
+check_PROGRAMS += tests/unit/check_config
+tests_unit_check_config_SOURCES = tests/unit/check_config.c
+tests_unit_check_config_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_config_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_config
+
+TESTS += tests/integration/cli.sh tests/integration/config-docs.sh
+EXTRA_DIST += tests/integration/cli.sh tests/integration/config-docs.sh

@@ -94,6 +94,14 @@ size_t condop_values_count(const struct condop_values *pv);
 const char *condop_values_get(const struct condop_values *pv, size_t i);
 
 /*
+ * Does AWS substitute policy variables in this operator's values? True for
+ * the String, Bool and Arn families; AWS's operator reference says "You can
+ * not use a policy variable" with Numeric, Date, Binary, IpAddress and Null,
+ * so a ${...} there is literal text (and then not a valid value).
+ */
+bool condop_takes_policy_variables(enum condop_kind kind);
+
+/*
  * Evaluate the condition for one key.
  *   present: the key exists in the request context (false = absent).
  *   req/nreq: the request's values (nreq may be 0 for a present multivalued
@@ -103,6 +111,21 @@ const char *condop_values_get(const struct condop_values *pv, size_t i);
  */
 bool condop_eval(const struct condop *op, const struct condop_values *pv,
     bool present, const char *const *req, size_t nreq);
+/*
+ * Rules at a glance (condop.c has the AWS wording and the readings chosen
+ * where AWS is silent; tests/unit/check_condop.c pins each one):
+ *  - absent key: ...IfExists -> true; ForAllValues: -> true; ForAnyValue: ->
+ *    false; otherwise negated operators -> true, the rest -> false.
+ *  - "null dataset" = present with nreq == 0, or the single value "": Null
+ *    counts it as null, ForAllValues: as true, ForAnyValue: as false.
+ *    IfExists applies to absence only.
+ *  - an operator without ForAnyValue:/ForAllValues: matches only when
+ *    nreq == 1 (AWS: multivalued keys require a set operator).
+ *  - a request value the operator cannot read (not a number, date, address,
+ *    base64, boolean) satisfies neither the operator nor its negation.
+ *  - Null needs no values of the request; op->set and op->if_exists are
+ *    never set for it by condop_parse.
+ */
 
 /*
  * The same for policy values that contained policy variables and were

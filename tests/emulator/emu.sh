@@ -48,8 +48,7 @@ emu_start() {
 	_emu_i=0
 	while [ ! -s "$EMU_DIR/port" ]; do
 		if ! kill -0 "$EMU_PID" 2>/dev/null; then
-			echo "emu_start: the emulator exited:" >&2
-			cat "$EMU_DIR/stderr" >&2
+			echo "emu_start: the emulator exited" >&2
 			EMU_PID=
 			emu_stop
 			return 1
@@ -74,6 +73,11 @@ emu_stop() {
 		EMU_PID=
 	fi
 	if [ -n "$EMU_DIR" ]; then
+		# Emulator tracebacks belong in the test log.
+		if [ -s "$EMU_DIR/stderr" ]; then
+			echo "emulator stderr:" >&2
+			cat "$EMU_DIR/stderr" >&2
+		fi
 		rm -rf "$EMU_DIR"
 		EMU_DIR=
 	fi

@@ -85,11 +85,21 @@ def _role(r, names, enc):
                     ("Tags", _tags(r["tags"])), ("RoleLastUsed", last)]
 
 
-def _policy(p, account, enc):
-    entities = account["users"] + account["groups"] + account["roles"]
-    attachments = sum(1 for e in entities if p["arn"] in e["attached_policies"])
-    boundaries = sum(1 for e in account["users"] + account["roles"]
-                     if e["permissions_boundary"] == p["arn"])
+def _usage(account):
+    """{policy ARN: (attachment count, permissions-boundary use count)} in `account`."""
+    counts = {}
+    for e in account["users"] + account["groups"] + account["roles"]:
+        for arn in e["attached_policies"]:
+            a, b = counts.get(arn, (0, 0))
+            counts[arn] = (a + 1, b)
+        if e.get("permissions_boundary"):
+            a, b = counts.get(e["permissions_boundary"], (0, 0))
+            counts[e["permissions_boundary"]] = (a, b + 1)
+    return counts
+
+
+def _policy(p, usage, enc):
+    attachments, boundaries = usage.get(p["arn"], (0, 0))
     versions = Items([[("Document", encode_document(v["document"], enc)),
                        ("VersionId", v["id"]), ("IsDefaultVersion", v["default"]),
                        ("CreateDate", v["create_date"])] for v in p["versions"]])
@@ -139,17 +149,21 @@ def get_account_authorization_details(ctx):
     enc = scenario.iam_document_encoding
     names = _policy_names(scenario, account)
 
+    usage = _usage(account)
+    # (list tag, entity); only the page's entities are rendered.
     items = []
     if "User" in kinds:
-        items += [("U", _user(u, names, enc)) for u in account["users"]]
+        items += [("U", u) for u in account["users"]]
     if "Group" in kinds:
-        items += [("G", _group(g, names, enc)) for g in account["groups"]]
+        items += [("G", g) for g in account["groups"]]
     if "Role" in kinds:
-        items += [("R", _role(r, names, enc)) for r in account["roles"]]
+        items += [("R", r) for r in account["roles"]]
     if "LocalManagedPolicy" in kinds:
-        items += [("P", _policy(x, account, enc)) for x in account["policies"]]
+        items += [("P", x) for x in account["policies"]]
     if "AWSManagedPolicy" in kinds:
-        items += [("P", _policy(x, account, enc)) for x in _aws_policies_in_use(scenario, account)]
+        items += [("P", x) for x in _aws_policies_in_use(scenario, account)]
+    render = {"U": lambda e: _user(e, names, enc), "G": lambda e: _group(e, names, enc),
+              "R": lambda e: _role(e, names, enc), "P": lambda e: _policy(e, usage, enc)}
 
     context = f"GAAD|{ctx.caller['account']}|{','.join(sorted(kinds))}"
     offset = 0
@@ -164,7 +178,7 @@ def get_account_authorization_details(ctx):
         result.append(("Marker", paging.make_token(context, nxt)))
     for tag, name in (("U", "UserDetailList"), ("G", "GroupDetailList"),
                       ("R", "RoleDetailList"), ("P", "Policies")):
-        result.append((name, Items([body for t, body in chunk if t == tag])))
+        result.append((name, Items([render[t](e) for t, e in chunk if t == tag])))
     return result
 
 

@@ -7,6 +7,8 @@ scenario `deny` list, the service's operation, and rendering in the
 service's protocol. Every AWS call is appended to the request log.
 """
 
+import fnmatch
+import io
 import json
 import socket
 import ssl
@@ -14,6 +16,7 @@ import struct
 import sys
 import threading
 import time
+import traceback
 import uuid
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,8 +80,8 @@ class Request:
 class Context:
     """What an operation handler sees."""
 
-    def __init__(self, state, service, operation, params, region, caller, request):
-        self.scenario = state.scenario
+    def __init__(self, state, scenario, service, operation, params, region, caller, request):
+        self.scenario = scenario
         self.sessions = state.sessions
         self.service = service
         self.operation = operation
@@ -142,6 +145,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         self._tls_failed = False
+        # Headers and body go out in separate writes; without TCP_NODELAY
+        # Nagle's algorithm and delayed ACKs add ~40 ms to every answer.
+        try:
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         if isinstance(self.request, ssl.SSLSocket):
             self.request.settimeout(10)
             try:
@@ -217,8 +226,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
         except OSError:
             pass
-        # BaseHTTPRequestHandler flushes wfile after the handler returns.
-        self.wfile = _Discard()
+        # The handler flushes and closes wfile after we return: give it a
+        # harmless stand-in for the closed socket.
+        self.wfile = io.BytesIO()
 
     def send_json(self, status, obj):
         self._send(status, json.dumps(obj).encode("utf-8"), "application/json")
@@ -262,7 +272,13 @@ class Handler(BaseHTTPRequestHandler):
                  "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000.0)
-        res = auth.authenticate(req, service, scenario, state.sessions)
+        try:
+            res = auth.authenticate(req, service, scenario, state.sessions)
+        except Exception as e:  # an emulator bug: answer 500 and say so on stderr
+            print(f"emulator: internal error authenticating {service}:{op}: {e!r}", file=sys.stderr)
+            traceback.print_exc()
+            res = auth.AuthResult()
+            res.error = AwsError("InternalFailure", f"emulator bug: {e!r}", 500, sender=False)
         entry["access_key_id"] = res.access_key_id
         entry["signature_valid"] = res.signature_valid
         entry["region"] = res.region or "us-east-1"
@@ -293,7 +309,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise perr
             if res.error:
                 raise res.error
-            status, body, ctype, headers = self._operation(req, service, op, params, res, request_id)
+            status, body, ctype, headers = self._operation(req, scenario, service, op, params,
+                                                           res, request_id)
         except AwsError as e:
             status = e.status
             body, headers = wire.error_body(service, e, request_id)
@@ -301,7 +318,6 @@ class Handler(BaseHTTPRequestHandler):
             entry["error_code"] = e.code
         except Exception as e:  # a handler bug must not kill the connection thread silently
             print(f"emulator: internal error in {service}:{op}: {e!r}", file=sys.stderr)
-            import traceback
             traceback.print_exc()
             status = 500
             body, headers = wire.error_body(service, AwsError(
@@ -315,7 +331,7 @@ class Handler(BaseHTTPRequestHandler):
         truncate = fault is not None and fault["kind"] == "truncate"
         self._send(status, body, ctype, headers, request_id, truncate=truncate)
 
-    def _operation(self, req, service, op, params, res, request_id):
+    def _operation(self, req, scenario, service, op, params, res, request_id):
         handlers = SERVICES[service]
         proto = wire.PROTOCOL[service]
         if op not in handlers:
@@ -326,7 +342,9 @@ class Handler(BaseHTTPRequestHandler):
         for pattern, reason in res.caller["deny"].items():
             if _action_matches(pattern, action):
                 raise _deny_error(service, res.caller["arn"], action, reason)
-        ctx = Context(self.server.state, service, op, params, res.region or "us-east-1",
+        # The scenario this request authenticated against, even if a
+        # POST /_emu/scenario lands meanwhile.
+        ctx = Context(self.server.state, scenario, service, op, params, res.region or "us-east-1",
                       res.caller, req)
         result = handlers[op](ctx)
         if proto == "json":
@@ -339,7 +357,6 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _action_matches(pattern, action):
-    import fnmatch
     return fnmatch.fnmatchcase(action.lower(), pattern.lower().replace("[", "[[]"))
 
 
@@ -351,14 +368,6 @@ def _deny_error(service, arn, action, reason):
         return AwsError("UnauthorizedOperation", f"You are not authorized to perform this "
                         f"operation. {msg}", 403)
     return AwsError("AccessDenied", msg, 403)
-
-
-class _Discard:
-    def write(self, data):
-        return len(data)
-
-    def flush(self):
-        pass
 
 
 class EmulatorServer(ThreadingHTTPServer):

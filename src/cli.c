@@ -1,0 +1,260 @@
+#include "config.h"
+
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+enum {
+	OPT_AUDIT_NOW = 256,
+	OPT_CHECK_CONFIG,
+	OPT_WHOAMI,
+	OPT_EVAL,
+	OPT_EVAL_BATCH,
+	OPT_FORMAT,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_DUMP_SCHEMA,
+};
+
+static const struct option cli_longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "audit-now", no_argument, NULL, OPT_AUDIT_NOW },
+	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+	{ "whoami", no_argument, NULL, OPT_WHOAMI },
+	{ "eval", required_argument, NULL, OPT_EVAL },
+	{ "eval-batch", required_argument, NULL, OPT_EVAL_BATCH },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "dump-schema", no_argument, NULL, OPT_DUMP_SCHEMA },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char *
+cli_mode_option(enum cli_mode mode)
+{
+	switch (mode) {
+	case CLI_MODE_DAEMON: return "";
+	case CLI_MODE_AUDIT_NOW: return "--audit-now";
+	case CLI_MODE_CHECK_CONFIG: return "--check-config";
+	case CLI_MODE_WHOAMI: return "--whoami";
+	case CLI_MODE_EVAL: return "--eval";
+	case CLI_MODE_EVAL_BATCH: return "--eval-batch";
+	case CLI_MODE_HELP: return "--help";
+	case CLI_MODE_VERSION: return "--version";
+	case CLI_MODE_DUMP_SCHEMA: return "--dump-schema";
+	}
+	return "";
+}
+
+static int
+set_mode(struct cli_opts *o, enum cli_mode m, struct err *e)
+{
+	if (o->mode != CLI_MODE_DAEMON && o->mode != m) {
+		err_set(e, "%s and %s cannot be used together",
+		    cli_mode_option(o->mode), cli_mode_option(m));
+		return -1;
+	}
+	if (o->mode == m && m != CLI_MODE_DAEMON) {
+		err_set(e, "%s given twice", cli_mode_option(m));
+		return -1;
+	}
+	o->mode = m;
+	return 0;
+}
+
+/* The option as the user typed it, for error messages. */
+static const char *
+typed(char *const argv[], int idx)
+{
+	return idx > 0 ? argv[idx] : "?";
+}
+
+/* getopt's optopt is a long option's value, not a character, when the
+ * culprit was a long option; tell which one the user typed. */
+static bool
+is_long(char *const argv[], int idx)
+{
+	return strncmp(typed(argv, idx), "--", 2) == 0;
+}
+
+int
+cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
+{
+	int c, cur;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = CLI_MODE_DAEMON;
+	o->config_path = CLI_DEFAULT_CONFIG;
+	o->format = CLI_FORMAT_TEXT;
+
+	/* optind = 0 makes glibc start over, so tests can parse repeatedly;
+	 * a leading ':' reports a missing argument apart from an unknown
+	 * option, and opterr = 0 leaves the wording to us. */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		/* Without permutation ('+'), optind names the argument being
+		 * read, which is the one to blame if it is bad. */
+		cur = optind == 0 ? 1 : optind;
+		c = getopt_long(argc, argv, "+:c:fvq", cli_longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'c':
+			if (o->config_path_given) {
+				err_set(e, "-c/--config given twice");
+				return -1;
+			}
+			if (optarg[0] == '\0') {
+				err_set(e, "-c/--config needs a file name");
+				return -1;
+			}
+			o->config_path = optarg;
+			o->config_path_given = true;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'v':
+			o->verbosity++;
+			break;
+		case 'q':
+			o->verbosity--;
+			break;
+		case OPT_AUDIT_NOW:
+			if (set_mode(o, CLI_MODE_AUDIT_NOW, e) != 0)
+				return -1;
+			break;
+		case OPT_CHECK_CONFIG:
+			if (set_mode(o, CLI_MODE_CHECK_CONFIG, e) != 0)
+				return -1;
+			break;
+		case OPT_WHOAMI:
+			if (set_mode(o, CLI_MODE_WHOAMI, e) != 0)
+				return -1;
+			break;
+		case OPT_EVAL:
+		case OPT_EVAL_BATCH:
+			if (set_mode(o, c == OPT_EVAL ? CLI_MODE_EVAL :
+			    CLI_MODE_EVAL_BATCH, e) != 0)
+				return -1;
+			if (optarg[0] == '\0') {
+				err_set(e, "%s needs a file name", cli_mode_option(o->mode));
+				return -1;
+			}
+			o->mode_arg = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0) {
+				o->format = CLI_FORMAT_TEXT;
+			} else if (strcmp(optarg, "json") == 0) {
+				o->format = CLI_FORMAT_JSON;
+			} else {
+				err_set(e, "--format: '%s' is not one of text, json", optarg);
+				return -1;
+			}
+			o->format_given = true;
+			break;
+		case OPT_DUMP_SCHEMA:
+			if (set_mode(o, CLI_MODE_DUMP_SCHEMA, e) != 0)
+				return -1;
+			break;
+		case OPT_HELP:
+			o->mode = CLI_MODE_HELP;
+			return 0;
+		case OPT_VERSION:
+			o->mode = CLI_MODE_VERSION;
+			return 0;
+		case ':':
+			if (is_long(argv, cur))
+				err_set(e, "option '%s' requires an argument",
+				    typed(argv, cur));
+			else
+				err_set(e, "option '-%c' requires an argument", optopt);
+			return -1;
+		case '?':
+		default:
+			if (!is_long(argv, cur))
+				err_set(e, "invalid option -- '%c'", optopt);
+			else if (strchr(typed(argv, cur), '=') != NULL)
+				err_set(e, "option '%.*s' does not take an argument",
+				    (int)strcspn(typed(argv, cur), "="),
+				    typed(argv, cur));
+			else
+				err_set(e, "unrecognized option '%s'",
+				    typed(argv, cur));
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		err_set(e, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (o->format_given && o->mode != CLI_MODE_AUDIT_NOW &&
+	    o->mode != CLI_MODE_WHOAMI && o->mode != CLI_MODE_EVAL &&
+	    o->mode != CLI_MODE_EVAL_BATCH) {
+		err_set(e, "--format applies only to --audit-now, --whoami, --eval "
+		    "and --eval-batch");
+		return -1;
+	}
+	return 0;
+}
+
+enum log_level
+cli_log_level(enum log_level base, int verbosity)
+{
+	int lvl = (int)base + verbosity;
+
+	if (lvl < (int)LOG_LVL_ERROR)
+		lvl = LOG_LVL_ERROR;
+	if (lvl > (int)LOG_LVL_DEBUG)
+		lvl = LOG_LVL_DEBUG;
+	return (enum log_level)lvl;
+}
+
+void
+cli_help(FILE *fp)
+{
+	fprintf(fp,
+"Usage: passrole-auditd [OPTION]...\n"
+"Audit who can effectively iam:PassRole which privileged AWS role, and report\n"
+"when that changes. Without a mode option it runs as a daemon.\n"
+"\n"
+"Modes (at most one):\n"
+"      --audit-now         run one audit, report the changes, and exit\n"
+"      --check-config      validate the config and print the effective settings\n"
+"      --whoami            print the AWS identity the daemon would use\n"
+"      --eval FILE         evaluate one policy-evaluation request file\n"
+"      --eval-batch FILE   evaluate a file of policy-evaluation requests\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE       config file (default %s)\n"
+"  -f, --foreground        do not detach; log to standard error\n"
+"  -v, --verbose           log more (repeat for more; info -> debug)\n"
+"  -q, --quiet             log less (repeat for less; info -> notice -> ...)\n"
+"      --format text|json  output format of --audit-now, --whoami, --eval*\n"
+"      --help              print this help and exit\n"
+"      --version           print the version and exit\n"
+"\n"
+"Exit status:\n"
+"   0  success; for an audit: no change\n"
+"   1  error, including an invalid config\n"
+"   2  audit: changes found\n"
+"   3  audit: incomplete (some data could not be read)\n"
+"  64  command-line usage error\n"
+"\n"
+"See passrole-auditd(8) and passrole-auditd.conf(5).\n",
+	    CLI_DEFAULT_CONFIG);
+}
+
+void
+cli_usage_error(FILE *fp, const char *msg)
+{
+	fprintf(fp, "passrole-auditd: %s\n"
+	    "Try 'passrole-auditd --help' for more information.\n", msg);
+}

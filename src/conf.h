@@ -1,0 +1,117 @@
+/*
+ * The daemon's configuration: the settings table (see confschema.h) and the
+ * effective config as a plain C struct, defaults applied, that every other
+ * module reads. The file is called conf.h because "config.h" is autoconf's
+ * header, which every source includes first.
+ *
+ * Ownership: struct config owns every string in it; config_free() releases
+ * them and wipes the secrets.
+ */
+#ifndef PRA_CONF_H
+#define PRA_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "confschema.h"
+#include "log.h"
+#include "util/err.h"
+
+/* Enum fields hold the index of the value in the schema's list, so their
+ * order here is the order of the strings in conf.c. */
+enum config_partition {
+	CONFIG_PARTITION_AWS = 0,
+	CONFIG_PARTITION_AWS_CN,
+	CONFIG_PARTITION_AWS_US_GOV,
+};
+
+enum config_cred_source {
+	CONFIG_CRED_AUTO = 0,
+	CONFIG_CRED_STATIC,
+	CONFIG_CRED_ENVIRONMENT,
+};
+
+struct config_aws_credentials {
+	enum config_cred_source source;
+	char *access_key_id;
+	char *secret_access_key;	/* secret, as written in the file */
+	char *secret_access_key_file;
+	char *session_token;		/* secret */
+	/* Not a setting: the contents of secret_access_key_file, read when the
+	 * config is loaded. Use config_secret_access_key(). */
+	char *secret_access_key_from_file;
+};
+
+struct config_aws_endpoints {
+	char *sts, *iam, *organizations, *ec2;	/* NULL: the partition default */
+};
+
+struct config_aws_retry {
+	int max_attempts;
+	int base_delay_ms;
+	int max_delay_ms;
+	int budget_s;
+};
+
+struct config_aws {
+	enum config_partition partition;
+	char *region;
+	char *ca_bundle;		/* NULL: the system trust store */
+	bool insecure_loopback_tls;	/* only ever honoured for loopback hosts */
+	int connect_timeout;		/* seconds */
+	int request_timeout;		/* seconds */
+	int max_response_mib;
+	struct config_aws_credentials credentials;
+	struct config_aws_endpoints endpoints;
+	struct config_aws_retry retry;
+};
+
+struct config {
+	char *path;			/* the file it was loaded from, or NULL */
+	enum log_level log_level;
+	char *state_dir;
+	struct config_aws aws;
+};
+
+/* The project's settings table. */
+const struct confschema *config_schema(void);
+
+/* Fill c with the defaults (c is overwritten, not freed). 0, or -1 and e. */
+int config_defaults(struct config *c, struct err *e);
+
+/*
+ * Load path into c: defaults, then the file's values, then the checks that
+ * involve several settings, then secret_access_key_file. Returns 0 when
+ * the config is valid; -1 when it is not, with every problem in d (c then
+ * holds what could be read and must still be freed). Warnings (secrets in
+ * a file others can read) go to the log.
+ */
+int config_load(struct config *c, const char *path, struct confdiag *d);
+
+/* Free what c owns, wiping secrets, and forget the log scrubbing of them. */
+void config_free(struct config *c);
+
+/* The effective config as "path = value;" lines, secrets masked. */
+int config_print(const struct config *c, FILE *fp);
+
+/* "aws-cn", "static": the names used in the config file. */
+const char *config_partition_name(enum config_partition p);
+const char *config_cred_source_name(enum config_cred_source s);
+
+/* The secret access key from the file or the file it names, or NULL. */
+const char *config_secret_access_key(const struct config *c);
+
+/*
+ * An endpoint URL: https://host[:port][/path], or http:// for a loopback
+ * host (127.0.0.0/8, ::1, localhost) only. 0 when acceptable, with
+ * *loopback telling whether the host is a loopback one (may be NULL);
+ * -1 with a reason in why.
+ */
+int config_check_endpoint_url(const char *url, bool *loopback, char *why,
+    size_t whylen);
+
+/* "us-east-1", "us-gov-west-1", "cn-north-1": 0, or -1 with why. */
+int config_check_region(const char *region, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * Mode bodies. The parts these modes need (AWS transport, policy engine,
+ * audit) are built on other branches; each function below is replaced when
+ * its part is merged. Until then the mode fails clearly instead of
+ * pretending to work.
+ */
+#include "config.h"
+
+#include "modes.h"
+
+#include <stdio.h>
+
+#include "log.h"
+#include "policy/evalcmd.h"
+
+static int
+not_yet(const char *what)
+{
+	log_error("%s is not available in this build yet", what);
+	return CLI_EXIT_ERROR;
+}
+
+int
+mode_daemon(const struct config *cfg, const struct cli_opts *opts)
+{
+	return not_yet("the daemon (audit loop)");
+}
+
+int
+mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
+{
+	return not_yet("--audit-now");
+}
+
+int
+mode_whoami(const struct config *cfg, const struct cli_opts *opts)
+{
+	return not_yet("--whoami");
+}
+
+/* The decision is the output, not the exit status: a denied request is a
+ * successful evaluation. Only unreadable or invalid input fails. */
+static int
+mode_run_eval(const struct cli_opts *opts, bool batch)
+{
+	struct err e;
+	bool json = batch || opts->format == CLI_FORMAT_JSON;
+
+	err_clear(&e);
+	if (evalcmd_run(opts->mode_arg, batch, json, stdout, &e) != 0) {
+		fflush(stdout);
+		log_error("%s", e.msg);
+		return CLI_EXIT_ERROR;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+mode_eval(const struct config *cfg, const struct cli_opts *opts)
+{
+	return mode_run_eval(opts, false);
+}
+
+int
+mode_eval_batch(const struct config *cfg, const struct cli_opts *opts)
+{
+	return mode_run_eval(opts, true);
+}

@@ -1,0 +1,95 @@
+/*
+ * The request context of one authorization question: who (principal ARN),
+ * what (action), on what (resource ARN), and the condition keys. A key is
+ * KNOWN (one or more values), UNKNOWN (exists or not, value not known: the
+ * answer becomes a formula over it) or ABSENT (anything not listed).
+ *
+ * Lookups are case-insensitive as in AWS; values keep their case. The
+ * context does not copy the strings it is given: the caller keeps them alive
+ * for as long as the context is used. Keys that AWS always puts in a request
+ * made by an IAM principal (aws:PrincipalArn, aws:PrincipalAccount,
+ * aws:username, aws:userid for users, aws:PrincipalType) are derived from the
+ * principal ARN unless the caller lists them.
+ */
+#ifndef PRA_POLICY_CTX_H
+#define PRA_POLICY_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define CTX_MAX_KEYS 64
+#define CTX_MAX_ACTION 128
+#define CTX_MAX_ARN 2048
+
+enum ctx_key_state { CTX_ABSENT, CTX_KNOWN, CTX_UNKNOWN };
+
+enum ctx_principal_kind {
+	CTX_PRINCIPAL_USER,
+	CTX_PRINCIPAL_ROLE,
+	CTX_PRINCIPAL_SESSION,	/* sts assumed-role */
+	CTX_PRINCIPAL_ROOT,	/* account root user */
+	CTX_PRINCIPAL_GROUP,	/* not a principal: groups cannot make requests */
+	CTX_PRINCIPAL_FEDERATED,	/* sts federated-user */
+	CTX_PRINCIPAL_SERVICE,	/* a service principal name */
+	CTX_PRINCIPAL_OTHER,
+};
+
+struct ctx_key {
+	const char *name;
+	size_t len;
+	uint32_t hash;		/* ctx_key_hash(name): compared before the names */
+	enum ctx_key_state state;
+	const char *const *vals;
+	size_t nvals;
+};
+
+struct ctx {
+	const char *principal;
+	const char *action;	/* as given */
+	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
+	size_t action_len;
+	size_t svc_len;		/* length of the service prefix in action_lc */
+	uint64_t svc_bit;	/* policy_service_bit() of the service prefix */
+	unsigned svc_bitno;
+	const char *resource;
+	/* the resource split as policy_arn_split() does, once per request */
+	bool res_split;
+	const char *res_part[6];
+	size_t res_len[6];
+	enum ctx_principal_kind kind;
+	char account[13];	/* from the principal ARN, "" if none */
+	/* The IAM role ARN behind an assumed-role session (resource policies
+	 * naming the role match its sessions), without path. */
+	char role_arn[CTX_MAX_ARN];
+	const char *derived_vals[4];
+	char username[512];
+	struct ctx_key keys[CTX_MAX_KEYS];
+	size_t nkeys;
+};
+
+/* Reset ctx for a new request; checks lengths and classifies the principal.
+ * Returns -1 with e naming the field. */
+int ctx_init(struct ctx *c, const char *principal, const char *action, const char *resource,
+    struct err *e);
+/* Add a known key (nvals may be 0 for an empty multivalued key). */
+int ctx_set(struct ctx *c, const char *key, const char *const *vals, size_t nvals,
+    struct err *e);
+/* Declare a key unknown. */
+int ctx_set_unknown(struct ctx *c, const char *key, struct err *e);
+/* Add the keys AWS derives from the principal, unless already set. Call
+ * after the caller's own keys. */
+int ctx_finish(struct ctx *c, struct err *e);
+/* Case-insensitive hash of a key name (policies store it per condition). */
+uint32_t ctx_key_hash(const char *key, size_t len);
+/* Look a key up (case-insensitive); NULL means absent. */
+const struct ctx_key *ctx_get(const struct ctx *c, const char *key, size_t len);
+/* The same with the key's ctx_key_hash() already known. */
+const struct ctx_key *ctx_get_hashed(const struct ctx *c, const char *key, size_t len,
+    uint32_t hash);
+/* Same with a NUL-terminated key. */
+const struct ctx_key *ctx_get_str(const struct ctx *c, const char *key);
+
+#endif

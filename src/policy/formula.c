@@ -1,0 +1,541 @@
+#include "config.h"
+
+#include "policy/formula.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "policy/match.h"
+
+static const struct formula formula_t = { .kind = FORMULA_TRUE };
+static const struct formula formula_f = { .kind = FORMULA_FALSE };
+
+const struct formula *
+formula_true(void)
+{
+	return &formula_t;
+}
+
+const struct formula *
+formula_false(void)
+{
+	return &formula_f;
+}
+
+const struct formula *
+formula_bool(bool v)
+{
+	return v ? &formula_t : &formula_f;
+}
+
+const struct formula *
+formula_atom(struct arena *a, const struct formula_atom *atom)
+{
+	struct formula *f = arena_alloc(a, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->kind = FORMULA_ATOM;
+	f->u.atom = *atom;
+	return f;
+}
+
+static bool
+formula_atom_equal(const struct formula_atom *x, const struct formula_atom *y)
+{
+	if (x->cond == NULL || y->cond == NULL)
+		return x->cond == y->cond && x->text != NULL && y->text != NULL &&
+		    strcmp(x->text, y->text) == 0;
+	if (x->cond != y->cond) {
+		if (x->cond->op.kind != y->cond->op.kind || x->cond->op.set != y->cond->op.set ||
+		    x->cond->op.if_exists != y->cond->op.if_exists ||
+		    strcasecmp(x->cond->key, y->cond->key) != 0)
+			return false;
+	}
+	if (x->nvals != y->nvals || x->unresolved != y->unresolved)
+		return false;
+	if (x->vals == y->vals)
+		return true;
+	for (size_t i = 0; i < x->nvals; i++)
+		if (strcmp(x->vals[i], y->vals[i]) != 0)
+			return false;
+	return true;
+}
+
+bool
+formula_equal(const struct formula *x, const struct formula *y)
+{
+	if (x == y)
+		return true;
+	if (x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case FORMULA_TRUE:
+	case FORMULA_FALSE:
+		return true;
+	case FORMULA_ATOM:
+		return formula_atom_equal(&x->u.atom, &y->u.atom);
+	case FORMULA_NOT:
+		return formula_equal(x->u.neg, y->u.neg);
+	case FORMULA_AND:
+	case FORMULA_OR:
+		return (formula_equal(x->u.bin.a, y->u.bin.a) && formula_equal(x->u.bin.b, y->u.bin.b)) ||
+		    (formula_equal(x->u.bin.a, y->u.bin.b) && formula_equal(x->u.bin.b, y->u.bin.a));
+	}
+	return false;
+}
+
+static bool
+formula_is_negation(const struct formula *x, const struct formula *y)
+{
+	return (x->kind == FORMULA_NOT && formula_equal(x->u.neg, y)) ||
+	    (y->kind == FORMULA_NOT && formula_equal(y->u.neg, x));
+}
+
+/* Does the chain of `kind` nodes rooted at f contain x as one operand? */
+static bool
+formula_chain_has(const struct formula *f, enum formula_kind kind, const struct formula *x)
+{
+	if (f->kind == kind)
+		return formula_chain_has(f->u.bin.a, kind, x) || formula_chain_has(f->u.bin.b, kind, x);
+	return formula_equal(f, x);
+}
+
+static const struct formula *
+formula_bin(struct arena *a, enum formula_kind kind, const struct formula *x,
+    const struct formula *y)
+{
+	struct formula *f;
+	enum formula_kind dual = kind == FORMULA_AND ? FORMULA_OR : FORMULA_AND;
+	/* unit is neutral, zero absorbs: TRUE/FALSE for AND, FALSE/TRUE for OR */
+	const struct formula *unit = kind == FORMULA_AND ? &formula_t : &formula_f;
+	const struct formula *zero = kind == FORMULA_AND ? &formula_f : &formula_t;
+
+	if (x == NULL || y == NULL)
+		return NULL;
+	if (x->kind == zero->kind || y->kind == zero->kind)
+		return zero;
+	if (x->kind == unit->kind)
+		return y;
+	if (y->kind == unit->kind)
+		return x;
+	/* idempotence and a and (a or b) = a: one operand already implied */
+	if (formula_chain_has(x, kind, y))
+		return x;
+	if (formula_chain_has(y, kind, x))
+		return y;
+	if (y->kind == dual && formula_chain_has(y, dual, x))
+		return x;
+	if (x->kind == dual && formula_chain_has(x, dual, y))
+		return y;
+	if (formula_is_negation(x, y))
+		return zero;
+	f = arena_alloc(a, sizeof(*f));
+	if (f == NULL)
+		return NULL;
+	f->kind = kind;
+	f->u.bin.a = x;
+	f->u.bin.b = y;
+	return f;
+}
+
+const struct formula *
+formula_and(struct arena *a, const struct formula *x, const struct formula *y)
+{
+	return formula_bin(a, FORMULA_AND, x, y);
+}
+
+const struct formula *
+formula_or(struct arena *a, const struct formula *x, const struct formula *y)
+{
+	return formula_bin(a, FORMULA_OR, x, y);
+}
+
+const struct formula *
+formula_not(struct arena *a, const struct formula *x)
+{
+	struct formula *f;
+
+	if (x == NULL)
+		return NULL;
+	if (x->kind == FORMULA_TRUE)
+		return &formula_f;
+	if (x->kind == FORMULA_FALSE)
+		return &formula_t;
+	if (x->kind == FORMULA_NOT)
+		return x->u.neg;
+	f = arena_alloc(a, sizeof(*f));
+	if (f == NULL)
+		return NULL;
+	f->kind = FORMULA_NOT;
+	f->u.neg = x;
+	return f;
+}
+
+/* ---- evaluation under an assignment ---- */
+
+/* Stands for a request that gives the key two values no literal equals:
+ * single-valued operators treat such a key differently from any one value. */
+static const char formula_multi[] = "\x02(multi)";
+
+static bool
+formula_atom_eval(const struct formula_atom *at, const char *val)
+{
+	const char *req[2] = { val, "\x03" };
+	bool present = val != NULL;
+	size_t nreq = !present ? 0 : val == formula_multi ? 2 : 1;
+
+	if (val == formula_multi)
+		req[0] = "\x02";
+	if (at->compiled != NULL)
+		return condop_eval(&at->cond->op, at->compiled, present, req, nreq);
+	return condop_eval_strings(&at->cond->op, at->vals, at->nvals, present, req, nreq);
+}
+
+const struct formula *
+formula_assign(struct arena *a, const struct formula *f, const char *key, const char *value)
+{
+	switch (f->kind) {
+	case FORMULA_TRUE:
+	case FORMULA_FALSE:
+		return f;
+	case FORMULA_ATOM:
+		if (f->u.atom.cond == NULL || f->u.atom.unresolved ||
+		    strcasecmp(f->u.atom.cond->key, key) != 0)
+			return f;
+		return formula_bool(formula_atom_eval(&f->u.atom, value));
+	case FORMULA_NOT:
+		return formula_not(a, formula_assign(a, f->u.neg, key, value));
+	case FORMULA_AND:
+		return formula_and(a, formula_assign(a, f->u.bin.a, key, value),
+		    formula_assign(a, f->u.bin.b, key, value));
+	case FORMULA_OR:
+		return formula_or(a, formula_assign(a, f->u.bin.a, key, value),
+		    formula_assign(a, f->u.bin.b, key, value));
+	}
+	return f;
+}
+
+#define FORMULA_MAX_KEYS 6
+#define FORMULA_MAX_CANDS 16
+#define FORMULA_MAX_COMBOS 4096
+
+struct formula_dom {
+	const char *key;
+	bool case_sensitive, case_insensitive;
+	const char *cands[FORMULA_MAX_CANDS];	/* NULL = absent */
+	size_t ncands;
+};
+
+struct formula_doms {
+	struct formula_dom d[FORMULA_MAX_KEYS];
+	size_t n;
+	bool finite;
+	const char *cur[FORMULA_MAX_KEYS];
+};
+
+static void
+formula_dom_add(struct formula_dom *d, const char *v, struct formula_doms *ds)
+{
+	for (size_t i = 0; i < d->ncands; i++)
+		if ((d->cands[i] == NULL && v == NULL) ||
+		    (d->cands[i] != NULL && v != NULL && strcmp(d->cands[i], v) == 0))
+			return;
+	if (d->ncands == FORMULA_MAX_CANDS) {
+		ds->finite = false;
+		return;
+	}
+	d->cands[d->ncands++] = v;
+}
+
+static void
+formula_collect(const struct formula *f, struct formula_doms *ds)
+{
+	const struct formula_atom *at;
+	struct formula_dom *d = NULL;
+
+	if (!ds->finite)
+		return;
+	switch (f->kind) {
+	case FORMULA_TRUE:
+	case FORMULA_FALSE:
+		return;
+	case FORMULA_NOT:
+		formula_collect(f->u.neg, ds);
+		return;
+	case FORMULA_AND:
+	case FORMULA_OR:
+		formula_collect(f->u.bin.a, ds);
+		formula_collect(f->u.bin.b, ds);
+		return;
+	case FORMULA_ATOM:
+		break;
+	}
+	at = &f->u.atom;
+	if (at->cond == NULL || at->unresolved || at->cond->op.set != CONDOP_SET_NONE) {
+		ds->finite = false;
+		return;
+	}
+	for (size_t i = 0; i < ds->n; i++)
+		if (strcasecmp(ds->d[i].key, at->cond->key) == 0)
+			d = &ds->d[i];
+	if (d == NULL) {
+		if (ds->n == FORMULA_MAX_KEYS) {
+			ds->finite = false;
+			return;
+		}
+		d = &ds->d[ds->n++];
+		d->key = at->cond->key;
+		d->case_sensitive = d->case_insensitive = false;
+		d->ncands = 0;
+		/* absent; one value no literal equals; the empty value (a
+		 * null dataset for Null); two values at once */
+		formula_dom_add(d, NULL, ds);
+		formula_dom_add(d, "\x02", ds);
+		formula_dom_add(d, "", ds);
+		formula_dom_add(d, formula_multi, ds);
+	}
+	switch (at->cond->op.kind) {
+	case CONDOP_STRING_EQUALS:
+	case CONDOP_STRING_NOT_EQUALS:
+		d->case_sensitive = true;
+		break;
+	case CONDOP_STRING_EQUALS_IGNORE_CASE:
+	case CONDOP_STRING_NOT_EQUALS_IGNORE_CASE:
+		d->case_insensitive = true;
+		break;
+	case CONDOP_STRING_LIKE:
+	case CONDOP_STRING_NOT_LIKE:
+	case CONDOP_ARN_EQUALS:
+	case CONDOP_ARN_LIKE:
+	case CONDOP_ARN_NOT_EQUALS:
+	case CONDOP_ARN_NOT_LIKE:
+		d->case_sensitive = true;
+		for (size_t i = 0; i < at->nvals; i++)
+			if (match_has_wildcard(at->vals[i]))
+				ds->finite = false;
+		break;
+	case CONDOP_BOOL:
+		formula_dom_add(d, "true", ds);
+		formula_dom_add(d, "false", ds);
+		return;
+	case CONDOP_NULL:
+		return;
+	default:
+		ds->finite = false;
+		return;
+	}
+	/* Mixing exact and case-folded comparisons on one key would need
+	 * case variants of every literal: not attempted. */
+	if (d->case_sensitive && d->case_insensitive)
+		ds->finite = false;
+	for (size_t i = 0; i < at->nvals; i++)
+		formula_dom_add(d, at->vals[i], ds);
+}
+
+static bool
+formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
+{
+	switch (f->kind) {
+	case FORMULA_TRUE:
+		return true;
+	case FORMULA_FALSE:
+		return false;
+	case FORMULA_NOT:
+		return !formula_eval_doms(f->u.neg, ds);
+	case FORMULA_AND:
+		return formula_eval_doms(f->u.bin.a, ds) && formula_eval_doms(f->u.bin.b, ds);
+	case FORMULA_OR:
+		return formula_eval_doms(f->u.bin.a, ds) || formula_eval_doms(f->u.bin.b, ds);
+	case FORMULA_ATOM:
+		for (size_t i = 0; i < ds->n; i++)
+			if (strcasecmp(ds->d[i].key, f->u.atom.cond->key) == 0)
+				return formula_atom_eval(&f->u.atom, ds->cur[i]);
+		return false;
+	}
+	return false;
+}
+
+const struct formula *
+formula_decide(struct arena *a, const struct formula *f)
+{
+	struct formula_doms ds;
+	size_t combos = 1, idx[FORMULA_MAX_KEYS] = { 0 };
+	bool seen_t = false, seen_f = false;
+
+	(void)a;
+	if (formula_is_const(f))
+		return f;
+	ds.n = 0;
+	ds.finite = true;
+	formula_collect(f, &ds);
+	if (!ds.finite || ds.n == 0)
+		return f;
+	for (size_t i = 0; i < ds.n; i++) {
+		combos *= ds.d[i].ncands;
+		if (combos > FORMULA_MAX_COMBOS)
+			return f;
+	}
+	for (size_t c = 0; c < combos; c++) {
+		size_t rest = c;
+
+		for (size_t i = 0; i < ds.n; i++) {
+			idx[i] = rest % ds.d[i].ncands;
+			rest /= ds.d[i].ncands;
+			ds.cur[i] = ds.d[i].cands[idx[i]];
+		}
+		if (formula_eval_doms(f, &ds))
+			seen_t = true;
+		else
+			seen_f = true;
+		if (seen_t && seen_f)
+			return f;
+	}
+	return seen_t ? &formula_t : &formula_f;
+}
+
+/* ---- rendering ---- */
+
+static const char *
+formula_op_phrase(enum condop_kind k)
+{
+	switch (k) {
+	case CONDOP_STRING_EQUALS: return "in";
+	case CONDOP_STRING_NOT_EQUALS: return "not in";
+	case CONDOP_STRING_EQUALS_IGNORE_CASE: return "in (ignoring case)";
+	case CONDOP_STRING_NOT_EQUALS_IGNORE_CASE: return "not in (ignoring case)";
+	case CONDOP_STRING_LIKE: return "like";
+	case CONDOP_STRING_NOT_LIKE: return "not like";
+	case CONDOP_NUMERIC_EQUALS: return "==";
+	case CONDOP_NUMERIC_NOT_EQUALS: return "!=";
+	case CONDOP_NUMERIC_LESS_THAN: return "<";
+	case CONDOP_NUMERIC_LESS_THAN_EQUALS: return "<=";
+	case CONDOP_NUMERIC_GREATER_THAN: return ">";
+	case CONDOP_NUMERIC_GREATER_THAN_EQUALS: return ">=";
+	case CONDOP_DATE_EQUALS: return "at date";
+	case CONDOP_DATE_NOT_EQUALS: return "not at date";
+	case CONDOP_DATE_LESS_THAN: return "before";
+	case CONDOP_DATE_LESS_THAN_EQUALS: return "at or before";
+	case CONDOP_DATE_GREATER_THAN: return "after";
+	case CONDOP_DATE_GREATER_THAN_EQUALS: return "at or after";
+	case CONDOP_BOOL: return "is";
+	case CONDOP_BINARY_EQUALS: return "equals binary";
+	case CONDOP_IP_ADDRESS: return "in network";
+	case CONDOP_NOT_IP_ADDRESS: return "not in network";
+	case CONDOP_ARN_EQUALS: return "arn in";
+	case CONDOP_ARN_LIKE: return "arn like";
+	case CONDOP_ARN_NOT_EQUALS: return "arn not in";
+	case CONDOP_ARN_NOT_LIKE: return "arn not like";
+	case CONDOP_NULL: return "is";
+	}
+	return "?";
+}
+
+/* Values are printed without the MATCH_ESC marks (the literal shows). */
+static int
+formula_put_value(struct buf *out, const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (*v != MATCH_ESC && buf_putc(out, *v) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+formula_render_atom(const struct formula_atom *at, struct buf *out)
+{
+	const struct policy_cond *c = at->cond;
+	int rc = 0;
+
+	if (c == NULL)
+		return buf_puts(out, at->text != NULL ? at->text : "?");
+	if (c->op.kind == CONDOP_NULL) {
+		/* Null true: absent; Null false: present; both: anything */
+		bool t = false, fa = false;
+
+		for (size_t i = 0; i < at->nvals; i++) {
+			if (strcasecmp(at->vals[i], "true") == 0)
+				t = true;
+			else
+				fa = true;
+		}
+		return buf_printf(out, "%s %s", c->key,
+		    t && fa ? "is absent or present" : t ? "is absent" : "is present");
+	}
+	if (c->op.set == CONDOP_SET_FOR_ANY_VALUE)
+		rc |= buf_puts(out, "some value of ");
+	else if (c->op.set == CONDOP_SET_FOR_ALL_VALUES)
+		rc |= buf_puts(out, "every value of ");
+	rc |= buf_printf(out, "%s %s ", c->key, formula_op_phrase(c->op.kind));
+	if (c->op.kind == CONDOP_BOOL && at->nvals == 1) {
+		rc |= formula_put_value(out, at->vals[0]);
+	} else {
+		rc |= buf_putc(out, '{');
+		for (size_t i = 0; i < at->nvals; i++) {
+			if (i > 0)
+				rc |= buf_puts(out, ", ");
+			rc |= formula_put_value(out, at->vals[i]);
+		}
+		rc |= buf_putc(out, '}');
+	}
+	if (c->op.if_exists)
+		rc |= buf_puts(out, " or absent");
+	if (c->op.set == CONDOP_SET_FOR_ALL_VALUES)
+		rc |= buf_puts(out, " (or no value)");
+	return rc != 0 ? -1 : 0;
+}
+
+static bool
+formula_needs_parens(const struct formula *child, enum formula_kind parent)
+{
+	if (child->kind == FORMULA_ATOM)
+		return child->u.atom.cond != NULL && (child->u.atom.cond->op.if_exists ||
+		    child->u.atom.cond->op.set == CONDOP_SET_FOR_ALL_VALUES);
+	if (child->kind == FORMULA_NOT)
+		return false;
+	return child->kind != parent;
+}
+
+static int formula_render_in(const struct formula *f, struct buf *out, enum formula_kind parent);
+
+static int
+formula_render_in(const struct formula *f, struct buf *out, enum formula_kind parent)
+{
+	bool paren = parent != FORMULA_TRUE && formula_needs_parens(f, parent);
+	int rc = 0;
+
+	if (paren)
+		rc |= buf_putc(out, '(');
+	switch (f->kind) {
+	case FORMULA_TRUE:
+		rc |= buf_puts(out, "true");
+		break;
+	case FORMULA_FALSE:
+		rc |= buf_puts(out, "false");
+		break;
+	case FORMULA_ATOM:
+		rc |= formula_render_atom(&f->u.atom, out);
+		break;
+	case FORMULA_NOT:
+		rc |= buf_puts(out, "not (");
+		rc |= formula_render_in(f->u.neg, out, FORMULA_TRUE);
+		rc |= buf_putc(out, ')');
+		break;
+	case FORMULA_AND:
+	case FORMULA_OR:
+		rc |= formula_render_in(f->u.bin.a, out, f->kind);
+		rc |= buf_puts(out, f->kind == FORMULA_AND ? " and " : " or ");
+		rc |= formula_render_in(f->u.bin.b, out, f->kind);
+		break;
+	}
+	if (paren)
+		rc |= buf_putc(out, ')');
+	return rc != 0 ? -1 : 0;
+}
+
+int
+formula_render(const struct formula *f, struct buf *out)
+{
+	/* FORMULA_TRUE as "parent" means top level: no parentheses. */
+	return formula_render_in(f, out, FORMULA_TRUE);
+}

@@ -1,0 +1,166 @@
+/*
+ * An IAM policy document compiled for evaluation.
+ *
+ * policy_parse() checks a document as AWS's policy validation does (Effect,
+ * Action/NotAction, Resource/NotResource, Principal/NotPrincipal, Condition
+ * operators, types, unknown keys, duplicate Sids, size bounds) and turns it
+ * into an immutable form: lower-cased action patterns split at the service
+ * prefix so that most statements are rejected by one length+memcmp, resource
+ * patterns flagged for wildcards and policy variables, principals classified,
+ * and condition values compiled by condop unless they hold variables.
+ *
+ * Everything of one policy lives in one arena owned by struct policy; the
+ * struct is read-only after policy_parse() and may be shared between threads.
+ */
+#ifndef PRA_POLICY_POLICY_H
+#define PRA_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "policy/arena.h"
+#include "policy/condop.h"
+#include "util/err.h"
+
+/* Bounds on hostile or broken documents: far above AWS's own quotas (a
+ * managed policy is at most 6144 characters, an SCP 5120) but finite. */
+#define POLICY_MAX_TEXT		(256u * 1024u)
+#define POLICY_MAX_STATEMENTS	1000u
+#define POLICY_MAX_VALUES	4096u	/* per element or condition key */
+#define POLICY_MAX_CONDITIONS	256u	/* operator/key pairs per statement */
+
+/* Which kind of policy is parsed: it decides whether Principal is required,
+ * allowed or forbidden, as AWS validates it. */
+enum policy_kind {
+	POLICY_KIND_IDENTITY,	/* identity, boundary, session, SCP */
+	POLICY_KIND_RESOURCE,	/* resource-based, trust policy, RCP */
+	POLICY_KIND_ENDPOINT,	/* VPC endpoint policy: Principal optional */
+};
+
+enum policy_effect { POLICY_ALLOW, POLICY_DENY };
+
+/* One Action/NotAction pattern, lower-cased. svc is the part before the
+ * first ':' when it has no wildcard (svc_len > 0), for the fast reject. */
+struct policy_action {
+	const char *pat;	/* full pattern, lower case */
+	size_t len;
+	uint16_t svc_len;	/* 0 when the service part has a wildcard */
+	bool any;		/* "*" */
+	bool wild;		/* has * or ? */
+	bool prefix;		/* the only wildcard is one trailing '*': compare len-1 bytes */
+};
+
+/* One of the six parts of an ARN pattern, classified ahead so that most
+ * parts are skipped ("*") or compared with memcmp instead of a glob. */
+enum policy_part_kind {
+	POLICY_PART_ANY,	/* "*" */
+	POLICY_PART_LIT,	/* no wildcard */
+	POLICY_PART_PREFIX,	/* literal then one trailing '*' */
+	POLICY_PART_GLOB,
+};
+
+struct policy_arn_part {
+	const char *s;
+	size_t len;
+	enum policy_part_kind kind;
+};
+
+struct policy_resource {
+	const char *pat;
+	bool any;		/* "*" */
+	bool has_var;		/* ${...} in a 2012-10-17 policy */
+	bool split;		/* parts[] valid: a six-part ARN pattern without variables */
+	struct policy_arn_part parts[6];
+};
+
+/* Split an ARN at its first five colons as match_arn() does (a MATCH_ESC
+ * escapes the next byte); false when it has fewer than six parts. */
+bool policy_arn_split(const char *s, const char *part[6], size_t len[6]);
+
+enum policy_principal_type {
+	POLICY_PRINCIPAL_ANY,		/* "*" or {"AWS": "*"} */
+	POLICY_PRINCIPAL_ACCOUNT,	/* 12 digits or arn:...:root */
+	POLICY_PRINCIPAL_ARN,		/* user, role, assumed-role ... */
+	POLICY_PRINCIPAL_SERVICE,
+	POLICY_PRINCIPAL_FEDERATED,
+	POLICY_PRINCIPAL_CANONICAL,
+};
+
+struct policy_principal {
+	enum policy_principal_type type;
+	const char *value;	/* the account id for ACCOUNT */
+};
+
+/* One operator/key pair of a Condition block. */
+struct policy_cond {
+	struct condop op;
+	const char *opname;	/* as written */
+	const char *key;	/* as written; matched case-insensitively */
+	size_t keylen;
+	uint32_t keyhash;	/* ctx_key_hash() */
+	const char *const *vals;	/* the values as strings */
+	size_t nvals;
+	bool has_var;		/* values need substitution per request */
+	struct condop_values *compiled;	/* NULL when has_var */
+};
+
+/* Bit of a service prefix in a statement's service mask: a statement whose
+ * mask lacks the request's bit cannot match its action, which rejects most
+ * statements with one AND. */
+uint64_t policy_service_bit(const char *svc, size_t len);
+/* The same as a bit number 0..63. */
+unsigned policy_service_bitno(const char *svc, size_t len);
+#define POLICY_MASK_ALL (~(uint64_t)0)
+
+struct policy_stmt {
+	uint64_t svc_mask;	/* services the statement may match (all for NotAction) */
+	const char *sid;	/* NULL when absent */
+	size_t index;		/* position in Statement */
+	enum policy_effect effect;
+	bool not_action, not_resource, not_principal;
+	bool has_resource;	/* Resource or NotResource present */
+	bool has_principal;	/* Principal or NotPrincipal present */
+	const struct policy_action *actions;
+	size_t nactions;
+	const struct policy_resource *resources;
+	size_t nresources;
+	const struct policy_principal *principals;
+	size_t nprincipals;
+	const struct policy_cond *conds;
+	size_t nconds;
+};
+
+struct policy {
+	struct arena arena;	/* owns the compiled statements and their strings */
+	cJSON *tree;		/* the parsed document, only while compiling */
+	const char *name;
+	const char *version;	/* NULL when absent */
+	bool vars;		/* Version 2012-10-17: substitute variables */
+	const struct policy_stmt *stmts;
+	size_t nstmts;
+	uint64_t svc_mask;	/* OR of the statements' masks */
+	/* For each of the 64 service bits, the statements (in order) whose mask
+	 * has it: bit_stmts[bit_start[b] .. bit_start[b + 1]). The evaluator
+	 * visits only these, with no scan and no unpredictable branches. */
+	uint32_t bit_start[65];
+	const uint16_t *bit_stmts;
+	struct condop_values **owned;	/* compiled condition values to free */
+	size_t nowned;
+};
+
+/* Parse and compile a document. name is used in messages ("policy "name":
+ * Statement[2].Effect: ...") and kept. Returns NULL with e set. */
+struct policy *policy_parse(const cJSON *doc, const char *name, enum policy_kind kind,
+    struct err *e);
+/* The same from JSON text (bounded by POLICY_MAX_TEXT). */
+struct policy *policy_parse_text(const char *text, size_t len, const char *name,
+    enum policy_kind kind, struct err *e);
+void policy_free(struct policy *p);
+
+/* "Sid" or "#index" for messages and reports. */
+void policy_stmt_label(const struct policy_stmt *s, char *out, size_t outlen);
+
+#endif

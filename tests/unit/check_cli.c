@@ -1,0 +1,188 @@
+/* Unit tests of the command-line parser. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define ARGV(...) ((char *[]){ "passrole-auditd", __VA_ARGS__, NULL })
+#define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
+
+static int
+parse(int argc, char **argv, struct cli_opts *o, struct err *e)
+{
+	err_clear(e);
+	return cli_parse(argc, argv, o, e);
+}
+
+START_TEST(test_defaults)
+{
+	char *argv[] = { "passrole-auditd", NULL };
+	struct cli_opts o;
+	struct err e;
+
+	ck_assert_int_eq(parse(1, argv, &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_DAEMON);
+	ck_assert_str_eq(o.config_path, SYSCONFDIR "/passrole-auditd/passrole-auditd.conf");
+	ck_assert(!o.config_path_given);
+	ck_assert(!o.foreground);
+	ck_assert_int_eq(o.verbosity, 0);
+	ck_assert_int_eq(o.format, CLI_FORMAT_TEXT);
+	ck_assert_ptr_null(o.mode_arg);
+}
+END_TEST
+
+START_TEST(test_options)
+{
+	char *v[] = { "passrole-auditd", "-c", "/x.conf", "-f", "-vv", "--verbose",
+	    "-q", "--eval-batch", "reqs.json", "--format", "json", NULL };
+	struct cli_opts o;
+	struct err e;
+
+	ck_assert_int_eq(parse(ARGC(v), v, &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_EVAL_BATCH);
+	ck_assert_str_eq(o.config_path, "/x.conf");
+	ck_assert(o.config_path_given);
+	ck_assert(o.foreground);
+	ck_assert_int_eq(o.verbosity, 2);
+	ck_assert_int_eq(o.format, CLI_FORMAT_JSON);
+	ck_assert_str_eq(o.mode_arg, "reqs.json");
+}
+END_TEST
+
+START_TEST(test_each_mode)
+{
+	static const struct { const char *opt; enum cli_mode mode; } m[] = {
+		{ "--audit-now", CLI_MODE_AUDIT_NOW },
+		{ "--check-config", CLI_MODE_CHECK_CONFIG },
+		{ "--whoami", CLI_MODE_WHOAMI },
+		{ "--help", CLI_MODE_HELP },
+		{ "--version", CLI_MODE_VERSION },
+		{ "--dump-schema", CLI_MODE_DUMP_SCHEMA },
+	};
+	struct cli_opts o;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		char *argv[] = { "passrole-auditd", (char *)m[i].opt, NULL };
+
+		ck_assert_int_eq(parse(2, argv, &o, &e), 0);
+		ck_assert_int_eq(o.mode, m[i].mode);
+		ck_assert_str_eq(cli_mode_option(o.mode), m[i].opt);
+	}
+	{
+		char *argv[] = { "passrole-auditd", "--eval=req.json", NULL };
+
+		ck_assert_int_eq(parse(2, argv, &o, &e), 0);
+		ck_assert_int_eq(o.mode, CLI_MODE_EVAL);
+		ck_assert_str_eq(o.mode_arg, "req.json");
+	}
+}
+END_TEST
+
+static void
+expect_usage(int argc, char **argv, const char *msg)
+{
+	struct cli_opts o;
+	struct err e;
+
+	ck_assert_int_eq(parse(argc, argv, &o, &e), -1);
+	ck_assert_str_eq(e.msg, msg);
+}
+
+START_TEST(test_usage_errors)
+{
+	expect_usage(2, ARGV("--bogus"), "unrecognized option '--bogus'");
+	expect_usage(2, ARGV("-x"), "invalid option -- 'x'");
+	expect_usage(2, ARGV("-vxq"), "invalid option -- 'x'");
+	expect_usage(3, ARGV("--config=/a", "-vz"), "invalid option -- 'z'");
+	expect_usage(2, ARGV("-c"), "option '-c' requires an argument");
+	expect_usage(2, ARGV("--config"), "option '--config' requires an argument");
+	expect_usage(2, ARGV("--eval"), "option '--eval' requires an argument");
+	expect_usage(2, ARGV("--whoami=yes"),
+	    "option '--whoami' does not take an argument");
+	expect_usage(3, ARGV("--whoami", "--audit-now"),
+	    "--whoami and --audit-now cannot be used together");
+	expect_usage(4, ARGV("--check-config", "--eval", "f"),
+	    "--check-config and --eval cannot be used together");
+	expect_usage(4, ARGV("--eval", "a", "--eval-batch=b"),
+	    "--eval and --eval-batch cannot be used together");
+	expect_usage(3, ARGV("--audit-now", "--audit-now"), "--audit-now given twice");
+	expect_usage(3, ARGV("--format", "xml"), "--format: 'xml' is not one of text, json");
+	expect_usage(3, ARGV("--format", "json"),
+	    "--format applies only to --audit-now, --whoami, --eval and --eval-batch");
+	expect_usage(2, ARGV("stray"), "unexpected argument 'stray'");
+	expect_usage(3, ARGV("--whoami", "stray"), "unexpected argument 'stray'");
+	expect_usage(5, ARGV("-c", "/a", "-c", "/b"), "-c/--config given twice");
+	expect_usage(2, ARGV("--config="), "-c/--config needs a file name");
+}
+END_TEST
+
+START_TEST(test_help_stops_parsing)
+{
+	struct cli_opts o;
+	struct err e;
+
+	/* GNU style: --help answers even when later arguments are bad. */
+	ck_assert_int_eq(parse(3, ARGV("--help", "--bogus"), &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_HELP);
+	ck_assert_int_eq(parse(3, ARGV("--whoami", "--version"), &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_VERSION);
+}
+END_TEST
+
+START_TEST(test_log_level)
+{
+	ck_assert_int_eq(cli_log_level(LOG_LVL_INFO, 0), LOG_LVL_INFO);
+	ck_assert_int_eq(cli_log_level(LOG_LVL_INFO, 1), LOG_LVL_DEBUG);
+	ck_assert_int_eq(cli_log_level(LOG_LVL_INFO, 5), LOG_LVL_DEBUG);
+	ck_assert_int_eq(cli_log_level(LOG_LVL_INFO, -1), LOG_LVL_NOTICE);
+	ck_assert_int_eq(cli_log_level(LOG_LVL_INFO, -9), LOG_LVL_ERROR);
+	ck_assert_int_eq(cli_log_level(LOG_LVL_WARN, 2), LOG_LVL_INFO);
+}
+END_TEST
+
+START_TEST(test_help_text)
+{
+	static const char *const opts[] = { "--config", "--foreground", "--verbose",
+		"--quiet", "--audit-now", "--check-config", "--whoami", "--eval FILE",
+		"--eval-batch FILE", "--format", "--help", "--version", " 64 " };
+	char *s = NULL;
+	size_t n = 0, i;
+	FILE *fp = open_memstream(&s, &n);
+
+	ck_assert_ptr_nonnull(fp);
+	cli_help(fp);
+	fclose(fp);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ck_assert_msg(strstr(s, opts[i]) != NULL, "%s missing", opts[i]);
+	ck_assert_ptr_null(strstr(s, "dump-schema"));
+	free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_options);
+	tcase_add_test(tc, test_each_mode);
+	tcase_add_test(tc, test_usage_errors);
+	tcase_add_test(tc, test_help_stops_parsing);
+	tcase_add_test(tc, test_log_level);
+	tcase_add_test(tc, test_help_text);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

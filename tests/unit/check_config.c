@@ -1,0 +1,934 @@
+/* Unit tests of the config schema engine and the daemon's settings. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "confschema.h"
+#include "log.h"
+
+static char tmpdir[64];
+static char cfgpath[128];
+
+static void
+setup(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/cfgtestXXXXXX",
+	    base != NULL && strlen(base) < 40 ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(cfgpath, sizeof(cfgpath), "%s/t.conf", tmpdir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Load text as the config file; the diag is the caller's to free. */
+static int
+load(const char *text, struct config *c, struct confdiag *d)
+{
+	write_file(cfgpath, text, 0600);
+	return config_load(c, cfgpath, d);
+}
+
+/* Assert that problem idx is "<cfgpath>:<line>: <rest>". */
+static void
+expect_problem(const struct confdiag *d, size_t idx, int line, const char *rest)
+{
+	char want[1024];
+
+	ck_assert_uint_gt(d->n, idx);
+	if (line > 0)
+		snprintf(want, sizeof(want), "%s:%d: %s", cfgpath, line, rest);
+	else
+		snprintf(want, sizeof(want), "%s: %s", cfgpath, rest);
+	ck_assert_str_eq(d->msgs[idx], want);
+}
+
+/* Load text, expect exactly one problem. */
+static void
+expect_one(const char *text, int line, const char *rest)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	ck_assert_int_eq(load(text, &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, line, rest);
+	config_free(&c);
+	confdiag_free(&d);
+}
+
+static void
+expect_ok(const char *text)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	int rc = load(text, &c, &d);
+
+	if (rc != 0)
+		ck_abort_msg("unexpected problem: %s", d.n > 0 ? d.msgs[0] : "?");
+	ck_assert_uint_eq(d.n, 0);
+	config_free(&c);
+	confdiag_free(&d);
+}
+
+/* Print c to a string (caller frees). */
+static char *
+printed(const struct config *c)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(config_print(c, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	return s;
+}
+
+/* Run fn with the log captured; returns what was logged (caller frees). */
+static char *
+logged_load(const char *text, mode_t mode, struct config *c, int *rc)
+{
+	struct confdiag d = CONFDIAG_INIT;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+
+	ck_assert_ptr_nonnull(fp);
+	log_set_stream(fp);
+	write_file(cfgpath, text, mode);
+	*rc = config_load(c, cfgpath, &d);
+	log_set_stream(NULL);
+	ck_assert_int_eq(fclose(fp), 0);
+	confdiag_free(&d);
+	return s;
+}
+
+/* ---- defaults and the table ------------------------------------------ */
+
+START_TEST(test_schema_selfcheck)
+{
+	struct err e;
+
+	if (confschema_selfcheck(config_schema(), &e) != 0)
+		ck_abort_msg("%s", e.msg);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+	struct config c;
+	struct err e;
+	char *s;
+
+	ck_assert_int_eq(config_defaults(&c, &e), 0);
+	ck_assert_int_eq(c.log_level, LOG_LVL_INFO);
+	ck_assert_str_eq(c.state_dir, LOCALSTATEDIR "/lib/passrole-auditd");
+	ck_assert_int_eq(c.aws.partition, CONFIG_PARTITION_AWS);
+	ck_assert_str_eq(c.aws.region, "us-east-1");
+	ck_assert_ptr_null(c.aws.ca_bundle);
+	ck_assert(!c.aws.insecure_loopback_tls);
+	ck_assert_int_eq(c.aws.connect_timeout, 10);
+	ck_assert_int_eq(c.aws.request_timeout, 60);
+	ck_assert_int_eq(c.aws.max_response_mib, 64);
+	ck_assert_int_eq(c.aws.credentials.source, CONFIG_CRED_AUTO);
+	ck_assert_ptr_null(c.aws.credentials.access_key_id);
+	ck_assert_ptr_null(config_secret_access_key(&c));
+	ck_assert_ptr_null(c.aws.endpoints.sts);
+	ck_assert_int_eq(c.aws.retry.max_attempts, 5);
+	ck_assert_int_eq(c.aws.retry.base_delay_ms, 100);
+	ck_assert_int_eq(c.aws.retry.max_delay_ms, 20000);
+	ck_assert_int_eq(c.aws.retry.budget_s, 120);
+	s = printed(&c);
+	ck_assert_ptr_nonnull(strstr(s, "log_level = \"info\";\n"));
+	ck_assert_ptr_nonnull(strstr(s, "aws.retry.max_delay_ms = 20000;\n"));
+	ck_assert_ptr_nonnull(strstr(s, "aws.insecure_loopback_tls = false;\n"));
+	ck_assert_ptr_nonnull(strstr(s, "# aws.ca_bundle is not set\n"));
+	free(s);
+	config_free(&c);
+}
+END_TEST
+
+START_TEST(test_empty_file_is_defaults)
+{
+	struct config c, dflt;
+	struct confdiag d = CONFDIAG_INIT;
+	struct err e;
+	char *a, *b;
+
+	ck_assert_int_eq(load("# nothing\n", &c, &d), 0);
+	ck_assert_int_eq(config_defaults(&dflt, &e), 0);
+	a = printed(&c);
+	b = printed(&dflt);
+	ck_assert_str_eq(a, b);
+	ck_assert_str_eq(c.path, cfgpath);
+	free(a);
+	free(b);
+	config_free(&c);
+	config_free(&dflt);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_values_are_stored)
+{
+	struct config c;
+	char *log;
+	int rc;
+
+	log = logged_load(
+	    "log_level = \"debug\";\n"
+	    "state_dir = \"/srv/pra\";\n"
+	    "aws = {\n"
+	    "  partition = \"aws-us-gov\"; region = \"us-gov-west-1\";\n"
+	    "  insecure_loopback_tls = true; connect_timeout = 0x1e;\n"
+	    "  request_timeout = 3600; max_response_mib = 1;\n"
+	    "  endpoints = { sts = \"http://127.0.0.1:8080/\"; iam = \"https://[::1]:1/x\"; };\n"
+	    "  retry = { max_attempts = 20; base_delay_ms = 1; max_delay_ms = 300000; budget_s = 1; };\n"
+	    "};\n", 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	/* Loud about insecure_loopback_tls, and the endpoints are loopback. */
+	ck_assert_ptr_nonnull(strstr(log, "aws.insecure_loopback_tls is on"));
+	ck_assert_ptr_null(strstr(log, "is not a loopback host"));
+	free(log);
+	ck_assert_int_eq(c.log_level, LOG_LVL_DEBUG);
+	ck_assert_str_eq(c.state_dir, "/srv/pra");
+	ck_assert_int_eq(c.aws.partition, CONFIG_PARTITION_AWS_US_GOV);
+	ck_assert_str_eq(config_partition_name(c.aws.partition), "aws-us-gov");
+	ck_assert_str_eq(config_cred_source_name(c.aws.credentials.source), "auto");
+	ck_assert_str_eq(c.aws.region, "us-gov-west-1");
+	ck_assert(c.aws.insecure_loopback_tls);
+	ck_assert_int_eq(c.aws.connect_timeout, 30);
+	ck_assert_int_eq(c.aws.request_timeout, 3600);
+	ck_assert_int_eq(c.aws.max_response_mib, 1);
+	ck_assert_str_eq(c.aws.endpoints.sts, "http://127.0.0.1:8080/");
+	ck_assert_str_eq(c.aws.endpoints.iam, "https://[::1]:1/x");
+	ck_assert_int_eq(c.aws.retry.max_attempts, 20);
+	ck_assert_int_eq(c.aws.retry.max_delay_ms, 300000);
+	config_free(&c);
+
+	log = logged_load("aws = { insecure_loopback_tls = true;\n"
+	    " endpoints = { ec2 = \"https://ec2.example.com\"; }; };\n", 0600, &c,
+	    &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "aws.endpoints.ec2 is not a loopback host"));
+	free(log);
+	config_free(&c);
+}
+END_TEST
+
+/* ---- one kind of problem each ---------------------------------------- */
+
+START_TEST(test_bad_types)
+{
+	expect_one("log_level = 3;\n", 1,
+	    "log_level: expected a string, got an integer");
+	expect_one("\naws = { connect_timeout = \"10\"; };\n", 2,
+	    "aws.connect_timeout: expected an integer, got a string");
+	expect_one("aws = { connect_timeout = 1.5; };\n", 1,
+	    "aws.connect_timeout: expected an integer, got a float");
+	expect_one("aws = { insecure_loopback_tls = 1; };\n", 1,
+	    "aws.insecure_loopback_tls: expected true or false, got an integer");
+	expect_one("aws = { retry = 5; };\n", 1,
+	    "aws.retry: expected a group { ... }, got an integer");
+	expect_one("aws = { region = [\"us-east-1\"]; };\n", 1,
+	    "aws.region: expected a string, got an array");
+	expect_one("aws = ( 1 );\n", 1,
+	    "aws: expected a group { ... }, got a list");
+}
+END_TEST
+
+START_TEST(test_unknown_settings_and_suggestions)
+{
+	expect_one("aws = {\n  regoin = \"us-east-1\";\n};\n", 2,
+	    "aws.regoin: unknown setting; did you mean 'aws.region'?");
+	expect_one("LOG_LEVEL = \"info\";\n", 1,
+	    "LOG_LEVEL: unknown setting; did you mean 'log_level'?");
+	/* Right name, wrong group. */
+	expect_one("region = \"us-east-1\";\n", 1,
+	    "region: unknown setting; did you mean 'aws.region'?");
+	expect_one("aws = { retry = { max_atempts = 3; }; };\n", 1,
+	    "aws.retry.max_atempts: unknown setting; did you mean "
+	    "'aws.retry.max_attempts'?");
+	/* Distance 3 is not a typo any more. */
+	expect_one("aws = { rgn = \"x\"; };\n", 1, "aws.rgn: unknown setting");
+	expect_one("frobnicate = 1;\n", 1, "frobnicate: unknown setting");
+	/* Unknown groups are not descended into: one problem, not many. */
+	expect_one("extra = { a = 1; b = 2; };\n", 1, "extra: unknown setting");
+}
+END_TEST
+
+START_TEST(test_ranges)
+{
+	expect_one("aws = { connect_timeout = 0; };\n", 1,
+	    "aws.connect_timeout: 0 is out of range 1..300");
+	expect_one("aws = { connect_timeout = 301; };\n", 1,
+	    "aws.connect_timeout: 301 is out of range 1..300");
+	expect_ok("aws = { connect_timeout = 1; };\n");
+	expect_ok("aws = { connect_timeout = 60; };\n");
+	expect_one("aws = { retry = { max_attempts = 21; }; };\n", 1,
+	    "aws.retry.max_attempts: 21 is out of range 1..20");
+	expect_ok("aws = { retry = { max_attempts = 1; }; };\n");
+	expect_one("aws = { max_response_mib = 1025; };\n", 1,
+	    "aws.max_response_mib: 1025 is out of range 1..1024");
+	expect_one("aws = { max_response_mib = -1; };\n", 1,
+	    "aws.max_response_mib: -1 is out of range 1..1024");
+	/* 64-bit integers (L suffix) are range-checked as 64-bit values. */
+	expect_one("aws = { request_timeout = 4294967297L; };\n", 1,
+	    "aws.request_timeout: 4294967297 is out of range 1..3600");
+	expect_one("aws = { request_timeout = 3601L; };\n", 1,
+	    "aws.request_timeout: 3601 is out of range 1..3600");
+}
+END_TEST
+
+START_TEST(test_enums)
+{
+	expect_one("log_level = \"verbose\";\n", 1,
+	    "log_level: \"verbose\" is not one of error, warning, notice, info, debug");
+	expect_one("log_level = \"DEBUG\";\n", 1,
+	    "log_level: \"DEBUG\" is not one of error, warning, notice, info, debug; "
+	    "did you mean \"debug\"?");
+	expect_ok("log_level = \"error\";\n");
+	expect_ok("log_level = \"debug\";\n");
+	expect_one("aws = { partition = \"aws-iso\"; };\n", 1,
+	    "aws.partition: \"aws-iso\" is not one of aws, aws-cn, aws-us-gov");
+	expect_one("aws = { credentials = { source = \"imds\"; }; };\n", 1,
+	    "aws.credentials.source: \"imds\" is not one of auto, static, environment");
+}
+END_TEST
+
+START_TEST(test_string_checks)
+{
+	expect_one("aws = { region = \"useast1\"; };\n", 1,
+	    "aws.region: \"useast1\": not a region name like \"us-east-1\"");
+	expect_one("state_dir = \"var/lib\";\n", 1,
+	    "state_dir: \"var/lib\": must be an absolute path");
+	expect_one("aws = { endpoints = { iam = \"http://iam.example.com\"; }; };\n", 1,
+	    "aws.endpoints.iam: \"http://iam.example.com\": http:// is only allowed "
+	    "for a loopback host (127.0.0.1, [::1], localhost); use https://");
+	expect_one("aws = { endpoints = { sts = \"ftp://x\"; }; };\n", 1,
+	    "aws.endpoints.sts: \"ftp://x\": must start with https://");
+	expect_one("aws = { ca_bundle = \"/nonexistent/ca.pem\"; };\n", 1,
+	    "aws.ca_bundle: \"/nonexistent/ca.pem\": cannot read it: "
+	    "No such file or directory");
+	expect_one("aws = { credentials = { access_key_id = \"akia1234\"; }; };\n", 1,
+	    "aws.credentials.access_key_id: \"akia1234\": an access key ID has "
+	    "only A-Z and 0-9");
+	expect_one("state_dir = \"/a\\nb\";\n", 1,
+	    "state_dir: value contains a control character");
+}
+END_TEST
+
+START_TEST(test_long_string_rejected)
+{
+	char *text = malloc(CONFSCHEMA_STRING_MAX + 64);
+	char want[128];
+
+	ck_assert_ptr_nonnull(text);
+	strcpy(text, "state_dir = \"/");
+	memset(text + strlen(text), 'a', CONFSCHEMA_STRING_MAX);
+	strcpy(text + 14 + CONFSCHEMA_STRING_MAX, "\";\n");
+	snprintf(want, sizeof(want), "state_dir: value is longer than %d bytes",
+	    CONFSCHEMA_STRING_MAX);
+	expect_one(text, 1, want);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_parse_error)
+{
+	expect_one("aws = {\n  region = ;\n};\n", 2, "syntax error");
+	expect_one("log_level = \"info\";\nlog_level = \"debug\";\n", 2,
+	    "duplicate setting name");
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char want[256];
+
+	ck_assert_int_eq(config_load(&c, "/nonexistent/pra.conf", &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	snprintf(want, sizeof(want),
+	    "/nonexistent/pra.conf: cannot read: No such file or directory");
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_several_problems_reported)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	ck_assert_int_eq(load(
+	    "log_level = \"loud\";\n"		/* 1 */
+	    "aws = {\n"				/* 2 */
+	    "  regoin = \"us-east-1\";\n"	/* 3 */
+	    "  connect_timeout = 0;\n"		/* 4 */
+	    "  retry = {\n"			/* 5 */
+	    "    budget_s = \"long\";\n"	/* 6 */
+	    "  };\n"				/* 7 */
+	    "};\n"				/* 8 */
+	    "bogus = true;\n",			/* 9 */
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 5);
+	expect_problem(&d, 0, 1, "log_level: \"loud\" is not one of error, warning, "
+	    "notice, info, debug");
+	expect_problem(&d, 1, 3, "aws.regoin: unknown setting; did you mean "
+	    "'aws.region'?");
+	expect_problem(&d, 2, 4, "aws.connect_timeout: 0 is out of range 1..300");
+	expect_problem(&d, 3, 6, "aws.retry.budget_s: expected an integer, got a "
+	    "string");
+	expect_problem(&d, 4, 9, "bogus: unknown setting");
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_problem_cap)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *text = malloc(200 * 16);
+	size_t i, used = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (i = 0; i < 150; i++)
+		used += (size_t)sprintf(text + used, "x%zu = 1;\n", i);
+	ck_assert_int_eq(load(text, &c, &d), -1);
+	ck_assert_uint_eq(d.n, CONFSCHEMA_DIAG_MAX);
+	ck_assert_uint_eq(d.dropped, 150 - CONFSCHEMA_DIAG_MAX);
+	ck_assert_uint_eq(confdiag_count(&d), 150);
+	free(text);
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/* ---- checks across settings -------------------------------------------- */
+
+START_TEST(test_cross_checks)
+{
+	expect_one("aws = { region = \"cn-north-1\"; };\n", 1,
+	    "aws.region: region \"cn-north-1\" is not in partition \"aws\" "
+	    "(it is in \"aws-cn\")");
+	expect_one("aws = {\n  partition = \"aws-cn\";\n};\n", 2,
+	    "aws.partition: region \"us-east-1\" is not in partition \"aws-cn\" "
+	    "(it is in \"aws\")");
+	expect_ok("aws = { partition = \"aws-cn\"; region = \"cn-northwest-1\"; };\n");
+	expect_one("aws = {\n connect_timeout = 90;\n request_timeout = 60; };\n", 2,
+	    "aws.connect_timeout: 90 exceeds request_timeout (60)");
+	expect_one("aws = { retry = {\n base_delay_ms = 5000; max_delay_ms = 1000;\n"
+	    "}; };\n", 2, "aws.retry.base_delay_ms: 5000 exceeds max_delay_ms (1000)");
+}
+END_TEST
+
+START_TEST(test_credentials_rules)
+{
+	/* static with nothing: the key id and a secret are both missing, and
+	 * both are reported at the credentials group. */
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	ck_assert_int_eq(load("aws = {\n credentials = {\n source = \"static\";\n"
+	    "}; };\n", &c, &d), -1);
+	ck_assert_uint_eq(d.n, 2);
+	expect_problem(&d, 0, 2, "aws.credentials.access_key_id: required for "
+	    "static credentials");
+	expect_problem(&d, 1, 2, "aws.credentials.secret_access_key: required for "
+	    "static credentials (or secret_access_key_file)");
+	config_free(&c);
+	confdiag_free(&d);
+
+	expect_one("aws = { credentials = {\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"abcdefgh\";\n"
+	    " secret_access_key_file = \"/x\";\n }; };\n", 4,
+	    "aws.credentials.secret_access_key_file: set together with "
+	    "secret_access_key; use only one");
+	expect_one("aws = { credentials = {\n source = \"environment\";\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n }; };\n", 3,
+	    "aws.credentials.access_key_id: set, but source is \"environment\"; "
+	    "remove it or use source = \"static\"");
+	/* auto with only a token set still needs the pair. */
+	ck_assert_int_eq(load("aws = { credentials = {\n"
+	    " session_token = \"tok-abcdef\";\n }; };\n", &c, &d), -1);
+	ck_assert_uint_eq(d.n, 2);
+	config_free(&c);
+	confdiag_free(&d);
+	expect_ok("aws = { credentials = { source = \"static\";\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\";\n"
+	    " session_token = \"FwoGZXIvYXdzEXAMPLE\"; }; };\n");
+}
+END_TEST
+
+/* ---- secrets ---------------------------------------------------------- */
+
+START_TEST(test_secret_masked_when_printed)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *s;
+
+	ck_assert_int_eq(load("aws = { credentials = {\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\";\n"
+	    " session_token = \"FwoGZXIvYXdzEXAMPLE\"; }; };\n", &c, &d), 0);
+	ck_assert_str_eq(config_secret_access_key(&c),
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	s = printed(&c);
+	ck_assert_ptr_null(strstr(s, "wJalrXUtnFEMI"));
+	ck_assert_ptr_null(strstr(s, "FwoGZXIvYXdzEXAMPLE"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "aws.credentials.secret_access_key = \"********\";\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "aws.credentials.session_token = \"********\";\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "aws.credentials.access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"));
+	free(s);
+	/* The loaded secrets are registered with the log scrubber. */
+	{
+		char *out = NULL;
+		size_t n = 0;
+		FILE *fp = open_memstream(&out, &n);
+
+		ck_assert_ptr_nonnull(fp);
+		log_set_stream(fp);
+		log_error("leak? wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+		log_set_stream(NULL);
+		fclose(fp);
+		ck_assert_ptr_null(strstr(out, "wJalrXUtnFEMI"));
+		free(out);
+	}
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_secret_never_in_problems)
+{
+	/* A secret of the wrong type or with a control character: the problem
+	 * names the setting, never the value. */
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	ck_assert_int_eq(load("aws = { credentials = {\n"
+	    " secret_access_key = \"topsecret\\x01value\";\n }; };\n", &c, &d), -1);
+	ck_assert_uint_ge(d.n, 1);
+	ck_assert_ptr_null(strstr(d.msgs[0], "topsecret"));
+	config_free(&c);
+	confdiag_free(&d);
+	expect_one("aws = { credentials = {\n access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"\";\n }; };\n", 3,
+	    "aws.credentials.secret_access_key: must not be empty");
+}
+END_TEST
+
+START_TEST(test_config_file_permissions_warning)
+{
+	static const char text[] = "aws = { credentials = {\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\";\n"
+	    "}; };\n";
+	struct config c;
+	char *log;
+	int rc;
+
+	log = logged_load(text, 0644, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "holds aws.credentials.secret_access_key "
+	    "but is readable by group or others (mode 0644)"));
+	ck_assert_ptr_nonnull(strstr(log, cfgpath));
+	ck_assert_ptr_null(strstr(log, "wJalrXUtnFEMI"));
+	free(log);
+	config_free(&c);
+
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(log, "");
+	free(log);
+	config_free(&c);
+
+	/* No secret in the file: a world-readable config is fine. */
+	log = logged_load("log_level = \"info\";\n", 0644, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(log, "");
+	free(log);
+	config_free(&c);
+}
+END_TEST
+
+START_TEST(test_secret_file)
+{
+	char keyfile[192], text[512];
+	struct config c;
+	char *log;
+	int rc;
+
+	snprintf(keyfile, sizeof(keyfile), "%s/key", tmpdir);
+	snprintf(text, sizeof(text), "aws = { credentials = {\n"
+	    " access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    " secret_access_key_file = \"%s\";\n}; };\n", keyfile);
+
+	write_file(keyfile, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", 0600);
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(log, "");
+	ck_assert_str_eq(config_secret_access_key(&c),
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	free(log);
+	config_free(&c);
+
+	chmod(keyfile, 0640);
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "readable by group or others (mode 0640)"));
+	ck_assert_ptr_nonnull(strstr(log, keyfile));
+	ck_assert_ptr_null(strstr(log, "wJalrXUtnFEMI"));
+	free(log);
+	config_free(&c);
+
+	/* A file with two words is not a key; the problem quotes no content. */
+	write_file(keyfile, "wJalrXUtnFEMI secondword\n", 0600);
+	{
+		struct confdiag d = CONFDIAG_INIT;
+		char want[512];
+
+		ck_assert_int_eq(load(text, &c, &d), -1);
+		ck_assert_uint_eq(d.n, 1);
+		snprintf(want, sizeof(want), "aws.credentials.secret_access_key_file: "
+		    "%s holds more than one word or control characters; it must "
+		    "hold only the secret access key", keyfile);
+		expect_problem(&d, 0, 3, want);
+		config_free(&c);
+		confdiag_free(&d);
+
+		write_file(keyfile, "\n\n", 0600);
+		ck_assert_int_eq(load(text, &c, &d), -1);
+		snprintf(want, sizeof(want), "aws.credentials.secret_access_key_file: "
+		    "%s is empty", keyfile);
+		expect_problem(&d, 0, 3, want);
+		config_free(&c);
+		confdiag_free(&d);
+
+		unlink(keyfile);
+		ck_assert_int_eq(load(text, &c, &d), -1);
+		snprintf(want, sizeof(want), "aws.credentials.secret_access_key_file: "
+		    "cannot open %s: No such file or directory", keyfile);
+		expect_problem(&d, 0, 3, want);
+		config_free(&c);
+		confdiag_free(&d);
+	}
+}
+END_TEST
+
+/* ---- @include ------------------------------------------------------------ */
+
+START_TEST(test_include)
+{
+	char sub[192], want[512];
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	snprintf(sub, sizeof(sub), "%s/aws.conf", tmpdir);
+	write_file(sub, "aws = {\n  region = \"eu-west-1\";\n"
+	    "  retry = { max_attempts = 3; };\n};\n", 0600);
+	/* Relative to the including file's directory, not the cwd. */
+	ck_assert_int_eq(load("log_level = \"notice\";\n@include \"aws.conf\"\n",
+	    &c, &d), 0);
+	ck_assert_str_eq(c.aws.region, "eu-west-1");
+	ck_assert_int_eq(c.aws.retry.max_attempts, 3);
+	ck_assert_int_eq(c.log_level, LOG_LVL_NOTICE);
+	config_free(&c);
+
+	/* A problem in the included file names that file and its line. */
+	write_file(sub, "aws = {\n\n  connect_timeout = 1000;\n};\n", 0600);
+	ck_assert_int_eq(load("log_level = \"notice\";\n@include \"aws.conf\"\n",
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	snprintf(want, sizeof(want),
+	    "%s:3: aws.connect_timeout: 1000 is out of range 1..300", sub);
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* Included files get the main file's limits: no devices, no FIFOs. */
+	snprintf(sub, sizeof(sub), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(sub, 0600), 0);
+	ck_assert_int_eq(load("\n@include \"fifo\"\n", &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	snprintf(want, sizeof(want), "@include \"%s\": not a regular file", sub);
+	expect_problem(&d, 0, 2, want);
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A file that includes itself stops at a bound, not a stack overflow. */
+	ck_assert_int_eq(load("@include \"t.conf\"\n@include \"t.conf\"\n", &c, &d),
+	    -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "more than 64 included files"));
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/* ---- the engine on a table of its own ----------------------------------- */
+
+struct demo {
+	char *name;
+	int level;
+	struct confschema_strlist tags;
+	char *token;
+};
+
+static const char *const demo_levels[] = { "low", "high", NULL };
+
+static const struct confschema_entry demo_entries[] = {
+	{ "name", CONFSCHEMA_STRING, offsetof(struct demo, name), 0, 0, NULL,
+	    NULL, CONFSCHEMA_REQUIRED, NULL, "a required name" },
+	{ "opts", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "options" },
+	{ "opts.level", CONFSCHEMA_ENUM, offsetof(struct demo, level), 0, 0,
+	    demo_levels, "low", 0, NULL, "a level" },
+	{ "opts.tags", CONFSCHEMA_STRLIST, offsetof(struct demo, tags), 0, 0,
+	    NULL, NULL, 0, NULL, "some tags" },
+	{ "opts.token", CONFSCHEMA_STRING, offsetof(struct demo, token), 0, 0,
+	    NULL, NULL, CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED, NULL, "a token" },
+};
+static const struct confschema demo_schema = { demo_entries, 5 };
+
+static size_t
+demo_apply(const char *text, struct demo *out, struct confdiag *d)
+{
+	struct err e;
+	config_t lc;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	ck_assert_int_eq(confschema_defaults(&demo_schema, out, &e), 0);
+	config_init(&lc);
+	ck_assert_int_eq(config_read_string(&lc, text), CONFIG_TRUE);
+	n = confschema_apply(&demo_schema, &lc, "demo.conf", out, d);
+	config_destroy(&lc);
+	return n;
+}
+
+START_TEST(test_required_and_lists)
+{
+	struct demo v;
+	struct confdiag d = CONFDIAG_INIT;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	ck_assert_uint_eq(demo_apply("opts = {\n level = \"high\";\n};\n", &v, &d), 2);
+	ck_assert_str_eq(d.msgs[0], "demo.conf: name: required setting is missing");
+	ck_assert_str_eq(d.msgs[1],
+	    "demo.conf:1: opts.token: required setting is missing");
+	confschema_free(&demo_schema, &v);
+	confdiag_free(&d);
+
+	ck_assert_uint_eq(demo_apply("name = \"n\";\nopts = { token = \"sekrit\";\n"
+	    " tags = [\"a\", \"b\"];\n};\n", &v, &d), 0);
+	ck_assert_uint_eq(v.tags.n, 2);
+	ck_assert_str_eq(v.tags.items[1], "b");
+	fp = open_memstream(&s, &n);
+	ck_assert_int_eq(confschema_print(&demo_schema, &v, fp), 0);
+	fclose(fp);
+	ck_assert_str_eq(s, "name = \"n\";\nopts.level = \"low\";\n"
+	    "opts.tags = [\"a\", \"b\"];\nopts.token = \"********\";\n");
+	free(s);
+	confschema_free(&demo_schema, &v);
+	ck_assert_ptr_null(v.token);
+	ck_assert_ptr_null(v.tags.items);
+
+	ck_assert_uint_eq(demo_apply("name = \"n\";\nopts = { token = \"t\";\n"
+	    " tags = (\"a\",\n 7);\n};\n", &v, &d), 1);
+	ck_assert_str_eq(d.msgs[0],
+	    "demo.conf:4: opts.tags[1]: expected a string, got an integer");
+	ck_assert_uint_eq(v.tags.n, 0);
+	confschema_free(&demo_schema, &v);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_selfcheck_catches_bad_tables)
+{
+	static const struct confschema_entry orphan[] = {
+		{ "a.b", CONFSCHEMA_BOOL, 0, 0, 0, NULL, "true", 0, NULL, "x" },
+	};
+	static const struct confschema_entry badrange[] = {
+		{ "a", CONFSCHEMA_INT, 0, 5, 1, NULL, "3", 0, NULL, "x" },
+	};
+	static const struct confschema_entry nodoc[] = {
+		{ "a", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "" },
+	};
+	const struct confschema s1 = { orphan, 1 }, s2 = { badrange, 1 },
+	    s3 = { nodoc, 1 };
+	struct err e;
+
+	ck_assert_int_eq(confschema_selfcheck(&s1, &e), -1);
+	ck_assert_str_eq(e.msg, "a.b: its group is not listed before it");
+	ck_assert_int_eq(confschema_selfcheck(&s2, &e), -1);
+	ck_assert_str_eq(e.msg, "a: bad range");
+	ck_assert_int_eq(confschema_selfcheck(&s3, &e), -1);
+	ck_assert_str_eq(e.msg, "a: no documentation");
+}
+END_TEST
+
+START_TEST(test_edit_distance)
+{
+	ck_assert_uint_eq(confschema_edit_distance("region", "region", 2), 0);
+	ck_assert_uint_eq(confschema_edit_distance("regoin", "region", 2), 2);
+	ck_assert_uint_eq(confschema_edit_distance("regio", "region", 2), 1);
+	ck_assert_uint_eq(confschema_edit_distance("", "ab", 2), 2);
+	ck_assert_uint_eq(confschema_edit_distance("abc", "xyzabc", 2), 3);
+	ck_assert_uint_eq(confschema_edit_distance("kitten", "sitting", 5), 3);
+}
+END_TEST
+
+/* ---- value checks ----------------------------------------------------- */
+
+START_TEST(test_endpoint_urls)
+{
+	static const struct { const char *url; int ok; int loopback; } cases[] = {
+		{ "https://iam.amazonaws.com", 1, 0 },
+		{ "https://sts.us-east-1.amazonaws.com:443/", 1, 0 },
+		{ "https://127.0.0.1:8443/path?x=1", 1, 1 },
+		{ "http://127.0.0.1:8080", 1, 1 },
+		{ "http://127.5.6.7", 1, 1 },
+		{ "http://localhost:1234/", 1, 1 },
+		{ "http://[::1]:9000/", 1, 1 },
+		{ "HTTPS://EXAMPLE.COM", 1, 0 },
+		{ "http://128.0.0.1/", 0, 0 },
+		{ "http://localhost.example.com/", 0, 0 },
+		{ "http://[::2]/", 0, 0 },
+		{ "https://", 0, 0 },
+		{ "https://:443/", 0, 0 },
+		{ "https://user:pw@host/", 0, 0 },
+		{ "https://host:0/", 0, 0 },
+		{ "https://host:65536/", 0, 0 },
+		{ "https://host:12a/", 0, 0 },
+		{ "https://host:/", 0, 0 },
+		{ "https://[::1/", 0, 0 },
+		{ "https://[zz::1]/", 0, 0 },
+		{ "https://ho st/", 0, 0 },
+		{ "https://ho_st/", 0, 0 },
+		{ "file:///etc/passwd", 0, 0 },
+		{ "iam.amazonaws.com", 0, 0 },
+	};
+	char why[256];
+	bool lb;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = config_check_endpoint_url(cases[i].url, &lb, why, sizeof(why));
+
+		ck_assert_msg((rc == 0) == cases[i].ok, "%s: rc %d (%s)", cases[i].url,
+		    rc, rc != 0 ? why : "");
+		if (rc == 0)
+			ck_assert_msg(lb == (bool)cases[i].loopback, "%s: loopback",
+			    cases[i].url);
+	}
+}
+END_TEST
+
+START_TEST(test_regions)
+{
+	static const char *const good[] = { "us-east-1", "eu-central-1",
+		"ap-southeast-2", "us-gov-west-1", "cn-northwest-1", "il-central-1",
+		"us-isob-east-1" };
+	static const char *const bad[] = { "", "us", "us-east", "us-east-", "useast-1",
+		"US-EAST-1", "us-east-1a", "us--east-1", "u-east-1", "us-east-123",
+		"us-1", "us-east-1 " };
+	char why[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(config_check_region(good[i], why, sizeof(why)) == 0,
+		    "%s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(config_check_region(bad[i], why, sizeof(why)) != 0,
+		    "'%s'", bad[i]);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_schema_selfcheck);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_empty_file_is_defaults);
+	tcase_add_test(tc, test_values_are_stored);
+	tcase_add_test(tc, test_bad_types);
+	tcase_add_test(tc, test_unknown_settings_and_suggestions);
+	tcase_add_test(tc, test_ranges);
+	tcase_add_test(tc, test_enums);
+	tcase_add_test(tc, test_string_checks);
+	tcase_add_test(tc, test_long_string_rejected);
+	tcase_add_test(tc, test_parse_error);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_several_problems_reported);
+	tcase_add_test(tc, test_problem_cap);
+	tcase_add_test(tc, test_cross_checks);
+	tcase_add_test(tc, test_credentials_rules);
+	tcase_add_test(tc, test_secret_masked_when_printed);
+	tcase_add_test(tc, test_secret_never_in_problems);
+	tcase_add_test(tc, test_config_file_permissions_warning);
+	tcase_add_test(tc, test_secret_file);
+	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_required_and_lists);
+	tcase_add_test(tc, test_selfcheck_catches_bad_tables);
+	tcase_add_test(tc, test_edit_distance);
+	tcase_add_test(tc, test_endpoint_urls);
+	tcase_add_test(tc, test_regions);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

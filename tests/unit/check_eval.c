@@ -1,0 +1,293 @@
+/* The evaluation chain, explanations and the request-file runner
+ * (src/policy/eval.c, explain.c, evalcmd.c). */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy/evalcmd.h"
+#include "policy/explain.h"
+
+/* Load a request from JSON text, evaluate, return the result object. */
+static cJSON *
+run_json(const char *text, struct err *e)
+{
+	cJSON *req = cJSON_Parse(text), *out = NULL;
+	struct evalcmd_case ec;
+	struct eval_state st;
+	struct eval_result res;
+
+	ck_assert_msg(req != NULL, "test JSON broken: %s", text);
+	eval_state_init(&st);
+	if (evalcmd_load(&ec, req, NULL, e) == 0 && eval_run(&st, &ec.rq, &res, e) == 0)
+		out = evalcmd_result_json(&ec, &res);
+	evalcmd_case_free(&ec);
+	eval_state_free(&st);
+	cJSON_Delete(req);
+	return out;
+}
+
+static const char *
+str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+#define REQ(ctx, pols) "{\"name\":\"t\",\"request\":{\"principal\":\"arn:aws:iam::111122223333:user/alice\"," \
+	"\"action\":\"iam:PassRole\",\"resource\":\"arn:aws:iam::111122223333:role/Admin\"" ctx "}," \
+	"\"policies\":{" pols "}}"
+#define ALLOWPASS "{\"name\":\"Pass\",\"source\":\"user alice inline\",\"document\":{\"Version\":\"2012-10-17\"," \
+	"\"Statement\":[{\"Sid\":\"PassEc2\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"," \
+	"\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}}}]}}"
+
+START_TEST(test_three_valued)
+{
+	struct err e = { "" };
+	cJSON *r;
+
+	/* unknown key: conditional with the constraint */
+	r = run_json(REQ(",\"unknown\":[\"iam:PassedToService\"]", "\"identity\":[" ALLOWPASS "]"), &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(str(r, "decision"), "conditional");
+	ck_assert_str_eq(str(r, "constraints"), "iam:PassedToService in {ec2.amazonaws.com}");
+	cJSON_Delete(r);
+	/* known: decided; context keys are case-insensitive */
+	r = run_json(REQ(",\"context\":{\"IAM:passedtoservice\":\"ec2.amazonaws.com\"}", "\"identity\":[" ALLOWPASS "]"), &e);
+	ck_assert_str_eq(str(r, "decision"), "allowed");
+	cJSON_Delete(r);
+	r = run_json(REQ(",\"context\":{\"iam:PassedToService\":\"EC2.amazonaws.com\"}", "\"identity\":[" ALLOWPASS "]"), &e);
+	ck_assert_str_eq(str(r, "decision"), "denied");
+	cJSON_Delete(r);
+	/* absent: StringEquals on an absent key is false */
+	r = run_json(REQ("", "\"identity\":[" ALLOWPASS "]"), &e);
+	ck_assert_str_eq(str(r, "decision"), "denied");
+	ck_assert_str_eq(str(r, "deny"), "implicit");
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(test_unknown_never_turns_deny_into_allow)
+{
+	struct err e = { "" };
+	cJSON *r;
+	const char *deny = ",{\"name\":\"DenyOutsideVpce\",\"document\":{\"Version\":\"2012-10-17\",\"Statement\":"
+	    "[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":"
+	    "{\"aws:SourceVpce\":\"vpce-1\"}}}]}}";
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"},"
+	    "\"unknown\":[\"aws:SourceVpce\"]", "\"identity\":[" ALLOWPASS "%s]"), deny);
+	r = run_json(buf, &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(str(r, "decision"), "conditional");
+	ck_assert_str_eq(str(r, "constraints"), "not (aws:SourceVpce not in {vpce-1})");
+	cJSON_Delete(r);
+	/* the same deny with the key absent: denied (negated operator, absent key) */
+	snprintf(buf, sizeof(buf), REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}",
+	    "\"identity\":[" ALLOWPASS "%s]"), deny);
+	r = run_json(buf, &e);
+	ck_assert_str_eq(str(r, "decision"), "denied");
+	ck_assert_str_eq(str(r, "deny"), "explicit");
+	ck_assert_str_eq(str(r, "layer"), "identity");
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(test_layers_report)
+{
+	struct err e = { "" };
+	cJSON *r, *layers, *id, *st;
+
+	r = run_json(REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}",
+	    "\"identity\":[" ALLOWPASS "],\"scp\":[[{\"name\":\"FullAWSAccess\",\"document\":{\"Statement\":"
+	    "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}}]]"), &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(str(r, "decision"), "allowed");
+	layers = cJSON_GetObjectItemCaseSensitive(r, "layers");
+	ck_assert_int_eq(cJSON_GetArraySize(layers), EVAL_LAYER_COUNT);
+	id = cJSON_GetArrayItem(layers, EVAL_LAYER_IDENTITY);
+	ck_assert_str_eq(str(id, "layer"), "identity");
+	ck_assert_str_eq(str(id, "result"), "allow");
+	st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(id, "statements"), 0);
+	ck_assert_str_eq(str(st, "policy"), "Pass");
+	ck_assert_str_eq(str(st, "source"), "user alice inline");
+	ck_assert_str_eq(str(st, "sid"), "PassEc2");
+	ck_assert_str_eq(str(st, "effect"), "Allow");
+	st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(layers, EVAL_LAYER_SCP),
+	    "statements"), 0);
+	ck_assert_str_eq(str(st, "sid"), "#0");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(layers, EVAL_LAYER_BOUNDARY), "result"), "not-applicable");
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(test_assume_role_chain)
+{
+	struct err e = { "" };
+	cJSON *r;
+	const char *base = "{\"request\":{\"principal\":\"arn:aws:iam::111122223333:user/alice\","
+	    "\"action\":\"sts:AssumeRole\",\"resource\":\"arn:aws:iam::111122223333:role/Admin\"},"
+	    "\"policies\":{\"identity\":[],\"rcp\":[[{\"name\":\"DenyAll\",\"document\":{\"Statement\":"
+	    "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sts:*\",\"Resource\":\"*\"}}}]],"
+	    "\"resource\":[{\"name\":\"trust\",\"document\":{\"Statement\":{\"Effect\":\"Allow\","
+	    "\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/alice\"},\"Action\":\"sts:AssumeRole\"}}}]}}";
+
+	/* STS is RCP-governed: the RCP deny applies to AssumeRole */
+	r = run_json(base, &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(str(r, "decision"), "denied");
+	ck_assert_str_eq(str(r, "layer"), "rcp");
+	ck_assert_str_eq(str(r, "message"), "User: arn:aws:iam::111122223333:user/alice is not authorized to "
+	    "perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Admin with an explicit deny "
+	    "in a resource control policy");
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(test_explain_text)
+{
+	struct err e = { "" };
+	cJSON *req = cJSON_Parse(REQ(",\"unknown\":[\"iam:PassedToService\"]", "\"identity\":[" ALLOWPASS "],"
+	    "\"boundary\":{\"name\":\"B\",\"document\":{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}}"));
+	struct evalcmd_case ec;
+	struct eval_state st;
+	struct eval_result res;
+	struct buf b;
+
+	eval_state_init(&st);
+	ck_assert_int_eq(evalcmd_load(&ec, req, NULL, &e), 0);
+	ck_assert_int_eq(eval_run(&st, &ec.rq, &res, &e), 0);
+	buf_init(&b, 0);
+	ck_assert_int_eq(explain_text(&res, &ec.ctx, &b), 0);
+	ck_assert_msg(strstr(buf_cstr(&b), "decision: denied (implicit deny, boundary)\n") != NULL, "%s", buf_cstr(&b));
+	ck_assert_msg(strstr(buf_cstr(&b), "because no permissions boundary allows the iam:PassRole action\n") != NULL,
+	    "%s", buf_cstr(&b));
+	ck_assert_msg(strstr(buf_cstr(&b), "identity (identity-based policy): conditional\n  Allow by policy \"Pass\" "
+	    "(user alice inline) statement PassEc2 when iam:PassedToService in {ec2.amazonaws.com}\n") != NULL,
+	    "%s", buf_cstr(&b));
+	ck_assert_msg(strstr(buf_cstr(&b), "boundary (permissions boundary): no-allow\n") != NULL, "%s", buf_cstr(&b));
+	buf_free(&b);
+	evalcmd_case_free(&ec);
+	eval_state_free(&st);
+	cJSON_Delete(req);
+}
+END_TEST
+
+static void
+bad(const char *text, const char *msg)
+{
+	struct err e = { "" };
+	cJSON *r = run_json(text, &e);
+
+	ck_assert_msg(r == NULL, "accepted: %s", text);
+	ck_assert_str_eq(e.msg, msg);
+}
+
+START_TEST(test_bad_requests)
+{
+	bad("{\"request\":{\"action\":\"iam:PassRole\",\"resource\":\"x\"}}",
+	    "request.principal: required, must be a string");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"PassRole\",\"resource\":\"x\"}}",
+	    "request.action: must be service:Action (shorter than 128 bytes)");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\",\"context\":{\"k\":[\"a\",{}]}}}",
+	    "request.context.k[1]: must be a string, number or boolean, got an object");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\"},\"polices\":{}}",
+	    "polices: unknown key");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\"},\"policies\":{\"scp\":[[{\"name\":\"S\","
+	    "\"document\":{\"Statement\":{\"Effect\":\"Permit\",\"Action\":\"*\",\"Resource\":\"*\"}}}]]}}",
+	    "policies.scp[0][0].document: policy \"S\": Statement.Effect: must be \"Allow\" or \"Deny\", got \"Permit\"");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\"},\"policies\":{\"identity\":[{\"name\":\"I\","
+	    "\"document\":\"{\\\"Statement\\\":[\"}]}}",
+	    "policies.identity[0].document: policy \"I\": not valid JSON (at byte 13)");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\"},\"account\":{\"is_management_account\":1}}",
+	    "account.is_management_account: must be true or false, got a number");
+	bad("{\"request\":{\"principal\":\"p\",\"action\":\"iam:PassRole\",\"resource\":\"x\",\"context\":{\"a:b\":\"1\"},\"unknown\":[\"A:B\"]}}",
+	    "request.unknown[0]: condition key \"A:B\" given twice (keys are case-insensitive)");
+}
+END_TEST
+
+/* After the first decision the evaluation arena does not grow: the hot
+ * path allocates nothing from the system. */
+START_TEST(test_no_growth)
+{
+	struct err e = { "" };
+	cJSON *req = cJSON_Parse(REQ(",\"unknown\":[\"iam:PassedToService\"]", "\"identity\":[" ALLOWPASS "]"));
+	struct evalcmd_case ec;
+	struct eval_state st;
+	struct eval_result res;
+	size_t total;
+
+	eval_state_init(&st);
+	ck_assert_int_eq(evalcmd_load(&ec, req, NULL, &e), 0);
+	ck_assert_int_eq(eval_run(&st, &ec.rq, &res, &e), 0);
+	total = st.arena.total;
+	for (int i = 0; i < 2000; i++)
+		ck_assert_int_eq(eval_run(&st, &ec.rq, &res, &e), 0);
+	ck_assert_uint_eq(st.arena.total, total);
+	ck_assert_int_eq(res.decision, EVAL_CONDITIONAL);
+	evalcmd_case_free(&ec);
+	eval_state_free(&st);
+	cJSON_Delete(req);
+}
+END_TEST
+
+START_TEST(test_batch_run)
+{
+	char path[] = "/tmp/check_eval_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w"), *out;
+	char *text = NULL;
+	size_t len = 0;
+	struct err e = { "" };
+
+	ck_assert(f != NULL);
+	fprintf(f, "%s\n\n%s\n{\"request\":3}\n", REQ("", "\"identity\":[" ALLOWPASS "]"),
+	    REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}", "\"identity\":[" ALLOWPASS "]"));
+	fclose(f);
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(evalcmd_run(path, true, true, out, &e), -1);
+	fclose(out);
+	/* the bad line is named, the good ones are still evaluated */
+	ck_assert_msg(strstr(e.msg, ":4: request: must be an object, got a number") != NULL, "%s", e.msg);
+	ck_assert_msg(strncmp(text, "{\"name\":\"t\",\"decision\":\"denied\"", 31) == 0, "%s", text);
+	ck_assert_msg(strstr(text, "\n{\"name\":\"t\",\"decision\":\"allowed\"") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\n{\"line\":4,\"error\":\"") != NULL, "%s", text);
+	unlink(path);
+	free(text);
+}
+END_TEST
+
+static Suite *
+eval_suite(void)
+{
+	Suite *s = suite_create("eval");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_three_valued);
+	tcase_add_test(tc, test_unknown_never_turns_deny_into_allow);
+	tcase_add_test(tc, test_layers_report);
+	tcase_add_test(tc, test_assume_role_chain);
+	tcase_add_test(tc, test_explain_text);
+	tcase_add_test(tc, test_bad_requests);
+	tcase_add_test(tc, test_no_growth);
+	tcase_add_test(tc, test_batch_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(eval_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
