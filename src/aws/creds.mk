@@ -27,3 +27,10 @@ TESTS += tests/unit/check_creds_http
 tests_unit_check_creds_http_SOURCES = tests/unit/check_creds_http.c tests/unit/creds_testlib.h
 tests_unit_check_creds_http_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_creds_http_LDADD = $(CHECK_LDADD_ALL)
+
+# STS AssumeRole signed by the AWS client, against the loopback emulator (tests/emulator).
+check_PROGRAMS += tests/unit/check_creds_sts
+TESTS += tests/unit/check_creds_sts
+tests_unit_check_creds_sts_SOURCES = tests/unit/check_creds_sts.c tests/unit/creds_testlib.h
+tests_unit_check_creds_sts_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_creds_sts_LDADD = $(CHECK_LDADD_ALL)

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/client.h"
+#include "aws/credprov.h"
 #include "aws/creds_http.h"
+#include "aws/http.h"
 #include "aws/creds_util.h"
 #include "log.h"
 #include "util/secret.h"
@@ -322,13 +325,51 @@ creds_sts_endpoint_ok(const char *ep, struct err *e)
 	return -1;
 }
 
-/* Until the SigV4 signer is merged. */
+/* AssumeRole is signed with the caller's credentials: the AWS client does
+ * that (and retries throttling and 5xx) with a one-off static provider. */
 static int
 creds_sts_signed(const struct creds_sts_request *r, struct aws_credentials *out, struct err *e)
 {
-	(void)out;
-	err_set(e, "sts:AssumeRole (role %s): this build has no SigV4 signer", r->role_arn);
-	return -1;
+	struct aws_client_opts co;
+	struct aws_creds_provider *cp = NULL;
+	struct aws_client *c = NULL;
+	struct http_response resp;
+	struct buf body = BUF_INIT;
+	int rc = -1;
+
+	http_response_init(&resp, CREDS_STS_BODY_MAX);
+	if (r->caller == NULL) {
+		err_set(e, "sts:AssumeRole (role %s): no caller credentials", r->role_arn);
+		goto out;
+	}
+	if (creds_sts_form(r, &body, e) != 0)
+		goto out;
+	if ((cp = aws_creds_static_new(r->caller->access_key_id, r->caller->secret_access_key,
+	    r->caller->session_token, e)) == NULL)
+		goto out;
+	aws_client_opts_init(&co);
+	co.region = r->region;
+	co.endpoint_override[AWS_SVC_STS] = r->endpoint;
+	co.ca_bundle = r->ca_bundle;
+	co.connect_timeout_ms = r->timeout_ms < 10000 ? r->timeout_ms : 10000;
+	co.total_timeout_ms = r->timeout_ms;
+	co.max_response_bytes = CREDS_STS_BODY_MAX;
+	if ((c = aws_client_new(&co, cp, e)) == NULL)
+		goto out;
+	if (aws_client_call(c, AWS_SVC_STS, "AssumeRole", body.data, body.len, &resp, NULL,
+	    e) != 0) {
+		err_prefix(e, "role %s", r->role_arn);
+		goto out;
+	}
+	rc = creds_sts_parse(resp.body.data, resp.body.len, resp.status, "sts:AssumeRole",
+	    r->role_arn, out, e);
+out:
+	aws_client_free(c);
+	aws_creds_provider_free(cp);
+	secret_wipe(resp.body.data, resp.body.len);
+	http_response_free(&resp);
+	buf_free_secret(&body);
+	return rc;
 }
 
 int

@@ -606,6 +606,9 @@ replay_run(const struct replay_case *rc)
 	tl_opts(&o, env);
 	o.imds_endpoint = mock_url;
 	o.ecs_host_url = mock_url;
+	/* STS through the built-in senders (AssumeRole signed by the AWS client). */
+	o.sts = NULL;
+	o.sts_endpoint = mock_url;
 	/* The web identity case's config names /token.jwt: give it the case's copy. */
 	if (strcmp(rc->name, "web_identity_token_invalid_jwt") == 0) {
 		snprintf(body, sizeof(body), "[profile A]\nrole_arn = arn:aws:iam::123456789:role/RoleA\n"
@@ -613,8 +616,6 @@ replay_run(const struct replay_case *rc)
 		    "web_identity_token_file = %s/fs/token.jwt\n", dir);
 		snprintf(conf, sizeof(conf), "%s", tl_write("config", body, 0600));
 		o.config_file = conf;
-		o.sts = NULL;
-		o.sts_endpoint = mock_url;
 	}
 	tl_now = rc->ok_akid != NULL ? (time_t)(rc->expiry - 600 - 60) : 1632180000;
 	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
@@ -624,6 +625,20 @@ replay_run(const struct replay_case *rc)
 		ck_assert_str_eq(c.access_key_id, rc->ok_akid);
 		ck_assert_int_eq((long long)c.expiration, rc->expiry);
 		aws_credentials_clear(&c);
+		if (strcmp(rc->name, "imds_assume_role") == 0) {
+			/* AssumeRole went out signed with the instance role's session. */
+			cJSON *reqs = mock_requests();
+			int last = cJSON_GetArraySize(reqs) - 1;
+			const char *auth = req_header(reqs, last, "authorization");
+
+			ck_assert_int_eq(count_requests(reqs, "POST", "/"), 1);
+			ck_assert_ptr_nonnull(auth);
+			ck_assert_msg(strncmp(auth, "AWS4-HMAC-SHA256 Credential=ASIARSTSBASE/", 41) == 0,
+			    "%s", auth);
+			ck_assert_ptr_nonnull(strstr(auth, "/us-east-1/sts/aws4_request"));
+			ck_assert_str_eq(req_header(reqs, last, "x-amz-security-token"), "tokenbase");
+			cJSON_Delete(reqs);
+		}
 	} else {
 		ck_assert_msg(res == -1, "%s succeeded", rc->name);
 		ck_assert_msg(strstr(e.msg, rc->error) != NULL, "%s: %s", rc->name, e.msg);
@@ -637,6 +652,7 @@ START_TEST(test_smithy_replay)
 		{ "ecs_credentials", "ASIARCORRECT", 1234567890LL, NULL },
 		{ "eks_pod_identity_credentials", "ASIARCORRECT", 1234567890LL, NULL },
 		{ "imds_default_chain_success", "ASIARTEST", 1632197813LL, NULL },
+		{ "imds_assume_role", "ASIARCORRECT", 1632249686LL, NULL },
 		{ "imds_no_iam_role", NULL, 0,
 		  "profile default: credential_source Ec2InstanceMetadata: instance metadata: no IAM role" },
 		{ "imds_token_fail", NULL, 0,
