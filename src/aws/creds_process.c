@@ -219,6 +219,12 @@ creds_process_fetch(const char *cmd, const char *profile, const char *const *env
 		err_prefix(e, "profile %s", profile);
 		goto out;
 	}
+	/* Some posix_spawn implementations (and valgrind) only report a failed
+	 * exec as exit status 127; say what is wrong before trying. */
+	if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0) {
+		err_set(e, "%s: cannot run '%s': %s", what, argv[0], strerror(errno));
+		goto out;
+	}
 	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
 		err_set(e, "%s: pipe: %s", what, strerror(errno));
 		goto out;
@@ -319,7 +325,8 @@ creds_process_fetch(const char *cmd, const char *profile, const char *const *env
 		goto out;
 	}
 	if (WEXITSTATUS(status) != 0) {
-		err_set(e, "%s: exited with status %d (%s)", what, WEXITSTATUS(status), note);
+		err_set(e, "%s: exited with status %d%s (%s)", what, WEXITSTATUS(status),
+		    WEXITSTATUS(status) == 127 ? ", command not found?" : "", note);
 		goto out;
 	}
 	if (etot > 0)

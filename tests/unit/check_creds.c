@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -986,6 +987,119 @@ START_TEST(test_assume_role_provider)
 }
 END_TEST
 
+START_TEST(test_config_file_privacy_only_with_keys)
+{
+	struct aws_credentials c;
+	struct creds_provider *p;
+	struct creds_opts o;
+	struct err e;
+	const char *conf;
+	char *log;
+
+	tl_mkdir();
+	tl_opts(&o, NULL);
+	o.credentials_file = tl_write("credentials", "", 0600);
+	o.profile = "prod";
+	/* Settings only: a readable config file is normal. */
+	conf = tl_write("config-settings", "[profile prod]\nregion = eu-west-1\n"
+	    "credential_process = /bin/true\n", 0644);
+	o.config_file = conf;
+	tl_log_start();
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	ck_assert_int_eq(creds_provider_get(p, &c, &e), -1);
+	creds_provider_free(p);
+	log = tl_log_stop();
+	ck_assert_msg(strstr(log, "readable by") == NULL, "%s", log);
+	free(log);
+	/* Keys in the config file: the same warning as for the credentials file. */
+	conf = tl_write("config-keys", conf_file, 0640);
+	o.config_file = conf;
+	tl_log_start();
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	ck_assert_int_eq(creds_provider_get(p, &c, &e), 0);
+	aws_credentials_clear(&c);
+	creds_provider_free(p);
+	log = tl_log_stop();
+	ck_assert_msg(strstr(log, conf) != NULL && strstr(log, "readable by its group") != NULL,
+	    "%s", log);
+	free(log);
+	tl_rmdir();
+}
+END_TEST
+
+struct thread_arg {
+	struct creds_provider *p;
+	int ok;
+};
+
+static void *
+getter_thread(void *v)
+{
+	struct thread_arg *a = v;
+	struct aws_credentials c;
+	struct err e;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (creds_provider_get(a->p, &c, &e) != 0)
+			return NULL;
+		if (strcmp(c.access_key_id, "ASIAMiddle1") == 0)
+			a->ok++;
+		aws_credentials_clear(&c);
+	}
+	return NULL;
+}
+
+START_TEST(test_threads_share_one_fetch)
+{
+	struct thread_arg args[4];
+	pthread_t th[4];
+	struct creds_provider *p;
+	struct err e;
+	int i;
+
+	tl_mkdir();
+	ck_assert_ptr_nonnull(p = files_provider("middle", NULL, &e));
+	for (i = 0; i < 4; i++) {
+		args[i].p = p;
+		args[i].ok = 0;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, getter_thread, &args[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(args[i].ok, 50);
+	}
+	ck_assert_int_eq(tl_sts.calls, 1);
+	creds_provider_free(p);
+	tl_rmdir();
+}
+END_TEST
+
+START_TEST(test_cached_secrets_registered_with_scrubber)
+{
+	struct aws_credentials c;
+	struct creds_provider *p;
+	struct err e;
+	char *log;
+
+	tl_mkdir();
+	ck_assert_ptr_nonnull(p = files_provider("base", NULL, &e));
+	ck_assert_int_eq(creds_provider_get(p, &c, &e), 0);
+	aws_credentials_clear(&c);
+	tl_log_start();
+	/* A secret that slips into a message (a server echoing it, say). */
+	log_info("echo baseSecret0123 and baseToken0123");
+	creds_provider_free(p);
+	log_info("after: baseSecret0123");
+	log = tl_log_stop();
+	ck_assert_msg(strstr(log, "echo **** and ****") != NULL, "%s", log);
+	/* Removed from the table once no longer cached. */
+	ck_assert_msg(strstr(log, "after: baseSecret0123") != NULL, "%s", log);
+	free(log);
+	tl_rmdir();
+}
+END_TEST
+
 /* ---------- secrets never logged ---------- */
 
 START_TEST(test_debug_log_never_shows_secrets)
@@ -1062,6 +1176,9 @@ creds_suite(void)
 	tcase_add_test(tc, test_short_lived_credentials_not_refetched_each_call);
 	tcase_add_test(tc, test_assume_role_provider);
 	tcase_add_test(tc, test_debug_log_never_shows_secrets);
+	tcase_add_test(tc, test_config_file_privacy_only_with_keys);
+	tcase_add_test(tc, test_threads_share_one_fetch);
+	tcase_add_test(tc, test_cached_secrets_registered_with_scrubber);
 	suite_add_tcase(s, tc);
 	return s;
 }
