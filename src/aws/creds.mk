@@ -10,7 +10,8 @@ libpra_aws_a_SOURCES += \
 	src/aws/creds_process.c src/aws/creds_process.h \
 	src/aws/creds_imds.c src/aws/creds_imds.h \
 	src/aws/creds_ecs.c src/aws/creds_ecs.h \
-	src/aws/creds_sts.c src/aws/creds_sts.h
+	src/aws/creds_sts.c src/aws/creds_sts.h \
+	src/aws/creds_client.c src/aws/creds_client.h
 
 # Unit tests without a network (STS injected, credential_process scripts).
 check_PROGRAMS += tests/unit/check_creds

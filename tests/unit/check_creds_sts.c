@@ -17,6 +17,7 @@
 #include "aws/client.h"
 #include "aws/credentials.h"
 #include "aws/credprov.h"
+#include "aws/creds_client.h"
 #include "aws/sts.h"
 #include "log.h"
 #include "util/buf.h"
@@ -258,6 +259,42 @@ START_TEST(test_profile_role_chain_on_emulator)
 }
 END_TEST
 
+START_TEST(test_client_adapter)
+{
+	struct creds_provider *base, *member;
+	struct aws_creds_provider *cp;
+	struct aws_client_opts co;
+	struct aws_client *cl;
+	struct sts_identity id;
+	struct creds_opts o;
+	struct err e;
+
+	free(emu_ctl("/_emu/reset", ""));
+	sts_opts(&o, mgmt_env);
+	ck_assert_ptr_nonnull(base = creds_provider_new(&o, &e));
+	member = creds_provider_assume_role(base, "arn:aws:iam::444455556666:role/AuditRole",
+	    "via-client", "ext-audit-1", 0, &o, &e);
+	ck_assert_ptr_nonnull(member);
+	ck_assert_ptr_nonnull(cp = creds_client_provider_new(member, &e));
+	aws_client_opts_init(&co);
+	co.endpoint_override[AWS_SVC_STS] = emu_url;
+	ck_assert_ptr_nonnull(cl = aws_client_new(&co, cp, &e));
+	ck_assert_msg(sts_get_caller_identity(cl, &id, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(id.arn, "arn:aws:sts::444455556666:assumed-role/AuditRole/via-client");
+	ck_assert_str_eq(id.account, "444455556666");
+	ck_assert_uint_eq(creds_provider_fetches(member), 1);
+	/* The client's invalidate reaches the chain: the next call refreshes once. */
+	cp->invalidate(cp);
+	ck_assert_int_eq(sts_get_caller_identity(cl, &id, &e), 0);
+	ck_assert_int_eq(sts_get_caller_identity(cl, &id, &e), 0);
+	ck_assert_uint_eq(creds_provider_fetches(member), 2);
+	aws_client_free(cl);
+	aws_creds_provider_free(cp);
+	creds_provider_free(member);
+	creds_provider_free(base);
+}
+END_TEST
+
 static Suite *
 creds_sts_suite(void)
 {
@@ -268,6 +305,7 @@ creds_sts_suite(void)
 	tcase_add_test(tc, test_member_account_role);
 	tcase_add_test(tc, test_expired_token_retried_once);
 	tcase_add_test(tc, test_profile_role_chain_on_emulator);
+	tcase_add_test(tc, test_client_adapter);
 	suite_add_tcase(s, tc);
 	return s;
 }
