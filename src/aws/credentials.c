@@ -278,7 +278,7 @@ creds_chain_fetch(struct creds_provider *p, time_t now, struct aws_credentials *
 		creds_src_env, creds_src_profile_auto, creds_src_web_identity_env,
 		creds_src_ecs, creds_src_imds_auto,
 	};
-	struct creds_ctx cx = { &p->o, now, &p->imds };
+	struct creds_ctx cx = { &p->o, now, &p->imds, NULL };
 	struct buf notes = BUF_INIT;
 	struct err se;
 	size_t i;
@@ -329,7 +329,7 @@ static int
 creds_assume_fetch(struct creds_provider *p, time_t now, struct aws_credentials *out,
     struct err *e)
 {
-	struct creds_ctx cx = { &p->o, now, &p->imds };
+	struct creds_ctx cx = { &p->o, now, &p->imds, NULL };
 	struct aws_credentials base = { 0 };
 	const char *slash;
 	int tries, rc = -1;

@@ -29,7 +29,9 @@ creds_sts_region(const struct creds_ctx *cx)
 		r = creds_env(cx->o->env, "AWS_REGION");
 	if (r == NULL)
 		r = creds_env(cx->o->env, "AWS_DEFAULT_REGION");
-	return r != NULL ? r : "us-east-1";
+	if (r == NULL)
+		r = cx->profile_region;
+	return r != NULL && r[0] != '\0' ? r : "us-east-1";
 }
 
 int

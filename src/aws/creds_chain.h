@@ -18,6 +18,7 @@ struct creds_ctx {
 	const struct creds_opts *o;	/* the provider's copy, defaults applied */
 	time_t now;
 	struct creds_imds *imds;	/* the provider's IMDS state (token cache) */
+	const char *profile_region;	/* region of the profile being resolved, or NULL */
 };
 
 int creds_src_static(struct creds_ctx *cx, struct aws_credentials *out, struct err *e);
@@ -42,7 +43,8 @@ int creds_assume_role(struct creds_ctx *cx, const struct aws_credentials *caller
 
 /* "passrole-auditd-<unix time>" into out. */
 void creds_default_session_name(time_t now, char *out, size_t n);
-/* The STS signing region: o->sts_region, AWS_REGION, AWS_DEFAULT_REGION, us-east-1. */
+/* The STS signing region: o->sts_region, AWS_REGION, AWS_DEFAULT_REGION, the
+ * profile's region, us-east-1. */
 const char *creds_sts_region(const struct creds_ctx *cx);
 
 #endif

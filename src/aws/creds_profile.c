@@ -353,6 +353,11 @@ creds_resolve_profile(struct creds_resolve *rs, const char *name, struct aws_cre
 		err_set(e, "profile %s: web_identity_token_file needs role_arn", name);
 		goto out;
 	}
+	if (prof(rs, name, "sso_session") != NULL || prof(rs, name, "sso_start_url") != NULL) {
+		err_set(e, "profile %s: IAM Identity Center (SSO) profiles are not supported; "
+		    "use keys, a role, credential_process or instance/container credentials", name);
+		goto out;
+	}
 	if (creds_has_static(rs, name)) {
 		rc = creds_profile_static(rs, name, out, e);
 		goto out;
@@ -399,7 +404,10 @@ creds_src_profile(struct creds_ctx *cx, bool required, struct aws_credentials *o
 	memset(&rs, 0, sizeof(rs));
 	rs.cx = cx;
 	rs.pp = &pp;
+	/* STS calls of a profile go to its region, as the CLI's do. */
+	cx->profile_region = creds_profile_get(&pp, name, "region", NULL, 0);
 	rc = creds_resolve_profile(&rs, name, out, e);
+	cx->profile_region = NULL;
 	/* A profile without credential settings (only a region, say) lets the
 	 * chain go on to the container and instance sources, as in botocore. */
 	if (rc == CREDS_SKIP && required)

@@ -478,7 +478,14 @@ static const char conf_file[] =
     "source_profile = base\n"
     "duration_seconds = 60\n"
     "[profile halfkey]\n"
-    "aws_access_key_id = AKIDHALF\n";
+    "aws_access_key_id = AKIDHALF\n"
+    "[profile regional]\n"
+    "region = eu-west-3\n"
+    "role_arn = arn:aws:iam::111122223333:role/Regional\n"
+    "source_profile = base\n"
+    "[profile sso]\n"
+    "sso_session = corp\n"
+    "sso_account_id = 111122223333\n";
 
 /* A provider over the two files with the given profile (NULL: from env). */
 static struct creds_provider *
@@ -616,6 +623,10 @@ START_TEST(test_profiles_loop_and_bad_settings)
 	expect_profile_error("nosource", "role_arn needs source_profile, credential_source");
 	expect_profile_error("missingsource", "source_profile 'ghost' of profile missingsource does not exist");
 	expect_profile_error("baddur", "duration_seconds '60' of profile baddur");
+	expect_profile_error("sso", "profile sso: IAM Identity Center (SSO) profiles are not supported");
+	expect_profile("regional", "ASIARegional1", "stsSecretForRegionalNumber1EXAMPLEKEY",
+	    "stsSessionTokenForRegionalNumber1EXAMPLE", "assume-role profile regional");
+	ck_assert_str_eq(tl_sts.endpoint[0], "https://sts.eu-west-3.amazonaws.com");
 	expect_profile_error("fromenv", "credential_source Environment: environment: AWS_ACCESS_KEY_ID");
 
 	ck_assert_ptr_nonnull(p = files_provider("fromenv", env, &e));
