@@ -5,3 +5,4 @@ PRA_LIBS += libpra_aws.a
 libpra_aws_a_SOURCES =
 include src/aws/sigv4.mk
 include src/aws/transport.mk
+include src/aws/creds.mk

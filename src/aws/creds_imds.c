@@ -1,0 +1,261 @@
+#include "config.h"
+
+#include "aws/creds_imds.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/creds_http.h"
+#include "aws/creds_util.h"
+#include "log.h"
+#include "util/secret.h"
+
+#define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
+#define IMDS_TOKEN_MAX 1024
+#define IMDS_BODY_MAX ((size_t)64 << 10)
+#define IMDS_CREDS_PATH "/latest/meta-data/iam/security-credentials/"
+
+int
+creds_imds_init(struct creds_imds *m, const char *endpoint, long connect_timeout_ms,
+    long timeout_ms, int token_ttl_s, bool v1_fallback, struct err *e)
+{
+	size_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (endpoint == NULL)
+		endpoint = IMDS_DEFAULT_ENDPOINT;
+	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0) {
+		err_set(e, "instance metadata endpoint '%s' is not an http:// or https:// URL",
+		    endpoint);
+		return -1;
+	}
+	if ((m->endpoint = strdup(endpoint)) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	n = strlen(m->endpoint);
+	while (n > 0 && m->endpoint[n - 1] == '/')
+		m->endpoint[--n] = '\0';
+	m->connect_timeout_ms = connect_timeout_ms;
+	m->timeout_ms = timeout_ms;
+	m->token_ttl_s = token_ttl_s;
+	m->v1_fallback = v1_fallback;
+	return 0;
+}
+
+static void
+creds_imds_drop_token(struct creds_imds *m)
+{
+	secret_free(m->token);
+	m->token = NULL;
+	m->token_expires = 0;
+}
+
+void
+creds_imds_clear(struct creds_imds *m)
+{
+	creds_imds_drop_token(m);
+	free(m->endpoint);
+	m->endpoint = NULL;
+}
+
+/* One request to the service; the token header is added when we have one. */
+static int
+creds_imds_req(struct creds_imds *m, const char *method, const char *path,
+    const char *hdr, struct creds_http_resp *resp, struct err *e)
+{
+	char url[2048], tokhdr[IMDS_TOKEN_MAX + 64];
+	const char *h[1];
+	struct creds_http_req r;
+	int rc;
+
+	snprintf(url, sizeof(url), "%s%s", m->endpoint, path);
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.url = url;
+	r.connect_timeout_ms = m->connect_timeout_ms;
+	r.timeout_ms = m->timeout_ms;
+	r.max_bytes = IMDS_BODY_MAX;
+	if (hdr != NULL) {
+		h[0] = hdr;
+		r.headers = h;
+		r.nheaders = 1;
+	} else if (m->token != NULL) {
+		snprintf(tokhdr, sizeof(tokhdr), "X-aws-ec2-metadata-token: %s", m->token);
+		h[0] = tokhdr;
+		r.headers = h;
+		r.nheaders = 1;
+	}
+	rc = creds_http(&r, resp, e);
+	secret_wipe(tokhdr, sizeof(tokhdr));
+	return rc;
+}
+
+/* CREDS_FOUND (token, or no token in v1 fallback), CREDS_SKIP, CREDS_ERROR. */
+static int
+creds_imds_get_token(struct creds_imds *m, time_t now, struct err *e)
+{
+	struct creds_http_resp resp = { 0 };
+	char hdr[80];
+	size_t i, n;
+	int rc = CREDS_ERROR;
+
+	if (m->token != NULL && now < m->token_expires)
+		return CREDS_FOUND;
+	creds_imds_drop_token(m);
+	snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token-ttl-seconds: %d", m->token_ttl_s);
+	m->token_fetches++;
+	if (creds_imds_req(m, "PUT", "/latest/api/token", hdr, &resp, e) != 0) {
+		err_prefix(e, "instance metadata not reachable");
+		rc = CREDS_SKIP;
+		goto out;
+	}
+	if (resp.status == 403 || resp.status == 404 || resp.status == 405) {
+		if (m->v1_fallback) {
+			log_debug("instance metadata refused a session token (HTTP %ld); "
+			    "falling back to IMDSv1 as configured", resp.status);
+			rc = CREDS_FOUND;
+			goto out;
+		}
+		err_set(e, "instance metadata refused a session token (HTTP %ld): IMDSv2 is "
+		    "disabled or out of reach (hop limit) and the IMDSv1 fallback is off",
+		    resp.status);
+		rc = CREDS_SKIP;
+		goto out;
+	}
+	if (resp.status != 200) {
+		err_set(e, "instance metadata token request answered HTTP %ld", resp.status);
+		goto out;
+	}
+	n = resp.body.len;
+	while (n > 0 && isspace((unsigned char)resp.body.data[n - 1]))
+		n--;
+	if (n == 0 || n > IMDS_TOKEN_MAX) {
+		err_set(e, "instance metadata returned a session token of %zu bytes", n);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!isgraph((unsigned char)resp.body.data[i])) {
+			err_set(e, "instance metadata returned a session token with a non-printable byte");
+			goto out;
+		}
+	}
+	if ((m->token = malloc(n + 1)) == NULL) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	memcpy(m->token, resp.body.data, n);
+	m->token[n] = '\0';
+	/* Renew a little early so a token never expires between two requests. */
+	m->token_expires = now + (m->token_ttl_s > 120 ? m->token_ttl_s - 60 : m->token_ttl_s / 2);
+	rc = CREDS_FOUND;
+out:
+	creds_http_resp_free(&resp);
+	return rc;
+}
+
+/* A GET with the token; one new token on 401 (it expired on the server). */
+static int
+creds_imds_get(struct creds_imds *m, time_t now, const char *path, struct creds_http_resp *resp,
+    struct err *e)
+{
+	int rc, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if ((rc = creds_imds_get_token(m, now, e)) != CREDS_FOUND)
+			return rc;
+		if (creds_imds_req(m, "GET", path, NULL, resp, e) != 0) {
+			err_prefix(e, "instance metadata not reachable");
+			return CREDS_SKIP;
+		}
+		if (resp->status != 401 || m->token == NULL)
+			return CREDS_FOUND;
+		log_debug("instance metadata rejected the session token (HTTP 401); getting a new one");
+		creds_imds_drop_token(m);
+	}
+	err_set(e, "instance metadata rejected a fresh session token (HTTP 401)");
+	return CREDS_ERROR;
+}
+
+static int
+creds_imds_role_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 128)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("+=,.@_-", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_credentials *out,
+    struct err *e)
+{
+	struct creds_http_resp resp = { 0 };
+	char role[160], path[256];
+	size_t n;
+	int rc;
+
+	rc = creds_imds_get(m, now, IMDS_CREDS_PATH, &resp, e);
+	if (rc != CREDS_FOUND)
+		goto out;
+	if (resp.status == 404) {
+		err_set(e, "instance metadata: no IAM role is attached to this instance (HTTP 404)");
+		rc = CREDS_SKIP;
+		goto out;
+	}
+	if (resp.status != 200) {
+		err_set(e, "instance metadata %s answered HTTP %ld", IMDS_CREDS_PATH, resp.status);
+		rc = CREDS_ERROR;
+		goto out;
+	}
+	n = strcspn(resp.body.data, "\r\n");
+	while (n > 0 && isspace((unsigned char)resp.body.data[n - 1]))
+		n--;
+	if (n == 0) {
+		err_set(e, "instance metadata: no IAM role is attached to this instance (empty list)");
+		rc = CREDS_SKIP;
+		goto out;
+	}
+	if (!creds_imds_role_ok(resp.body.data, n)) {
+		err_set(e, "instance metadata returned an invalid role name");
+		rc = CREDS_ERROR;
+		goto out;
+	}
+	memcpy(role, resp.body.data, n);
+	role[n] = '\0';
+	snprintf(path, sizeof(path), "%s%s", IMDS_CREDS_PATH, role);
+	rc = creds_imds_get(m, now, path, &resp, e);
+	if (rc != CREDS_FOUND)
+		goto out;
+	if (resp.status == 404) {
+		err_set(e, "instance metadata: role %s has no credentials (HTTP 404)", role);
+		rc = CREDS_SKIP;
+		goto out;
+	}
+	if (resp.status != 200) {
+		err_set(e, "instance metadata %s answered HTTP %ld", path, resp.status);
+		rc = CREDS_ERROR;
+		goto out;
+	}
+	if (creds_json_parse(resp.body.data, resp.body.len, CREDS_JSON_METADATA,
+	    "instance metadata credentials", out, e) != 0) {
+		err_prefix(e, "role %s", role);
+		rc = CREDS_ERROR;
+		goto out;
+	}
+	creds_set_source(out, "imds");
+	log_debug("instance metadata: credentials of role %s (IMDS%s)", role,
+	    m->token != NULL ? "v2" : "v1");
+	rc = CREDS_FOUND;
+out:
+	creds_http_resp_free(&resp);
+	if (rc == CREDS_SKIP && required)
+		rc = CREDS_ERROR;
+	return rc;
+}
