@@ -207,8 +207,15 @@ aws_client_on_expired(struct aws_client *c, const struct awserr *ae)
 {
 	if (c->creds->invalidate != NULL)
 		c->creds->invalidate(c->creds);
-	log_debug("%s: credentials from %s expired; not retrying", ae->api, c->creds->name);
-	return false;
+	if (!c->creds->can_refresh) {
+		log_debug("%s: credentials from %s expired and cannot be refreshed", ae->api,
+		    c->creds->name);
+		return false;
+	}
+	/* AWS's clock said so, ours may not have: refresh once, retry once. */
+	log_info("%s: credentials from %s expired; refreshing and retrying once", ae->api,
+	    c->creds->name);
+	return true;
 }
 
 /* Sign and send one attempt. Returns 0 when a complete response arrived, -1
@@ -374,6 +381,10 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 			rs.attempts++;
 			continue;
 		}
+		/* Fresh credentials rejected too: the final answer, but the next
+		 * call must not start from them either. */
+		if ((ae->flags & AWSERR_EXPIRED) && refreshed && c->creds->invalidate != NULL)
+			c->creds->invalidate(c->creds);
 		retry_decide(&c->retry, &rs, cls, resp->retry_after[0] != '\0' ? resp->retry_after : NULL, &d);
 		if (!d.retry)
 			break;

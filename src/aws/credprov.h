@@ -49,6 +49,9 @@ struct aws_creds_provider {
 	/* Wipe and free everything, including self. */
 	void (*destroy)(struct aws_creds_provider *self);
 	void *ctx;
+	/* true when invalidate makes the next get fetch new credentials (the
+	 * chain, AssumeRole): the client then refreshes once and retries once. */
+	bool can_refresh;
 };
 
 /* Static provider from explicit keys (token may be NULL). */

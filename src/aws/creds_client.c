@@ -51,6 +51,7 @@ creds_client_provider_new(struct creds_provider *chain, struct err *e)
 	p->name = "credential chain";
 	p->get = creds_client_get;
 	p->invalidate = creds_client_invalidate;
+	p->can_refresh = true;
 	p->destroy = creds_client_destroy;
 	p->ctx = chain;
 	return p;

@@ -594,6 +594,48 @@ START_TEST(test_expired_invalidates_provider)
 }
 END_TEST
 
+/* A provider that can refresh: one ExpiredToken answer means exactly one
+ * refresh and one retry; a second ExpiredToken is the final answer. */
+START_TEST(test_expired_refreshes_once_and_retries)
+{
+	struct aws_client_opts o;
+	struct counting cp;
+	struct aws_client *c;
+	struct sts_identity id;
+	struct err e;
+	int before;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.base.name = "counting";
+	cp.base.get = counting_get;
+	cp.base.invalidate = counting_invalidate;
+	cp.base.can_refresh = true;
+	cp.inner = aws_creds_static_new(AKID, SECRET, NULL, &e);
+	ck_assert_ptr_nonnull(cp.inner);
+	opts_for(&o, &emu);
+	c = aws_client_new(&o, &cp.base, &e);
+	ck_assert_ptr_nonnull(c);
+
+	before = count_requests();
+	emu_fault("{\"operation\":\"GetCallerIdentity\",\"kind\":\"expired_token\",\"count\":1}");
+	ck_assert_msg(sts_get_caller_identity(c, &id, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(cp.invalidates, 1);
+	ck_assert_int_eq(cp.gets, 2);
+	ck_assert_int_eq(count_requests() - before, 2);
+
+	before = count_requests();
+	cp.gets = cp.invalidates = 0;
+	emu_fault("{\"operation\":\"GetCallerIdentity\",\"kind\":\"expired_token\",\"count\":5}");
+	ck_assert_int_eq(sts_get_caller_identity(c, &id, &e), -1);
+	ck_assert_msg(strstr(e.msg, "ExpiredToken") != NULL, "%s", e.msg);
+	ck_assert_int_eq(cp.invalidates, 2);
+	ck_assert_int_eq(cp.gets, 2);
+	ck_assert_int_eq(count_requests() - before, 2);
+	aws_client_free(c);
+	aws_creds_provider_free(cp.inner);
+}
+END_TEST
+
 START_TEST(test_access_denied_not_retried)
 {
 	struct aws_client_opts o;
@@ -1089,6 +1131,7 @@ client_suite(void)
 	tcase_add_test(tc, test_malformed_body_clear_error);
 	tcase_add_test(tc, test_expired_token_not_retried);
 	tcase_add_test(tc, test_expired_invalidates_provider);
+	tcase_add_test(tc, test_expired_refreshes_once_and_retries);
 	tcase_add_test(tc, test_access_denied_not_retried);
 	tcase_add_test(tc, test_signature_mismatch_not_retried);
 	tcase_add_test(tc, test_slow_response_times_out);
