@@ -38,7 +38,8 @@ static const char *const partition_values[] = {
 };
 /* Same order as enum config_cred_source. */
 static const char *const cred_source_values[] = {
-	"auto", "static", "environment", NULL,
+	"auto", "static", "environment", "profile", "web_identity", "ecs", "imds",
+	NULL,
 };
 
 /* ---- value checks ------------------------------------------------------- */
@@ -308,7 +309,9 @@ static const struct confschema_entry config_entries[] = {
 
 	GROUP("aws.credentials", "where the AWS credentials come from"),
 	ENUM("aws.credentials.source", aws.credentials.source, cred_source_values,
-	    "auto", "credential source: auto tries static then environment"),
+	    "auto", "credential source: auto uses the static keys below when set, "
+	    "else the AWS CLI's chain (environment, shared files, web identity, "
+	    "container, instance metadata)"),
 	STR("aws.credentials.access_key_id", aws.credentials.access_key_id, NULL,
 	    0, check_key_id, "access key ID for static credentials"),
 	STR("aws.credentials.secret_access_key",
@@ -321,6 +324,18 @@ static const struct confschema_entry config_entries[] = {
 	STR("aws.credentials.session_token", aws.credentials.session_token, NULL,
 	    CONFSCHEMA_SECRET, check_nonempty,
 	    "session token that goes with temporary static credentials"),
+	STR("aws.credentials.profile", aws.credentials.profile, NULL, 0,
+	    check_nonempty, "profile of the shared AWS files (default: "
+	    "$AWS_PROFILE, else \"default\")"),
+	STR("aws.credentials.credentials_file", aws.credentials.credentials_file,
+	    NULL, 0, check_abs_path, "shared credentials file (default: "
+	    "$AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)"),
+	STR("aws.credentials.config_file", aws.credentials.config_file, NULL, 0,
+	    check_abs_path, "shared config file (default: $AWS_CONFIG_FILE, "
+	    "else ~/.aws/config)"),
+	BOOL("aws.credentials.imds_v1_fallback", aws.credentials.imds_v1_fallback,
+	    "false", "fall back to IMDSv1 when the instance metadata service "
+	    "refuses an IMDSv2 token"),
 
 	GROUP("aws.endpoints", "endpoint URL overrides (https://, or http:// "
 	    "for loopback hosts only)"),
@@ -456,11 +471,12 @@ check_credentials(struct loadctx *x)
 	    cr->secret_access_key_file != NULL || cr->session_token != NULL;
 	size_t i;
 
-	if (cr->source == CONFIG_CRED_ENVIRONMENT) {
+	if (cr->source != CONFIG_CRED_AUTO && cr->source != CONFIG_CRED_STATIC) {
 		for (i = 0; i < sizeof(statics) / sizeof(statics[0]); i++)
 			if (in_file(x->lc, statics[i]))
-				lproblem(x, statics[i], "set, but source is \"environment\"; "
-				    "remove it or use source = \"static\"");
+				lproblem(x, statics[i], "set, but source is \"%s\"; "
+				    "remove it or use source = \"static\"",
+				    cred_source_values[cr->source]);
 		return;
 	}
 	if (cr->source == CONFIG_CRED_AUTO && !any)

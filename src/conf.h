@@ -26,10 +26,15 @@ enum config_partition {
 	CONFIG_PARTITION_AWS_US_GOV,
 };
 
+/* Same order as enum creds_source (aws/credentials.h). */
 enum config_cred_source {
 	CONFIG_CRED_AUTO = 0,
 	CONFIG_CRED_STATIC,
 	CONFIG_CRED_ENVIRONMENT,
+	CONFIG_CRED_PROFILE,
+	CONFIG_CRED_WEB_IDENTITY,
+	CONFIG_CRED_ECS,
+	CONFIG_CRED_IMDS,
 };
 
 struct config_aws_credentials {
@@ -38,6 +43,10 @@ struct config_aws_credentials {
 	char *secret_access_key;	/* secret, as written in the file */
 	char *secret_access_key_file;
 	char *session_token;		/* secret */
+	char *profile;			/* NULL: $AWS_PROFILE, else "default" */
+	char *credentials_file;		/* NULL: $AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials */
+	char *config_file;		/* NULL: $AWS_CONFIG_FILE, ~/.aws/config */
+	bool imds_v1_fallback;
 	/* Not a setting: the contents of secret_access_key_file, read when the
 	 * config is loaded. Use config_secret_access_key(). */
 	char *secret_access_key_from_file;

@@ -14,7 +14,7 @@ libpra_core_a_SOURCES = \
 # modes.c calls into every layer, so it belongs to the program, not to the
 # core library the layers link against.
 bin_PROGRAMS += passrole-auditd
-passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h
+passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h src/awsconf.c src/awsconf.h
 passrole_auditd_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 
 # The sample config, installed where the program looks for it by default.
@@ -37,3 +37,7 @@ dist_man_MANS += man/passrole-auditd.8 man/passrole-auditd.conf.5
 # The program's evaluation modes, end to end.
 TESTS += tests/integration/eval-cli.sh
 EXTRA_DIST += tests/integration/eval-cli.sh
+
+# --whoami against the emulator: config, environment and profile credentials.
+TESTS += tests/integration/whoami.sh
+EXTRA_DIST += tests/integration/whoami.sh

@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "aws/sts.h"
+#include "awsconf.h"
 #include "log.h"
 #include "policy/evalcmd.h"
 
@@ -35,7 +37,23 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 int
 mode_whoami(const struct config *cfg, const struct cli_opts *opts)
 {
-	return not_yet("--whoami");
+	struct aws_client_opts o;
+	struct awsconf_creds cr;
+	struct err e;
+	int rc = CLI_EXIT_ERROR;
+
+	err_clear(&e);
+	awsconf_client_opts(cfg, &o);
+	if (awsconf_creds_new(cfg, &cr, &e) != 0) {
+		log_error("%s", e.msg);
+		return CLI_EXIT_ERROR;
+	}
+	if (aws_whoami(&o, cr.client, stdout, &e) != 0)
+		log_error("%s", e.msg);
+	else
+		rc = CLI_EXIT_OK;
+	awsconf_creds_free(&cr);
+	return rc;
 }
 
 /* The decision is the output, not the exit status: a denied request is a

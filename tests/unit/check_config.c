@@ -319,8 +319,16 @@ START_TEST(test_enums)
 	expect_ok("log_level = \"debug\";\n");
 	expect_one("aws = { partition = \"aws-iso\"; };\n", 1,
 	    "aws.partition: \"aws-iso\" is not one of aws, aws-cn, aws-us-gov");
-	expect_one("aws = { credentials = { source = \"imds\"; }; };\n", 1,
-	    "aws.credentials.source: \"imds\" is not one of auto, static, environment");
+	expect_one("aws = { credentials = { source = \"sso\"; }; };\n", 1,
+	    "aws.credentials.source: \"sso\" is not one of auto, static, environment, "
+	    "profile, web_identity, ecs, imds");
+	expect_ok("aws = { credentials = { source = \"imds\"; imds_v1_fallback = true; }; };\n");
+	expect_ok("aws = { credentials = { source = \"profile\"; profile = \"audit\"; "
+	    "config_file = \"/etc/aws/config\"; }; };\n");
+	/* keys only make sense for static (or auto) credentials */
+	expect_one("aws = { credentials = { source = \"profile\";\n access_key_id = \"AKIAIOSFODNN7EXAMPLE\"; }; };\n",
+	    2, "aws.credentials.access_key_id: set, but source is \"profile\"; "
+	    "remove it or use source = \"static\"");
 }
 END_TEST
 
