@@ -26,3 +26,4 @@ TESTS += tests/unit/check_config
 
 TESTS += tests/integration/cli.sh tests/integration/config-docs.sh
 EXTRA_DIST += tests/integration/cli.sh tests/integration/config-docs.sh
+include tests/sigv4x.mk
