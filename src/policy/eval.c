@@ -2,6 +2,7 @@
 
 #include "policy/eval.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,13 +84,33 @@ struct eval_run_state {
 	bool oom;
 };
 
-/* ARN parts and action names are short: an inlined byte loop beats a call
- * to memcmp on the hot path. */
+/* ARN parts and action names are short: an inlined compare beats a call to
+ * memcmp on the hot path, and comparing a word at a time (fixed-size memcpy
+ * compiles to one unaligned load) beats a byte loop: these compares were a
+ * fifth of the instructions of a decision. */
 static inline bool
 eval_bytes_eq(const char *a, const char *b, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
+	uint64_t x, y;
+	uint32_t u, v;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return false;
+		a += 4;
+		b += 4;
+		n -= 4;
+	}
+	for (; n > 0; a++, b++, n--)
+		if (*a != *b)
 			return false;
 	return true;
 }
