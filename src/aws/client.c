@@ -226,7 +226,7 @@ aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const ch
     const char *content_type, const void *body, size_t body_len, struct http_response *resp,
     const char **local, struct err *e)
 {
-	struct aws_creds cred = { 0 };
+	struct aws_credentials cred = { 0 };
 	struct sigv4_credentials sc;
 	struct sigv4_header sh[3];
 	struct sigv4_request sr;
@@ -294,7 +294,7 @@ aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const ch
 out:
 	if (signed_ok)
 		sigv4_signed_free(&sig);
-	aws_creds_clear(&cred);
+	aws_credentials_clear(&cred);
 	return rc;
 }
 

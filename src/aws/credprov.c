@@ -9,48 +9,16 @@
 #include "log.h"
 #include "util/secret.h"
 
-void
-aws_creds_clear(struct aws_creds *c)
-{
-	if (c == NULL)
-		return;
-	free(c->access_key_id);
-	secret_free(c->secret_access_key);
-	secret_free(c->session_token);
-	memset(c, 0, sizeof(*c));
-}
-
-int
-aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src,
-    struct err *e)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->access_key_id = strdup(src->access_key_id);
-	dst->secret_access_key = secret_strdup(src->secret_access_key);
-	if (src->session_token != NULL)
-		dst->session_token = secret_strdup(src->session_token);
-	dst->expiration = src->expiration;
-	memcpy(dst->source, src->source, sizeof(dst->source));
-	dst->source[sizeof(dst->source) - 1] = '\0';
-	if (dst->access_key_id == NULL || dst->secret_access_key == NULL ||
-	    (src->session_token != NULL && dst->session_token == NULL)) {
-		aws_creds_clear(dst);
-		err_set(e, "out of memory copying credentials");
-		return -1;
-	}
-	return 0;
-}
-
 bool
-aws_creds_expiring(const struct aws_creds *c, time_t now, time_t margin)
+aws_creds_expiring(const struct aws_credentials *c, time_t now, time_t margin)
 {
 	return c->expiration != 0 && c->expiration - margin <= now;
 }
 
 static int
-creds_static_get(struct aws_creds_provider *self, struct aws_creds *out, struct err *e)
+creds_static_get(struct aws_creds_provider *self, struct aws_credentials *out, struct err *e)
 {
-	return aws_creds_copy(out, self->ctx, e);
+	return aws_credentials_copy(out, self->ctx, e);
 }
 
 static void
@@ -62,12 +30,12 @@ creds_static_invalidate(struct aws_creds_provider *self)
 static void
 creds_static_destroy(struct aws_creds_provider *self)
 {
-	struct aws_creds *c = self->ctx;
+	struct aws_credentials *c = self->ctx;
 
 	if (c != NULL) {
 		log_secret_remove(c->secret_access_key);
 		log_secret_remove(c->session_token);
-		aws_creds_clear(c);
+		aws_credentials_clear(c);
 		free(c);
 	}
 	free(self);
@@ -91,7 +59,7 @@ creds_static_make(const char *name, const char *akid, const char *secret, const 
     struct err *e)
 {
 	struct aws_creds_provider *p;
-	struct aws_creds src = { 0 }, *c;
+	struct aws_credentials src = { 0 }, *c;
 
 	/* Keys go into HTTP headers: refuse anything that could break a header line. */
 	if (!creds_valid_key(akid) || !creds_valid_key(secret) ||
@@ -106,7 +74,7 @@ creds_static_make(const char *name, const char *akid, const char *secret, const 
 	src.secret_access_key = (char *)secret;
 	src.session_token = token != NULL && token[0] != '\0' ? (char *)token : NULL;
 	snprintf(src.source, sizeof(src.source), "%s", name);
-	if (p == NULL || c == NULL || aws_creds_copy(c, &src, e) != 0) {
+	if (p == NULL || c == NULL || aws_credentials_copy(c, &src, e) != 0) {
 		free(p);
 		free(c);
 		err_set(e, "out of memory creating the credentials provider");

@@ -1,9 +1,8 @@
 /*
  * Credentials and the provider interface the client signs with.
  *
- * struct aws_creds has the same members as the credential chain's struct
- * aws_credentials (CONTRACT-CREDS.md) so an adapter provider wrapping
- * creds_provider_get() is a field-by-field copy.
+ * Credentials are the chain's struct aws_credentials (aws/credentials.h): one
+ * type for the whole layer, so the chain's adapter hands its copy straight on.
  *
  * A provider hands out a private copy of the current credentials (get) and
  * can be told they were rejected (invalidate), so that a refreshing provider
@@ -21,28 +20,16 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "aws/credentials.h"
 #include "util/err.h"
 
-struct aws_creds {
-	char *access_key_id;		/* owned */
-	char *secret_access_key;	/* owned, secret */
-	char *session_token;		/* owned, secret; NULL for long-term keys */
-	time_t expiration;		/* 0: does not expire */
-	char source[64];		/* "static", "environment", ...: for messages */
-};
-
-/* Wipe and free the strings; the struct can be reused. */
-void aws_creds_clear(struct aws_creds *c);
-/* Deep copy (secrets with secret_strdup). 0 or -1. */
-int aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src,
-    struct err *e);
 /* True when the credentials expire within `margin` seconds of now. */
-bool aws_creds_expiring(const struct aws_creds *c, time_t now, time_t margin);
+bool aws_creds_expiring(const struct aws_credentials *c, time_t now, time_t margin);
 
 struct aws_creds_provider {
 	const char *name;	/* "static", "environment", ...: for messages */
 	/* Fill *out with a copy the caller owns (aws_creds_clear). 0 or -1. */
-	int (*get)(struct aws_creds_provider *self, struct aws_creds *out, struct err *e);
+	int (*get)(struct aws_creds_provider *self, struct aws_credentials *out, struct err *e);
 	/* The credentials were rejected as expired or invalid: refresh on the next get.
 	 * The static provider cannot refresh and ignores this. */
 	void (*invalidate)(struct aws_creds_provider *self);

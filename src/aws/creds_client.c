@@ -8,23 +8,10 @@
 #include "util/secret.h"
 
 static int
-creds_client_get(struct aws_creds_provider *self, struct aws_creds *out, struct err *e)
+creds_client_get(struct aws_creds_provider *self, struct aws_credentials *out, struct err *e)
 {
-	struct aws_credentials c;
-
 	memset(out, 0, sizeof(*out));
-	if (creds_provider_get(self->ctx, &c, e) != 0)
-		return -1;
-	/* Same members, same ownership rules: move them over. */
-	out->access_key_id = c.access_key_id;
-	out->secret_access_key = c.secret_access_key;
-	out->session_token = c.session_token;
-	out->expiration = c.expiration;
-	memcpy(out->source, c.source, sizeof(out->source) < sizeof(c.source) ?
-	    sizeof(out->source) : sizeof(c.source));
-	out->source[sizeof(out->source) - 1] = '\0';
-	memset(&c, 0, sizeof(c));
-	return 0;
+	return creds_provider_get(self->ctx, out, e);
 }
 
 static void

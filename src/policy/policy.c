@@ -48,7 +48,7 @@ policy_nomem(struct policy_cc *cc)
 	return policy_fail(cc, NULL, "out of memory (policy too large)");
 }
 
-static const char *
+const char *
 policy_json_type(const cJSON *v)
 {
 	if (cJSON_IsString(v))

@@ -542,7 +542,7 @@ struct counting {
 };
 
 static int
-counting_get(struct aws_creds_provider *self, struct aws_creds *out, struct err *e)
+counting_get(struct aws_creds_provider *self, struct aws_credentials *out, struct err *e)
 {
 	struct counting *c = (struct counting *)self;
 
@@ -936,7 +936,7 @@ END_TEST
 START_TEST(test_env_provider)
 {
 	struct aws_creds_provider *p;
-	struct aws_creds c;
+	struct aws_credentials c;
 	struct err e;
 
 	unsetenv("AWS_ACCESS_KEY_ID");
@@ -957,7 +957,7 @@ START_TEST(test_env_provider)
 	ck_assert_str_eq(c.session_token, S_TOKEN);
 	ck_assert_str_eq(c.source, "environment");
 	ck_assert_int_eq((int)c.expiration, 0);
-	aws_creds_clear(&c);
+	aws_credentials_clear(&c);
 	ck_assert_ptr_null(c.secret_access_key);
 	/* Works end to end. */
 	{
