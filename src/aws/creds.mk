@@ -25,13 +25,15 @@ EXTRA_DIST += tests/credentials tests/data/credentials
 # HTTP sources against the loopback mock (tests/credentials/mock_metadata.py, run with $PYTHON3).
 check_PROGRAMS += tests/unit/check_creds_http
 TESTS += tests/unit/check_creds_http
-tests_unit_check_creds_http_SOURCES = tests/unit/check_creds_http.c tests/unit/creds_testlib.h
+tests_unit_check_creds_http_SOURCES = tests/unit/check_creds_http.c tests/unit/creds_testlib.h \
+	tests/unit/testserver.c tests/unit/testserver.h
 tests_unit_check_creds_http_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_creds_http_LDADD = $(CHECK_LDADD_ALL)
 
 # STS AssumeRole signed by the AWS client, against the loopback emulator (tests/emulator).
 check_PROGRAMS += tests/unit/check_creds_sts
 TESTS += tests/unit/check_creds_sts
-tests_unit_check_creds_sts_SOURCES = tests/unit/check_creds_sts.c tests/unit/creds_testlib.h
+tests_unit_check_creds_sts_SOURCES = tests/unit/check_creds_sts.c tests/unit/creds_testlib.h \
+	tests/unit/testserver.c tests/unit/testserver.h
 tests_unit_check_creds_sts_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_creds_sts_LDADD = $(CHECK_LDADD_ALL)

@@ -24,88 +24,28 @@
 #include "util/err.h"
 
 #include "creds_testlib.h"
+#include "testserver.h"
 
-static pid_t mock_pid = -1;
-static int mock_port;
+static struct testserver mock;
 static char mock_url[64];
-static char mock_portfile[300];
 
 static void
 mock_start(void)
 {
-	const char *py = getenv("PYTHON3");
-	char script[512];
-	FILE *f;
-	int i;
-
-	if (py == NULL)
-		py = "/usr/bin/python3";
-	snprintf(script, sizeof(script), "%s/tests/credentials/mock_metadata.py", tl_srcdir());
-	snprintf(mock_portfile, sizeof(mock_portfile), "/tmp/creds_mock.%ld.port", (long)getpid());
-	unlink(mock_portfile);
-	mock_pid = fork();
-	if (mock_pid == 0) {
-		execl(py, py, script, "--port-file", mock_portfile, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 200; i++) {
-		if ((f = fopen(mock_portfile, "r")) != NULL) {
-			if (fscanf(f, "%d", &mock_port) != 1)
-				mock_port = 0;
-			fclose(f);
-			if (mock_port > 0)
-				break;
-		}
-		usleep(50000);
-	}
-	if (mock_port <= 0) {
-		fprintf(stderr, "mock_metadata.py did not start\n");
-		exit(EXIT_FAILURE);
-	}
-	snprintf(mock_url, sizeof(mock_url), "http://127.0.0.1:%d", mock_port);
+	testserver_start(&mock, "tests/credentials/mock_metadata.py", NULL);
+	memcpy(mock_url, mock.url, sizeof(mock_url));
 }
 
 static void
 mock_stop(void)
 {
-	int st;
-
-	if (mock_pid > 0) {
-		kill(mock_pid, SIGTERM);
-		waitpid(mock_pid, &st, 0);
-		mock_pid = -1;
-	}
-	unlink(mock_portfile);
+	testserver_stop(&mock);
 }
 
-static size_t
-mock_sink(char *p, size_t sz, size_t n, void *ud)
-{
-	return buf_append(ud, p, sz * n) == 0 ? sz * n : 0;
-}
-
-/* POST (body non-NULL) or GET a control path; returns the body (caller frees). */
 static char *
 mock_ctl(const char *path, const char *body)
 {
-	struct buf b = BUF_INIT;
-	char url[256];
-	long status = 0;
-	CURL *c = curl_easy_init();
-
-	snprintf(url, sizeof(url), "%s%s", mock_url, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, mock_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if (body != NULL)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	ck_assert_int_eq(status, 200);
-	buf_putc(&b, '\0');
-	return buf_steal(&b);
+	return testserver_ctl(&mock, path, body);
 }
 
 static void

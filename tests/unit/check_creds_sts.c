@@ -24,86 +24,14 @@
 #include "util/err.h"
 
 #include "creds_testlib.h"
+#include "testserver.h"
 
-static pid_t emu_pid = -1;
-static char emu_url[64];
-static char emu_portfile[300];
-
-static void
-emu_start(void)
-{
-	const char *py = getenv("PYTHON3");
-	char script[512], scen[512];
-	FILE *f;
-	int i, port = 0;
-
-	if (py == NULL)
-		py = "/usr/bin/python3";
-	snprintf(script, sizeof(script), "%s/tests/emulator/emulator.py", tl_srcdir());
-	snprintf(scen, sizeof(scen), "%s/tests/data/credentials/emulator-sts.json", tl_srcdir());
-	snprintf(emu_portfile, sizeof(emu_portfile), "/tmp/creds_emu.%ld.port", (long)getpid());
-	unlink(emu_portfile);
-	emu_pid = fork();
-	if (emu_pid == 0) {
-		execl(py, py, script, "--scenario", scen, "--port-file", emu_portfile, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 300 && port <= 0; i++) {
-		if ((f = fopen(emu_portfile, "r")) != NULL) {
-			if (fscanf(f, "%d", &port) != 1)
-				port = 0;
-			fclose(f);
-		}
-		if (port <= 0)
-			usleep(50000);
-	}
-	if (port <= 0) {
-		fprintf(stderr, "the emulator did not start\n");
-		exit(EXIT_FAILURE);
-	}
-	snprintf(emu_url, sizeof(emu_url), "http://127.0.0.1:%d", port);
-}
-
-static void
-emu_stop(void)
-{
-	int st;
-
-	if (emu_pid > 0) {
-		kill(emu_pid, SIGTERM);
-		waitpid(emu_pid, &st, 0);
-		emu_pid = -1;
-	}
-	unlink(emu_portfile);
-}
-
-static size_t
-emu_sink(char *p, size_t sz, size_t n, void *ud)
-{
-	return buf_append(ud, p, sz * n) == 0 ? sz * n : 0;
-}
+static struct testserver emu;
 
 static char *
 emu_ctl(const char *path, const char *body)
 {
-	struct buf b = BUF_INIT;
-	char url[256];
-	long status = 0;
-	CURL *c = curl_easy_init();
-
-	snprintf(url, sizeof(url), "%s%s", emu_url, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, emu_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if (body != NULL)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	ck_assert_int_eq(status, 200);
-	buf_putc(&b, '\0');
-	return buf_steal(&b);
+	return testserver_ctl(&emu, path, body);
 }
 
 /* AssumeRole requests the emulator saw, each checked to be validly signed. */
@@ -136,7 +64,7 @@ sts_opts(struct creds_opts *o, const char *const *env)
 {
 	tl_opts(o, env);
 	o->sts = NULL;
-	o->sts_endpoint = emu_url;
+	o->sts_endpoint = emu.url;
 	o->now = NULL;		/* the emulator's clock is real time */
 }
 
@@ -153,7 +81,7 @@ whoami(const struct aws_credentials *c, char *arn, size_t n)
 	cp = aws_creds_static_new(c->access_key_id, c->secret_access_key, c->session_token, &e);
 	ck_assert_ptr_nonnull(cp);
 	aws_client_opts_init(&co);
-	co.endpoint_override[AWS_SVC_STS] = emu_url;
+	co.endpoint_override[AWS_SVC_STS] = emu.url;
 	co.retry_max_attempts = 1;
 	ck_assert_ptr_nonnull(cl = aws_client_new(&co, cp, &e));
 	ck_assert_msg(sts_get_caller_identity(cl, &id, &e) == 0, "%s", e.msg);
@@ -277,7 +205,7 @@ START_TEST(test_client_adapter)
 	ck_assert_ptr_nonnull(member);
 	ck_assert_ptr_nonnull(cp = creds_client_provider_new(member, &e));
 	aws_client_opts_init(&co);
-	co.endpoint_override[AWS_SVC_STS] = emu_url;
+	co.endpoint_override[AWS_SVC_STS] = emu.url;
 	ck_assert_ptr_nonnull(cl = aws_client_new(&co, cp, &e));
 	ck_assert_msg(sts_get_caller_identity(cl, &id, &e) == 0, "%s", e.msg);
 	ck_assert_str_eq(id.arn, "arn:aws:sts::444455556666:assumed-role/AuditRole/via-client");
@@ -321,13 +249,19 @@ main(void)
 		fprintf(stderr, "%s\n", e.msg);
 		return EXIT_FAILURE;
 	}
-	emu_start();
+	{
+		char scen[512];
+		const char *const args[] = { "--scenario", scen, NULL };
+
+		snprintf(scen, sizeof(scen), "%s/tests/data/credentials/emulator-sts.json", tl_srcdir());
+		testserver_start(&emu, "tests/emulator/emulator.py", args);
+	}
 	sr = srunner_create(creds_sts_suite());
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	emu_stop();
+	testserver_stop(&emu);
 	log_shutdown();
 	curl_global_cleanup();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
