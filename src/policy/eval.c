@@ -617,6 +617,13 @@ eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_resul
 			res->note = "an IAM group is not a principal: its policies apply to its member users, "
 			    "never to the group itself";
 		}
+		if (c->kind == CTX_PRINCIPAL_ROOT) {
+			/* No policy can be attached to the root user, and by default
+			 * it may do anything: only SCPs (and RCPs) restrict it. */
+			lo->allow = formula_true();
+			res->note = "the account root user has full access unless a service control "
+			    "policy denies it";
+		}
 		lo->outcome = eval_outcome_of(lo->allow, lo->deny);
 	}
 	if (rq->boundary != NULL) {

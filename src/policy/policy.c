@@ -142,6 +142,23 @@ policy_has_var(const struct policy *p, const char *s)
 	return p->vars && strstr(s, "${") != NULL;
 }
 
+/* AWS substitutes variables in a Resource only in the resource part of the
+ * ARN, after the fifth colon. Before it (service, region, account) "${...}"
+ * stays plain text, which no real ARN matches. */
+static bool
+policy_resource_has_var(const struct policy *p, const char *s)
+{
+	const char *var = p->vars ? strstr(s, "${") : NULL;
+	int colons = 0;
+
+	if (var == NULL)
+		return false;
+	for (const char *c = s; c < var; c++)
+		if (*c == ':')
+			colons++;
+	return colons >= 5;
+}
+
 unsigned
 policy_service_bitno(const char *svc, size_t len)
 {
@@ -280,7 +297,7 @@ policy_compile_resources(struct policy_cc *cc, struct policy_stmt *st, const cJS
 	for (size_t i = 0; i < n; i++) {
 		res[i].pat = strs[i];
 		res[i].any = strcmp(strs[i], "*") == 0;
-		res[i].has_var = policy_has_var(cc->p, strs[i]);
+		res[i].has_var = policy_resource_has_var(cc->p, strs[i]);
 		policy_split_resource(&res[i]);
 	}
 	st->resources = res;
