@@ -1,0 +1,38 @@
+#!/bin/sh
+# Differential test of the policy engine against @cloud-copilot/iam-simulate.
+#
+# Generates DIFF_CASES random valid cases (default 10000) from DIFF_SEED
+# (default 1) with gen.js, which also records iam-simulate's verdict for each;
+# evaluates all of them with one pra-eval --batch process; compares with
+# compare.js. Disagreements are printed with the path of their case file
+# (under tests/diff/out/ in the build tree); those that a documented
+# oracle difference (tests/data/diff/known-differences.json) explains are
+# classified and counted, any other one fails the test.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+src="$top_srcdir/tests/diff"
+dir="$top_builddir/tests/diff"
+cases=${DIFF_CASES:-10000}
+seed=${DIFF_SEED:-1}
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	echo "diff: node and npm are needed (Debian packages nodejs npm; scripts/install-deps)"
+	exit 77
+fi
+sh "$src/install.sh" "$src" "$dir" || { echo "diff: npm ci of tests/diff/package-lock.json failed"; exit 1; }
+export DIFF_NODE_DIR="$dir"
+
+out="$dir/out"
+rm -rf "$out"
+mkdir -p "$out"
+node "$src/gen.js" --seed "$seed" --count "$cases" --cases "$out/cases.jsonl" --oracle "$out/oracle.jsonl" ||
+	{ echo "diff: gen.js failed"; exit 1; }
+"$top_builddir/tests/tools/pra-eval" --batch "$out/cases.jsonl" >"$out/engine.jsonl" 2>"$out/engine.err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	# Bad input lines are reported in engine.jsonl and compared as errors.
+	echo "diff: pra-eval exited $rc: $(head -c 500 "$out/engine.err")"
+fi
+node "$src/compare.js" --cases "$out/cases.jsonl" --oracle "$out/oracle.jsonl" \
+	--ours "$out/engine.jsonl" --known "$top_srcdir/tests/data/diff/known-differences.json" \
+	--outdir "$out" ${DIFF_MINIMIZE:+--minimize "$top_builddir/tests/tools/pra-eval"}
