@@ -99,12 +99,14 @@ const KEYS = {
 	'aws:PrincipalTag/bin': { t: 'bin', vals: ['aGVsbG8=', 'd29ybGQ='] },
 	'aws:RequestedRegion': { t: 'str', vals: ['us-east-1', 'eu-west-1', 'us-*'] },
 	'aws:SourceVpce': { t: 'str', vals: ['vpce-0abc', 'vpce-1def'] },
-	'aws:SourceIp': { t: 'ip', vals: ['10.0.0.0/8', '192.168.1.0/24', '203.0.113.7/32', '203.0.113.7', '2001:db8::/32'] },
+	'aws:SourceIp': { t: 'ip', vals: ['10.0.0.0/8', '192.168.1.0/24', '203.0.113.7/32', '203.0.113.7', '2001:db8::/32',
+		'0.0.0.0/0', '2001:db8:0:0::/64', '192.168.1.77/24'] },
 	'aws:MultiFactorAuthPresent': { t: 'bool', vals: ['true', 'false', true, false] },
 	'aws:SecureTransport': { t: 'bool', vals: ['true', 'false'] },
 	'aws:ViaAWSService': { t: 'bool', vals: ['true', 'false'] },
-	'aws:MultiFactorAuthAge': { t: 'num', vals: ['3600', '0', '86400', '300', 7200] },
-	'aws:CurrentTime': { t: 'date', vals: ['2024-01-01T00:00:00Z', '2025-06-01T12:00:00Z', '2030-01-01T00:00:00Z', '1735689600'] },
+	'aws:MultiFactorAuthAge': { t: 'num', vals: ['3600', '0', '86400', '300', 7200, '3600.5', '-1'] },
+	'aws:CurrentTime': { t: 'date', vals: ['2024-01-01T00:00:00Z', '2025-06-01T12:00:00Z', '2030-01-01T00:00:00Z', '1735689600',
+		'2024-06-01', '2024-06-01T02:00:00+02:00', '2025-06-01T12:00:00.000Z'] },
 	'aws:EpochTime': { t: 'date', vals: ['1700000000', '1800000000', '2024-01-01T00:00:00Z'] },
 	'aws:TagKeys': { t: 'str', multi: true, vals: ['team', 'env', 'owner', 'Env'] },
 	'aws:CalledVia': { t: 'str', multi: true, vals: ['cloudformation.amazonaws.com', 'athena.amazonaws.com'] },
@@ -119,12 +121,12 @@ const REQ_VALS = {
 	'aws:PrincipalTag/bin': ['aGVsbG8=', 'd29ybGQ='],
 	'aws:RequestedRegion': ['us-east-1', 'eu-west-1'],
 	'aws:SourceVpce': ['vpce-0abc', 'vpce-1def'],
-	'aws:SourceIp': ['10.1.2.3', '192.168.1.50', '203.0.113.7', '8.8.8.8', '2001:db8::1'],
+	'aws:SourceIp': ['10.1.2.3', '192.168.1.50', '203.0.113.7', '8.8.8.8', '2001:db8::1', '2001:0db8:0000::0001'],
 	'aws:MultiFactorAuthPresent': ['true', 'false'],
 	'aws:SecureTransport': ['true', 'false'],
 	'aws:ViaAWSService': ['true', 'false'],
 	'aws:MultiFactorAuthAge': ['3600', '10', '90000'],
-	'aws:CurrentTime': ['2024-06-01T00:00:00Z', '2025-06-01T12:00:00Z', '2023-01-01T00:00:00Z'],
+	'aws:CurrentTime': ['2024-06-01T00:00:00Z', '2025-06-01T12:00:00Z', '2023-01-01T00:00:00Z', '2024-06-01T00:00:00.000Z'],
 	'aws:EpochTime': ['1700000000', '1750000000'],
 	'aws:TagKeys': ['team', 'env', 'owner'],
 	'aws:CalledVia': ['cloudformation.amazonaws.com', 'athena.amazonaws.com'],
@@ -155,6 +157,7 @@ const RESOURCES = ['*', `arn:aws:iam::${A}:role/Admin`, 'arn:aws:iam::*:role/*',
 	`arn:aws:iam::${A}:role/Platform/*`, `arn:aws:iam::${A}:role/service-role/*`,
 	'arn:aws:s3:::bucket-a/*', 'arn:aws:s3:::*', 'arn:aws:s3:::bucket-a/reports/*',
 	`arn:aws:lambda:*:${A}:function:*`, `arn:aws:lambda:us-east-1:${A}:function:deploy`,
+	`arn:aws:iam::${A}:role*`, 'arn:aws:iam::*:*', `arn:aws:iam::${A}:role/ops*`, 'arn:aws:s3:::bucket-?/*',
 	'arn:aws:*:*:*:*', `arn:aws:iam::${A}:role/Adm*`, `arn:aws:iam::${A}:role/*/Admin`];
 
 // Resources with policy variables (substituted only with Version 2012-10-17).
@@ -228,14 +231,16 @@ function statement(r, opts) {
 	else
 		st.Action = av;
 	if (opts.principal)
-		st.Principal = '*';
+		st.Principal = opts.principals ? r.pick(opts.principals) : '*';
 	let res = r.some(RESOURCES, 1, 2);
 	if (opts.vars && r.chance(0.25))
 		res = [r.pick(VAR_RESOURCES)];
 	if (opts.focusRes && r.chance(0.3))
 		res.push(opts.focusRes);
 	const rv = res.length === 1 ? res[0] : [...new Set(res)];
-	if (r.chance(0.1))
+	if (opts.noResource)
+		; // role trust policies have no Resource element
+	else if (r.chance(0.1))
 		st.NotResource = rv;
 	else
 		st.Resource = rv;
@@ -293,8 +298,12 @@ function genCase(r, idx, seed) {
 	const isPass = r.chance(0.75);
 	let action;
 	let resource;
+	const isAssume = !isPass && r.chance(0.3);
 	if (isPass) {
-		action = r.pick(['iam:PassRole', 'iam:PassRole', 'iam:passrole']);
+		action = r.pick(['iam:PassRole', 'iam:PassRole', 'iam:passrole', 'IAM:PassRole']);
+		resource = r.pick(ROLES).arn;
+	} else if (isAssume) {
+		action = 'sts:AssumeRole';
 		resource = r.pick(ROLES).arn;
 	} else {
 		const o = r.pick(OTHER_REQUESTS);
@@ -364,6 +373,19 @@ function genCase(r, idx, seed) {
 				policies.rcp.push(level);
 			}
 		}
+	}
+	// Principal forms for the trust policy: everyone, the account, this
+	// principal (for a session: its role), another account, a service.
+	// (Endpoint policies keep Principal "*": iam-simulate rejects any other,
+	// so named principals in endpoint policies are not compared.)
+	const principals = ['*', { AWS: '*' }, { AWS: A }, { AWS: `arn:aws:iam::${A}:root` },
+		{ AWS: p.role || p.arn }, { AWS: [`arn:aws:iam::${OTHER}:root`, p.role || p.arn] },
+		{ AWS: `arn:aws:iam::${OTHER}:root` }, { Service: 'ec2.amazonaws.com' }];
+	if (isAssume) {
+		// The role's trust policy (same account).
+		policies.resource = [{ name: 'trust', document: policyDoc(r, 1 + r.int(2),
+			{ ...base, denyP: 0.15, condP: 0.3, principal: true, principals, focus: 'sts:AssumeRole',
+				noResource: true }) }];
 	}
 	if (p.kind === 'session' && r.chance(0.5))
 		policies.session = [{ name: 'session', document: policyDoc(r, 1 + r.int(3), { ...base, denyP: 0.1, condP: 0.3 }) }];

@@ -228,6 +228,32 @@ function hasNullVariable(str, ctx) {
 const NEGATED = /^(For(Any|All)Values?:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/;
 
 const TRANSFORMS = {
+	// 0.0.0.0/0 is every IPv4 address; iam-simulate matches none with it.
+	// Write it as the two /1 halves, which it handles.
+	'ip-zero-prefix-as-halves'(s) {
+		const split = (vals) => ([].concat(vals).includes('0.0.0.0/0')
+			? [].concat(vals).flatMap((v) => (v === '0.0.0.0/0' ? ['0.0.0.0/1', '128.0.0.0/1'] : [v])) : vals);
+		const [n, changed] = mapConditions(s, (op, key, vals) => (/IpAddress/.test(op) ? split(vals) : vals));
+		return changed ? n : null;
+	},
+	// The engine's reading (not settled by AWS's documentation): a
+	// resource-based policy lifts a permissions boundary's implicit deny only
+	// when it names the principal's ARN; Principal "*" grants like an account
+	// principal then. Write wildcard principals as the account.
+	'wildcard-principal-no-boundary-bypass'(s) {
+		if (!s.permissionBoundaryPolicies || !s.resourcePolicy)
+			return null;
+		const acct = s.request.resource.accountId;
+		let changed = false;
+		const d = JSON.parse(JSON.stringify(s.resourcePolicy));
+		for (const st of [].concat(d.Statement || [])) {
+			if (st.Principal === '*' || (st.Principal && st.Principal.AWS === '*')) {
+				st.Principal = { AWS: acct };
+				changed = true;
+			}
+		}
+		return changed ? { ...s, resourcePolicy: d } : null;
+	},
 	// "If you specify an IP address without the associated routing prefix,
 	// IAM uses the default prefix value of /32": write the prefix out.
 	'ip-bare-address-prefix'(s) {
