@@ -36,3 +36,27 @@ fi
 node "$src/compare.js" --cases "$out/cases.jsonl" --oracle "$out/oracle.jsonl" \
 	--ours "$out/engine.jsonl" --known "$top_srcdir/tests/data/diff/known-differences.json" \
 	--outdir "$out" ${DIFF_MINIMIZE:+--minimize "$top_builddir/tests/tools/pra-eval"}
+rc=$?
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# The comparison itself must be able to fail: flip the engine's verdict on
+# the first 50 cases (allowed <-> implicit deny, explicit -> allowed) and
+# expect compare.js to report unexplained disagreements.
+head -n 50 "$out/cases.jsonl" >"$out/self-cases.jsonl"
+head -n 50 "$out/oracle.jsonl" >"$out/self-oracle.jsonl"
+head -n 50 "$out/engine.jsonl" | node -e '
+let t = ""; process.stdin.on("data", (d) => { t += d; }).on("end", () => {
+	for (const l of t.split("\n").filter(Boolean)) {
+		const r = JSON.parse(l);
+		if (r.decision === "allowed") Object.assign(r, { decision: "denied", deny: "implicit", layer: "identity" });
+		else Object.assign(r, { decision: "allowed", deny: null, layer: null });
+		console.log(JSON.stringify(r));
+	}
+});' >"$out/self-engine.jsonl"
+if node "$src/compare.js" --cases "$out/self-cases.jsonl" --oracle "$out/self-oracle.jsonl" \
+	--ours "$out/self-engine.jsonl" --known "$top_srcdir/tests/data/diff/known-differences.json" \
+	--outdir "$out/self" >"$out/self.log" 2>&1; then
+	echo "diff: self-check failed: 50 flipped verdicts went unnoticed"
+	exit 1
+fi
+echo "diff: self-check: $(grep -c '^DISAGREE' "$out/self.log")/50 flipped verdicts reported"

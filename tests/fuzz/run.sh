@@ -22,6 +22,7 @@ for t in policy eval; do
 	rm -rf "$work"
 	mkdir -p "$work/corpus" "$out/artifacts"
 	cp "$src/corpus/$t"/* "$work/corpus/"
+	chmod -R u+w "$work/corpus"  # a distcheck source tree is read-only
 	# abort_on_error: ASan reports end in abort(), which libFuzzer turns
 	# into a crash artifact.
 	ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1" \
