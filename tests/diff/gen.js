@@ -343,6 +343,16 @@ function genCase(r, idx, seed) {
 	if (typeof ctx['aws:SecureTransport'] === 'string' && r.chance(0.3))
 		ctx['aws:SecureTransport'] = ctx['aws:SecureTransport'] === 'true';
 
+	// Context key names are case-insensitive: respell some (not tag keys,
+	// whose tag-name part is left as written).
+	for (const k of Object.keys(ctx)) {
+		if (!k.includes('/') && r.chance(0.08)) {
+			const v = ctx[k];
+			delete ctx[k];
+			ctx[r.chance(0.5) ? k.toLowerCase() : k.toUpperCase()] = v;
+		}
+	}
+
 	const focus = r.chance(0.5) ? action : undefined;
 	const base = { isPass, focus, focusRes: r.chance(0.4) ? resource : undefined };
 	const policies = {};
