@@ -10,7 +10,8 @@
  *    then "key=v1|v2|..." (known; "key=" is a present empty multivalued
  *    key) or "key?" (unknown).
  * The evaluation must finish and its result must be consistent (a deny has a
- * kind, a conditional result has an open constraint).
+ * kind, a conditional result has an open constraint), and adding the gates
+ * (boundary, SCPs, RCPs, session, endpoint) must never widen the decision.
  */
 #include "config.h"
 
@@ -192,12 +193,27 @@ fuzz_policy_context(const uint8_t *data, size_t size)
 		struct eval_level rl[1] = { { &er, 1 } };
 		struct eval_request rq;
 
+		enum eval_decision d1 = EVAL_DENIED;
+		enum eval_deny k1 = EVAL_DENY_IMPLICIT;
+		bool ran1 = false;
+
 		memset(&rq, 0, sizeof(rq));
 		rq.ctx = c;
 		rq.identity = &ep;
 		rq.nidentity = 1;
-		if (eval_run(&st, &rq, &res, &e) == 0)
+		if (pres != NULL) {
+			rq.resource = &er;
+			rq.nresource = 1;
+		}
+		if (eval_run(&st, &rq, &res, &e) == 0) {
 			fuzz_check(&res);
+			d1 = res.decision;
+			k1 = res.deny;
+			ran1 = true;
+		}
+		/* The same request behind every gate (boundary, SCPs, RCPs,
+		 * session, endpoint). Gates only take away: what is allowed now
+		 * was allowed without them, and an explicit deny stays one. */
 		rq.boundary = &ep;
 		rq.scp = lv;
 		rq.nscp = 2;
@@ -207,12 +223,16 @@ fuzz_policy_context(const uint8_t *data, size_t size)
 		if (pres != NULL) {
 			rq.rcp = rl;
 			rq.nrcp = 1;
-			rq.resource = &er;
-			rq.nresource = 1;
 			rq.endpoint = &er;
 		}
-		if (eval_run(&st, &rq, &res, &e) == 0)
+		if (eval_run(&st, &rq, &res, &e) == 0) {
 			fuzz_check(&res);
+			if (ran1 && res.decision == EVAL_ALLOWED && d1 != EVAL_ALLOWED)
+				__builtin_trap();
+			if (ran1 && d1 == EVAL_DENIED && k1 == EVAL_DENY_EXPLICIT &&
+			    !(res.decision == EVAL_DENIED && res.deny == EVAL_DENY_EXPLICIT))
+				__builtin_trap();
+		}
 		rq.is_management_account = true;
 		if (eval_run(&st, &rq, &res, &e) == 0)
 			fuzz_check(&res);
