@@ -167,7 +167,9 @@ const VAR_RESOURCES = [`arn:aws:iam::${A}:role/\${aws:username}`,
 	`arn:aws:iam::${A}:role/\${aws:PrincipalTag/team, 'data'}`,
 	`arn:aws:iam::${A}:role/\${aws:PrincipalTag/team}/*`,
 	`arn:aws:iam::${A}:role/Ad\${?}in`, `arn:aws:iam::${A}:role/\${*}`, `arn:aws:iam::${A}:role/\${$}*`,
-	// (No variable before the fifth colon: AWS does not allow one there.)
+	// AWS does not substitute a variable before the fifth colon; the engine
+	// does (an open engine bug, see known-differences.json).
+	`arn:aws:iam::\${aws:PrincipalAccount}:role/*`,
 	'arn:aws:s3:::bucket-a/${aws:username}/*', `arn:aws:iam::${A}:role/\${aws:userid}`];
 
 // ---------------------------------------------------------------- policies
@@ -393,9 +395,17 @@ function genCase(r, idx, seed) {
 		{ AWS: `arn:aws:iam::${OTHER}:root` }, { Service: 'ec2.amazonaws.com' }];
 	if (isAssume) {
 		// The role's trust policy (same account).
-		policies.resource = [{ name: 'trust', document: policyDoc(r, 1 + r.int(2),
+		const trust = policyDoc(r, 1 + r.int(2),
 			{ ...base, denyP: 0.15, condP: 0.3, principal: true, principals, focus: 'sts:AssumeRole',
-				noResource: true }) }];
+				noResource: true });
+		if (r.chance(0.2)) {
+			// Deny everyone but one principal, the NotPrincipal way.
+			if (!Array.isArray(trust.Statement))
+				trust.Statement = [trust.Statement];
+			trust.Statement.push({ Effect: 'Deny', NotPrincipal: { AWS: r.pick([p.role || p.arn,
+				`arn:aws:iam::${A}:user/alice`, `arn:aws:iam::${A}:root`]) }, Action: 'sts:AssumeRole' });
+		}
+		policies.resource = [{ name: 'trust', document: trust }];
 	}
 	if (p.kind === 'session' && r.chance(0.5))
 		policies.session = [{ name: 'session', document: policyDoc(r, 1 + r.int(3), { ...base, denyP: 0.1, condP: 0.3 }) }];
