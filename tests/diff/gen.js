@@ -407,6 +407,13 @@ function genCase(r, idx, seed) {
 		}
 		policies.resource = [{ name: 'trust', document: trust }];
 	}
+	if (!isPass && !isAssume && !action.startsWith('iam:') && r.chance(0.35)) {
+		// A bucket or function policy, naming principals in every form
+		// (a session by its session ARN too).
+		const rp = principals.concat(p.kind === 'session' ? [{ AWS: p.arn }] : []);
+		policies.resource = [{ name: 'resource-policy', document: policyDoc(r, 1 + r.int(2),
+			{ ...base, denyP: 0.2, condP: 0.3, principal: true, principals: rp, focus: action, focusRes: resource }) }];
+	}
 	if (p.kind === 'session' && r.chance(0.5))
 		policies.session = [{ name: 'session', document: policyDoc(r, 1 + r.int(3), { ...base, denyP: 0.1, condP: 0.3 }) }];
 	if (r.chance(0.2)) {
