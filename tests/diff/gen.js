@@ -474,7 +474,7 @@ async function main() {
 		fs.writeFileSync(o.oracleOut, verdicts.join('\n') + '\n');
 }
 
-module.exports = { rng, genCase };
+module.exports = { rng, genCase, REQ_VALS, KEYS };
 
 if (require.main === module) {
 	main().catch((e) => {

@@ -4,7 +4,7 @@
 # pinned oracle (package-lock.json) into the build tree's tests/diff.
 TESTS += tests/diff/run.sh tests/diff/regress.sh
 EXTRA_DIST += tests/diff/run.sh tests/diff/regress.sh tests/diff/install.sh \
-	tests/diff/gen.js tests/diff/oracle.js tests/diff/compare.js \
+	tests/diff/gen.js tests/diff/oracle.js tests/diff/compare.js tests/diff/unknown.js \
 	tests/diff/package.json tests/diff/package-lock.json \
 	tests/data/diff
 

@@ -7,7 +7,9 @@
 # compare.js. Disagreements are printed with the path of their case file
 # (under tests/diff/out/ in the build tree); those that a documented
 # oracle difference (tests/data/diff/known-differences.json) explains are
-# classified and counted, any other one fails the test.
+# classified and counted, any other one fails the test. Then checks that the
+# comparison notices flipped verdicts, and that results with unknown keys
+# are sound (unknown.js, DIFF_UNKNOWN_CASES cases, default 1000).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 src="$top_srcdir/tests/diff"
@@ -67,3 +69,8 @@ if node "$src/compare.js" --cases "$out/self-cases.jsonl" --oracle "$out/self-or
 	exit 1
 fi
 echo "diff: self-check: $(grep -c '^DISAGREE' "$out/self.log")/50 flipped verdicts reported"
+
+# Three-valued soundness: with some condition keys unknown, a definite
+# answer must hold for every instantiation of them (unknown.js).
+node "$src/unknown.js" --seed "$seed" --count "${DIFF_UNKNOWN_CASES:-1000}" \
+	--pra-eval "$top_builddir/tests/tools/pra-eval" --outdir "$out/unknown"
