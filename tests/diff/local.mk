@@ -5,7 +5,7 @@
 TESTS += tests/diff/run.sh tests/diff/regress.sh
 EXTRA_DIST += tests/diff/run.sh tests/diff/regress.sh tests/diff/install.sh \
 	tests/diff/gen.js tests/diff/oracle.js tests/diff/compare.js tests/diff/unknown.js \
-	tests/diff/package.json tests/diff/package-lock.json \
+	tests/diff/package.json tests/diff/package-lock.json tests/diff/README.md \
 	tests/data/diff
 
 clean-local: clean-local-diff
