@@ -17,6 +17,9 @@ dir="$top_builddir/tests/diff"
 cases=${DIFF_CASES:-10000}
 seed=${DIFF_SEED:-1}
 
+case "$cases$seed" in
+*[!0-9]*) echo "diff: DIFF_CASES and DIFF_SEED must be numbers"; exit 1 ;;
+esac
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	echo "diff: node and npm are needed (Debian packages nodejs npm; scripts/install-deps)"
 	exit 77
@@ -51,6 +54,10 @@ rc=$?
 # The comparison itself must be able to fail: flip the engine's verdict on
 # the first 50 cases (allowed <-> implicit deny, explicit -> allowed) and
 # expect compare.js to report unexplained disagreements.
+if [ "$cases" -lt 50 ]; then
+	echo "diff: DIFF_CASES must be at least 50 (the self-check flips 50 verdicts)"
+	exit 1
+fi
 head -n 50 "$out/cases.jsonl" >"$out/self-cases.jsonl"
 head -n 50 "$out/oracle.jsonl" >"$out/self-oracle.jsonl"
 head -n 50 "$out/engine.jsonl" | node -e '
