@@ -65,6 +65,7 @@ const PRINCIPALS = [
 		role: `arn:aws:iam::${A}:role/PlatformDeploy`, id: 'AROAPLATFORM0000003:ci-run' },
 	{ kind: 'session', arn: `arn:aws:sts::${A}:assumed-role/Builder/alice`,
 		role: `arn:aws:iam::${A}:role/ops/Builder`, id: 'AROABUILDER00000004:alice' },
+	{ kind: 'federated', arn: `arn:aws:sts::${A}:federated-user/bob`, id: `${A}:bob` },
 	{ kind: 'slr', arn: `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
 		id: 'AROASLR000000000005' },
 ];
@@ -414,7 +415,7 @@ function genCase(r, idx, seed) {
 		policies.resource = [{ name: 'resource-policy', document: policyDoc(r, 1 + r.int(2),
 			{ ...base, denyP: 0.2, condP: 0.3, principal: true, principals: rp, focus: action, focusRes: resource }) }];
 	}
-	if (p.kind === 'session' && r.chance(0.5))
+	if ((p.kind === 'session' || p.kind === 'federated') && r.chance(0.5))
 		policies.session = [{ name: 'session', document: policyDoc(r, 1 + r.int(3), { ...base, denyP: 0.1, condP: 0.3 }) }];
 	if (r.chance(0.2)) {
 		ctx['aws:SourceVpce'] = r.pick(REQ_VALS['aws:SourceVpce']);

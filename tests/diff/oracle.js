@@ -228,6 +228,26 @@ function hasNullVariable(str, ctx) {
 const NEGATED = /^(For(Any|All)Values?:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/;
 
 const TRANSFORMS = {
+	// A resource-based policy naming a federated user session does not lift
+	// the permissions boundary's implicit deny (the user-ARN rule excludes
+	// federated user principals): name the account instead, which grants
+	// without lifting it.
+	'federated-user-no-boundary-bypass'(s) {
+		const who = s.request.principal;
+		if (!s.permissionBoundaryPolicies || !s.resourcePolicy || !/:federated-user\//.test(who))
+			return null;
+		const acct = s.request.resource.accountId;
+		let changed = false;
+		const d = JSON.parse(JSON.stringify(s.resourcePolicy));
+		for (const st of [].concat(d.Statement || [])) {
+			const aws = st.Principal && st.Principal.AWS;
+			if (aws !== undefined && [].concat(aws).includes(who)) {
+				st.Principal = { AWS: [].concat(aws).map((a) => (a === who ? acct : a)) };
+				changed = true;
+			}
+		}
+		return changed ? { ...s, resourcePolicy: d } : null;
+	},
 	// Engine bug (open): the engine substitutes a policy variable in the
 	// account field of a Resource ARN. Do the same for the oracle.
 	'engine-substitutes-variable-before-fifth-colon'(s) {
