@@ -263,53 +263,6 @@ const TRANSFORMS = {
 		}
 		return changed ? { ...s, resourcePolicy: d } : null;
 	},
-	// Engine bug (open): the engine substitutes a policy variable in the
-	// account field of a Resource ARN. Do the same for the oracle.
-	'engine-substitutes-variable-before-fifth-colon'(s) {
-		const known = new Map(Object.entries(s.request.contextVariables).map(([k, v]) => [k.toLowerCase(), v]));
-		let changed = false;
-		const sub = (v) => {
-			if (typeof v !== 'string')
-				return v;
-			// Split at colons outside ${...} (variable names have colons).
-			const parts = [];
-			let cur = '';
-			let depth = 0;
-			for (const ch of v) {
-				if (ch === '{' && cur.endsWith('$'))
-					depth++;
-				else if (ch === '}' && depth > 0)
-					depth--;
-				if (ch === ':' && depth === 0 && parts.length < 5) {
-					parts.push(cur);
-					cur = '';
-				} else {
-					cur += ch;
-				}
-			}
-			parts.push(cur);
-			if (parts.length < 6 || !parts[4].includes('${'))
-				return v;
-			parts[4] = parts[4].replace(/\$\{([^}]*)\}/g, (all, inner) => {
-				const val = known.get(inner.trim().toLowerCase());
-				if (typeof val !== 'string')
-					return all;
-				changed = true;
-				return val;
-			});
-			return parts.join(':');
-		};
-		const n = mapDocs(s, (d) => {
-			if (d.Version !== '2012-10-17')
-				return d;
-			for (const st of [].concat(d.Statement || []))
-				for (const el of ['Resource', 'NotResource'])
-					if (st[el] !== undefined)
-						st[el] = Array.isArray(st[el]) ? st[el].map(sub) : sub(st[el]);
-			return d;
-		});
-		return changed ? n : null;
-	},
 	// Engine bug (open): the engine ignores AWS's rule that a Deny with
 	// NotPrincipal in a resource-based policy denies every principal that
 	// has a permissions boundary. Drop such statements for the oracle.
