@@ -586,3 +586,10 @@ EXTRA_DIST += \
 	tests/data/sigv4/smithy-rs-extra/double-url-encode/header-signed-request.txt \
 	tests/data/sigv4/smithy-rs-extra/double-url-encode/header-string-to-sign.txt \
 	tests/data/sigv4/smithy-rs-extra/double-url-encode/request.txt
+
+# make bench: signatures per second and the payload-hash rate.
+check_PROGRAMS += tests/bench/sigv4_bench
+tests_bench_sigv4_bench_SOURCES = tests/bench/sigv4_bench.c
+tests_bench_sigv4_bench_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+EXTRA_DIST += tests/bench/sigv4-bench.sh
+PRA_BENCHES += tests/bench/sigv4-bench.sh
