@@ -827,8 +827,10 @@ sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *cred
 	}
 	rc = 0;
 out:
+	/* A signature authorises replays of this request until it expires. */
+	secret_wipe(sig, sizeof(sig));
 	sigv4_canon_free(&c);
-	buf_free(&auth);
+	buf_free_secret(&auth);
 	return rc;
 }
 
@@ -877,6 +879,7 @@ sigv4_presign(const struct sigv4_request *req, const struct sigv4_credentials *c
 	}
 	rc = 0;
 out:
+	secret_wipe(sig, sizeof(sig));
 	sigv4_canon_free(&c);
 	return rc;
 }
