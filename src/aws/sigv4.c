@@ -233,6 +233,77 @@ sigv4_valid_header_name(const char *s)
 	return true;
 }
 
+/* True when s holds a byte that would break the header or the credential
+ * scope it goes into: controls (CR/LF would split a header), DEL, and the
+ * extra characters in bad (NULL: none). */
+static bool
+sigv4_has_bad_byte(const char *s, const char *bad)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || (bad != NULL && strchr(bad, c) != NULL))
+			return true;
+	}
+	return false;
+}
+
+/* Everything later stages assume, checked once: the lookups that run before
+ * the canonical headers are built (X-Amz-Date, Host) must never meet a NULL
+ * name, and what the signer copies into headers it returns (access key id,
+ * session token, region, service) must not be able to split or forge one. */
+static int
+sigv4_check_request(const struct sigv4_request *req, const struct sigv4_credentials *cred,
+    const struct sigv4_params *p, struct err *e)
+{
+	size_t i;
+
+	if (req == NULL || cred == NULL || p == NULL) {
+		err_set(e, "SigV4: no request, credentials or parameters");
+		return -1;
+	}
+	if (req->nheaders > SIGV4_MAX_HEADERS) {
+		err_set(e, "SigV4: more than %d headers", SIGV4_MAX_HEADERS);
+		return -1;
+	}
+	if (req->nheaders > 0 && req->headers == NULL) {
+		err_set(e, "SigV4: %zu headers announced but none given", req->nheaders);
+		return -1;
+	}
+	for (i = 0; i < req->nheaders; i++) {
+		if (req->headers[i].name == NULL || req->headers[i].value == NULL ||
+		    !sigv4_valid_header_name(req->headers[i].name)) {
+			err_set(e, "SigV4: header %zu has an invalid name", i);
+			return -1;
+		}
+	}
+	if (req->method == NULL || *req->method == '\0' || p->region == NULL ||
+	    p->service == NULL || *p->region == '\0' || *p->service == '\0' ||
+	    cred->access_key_id == NULL || *cred->access_key_id == '\0') {
+		err_set(e, "SigV4: method, region, service and access key id are required");
+		return -1;
+	}
+	if (!sigv4_valid_header_name(req->method)) {
+		err_set(e, "SigV4: invalid method");
+		return -1;
+	}
+	if (sigv4_has_bad_byte(p->region, "/ ,;=") || sigv4_has_bad_byte(p->service, "/ ,;=")) {
+		err_set(e, "SigV4: invalid region or service name");
+		return -1;
+	}
+	/* The key id is not secret, but the token is: name neither's content. */
+	if (sigv4_has_bad_byte(cred->access_key_id, "/ ,;=")) {
+		err_set(e, "SigV4: the access key id holds a character it cannot have");
+		return -1;
+	}
+	if (cred->session_token != NULL &&
+	    (*cred->session_token == '\0' || sigv4_has_bad_byte(cred->session_token, NULL))) {
+		err_set(e, "SigV4: the session token is empty or holds a control character");
+		return -1;
+	}
+	return 0;
+}
+
 /* Canonical headers and the signed-header list, from the request's headers
  * plus those the signer adds. */
 static int
@@ -254,11 +325,6 @@ sigv4_canonical_headers(const struct sigv4_request *req,
 		return -1;
 	}
 	for (i = 0; i < req->nheaders; i++) {
-		if (req->headers[i].name == NULL || req->headers[i].value == NULL ||
-		    !sigv4_valid_header_name(req->headers[i].name)) {
-			err_set(e, "SigV4: header %zu has an invalid name", i);
-			goto out;
-		}
 		if (strlen(req->headers[i].value) > SIGV4_MAX_HEADER_VALUE) {
 			err_set(e, "SigV4: header %s is longer than %d bytes",
 			    req->headers[i].name, SIGV4_MAX_HEADER_VALUE);
@@ -572,16 +638,8 @@ sigv4_canonical_request(const struct sigv4_request *req,
 	int rc = -1;
 
 	buf_init(&headers, SIGV4_MAX_CANONICAL);
-	if (req->method == NULL || *req->method == '\0' || p->region == NULL ||
-	    p->service == NULL || *p->region == '\0' || *p->service == '\0' ||
-	    cred->access_key_id == NULL || *cred->access_key_id == '\0') {
-		err_set(e, "SigV4: method, region, service and access key id are required");
+	if (sigv4_check_request(req, cred, p, e) != 0)
 		goto out;
-	}
-	if (strpbrk(p->region, "/ \n") != NULL || strpbrk(p->service, "/ \n") != NULL) {
-		err_set(e, "SigV4: invalid region or service name");
-		goto out;
-	}
 	date_hdr = presign ? NULL : sigv4_header_value(req, "x-amz-date");
 	if (date_hdr != NULL) {
 		if (!sigv4_valid_amz_date(date_hdr)) {
@@ -649,6 +707,12 @@ sigv4_signing_key(const char *secret, const char *date8, const char *region,
 
 	if (secret == NULL || *secret == '\0') {
 		err_set(e, "SigV4: no secret access key");
+		return -1;
+	}
+	/* The HMAC below reads exactly 8 bytes of date8. */
+	if (date8 == NULL || strlen(date8) != 8 || strspn(date8, "0123456789") != 8 ||
+	    region == NULL || service == NULL) {
+		err_set(e, "SigV4: signing key needs a YYYYMMDD date, a region and a service");
 		return -1;
 	}
 	slen = strlen(secret);
@@ -763,8 +827,10 @@ sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *cred
 	}
 	rc = 0;
 out:
+	/* A signature authorises replays of this request until it expires. */
+	secret_wipe(sig, sizeof(sig));
 	sigv4_canon_free(&c);
-	buf_free(&auth);
+	buf_free_secret(&auth);
 	return rc;
 }
 
@@ -813,6 +879,7 @@ sigv4_presign(const struct sigv4_request *req, const struct sigv4_credentials *c
 	}
 	rc = 0;
 out:
+	secret_wipe(sig, sizeof(sig));
 	sigv4_canon_free(&c);
 	return rc;
 }

@@ -24,13 +24,23 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* Bounds on what is signed; a request beyond them is refused, not truncated. */
-#define SIGV4_MAX_HEADERS	64
-#define SIGV4_MAX_HEADER_VALUE	8192
-#define SIGV4_MAX_PATH		8192
-#define SIGV4_MAX_QUERY		65536
-#define SIGV4_MAX_QUERY_PARAMS	512
-#define SIGV4_MAX_CANONICAL	(256u * 1024u)
+/*
+ * Bounds on what is signed; a request beyond them is refused with an error
+ * naming the bound, never truncated. They are far above any AWS API request
+ * (IAM/STS/EC2/Organizations send a handful of headers, a "/" path and, for
+ * the Query protocol, parameters in the body, which has no bound: it is only
+ * hashed). Also refused: a header name that is not an HTTP token, a method
+ * that is not one, a region, service or access key id holding a control
+ * character or one of "/ ,;=", an empty session token or one holding a
+ * control character (it is returned as a header value), a malformed
+ * X-Amz-Date, and, with SIGV4_SINGLE_ENCODE_PATH, a path with a bad %-escape.
+ */
+#define SIGV4_MAX_HEADERS	64		/* request headers (the signer adds up to 3) */
+#define SIGV4_MAX_HEADER_VALUE	8192		/* bytes in one header value */
+#define SIGV4_MAX_PATH		8192		/* bytes in the path as sent */
+#define SIGV4_MAX_QUERY		65536		/* bytes in the raw query string */
+#define SIGV4_MAX_QUERY_PARAMS	512		/* query parameters, presign ones included */
+#define SIGV4_MAX_CANONICAL	(256u * 1024u)	/* bytes in the canonical request */
 
 struct sigv4_header {
 	const char *name;

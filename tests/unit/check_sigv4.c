@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <ctype.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -478,6 +480,8 @@ run_classic_case(const char *dir, const char *name, struct tally *t)
 		 * get-vanilla's signature; the .authz above is the right one. */
 		printf("skip %s.sreq: upstream file has get-vanilla's signature (known defect)\n",
 		    cname);
+		/* The case's other files passed; this one comparison is skipped. */
+		t->skipped++;
 	} else if (ok) {
 		snprintf(path, sizeof(path), "%s/%s.sreq", dir, name);
 		if (hreq_load(path, &want) != 0) {
@@ -812,10 +816,12 @@ START_TEST(test_aws_suites)
 	run_smithy_extra(&t);
 	printf("sigv4-suite: %d passed, %d skipped, %d failed\n", t.passed, t.skipped, t.failed);
 	fflush(stdout);
-	/* 28 classic + 38 CRT v4 + 2 smithy-rs cases; 40 SigV4a skipped */
+	/* 34 classic (24 + 8 normalize-path + 2 post-sts-token) + 38 CRT v4 +
+	 * 2 smithy-rs cases; skipped: 40 SigV4a cases and one defective .sreq.
+	 * Exact counts, so that a case lost from the data cannot pass unseen. */
 	ck_assert_int_eq(t.failed, 0);
-	ck_assert_int_ge(t.passed, 68);
-	ck_assert_int_eq(t.skipped, 40);
+	ck_assert_int_eq(t.passed, 74);
+	ck_assert_int_eq(t.skipped, 41);
 }
 END_TEST
 
@@ -1016,6 +1022,355 @@ START_TEST(test_uri_encode_decode)
 }
 END_TEST
 
+#define ck_assert_prefix(got, want) \
+	ck_assert_msg(strncmp((got), (want), strlen(want)) == 0, "got %s, want prefix %s", (got), (want))
+
+/* Canonical form of one GET with the given path and query, or NULL with e set. */
+static char *
+creq_of(const char *path, const char *query, unsigned flags, struct err *e)
+{
+	struct sigv4_header h[] = { { "Host", "example.amazonaws.com" } };
+	struct sigv4_request r = { "GET", path, query, h, 1, NULL, 0 };
+	struct sigv4_credentials cred = { AKID, SECRET, NULL };
+	struct sigv4_params p = { "us-east-1", "service", SUITE_TIME, flags };
+	struct sigv4_canon c;
+	char *out = NULL;
+
+	sigv4_canon_init(&c);
+	if (sigv4_canonical_request(&r, &cred, &p, 0, &c, e) == 0)
+		out = strdup(buf_cstr(&c.creq));
+	sigv4_canon_free(&c);
+	return out;
+}
+
+START_TEST(test_utf8_and_empty_keys)
+{
+	struct err e;
+	char *c;
+
+	/* UTF-8 bytes are encoded byte by byte, upper-case hex, in path and query */
+	c = creq_of("/\xc3\xa9t\xc3\xa9/\xe2\x82\xac", "k=\xe2\x82\xac&\xc3\xa9=1", 0, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_prefix(c, "GET\n/%C3%A9t%C3%A9/%E2%82%AC\n%C3%A9=1&k=%E2%82%AC\n");
+	free(c);
+	/* an empty key sorts first and keeps its '='; a bare key gets one */
+	c = creq_of("/", "b&=v&a=", 0, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_prefix(c, "GET\n/\n=v&a=&b=\n");
+	free(c);
+	/* escaped and raw spellings of the same parameter sign the same */
+	c = creq_of("/", "a%20b=%7E%2f", 0, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_prefix(c, "GET\n/\na%20b=~%2F\n");
+	free(c);
+}
+END_TEST
+
+START_TEST(test_session_token_signed_or_omitted)
+{
+	struct sigv4_header h[] = { { "Host", "sts.amazonaws.com" } };
+	struct sigv4_signed s = { 0 };
+	struct sigv4_canon c;
+	struct err e;
+
+	/* signed: in the canonical headers and the signed list */
+	sigv4_canon_init(&c);
+	ck_assert_int_eq(sign_simple("/", NULL, h, 1, "TOKEN%2F+/=", 0, &c, &s, &e), 0);
+	ck_assert_ptr_nonnull(strstr(sigv4_signed_get(&s, "Authorization"),
+	    "SignedHeaders=host;x-amz-date;x-amz-security-token,"));
+	ck_assert_str_eq(sigv4_signed_get(&s, "X-Amz-Security-Token"), "TOKEN%2F+/=");
+	sigv4_signed_free(&s);
+	sigv4_canon_free(&c);
+	/* omitted: still returned for the caller to send, but not signed */
+	sigv4_canon_init(&c);
+	ck_assert_int_eq(sign_simple("/", NULL, h, 1, "TOKEN", SIGV4_OMIT_SESSION_TOKEN, &c, &s,
+	    &e), 0);
+	ck_assert_ptr_nonnull(strstr(sigv4_signed_get(&s, "Authorization"),
+	    "SignedHeaders=host;x-amz-date,"));
+	ck_assert_str_eq(sigv4_signed_get(&s, "X-Amz-Security-Token"), "TOKEN");
+	ck_assert_ptr_null(strstr(buf_cstr(&c.creq), "TOKEN"));
+	sigv4_signed_free(&s);
+	sigv4_canon_free(&c);
+	/* a token that would split the header it goes into is refused */
+	ck_assert_int_eq(sign_simple("/", NULL, h, 1, "abc\r\nX-Evil: 1", 0, NULL, &s, &e), -1);
+	ck_assert_ptr_null(strstr(e.msg, "abc"));
+	ck_assert_int_eq(sign_simple("/", NULL, h, 1, "", 0, NULL, &s, &e), -1);
+	sigv4_signed_free(&s);
+}
+END_TEST
+
+START_TEST(test_hostile_requests)
+{
+	struct sigv4_header nullname[] = { { "Host", "h" }, { NULL, "x" } };
+	struct sigv4_header nullvalue[] = { { "Host", "h" }, { "X-A", NULL } };
+	struct sigv4_header h[] = { { "Host", "h" } };
+	struct sigv4_request r = { "GET", "/", NULL, nullname, 2, NULL, 0 };
+	struct sigv4_credentials cred = { AKID, SECRET, NULL };
+	struct sigv4_params p = { "us-east-1", "service", SUITE_TIME, 0 };
+	struct sigv4_signed s = { 0 };
+	struct buf out = BUF_INIT;
+	unsigned char key[32];
+	struct err e;
+
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_int_eq(sigv4_presign(&r, &cred, &p, 60, &out, &e), -1);
+	r.headers = nullvalue;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	r.headers = NULL;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	r.headers = h;
+	r.nheaders = 1;
+	r.method = "GET /x";
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	r.method = "GET";
+	p.region = "us-east-1\n";
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	p.region = "us-east-1";
+	p.service = "a/b";
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	p.service = "service";
+	cred.access_key_id = "AKID, Signature=0";
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	cred.access_key_id = AKID;
+	cred.secret_access_key = NULL;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	cred.secret_access_key = SECRET;
+	/* a bad escape in a path to be decoded (S3 rule) names the offset */
+	r.path = "/a%zz";
+	p.flags = SIGV4_SINGLE_ENCODE_PATH;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "offset 2"));
+	/* ...but with the default rule it is just text */
+	p.flags = 0;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+	sigv4_signed_free(&s);
+	ck_assert_int_eq(sigv4_signing_key(SECRET, "2015083", "us-east-1", "iam", key, &e), -1);
+	ck_assert_int_eq(sigv4_signing_key(SECRET, "2015083x", "us-east-1", "iam", key, &e), -1);
+	ck_assert_int_eq(sigv4_signing_key(SECRET, "20150830", NULL, "iam", key, &e), -1);
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_bounds)
+{
+	struct sigv4_header h[] = { { "Host", "h" }, { "X-Big", NULL } };
+	struct sigv4_request r = { "GET", "/", NULL, h, 1, NULL, 0 };
+	struct sigv4_credentials cred = { AKID, SECRET, NULL };
+	struct sigv4_params p = { "us-east-1", "service", SUITE_TIME, 0 };
+	struct sigv4_signed s = { 0 };
+	size_t big = SIGV4_MAX_QUERY + 2, i;
+	char *text = malloc(big + 1);
+	struct err e;
+
+	ck_assert_ptr_nonnull(text);
+	/* path: the limit itself is accepted, one more byte is not */
+	text[0] = '/';
+	memset(text + 1, 'a', SIGV4_MAX_PATH - 1);
+	text[SIGV4_MAX_PATH] = '\0';
+	r.path = text;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+	sigv4_signed_free(&s);
+	text[SIGV4_MAX_PATH] = 'a';
+	text[SIGV4_MAX_PATH + 1] = '\0';
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "path"));
+	/* the deepest path normalises without overflowing its segment table */
+	for (i = 0; i + 1 < SIGV4_MAX_PATH; i += 2)
+		memcpy(text + i, "/a", 2);
+	text[SIGV4_MAX_PATH] = '\0';
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+	sigv4_signed_free(&s);
+	r.path = "/";
+	/* query string length */
+	memset(text, 'q', big);
+	text[big] = '\0';
+	r.query = text;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "query"));
+	/* query parameter count: SIGV4_MAX_QUERY_PARAMS + 1 "a&a&..." */
+	for (i = 0; i < SIGV4_MAX_QUERY_PARAMS + 1; i++)
+		memcpy(text + 2 * i, "a&", 2);
+	text[2 * SIGV4_MAX_QUERY_PARAMS + 1] = '\0';
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "parameters"));
+	text[2 * SIGV4_MAX_QUERY_PARAMS - 1] = '\0';
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+	sigv4_signed_free(&s);
+	r.query = NULL;
+	/* header value length */
+	memset(text, 'v', SIGV4_MAX_HEADER_VALUE + 1);
+	text[SIGV4_MAX_HEADER_VALUE + 1] = '\0';
+	h[1].value = text;
+	r.nheaders = 2;
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "X-Big"));
+	text[SIGV4_MAX_HEADER_VALUE] = '\0';
+	ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+	sigv4_signed_free(&s);
+	free(text);
+}
+END_TEST
+
+/* A fixed-seed generator: the same inputs on every run, so a failure can be
+ * reproduced; xorshift is enough for test inputs. */
+static uint64_t rng_state;
+
+static uint32_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 11);
+}
+
+/* Random text of 0..max-1 bytes, no NUL, biased towards the bytes the
+ * canonicalisation treats specially. */
+static void
+rng_text(char *out, size_t max)
+{
+	static const char special[] = "%/.&=+ \t\r\n,;:~?#aA0";
+	size_t n = rng() % max, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned r = rng() % 4;
+
+		out[i] = r < 2 ? special[rng() % (sizeof(special) - 1)] : (char)(1 + rng() % 255);
+	}
+	out[n] = '\0';
+}
+
+START_TEST(test_random_hostile_inputs)
+{
+	char path[48], query[64], names[4][16], values[4][40], token[24];
+	struct sigv4_header h[5];
+	struct err e;
+	int accepted = 0, refused = 0;
+
+	rng_state = 0x9e3779b97f4a7c15ull;
+	for (int it = 0; it < 3000; it++) {
+		struct sigv4_request r = { "GET", path, query, h, 1, path, 0 };
+		struct sigv4_credentials cred = { AKID, SECRET, NULL };
+		struct sigv4_params p = { "us-east-1", "service", SUITE_TIME, rng() % 16 };
+		struct sigv4_signed s = { 0 };
+		struct buf out = BUF_INIT;
+		int rc;
+
+		rng_text(path, sizeof(path));
+		rng_text(query, sizeof(query));
+		r.body_len = strlen(path);
+		h[0] = (struct sigv4_header){ "Host", "example.amazonaws.com" };
+		for (size_t i = 0; i < rng() % 5; i++) {
+			rng_text(names[i], sizeof(names[i]));
+			rng_text(values[i], sizeof(values[i]));
+			h[r.nheaders++] = (struct sigv4_header){ names[i], values[i] };
+		}
+		if (rng() % 3 == 0) {
+			rng_text(token, sizeof(token));
+			cred.session_token = token;
+		}
+		memset(&e, 0, sizeof(e));
+		if (rng() % 2)
+			rc = sigv4_sign(&r, &cred, &p, &s, &e);
+		else
+			rc = sigv4_presign(&r, &cred, &p, 900, &out, &e);
+		ck_assert_msg(rc == 0 || (rc == -1 && e.msg[0] != '\0'), "iteration %d: rc %d", it, rc);
+		if (rc == 0) {
+			const char *auth = sigv4_signed_get(&s, "Authorization");
+			const char *sig = auth != NULL ? strstr(auth, "Signature=") :
+			    strstr(buf_cstr(&out), "X-Amz-Signature=");
+
+			ck_assert_ptr_nonnull(sig);
+			sig = strchr(sig, '=') + 1;
+			ck_assert_uint_eq(strspn(sig, "0123456789abcdef"), 64);
+			accepted++;
+		} else {
+			refused++;
+		}
+		sigv4_signed_free(&s);
+		buf_free(&out);
+	}
+	/* both outcomes must be exercised, or the generator is useless */
+	ck_assert_int_gt(accepted, 300);
+	ck_assert_int_gt(refused, 300);
+}
+END_TEST
+
+START_TEST(test_uri_roundtrip)
+{
+	char text[64];
+	struct buf enc = BUF_INIT, dec = BUF_INIT;
+	struct err e;
+
+	rng_state = 0x5147ull;
+	for (int it = 0; it < 2000; it++) {
+		rng_text(text, sizeof(text));
+		buf_reset(&enc);
+		buf_reset(&dec);
+		ck_assert_int_eq(uri_encode(&enc, text, strlen(text), it % 2 == 0), 0);
+		/* only unreserved bytes, '%'+2 upper hex and (paths) '/' remain */
+		for (size_t i = 0; i < enc.len; i++) {
+			unsigned char c = (unsigned char)enc.data[i];
+
+			ck_assert_msg(isalnum(c) || strchr("-._~%", c) != NULL ||
+			    (it % 2 == 0 && c == '/'), "byte 0x%02x left raw", c);
+			if (c == '%')
+				ck_assert(isxdigit((unsigned char)enc.data[i + 1]) &&
+				    !islower((unsigned char)enc.data[i + 1]) &&
+				    isxdigit((unsigned char)enc.data[i + 2]) &&
+				    !islower((unsigned char)enc.data[i + 2]));
+		}
+		ck_assert_int_eq(uri_decode(&dec, buf_cstr(&enc), enc.len, &e), 0);
+		ck_assert_uint_eq(dec.len, strlen(text));
+		ck_assert(memcmp(buf_cstr(&dec), text, dec.len) == 0);
+	}
+	buf_free(&enc);
+	buf_free(&dec);
+}
+END_TEST
+
+/* The signature depends on what the request means, not how it is written:
+ * parameter order, header order and header-name case do not change it. */
+START_TEST(test_order_and_case_invariance)
+{
+	static const char *const orders[] = {
+		"Version=2010-05-08&Action=ListRoles&PathPrefix=%2Fx%2F&Tag=b&Tag=a",
+		"Tag=a&PathPrefix=/x/&Action=ListRoles&Tag=b&Version=2010-05-08",
+		"Tag=b&Version=2010-05-08&Tag=a&Action=ListRoles&PathPrefix=%2fx%2F",
+	};
+	struct sigv4_header h1[] = { { "Host", "iam.amazonaws.com" }, { "X-B", " 2 " },
+		{ "X-A", "1" } };
+	struct sigv4_header h2[] = { { "x-a", "1" }, { "HOST", "iam.amazonaws.com" },
+		{ "x-B", "2" } };
+	struct sigv4_credentials cred = { AKID, SECRET, "tok" };
+	struct sigv4_params p = { "us-east-1", "iam", SUITE_TIME, 0 };
+	char first[256] = "";
+	struct err e;
+
+	for (size_t i = 0; i < 2 * (sizeof(orders) / sizeof(orders[0])); i++) {
+		struct sigv4_request r = { "GET", "/", orders[i / 2], i % 2 ? h2 : h1, 3, NULL, 0 };
+		struct sigv4_signed s = { 0 };
+
+		ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s", sigv4_signed_get(&s, "Authorization"));
+		else
+			ck_assert_str_eq(sigv4_signed_get(&s, "Authorization"), first);
+		sigv4_signed_free(&s);
+	}
+	{
+		/* ...but a value that differs does change it */
+		struct sigv4_request r = { "GET", "/", "Action=ListRoles&Tag=a&Tag=c&Version=2010-05-08&PathPrefix=%2Fx%2F",
+			h1, 3, NULL, 0 };
+		struct sigv4_signed s = { 0 };
+
+		ck_assert_int_eq(sigv4_sign(&r, &cred, &p, &s, &e), 0);
+		ck_assert_str_ne(sigv4_signed_get(&s, "Authorization"), first);
+		sigv4_signed_free(&s);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1033,6 +1388,13 @@ main(void)
 	tcase_add_test(tc, test_path_normalisation);
 	tcase_add_test(tc, test_presign_expiry_bounds);
 	tcase_add_test(tc, test_uri_encode_decode);
+	tcase_add_test(tc, test_utf8_and_empty_keys);
+	tcase_add_test(tc, test_session_token_signed_or_omitted);
+	tcase_add_test(tc, test_hostile_requests);
+	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_random_hostile_inputs);
+	tcase_add_test(tc, test_uri_roundtrip);
+	tcase_add_test(tc, test_order_and_case_invariance);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
