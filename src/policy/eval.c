@@ -82,6 +82,7 @@ struct eval_run_state {
 	struct eval_state *st;
 	const struct ctx *c;
 	bool oom;
+	bool has_boundary;	/* the principal has a permissions boundary */
 };
 
 /* ARN parts and action names are short: an inlined compare beats a call to
@@ -350,6 +351,10 @@ eval_stmt(struct eval_run_state *rs, const struct policy *p, const struct policy
 	if (!eval_actions(s, rs->c))
 		return formula_false();
 	*pm = eval_principals(s, rs->c);
+	/* AWS: a Deny with NotPrincipal always denies a principal that has a
+	 * permissions boundary, whatever the NotPrincipal element lists. */
+	if (s->not_principal && s->effect == POLICY_DENY && rs->has_boundary)
+		*pm = EVAL_PM_DIRECT;
 	if (*pm == EVAL_PM_NONE)
 		return formula_false();
 	f = eval_resources(rs, p, s);
@@ -540,7 +545,7 @@ int
 eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
     struct err *e)
 {
-	struct eval_run_state rs = { st, rq->ctx, false };
+	struct eval_run_state rs = { st, rq->ctx, false, rq->boundary != NULL };
 	const struct ctx *c = rq->ctx;
 	struct arena *ar = &st->arena;
 	struct eval_res_allow ra = { formula_false(), formula_false(), formula_false() };

@@ -263,20 +263,6 @@ const TRANSFORMS = {
 		}
 		return changed ? { ...s, resourcePolicy: d } : null;
 	},
-	// Engine bug (open): the engine ignores AWS's rule that a Deny with
-	// NotPrincipal in a resource-based policy denies every principal that
-	// has a permissions boundary. Drop such statements for the oracle.
-	'engine-ignores-notprincipal-deny-with-boundary'(s) {
-		if (!s.permissionBoundaryPolicies || !s.resourcePolicy)
-			return null;
-		const d = JSON.parse(JSON.stringify(s.resourcePolicy));
-		const sts = [].concat(d.Statement || []);
-		const kept = sts.filter((st) => !(st.Effect === 'Deny' && st.NotPrincipal !== undefined));
-		if (kept.length === sts.length)
-			return null;
-		d.Statement = kept;
-		return { ...s, resourcePolicy: d };
-	},
 	// 0.0.0.0/0 is every IPv4 address; iam-simulate matches none with it.
 	// Write it as the two /1 halves, which it handles.
 	'ip-zero-prefix-as-halves'(s) {
