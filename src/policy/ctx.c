@@ -104,9 +104,12 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->action = action;
 	c->resource = resource;
 	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
+	for (int i = 0; c->res_split && i < 6; i++)
+		strhead_load(&c->res_head[i], c->res_part[i], c->res_len[i]);
 	for (size_t i = 0; i <= alen; i++)
 		c->action_lc[i] = (char)tolower((unsigned char)action[i]);
 	c->action_len = alen;
+	strhead_load(&c->action_head, c->action_lc, alen);
 	c->svc_len = (size_t)(colon - action);
 	c->svc_bitno = policy_service_bitno(c->action_lc, c->svc_len);
 	c->svc_bit = (uint64_t)1 << c->svc_bitno;

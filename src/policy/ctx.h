@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/strhead.h"
 #include "util/err.h"
 
 #define CTX_MAX_KEYS 64
@@ -51,6 +52,7 @@ struct ctx {
 	const char *action;	/* as given */
 	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
 	size_t action_len;
+	struct strhead action_head;	/* of action_lc: loaded once per request */
 	size_t svc_len;		/* length of the service prefix in action_lc */
 	uint64_t svc_bit;	/* policy_service_bit() of the service prefix */
 	unsigned svc_bitno;
@@ -59,6 +61,7 @@ struct ctx {
 	bool res_split;
 	const char *res_part[6];
 	size_t res_len[6];
+	struct strhead res_head[6];
 	enum ctx_principal_kind kind;
 	char account[13];	/* from the principal ARN, "" if none */
 	/* The IAM role ARN behind an assumed-role session (resource policies

@@ -1,6 +1,7 @@
 # Policy parsing, matching, variables, evaluation chain and explanations.
 libpra_policy_a_SOURCES += \
 	src/policy/arena.c src/policy/arena.h \
+	src/policy/strhead.c src/policy/strhead.h \
 	src/policy/policy.c src/policy/policy.h \
 	src/policy/ctx.c src/policy/ctx.h \
 	src/policy/pvar.c src/policy/pvar.h \

@@ -81,32 +81,27 @@ struct eval_run_state {
 	struct eval_state *st;
 	const struct ctx *c;
 	bool oom;
+	/* Record the statements that matched (eval_run, for explanations).
+	 * eval_decide leaves the lists empty, and may then skip a statement
+	 * whose result can no longer change the layer's formulas. */
+	bool explain;
 };
-
-/* ARN parts and action names are short: an inlined byte loop beats a call
- * to memcmp on the hot path. */
-static inline bool
-eval_bytes_eq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
 
 static bool
 eval_action_match(const struct policy_action *a, const struct ctx *c)
 {
-	if (a->any)
+	switch (a->kind) {
+	case POLICY_ACT_ANY:
 		return true;
-	if (a->svc_len != 0 && (a->svc_len != c->svc_len ||
-	    !eval_bytes_eq(a->pat, c->action_lc, c->svc_len)))
-		return false;
-	if (!a->wild)
-		return a->len == c->action_len && eval_bytes_eq(a->pat, c->action_lc, a->len);
-	if (a->prefix)
-		return c->action_len >= a->len - 1 && eval_bytes_eq(a->pat, c->action_lc, a->len - 1);
-	return match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
+	case POLICY_ACT_EXACT:
+		return strhead_equal(&a->head, &c->action_head, c->action_lc, c->action_len);
+	case POLICY_ACT_PREFIX:
+		return strhead_prefix(&a->head, &c->action_head, c->action_lc, c->action_len);
+	case POLICY_ACT_GLOB:
+		break;
+	}
+	return strhead_prefix(&a->head, &c->action_head, c->action_lc, c->action_len) &&
+	    match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
 }
 
 static bool
@@ -211,12 +206,11 @@ eval_arn(const struct policy_resource *r, const struct ctx *c)
 		case POLICY_PART_ANY:
 			break;
 		case POLICY_PART_LIT:
-			if (pp->len != c->res_len[i] || !eval_bytes_eq(pp->s, c->res_part[i], pp->len))
+			if (!strhead_equal(&pp->head, &c->res_head[i], c->res_part[i], c->res_len[i]))
 				return false;
 			break;
 		case POLICY_PART_PREFIX:
-			if (c->res_len[i] < pp->len - 1 ||
-			    !eval_bytes_eq(pp->s, c->res_part[i], pp->len - 1))
+			if (!strhead_prefix(&pp->head, &c->res_head[i], c->res_part[i], c->res_len[i]))
 				return false;
 			break;
 		case POLICY_PART_GLOB:
@@ -361,21 +355,29 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
 			const struct formula *f;
 			struct eval_match *m;
 
+			/* OR with TRUE stays TRUE: once some statement certainly
+			 * allows (denies), further Allow (Deny) statements cannot
+			 * change the layer's formulas, only its list of matches. */
+			if (!rs->explain && (s->effect == POLICY_DENY ? formula_is_true(lo->deny) :
+			    ra == NULL && formula_is_true(a)))
+				continue;
 			f = eval_stmt(rs, p, s, &pm);
 			if (f == NULL)
 				return -1;
 			if (formula_is_false(f))
 				continue;
-			m = arena_alloc(&rs->st->arena, sizeof(*m));
-			if (m == NULL)
-				return -1;
-			m->policy = &pols[i];
-			m->stmt = s;
-			m->level = level;
-			m->when = f;
-			m->next = NULL;
-			*lo->tail = m;
-			lo->tail = &m->next;
+			if (rs->explain) {
+				m = arena_alloc(&rs->st->arena, sizeof(*m));
+				if (m == NULL)
+					return -1;
+				m->policy = &pols[i];
+				m->stmt = s;
+				m->level = level;
+				m->when = f;
+				m->next = NULL;
+				*lo->tail = m;
+				lo->tail = &m->next;
+			}
 			if (s->effect == POLICY_DENY) {
 				lo->deny = formula_or(&rs->st->arena, lo->deny, f);
 				if (lo->deny == NULL)
@@ -515,11 +517,11 @@ eval_services(struct eval_run_state *rs, const struct eval_request *rq, struct e
 	return 0;
 }
 
-int
-eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
-    struct err *e)
+static int
+eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    bool explain, struct err *e)
 {
-	struct eval_run_state rs = { st, rq->ctx, false };
+	struct eval_run_state rs = { st, rq->ctx, false, explain };
 	const struct ctx *c = rq->ctx;
 	struct arena *ar = &st->arena;
 	struct eval_res_allow ra = { formula_false(), formula_false(), formula_false() };
@@ -682,4 +684,18 @@ oom:
 	err_set(e, "evaluation of %s on %s: out of memory (evaluation arena exhausted)",
 	    c->action, c->resource);
 	return -1;
+}
+
+int
+eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    struct err *e)
+{
+	return eval_chain(st, rq, res, true, e);
+}
+
+int
+eval_decide(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    struct err *e)
+{
+	return eval_chain(st, rq, res, false, e);
 }

@@ -7,26 +7,8 @@
 
 #include "policy/match.h"
 
-static const struct formula formula_t = { .kind = FORMULA_TRUE };
-static const struct formula formula_f = { .kind = FORMULA_FALSE };
-
-const struct formula *
-formula_true(void)
-{
-	return &formula_t;
-}
-
-const struct formula *
-formula_false(void)
-{
-	return &formula_f;
-}
-
-const struct formula *
-formula_bool(bool v)
-{
-	return v ? &formula_t : &formula_f;
-}
+const struct formula formula_const_true = { .kind = FORMULA_TRUE };
+const struct formula formula_const_false = { .kind = FORMULA_FALSE };
 
 const struct formula *
 formula_atom(struct arena *a, const struct formula_atom *atom)
@@ -101,24 +83,16 @@ formula_chain_has(const struct formula *f, enum formula_kind kind, const struct 
 	return formula_equal(f, x);
 }
 
-static const struct formula *
-formula_bin(struct arena *a, enum formula_kind kind, const struct formula *x,
+const struct formula *
+formula_combine(struct arena *a, enum formula_kind kind, const struct formula *x,
     const struct formula *y)
 {
 	struct formula *f;
 	enum formula_kind dual = kind == FORMULA_AND ? FORMULA_OR : FORMULA_AND;
-	/* unit is neutral, zero absorbs: TRUE/FALSE for AND, FALSE/TRUE for OR */
-	const struct formula *unit = kind == FORMULA_AND ? &formula_t : &formula_f;
-	const struct formula *zero = kind == FORMULA_AND ? &formula_f : &formula_t;
+	/* zero absorbs: FALSE for AND, TRUE for OR (the inline callers have
+	 * already folded constant operands) */
+	const struct formula *zero = kind == FORMULA_AND ? &formula_const_false : &formula_const_true;
 
-	if (x == NULL || y == NULL)
-		return NULL;
-	if (x->kind == zero->kind || y->kind == zero->kind)
-		return zero;
-	if (x->kind == unit->kind)
-		return y;
-	if (y->kind == unit->kind)
-		return x;
 	/* idempotence and a and (a or b) = a: one operand already implied */
 	if (formula_chain_has(x, kind, y))
 		return x;
@@ -140,28 +114,10 @@ formula_bin(struct arena *a, enum formula_kind kind, const struct formula *x,
 }
 
 const struct formula *
-formula_and(struct arena *a, const struct formula *x, const struct formula *y)
-{
-	return formula_bin(a, FORMULA_AND, x, y);
-}
-
-const struct formula *
-formula_or(struct arena *a, const struct formula *x, const struct formula *y)
-{
-	return formula_bin(a, FORMULA_OR, x, y);
-}
-
-const struct formula *
-formula_not(struct arena *a, const struct formula *x)
+formula_negate(struct arena *a, const struct formula *x)
 {
 	struct formula *f;
 
-	if (x == NULL)
-		return NULL;
-	if (x->kind == FORMULA_TRUE)
-		return &formula_f;
-	if (x->kind == FORMULA_FALSE)
-		return &formula_t;
 	if (x->kind == FORMULA_NOT)
 		return x->u.neg;
 	f = arena_alloc(a, sizeof(*f));
@@ -391,7 +347,7 @@ formula_decide(struct arena *a, const struct formula *f)
 		if (seen_t && seen_f)
 			return f;
 	}
-	return seen_t ? &formula_t : &formula_f;
+	return seen_t ? &formula_const_true : &formula_const_false;
 }
 
 /* ---- rendering ---- */

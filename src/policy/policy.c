@@ -203,6 +203,22 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 		if (colon != NULL && (size_t)(colon - low) < UINT16_MAX &&
 		    strcspn(low, "*?") > (size_t)(colon - low))
 			acts[i].svc_len = (uint16_t)(colon - low);
+		if (acts[i].any) {
+			acts[i].kind = POLICY_ACT_ANY;
+			strhead_pat_init(&acts[i].head, low, 0);
+		} else if (!acts[i].wild) {
+			acts[i].kind = POLICY_ACT_EXACT;
+			strhead_pat_init(&acts[i].head, low, len);
+		} else if (acts[i].prefix) {
+			acts[i].kind = POLICY_ACT_PREFIX;
+			strhead_pat_init(&acts[i].head, low, len - 1);
+		} else {
+			/* "svc:" with its colon: a prefix of the action exactly when
+			 * the action's service is svc (its first colon is there). */
+			acts[i].kind = POLICY_ACT_GLOB;
+			strhead_pat_init(&acts[i].head, low, acts[i].svc_len != 0 ?
+			    (size_t)acts[i].svc_len + 1 : 0);
+		}
 		st->svc_mask |= acts[i].svc_len != 0 ?
 		    policy_service_bit(low, acts[i].svc_len) : POLICY_MASK_ALL;
 	}
@@ -260,6 +276,8 @@ policy_split_resource(struct policy_resource *r)
 			pp->kind = POLICY_PART_PREFIX;
 		else
 			pp->kind = POLICY_PART_GLOB;
+		strhead_pat_init(&pp->head, part[i], pp->kind == POLICY_PART_PREFIX ? len[i] - 1 :
+		    len[i]);
 	}
 	r->split = true;
 }

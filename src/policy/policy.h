@@ -23,6 +23,7 @@
 
 #include "policy/arena.h"
 #include "policy/condop.h"
+#include "policy/strhead.h"
 #include "util/err.h"
 
 /* Bounds on hostile or broken documents: far above AWS's own quotas (a
@@ -42,9 +43,20 @@ enum policy_kind {
 
 enum policy_effect { POLICY_ALLOW, POLICY_DENY };
 
+/* How an action pattern is matched, chosen at compile time so that the
+ * evaluator does one integer-compare test for nearly every pattern. */
+enum policy_action_kind {
+	POLICY_ACT_ANY,		/* "*" */
+	POLICY_ACT_EXACT,	/* no wildcard: head is the whole pattern */
+	POLICY_ACT_PREFIX,	/* one trailing '*': head is the part before it */
+	POLICY_ACT_GLOB,	/* head ("svc:", or empty) must be a prefix, then a glob */
+};
+
 /* One Action/NotAction pattern, lower-cased. svc is the part before the
  * first ':' when it has no wildcard (svc_len > 0), for the fast reject. */
 struct policy_action {
+	struct strhead_pat head;	/* see enum policy_action_kind */
+	enum policy_action_kind kind;
 	const char *pat;	/* full pattern, lower case */
 	size_t len;
 	uint16_t svc_len;	/* 0 when the service part has a wildcard */
@@ -63,6 +75,7 @@ enum policy_part_kind {
 };
 
 struct policy_arn_part {
+	struct strhead_pat head;	/* LIT: the part; PREFIX: the part before '*' */
 	const char *s;
 	size_t len;
 	enum policy_part_kind kind;

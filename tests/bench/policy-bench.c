@@ -98,7 +98,7 @@ main(int argc, char **argv)
 	t0 = cpu_seconds();
 	do {
 		for (size_t i = 0; i < n; i++) {
-			if (eval_run(&st, &cases[i].rq, &res, &e) < 0) {
+			if (eval_decide(&st, &cases[i].rq, &res, &e) < 0) {
 				fprintf(stderr, "%s\n", e.msg);
 				goto out;
 			}
