@@ -2,6 +2,7 @@
 
 #include "policy/formula.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -175,6 +176,7 @@ formula_assign(struct arena *a, const struct formula *f, const char *key, const 
 #define FORMULA_MAX_KEYS 6
 #define FORMULA_MAX_CANDS 16
 #define FORMULA_MAX_COMBOS 4096
+#define FORMULA_PROBE 8
 
 struct formula_dom {
 	const char *key;
@@ -187,7 +189,7 @@ struct formula_doms {
 	struct formula_dom d[FORMULA_MAX_KEYS];
 	size_t n;
 	bool finite;
-	const char *cur[FORMULA_MAX_KEYS];
+	const char *cur[FORMULA_MAX_KEYS];	/* one combination, for formula_eval_doms */
 };
 
 static void
@@ -289,6 +291,7 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		formula_dom_add(d, at->vals[i], ds);
 }
 
+/* The formula's value under the one combination in ds->cur. */
 static bool
 formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
 {
@@ -312,11 +315,59 @@ formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
 	return false;
 }
 
+/*
+ * The formula's value under 64 consecutive combinations at once, one bit
+ * each (combination base + i in bit i): AND, OR and NOT become word
+ * operations, and each atom is evaluated once per candidate value of its
+ * key instead of once per combination. This is what makes deciding the
+ * open constraint of a request with two unknown keys cheap.
+ */
+/* sel[k][j]: the combinations of the block in which key k has candidate j. */
+typedef uint64_t formula_sel[FORMULA_MAX_KEYS][FORMULA_MAX_CANDS];
+
+static uint64_t
+formula_eval_block(const struct formula *f, const struct formula_doms *ds,
+    const formula_sel *sel)
+{
+	const struct formula_atom *at;
+	const struct formula_dom *d = NULL;
+	size_t k = 0;
+	uint64_t bits = 0;
+
+	switch (f->kind) {
+	case FORMULA_TRUE:
+		return ~(uint64_t)0;
+	case FORMULA_FALSE:
+		return 0;
+	case FORMULA_NOT:
+		return ~formula_eval_block(f->u.neg, ds, sel);
+	case FORMULA_AND:
+		return formula_eval_block(f->u.bin.a, ds, sel) &
+		    formula_eval_block(f->u.bin.b, ds, sel);
+	case FORMULA_OR:
+		return formula_eval_block(f->u.bin.a, ds, sel) |
+		    formula_eval_block(f->u.bin.b, ds, sel);
+	case FORMULA_ATOM:
+		break;
+	}
+	at = &f->u.atom;
+	for (k = 0; k < ds->n && d == NULL; k++)
+		if (strcasecmp(ds->d[k].key, at->cond->key) == 0)
+			d = &ds->d[k];
+	if (d == NULL)
+		return 0;
+	k--;
+	for (size_t j = 0; j < d->ncands; j++)
+		if (formula_atom_eval(at, d->cands[j]))
+			bits |= (*sel)[k][j];
+	return bits;
+}
+
 const struct formula *
 formula_decide(struct arena *a, const struct formula *f)
 {
 	struct formula_doms ds;
-	size_t combos = 1, idx[FORMULA_MAX_KEYS] = { 0 };
+	size_t combos = 1, stride[FORMULA_MAX_KEYS];
 	bool seen_t = false, seen_f = false;
 
 	(void)a;
@@ -327,23 +378,45 @@ formula_decide(struct arena *a, const struct formula *f)
 	formula_collect(f, &ds);
 	if (!ds.finite || ds.n == 0)
 		return f;
+	/* Combination c gives key i the candidate (c / stride[i]) % ncands. */
 	for (size_t i = 0; i < ds.n; i++) {
+		stride[i] = combos;
 		combos *= ds.d[i].ncands;
 		if (combos > FORMULA_MAX_COMBOS)
 			return f;
 	}
-	for (size_t c = 0; c < combos; c++) {
-		size_t rest = c;
-
-		for (size_t i = 0; i < ds.n; i++) {
-			idx[i] = rest % ds.d[i].ncands;
-			rest /= ds.d[i].ncands;
-			ds.cur[i] = ds.d[i].cands[idx[i]];
-		}
+	/* An open constraint usually shows both values within its first few
+	 * combinations (a key absent, then one of its listed values): try
+	 * those one at a time, stopping as soon as both values were seen,
+	 * before evaluating all combinations 64 at a time. */
+	for (size_t c = 0; c < combos && c < FORMULA_PROBE; c++) {
+		for (size_t i = 0; i < ds.n; i++)
+			ds.cur[i] = ds.d[i].cands[(c / stride[i]) % ds.d[i].ncands];
 		if (formula_eval_doms(f, &ds))
 			seen_t = true;
 		else
 			seen_f = true;
+		if (seen_t && seen_f)
+			return f;
+	}
+	if (combos <= FORMULA_PROBE)
+		return seen_t ? &formula_const_true : &formula_const_false;
+	for (size_t base = 0; base < combos; base += 64) {
+		uint64_t valid = combos - base >= 64 ? ~(uint64_t)0 :
+		    ((uint64_t)1 << (combos - base)) - 1;
+		formula_sel sel;
+		uint64_t v;
+
+		for (size_t k = 0; k < ds.n; k++) {
+			for (size_t j = 0; j < ds.d[k].ncands; j++)
+				sel[k][j] = 0;
+			for (size_t i = 0; i < 64; i++)
+				sel[k][((base + i) / stride[k]) % ds.d[k].ncands] |= (uint64_t)1 << i;
+		}
+		v = formula_eval_block(f, &ds, (const formula_sel *)&sel) & valid;
+
+		seen_t |= v != 0;
+		seen_f |= v != valid;
 		if (seen_t && seen_f)
 			return f;
 	}
