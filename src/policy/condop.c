@@ -196,6 +196,7 @@ struct condop_parsed {
 struct condop_pval {
 	struct condop_parsed p;
 	unsigned char *bin;	/* decoded bytes for BinaryEquals; owned */
+	size_t len;		/* strlen of the value */
 };
 
 struct condop_values {
@@ -203,6 +204,10 @@ struct condop_values {
 	size_t n;
 	char **strs;		/* owned copies of the policy's values */
 	struct condop_pval *pv;	/* owned, n entries */
+	/* No value holds a MATCH_ESC byte, so case-sensitive string equality
+	 * is plain length + memcmp: the most common condition (StringEquals
+	 * on a known key) then costs no byte-by-byte loop. */
+	bool plain;
 };
 
 static bool
@@ -760,6 +765,14 @@ condop_holds_compiled(const void *vctx, const char *req)
 	struct condop_parsed rp;
 	bool any = false;
 
+	if (req != NULL && ctx->in->family == FAM_STRING && !ctx->in->like && !ctx->in->nocase &&
+	    ctx->pv->plain) {
+		size_t rl = strlen(req);
+
+		for (size_t i = 0; i < ctx->pv->n && !any; i++)
+			any = ctx->pv->pv[i].len == rl && memcmp(ctx->pv->strs[i], req, rl) == 0;
+		return ctx->in->negated ? !any : any;
+	}
 	if (req == NULL || !condop_parse_value(ctx->in->family, req, false, &rp))
 		return false;
 	for (size_t i = 0; i < ctx->pv->n && !any; i++)
@@ -1117,6 +1130,7 @@ condop_values_new(const struct condop *op, const char *const *vals, size_t nvals
 	if (pv == NULL)
 		goto nomem;
 	pv->op = *op;
+	pv->plain = true;
 	pv->strs = calloc(slots, sizeof(*pv->strs));
 	pv->pv = calloc(slots, sizeof(*pv->pv));
 	if (pv->strs == NULL || pv->pv == NULL)
@@ -1140,6 +1154,9 @@ condop_values_new(const struct condop *op, const char *const *vals, size_t nvals
 		if (pv->strs[i] == NULL)
 			goto nomem;
 		pv->n = i + 1;
+		pv->pv[i].len = len;
+		if (memchr(vals[i], MATCH_ESC, len) != NULL)
+			pv->plain = false;
 		/* Parse the owned copy: a number keeps pointers into it. */
 		if (!condop_parse_value(in->family, pv->strs[i], true, &pv->pv[i].p)) {
 			err_set(e, "condition operator %s: value \"%s\" is not %s", opname, shown,
