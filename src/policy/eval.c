@@ -87,7 +87,9 @@ struct eval_run_state {
 	bool explain;
 };
 
-static bool
+/* Inlined into the statement loop: it runs for every candidate statement,
+ * and a call costs more than the two masked compares it usually is. */
+static inline bool
 eval_action_match(const struct policy_action *a, const struct ctx *c)
 {
 	switch (a->kind) {
@@ -104,7 +106,7 @@ eval_action_match(const struct policy_action *a, const struct ctx *c)
 	    match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
 }
 
-static bool
+static inline bool
 eval_actions(const struct policy_stmt *s, const struct ctx *c)
 {
 	bool m = false;
@@ -199,7 +201,8 @@ eval_arn(const struct policy_resource *r, const struct ctx *c)
 {
 	if (!r->split || !c->res_split)
 		return match_arn(r->pat, c->resource);
-	for (int i = 0; i < 6; i++) {
+	for (unsigned k = 0; k < r->ncheck; k++) {
+		const unsigned i = r->check[k];
 		const struct policy_arn_part *pp = &r->parts[i];
 
 		switch (pp->kind) {

@@ -279,6 +279,12 @@ policy_split_resource(struct policy_resource *r)
 		strhead_pat_init(&pp->head, part[i], pp->kind == POLICY_PART_PREFIX ? len[i] - 1 :
 		    len[i]);
 	}
+	for (int k = 0; k < 6; k++) {
+		static const uint8_t order[6] = { 2, 4, 5, 3, 1, 0 };
+
+		if (r->parts[order[k]].kind != POLICY_PART_ANY)
+			r->check[r->ncheck++] = order[k];
+	}
 	r->split = true;
 }
 

@@ -87,6 +87,11 @@ struct policy_resource {
 	bool has_var;		/* ${...} in a 2012-10-17 policy */
 	bool split;		/* parts[] valid: a six-part ARN pattern without variables */
 	struct policy_arn_part parts[6];
+	/* The parts that are not "*", the likeliest to differ first (service,
+	 * account, resource, region, then partition and "arn"): the matcher
+	 * visits only these and stops at the first that fails. */
+	uint8_t check[6];
+	uint8_t ncheck;
 };
 
 /* Split an ARN at its first five colons as match_arn() does (a MATCH_ESC
