@@ -798,6 +798,10 @@ condop_eval(const struct condop *op, const struct condop_values *pv,
 	}
 	ctx.in = &condop_info[op->kind];
 	ctx.pv = pv;
+	/* The common case, a single-valued key present in the request, goes
+	 * straight to the comparison: condop_decide would do the same. */
+	if (op->set == CONDOP_SET_NONE && present && nreq == 1 && req != NULL)
+		return condop_holds_compiled(&ctx, req[0]);
 	return condop_decide(op, present, req, nreq, condop_holds_compiled, &ctx);
 }
 
