@@ -130,9 +130,12 @@ ctx_key_hash(const char *key, size_t len)
 const struct ctx_key *
 ctx_get_hashed(const struct ctx *c, const char *key, size_t len, uint32_t hash)
 {
+	/* A policy and a request usually spell a key alike: memcmp settles
+	 * that case without the slower case-folding compare. */
 	for (size_t i = 0; i < c->nkeys; i++)
 		if (c->keys[i].hash == hash && c->keys[i].len == len &&
-		    strncasecmp(c->keys[i].name, key, len) == 0)
+		    (memcmp(c->keys[i].name, key, len) == 0 ||
+		    strncasecmp(c->keys[i].name, key, len) == 0))
 			return &c->keys[i];
 	return NULL;
 }

@@ -180,6 +180,7 @@ formula_assign(struct arena *a, const struct formula *f, const char *key, const 
 
 struct formula_dom {
 	const char *key;
+	uint32_t hash;		/* ctx_key_hash(key), as policy_cond.keyhash */
 	bool case_sensitive, case_insensitive;
 	const char *cands[FORMULA_MAX_CANDS];	/* NULL = absent */
 	size_t ncands;
@@ -189,15 +190,34 @@ struct formula_doms {
 	struct formula_dom d[FORMULA_MAX_KEYS];
 	size_t n;
 	bool finite;
+	/* Every atom's key is one of d[] (formula_collect saw them all), so
+	 * when the keys' hashes differ from each other the hash alone tells
+	 * an atom's key, exactly, with no string compare per evaluation. */
+	bool hash_unique;
 	const char *cur[FORMULA_MAX_KEYS];	/* one combination, for formula_eval_doms */
 };
+
+/* Index in ds->d of the atom's key (ds->n if none). */
+static size_t
+formula_dom_of(const struct formula_doms *ds, const struct formula_atom *at)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].hash == at->cond->keyhash &&
+		    (ds->hash_unique || strcasecmp(ds->d[i].key, at->cond->key) == 0))
+			break;
+	return i;
+}
 
 static void
 formula_dom_add(struct formula_dom *d, const char *v, struct formula_doms *ds)
 {
+	/* Comparing first bytes before strcmp skips most calls: the stand-in
+	 * candidates differ from real values at once. */
 	for (size_t i = 0; i < d->ncands; i++)
-		if ((d->cands[i] == NULL && v == NULL) ||
-		    (d->cands[i] != NULL && v != NULL && strcmp(d->cands[i], v) == 0))
+		if (d->cands[i] == v || (d->cands[i] != NULL && v != NULL &&
+		    d->cands[i][0] == v[0] && strcmp(d->cands[i], v) == 0))
 			return;
 	if (d->ncands == FORMULA_MAX_CANDS) {
 		ds->finite = false;
@@ -234,16 +254,20 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		ds->finite = false;
 		return;
 	}
-	for (size_t i = 0; i < ds->n; i++)
-		if (strcasecmp(ds->d[i].key, at->cond->key) == 0)
+	for (size_t i = 0; i < ds->n && d == NULL; i++)
+		if (ds->d[i].hash == at->cond->keyhash && strcasecmp(ds->d[i].key, at->cond->key) == 0)
 			d = &ds->d[i];
 	if (d == NULL) {
 		if (ds->n == FORMULA_MAX_KEYS) {
 			ds->finite = false;
 			return;
 		}
+		for (size_t i = 0; i < ds->n; i++)
+			if (ds->d[i].hash == at->cond->keyhash)
+				ds->hash_unique = false;
 		d = &ds->d[ds->n++];
 		d->key = at->cond->key;
+		d->hash = at->cond->keyhash;
 		d->case_sensitive = d->case_insensitive = false;
 		d->ncands = 0;
 		/* absent; one value no literal equals; the empty value (a
@@ -306,11 +330,11 @@ formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
 		return formula_eval_doms(f->u.bin.a, ds) && formula_eval_doms(f->u.bin.b, ds);
 	case FORMULA_OR:
 		return formula_eval_doms(f->u.bin.a, ds) || formula_eval_doms(f->u.bin.b, ds);
-	case FORMULA_ATOM:
-		for (size_t i = 0; i < ds->n; i++)
-			if (strcasecmp(ds->d[i].key, f->u.atom.cond->key) == 0)
-				return formula_atom_eval(&f->u.atom, ds->cur[i]);
-		return false;
+	case FORMULA_ATOM: {
+		size_t i = formula_dom_of(ds, &f->u.atom);
+
+		return i < ds->n && formula_atom_eval(&f->u.atom, ds->cur[i]);
+	}
 	}
 	return false;
 }
@@ -330,8 +354,8 @@ formula_eval_block(const struct formula *f, const struct formula_doms *ds,
     const formula_sel *sel)
 {
 	const struct formula_atom *at;
-	const struct formula_dom *d = NULL;
-	size_t k = 0;
+	const struct formula_dom *d;
+	size_t k;
 	uint64_t bits = 0;
 
 	switch (f->kind) {
@@ -351,12 +375,10 @@ formula_eval_block(const struct formula *f, const struct formula_doms *ds,
 		break;
 	}
 	at = &f->u.atom;
-	for (k = 0; k < ds->n && d == NULL; k++)
-		if (strcasecmp(ds->d[k].key, at->cond->key) == 0)
-			d = &ds->d[k];
-	if (d == NULL)
+	k = formula_dom_of(ds, at);
+	if (k == ds->n)
 		return 0;
-	k--;
+	d = &ds->d[k];
 	for (size_t j = 0; j < d->ncands; j++)
 		if (formula_atom_eval(at, d->cands[j]))
 			bits |= (*sel)[k][j];
@@ -375,6 +397,7 @@ formula_decide(struct arena *a, const struct formula *f)
 		return f;
 	ds.n = 0;
 	ds.finite = true;
+	ds.hash_unique = true;
 	formula_collect(f, &ds);
 	if (!ds.finite || ds.n == 0)
 		return f;
