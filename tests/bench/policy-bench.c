@@ -11,6 +11,13 @@
  * (valgrind --tool=callgrind) gives the same count on every run whatever
  * the machine's load: instructions per decision is the steady figure to
  * compare, wall-clock rates vary with the load.
+ *
+ * With --compare it times nothing: it evaluates every request with
+ * eval_run() (the explaining path) and with eval_decide() (the fast path
+ * the benchmark measures) and fails unless both give the same decision,
+ * deny kind, deciding layer, constraints, services, note and, per layer,
+ * the same outcome, allow and deny formulas (tests/integration/
+ * policy-fastpath.sh runs it over the tricky cases and a generated batch).
  */
 #include "config.h"
 
@@ -21,8 +28,79 @@
 #include <time.h>
 
 #include "policy/evalcmd.h"
+#include "util/buf.h"
 
 #define BENCH_MAX_CASES 4096
+
+/* Render a formula for comparison; "(null)" cannot come from a result. */
+static const char *
+bench_render(const struct formula *f, struct buf *b)
+{
+	buf_reset(b);
+	if (f == NULL)
+		return "(null)";
+	if (formula_render(f, b) < 0)
+		return "(too long)";
+	return buf_cstr(b);
+}
+
+static bool
+bench_same_formula(const struct formula *x, const struct formula *y, struct buf *bx,
+    struct buf *by)
+{
+	return strcmp(bench_render(x, bx), bench_render(y, by)) == 0;
+}
+
+/* 0 when the explaining and the fast result agree; else prints why. */
+static int
+bench_compare(const char *name, const struct eval_result *full, const struct eval_result *fast)
+{
+	struct buf bx, by;
+	char why[160] = "";
+
+	buf_init(&bx, 1u << 20);
+	buf_init(&by, 1u << 20);
+	if (full->decision != fast->decision)
+		snprintf(why, sizeof(why), "decision %s vs %s", eval_decision_name(full->decision),
+		    eval_decision_name(fast->decision));
+	else if (full->deny != fast->deny || full->layer != fast->layer)
+		snprintf(why, sizeof(why), "deny/layer %d/%s vs %d/%s", (int)full->deny,
+		    eval_layer_name(full->layer), (int)fast->deny, eval_layer_name(fast->layer));
+	else if (!bench_same_formula(full->constraints, fast->constraints, &bx, &by))
+		snprintf(why, sizeof(why), "constraints differ");
+	else if ((full->note == NULL) != (fast->note == NULL) ||
+	    (full->note != NULL && strcmp(full->note, fast->note) != 0))
+		snprintf(why, sizeof(why), "note differs");
+	else if (full->has_services != fast->has_services || full->nservices != fast->nservices)
+		snprintf(why, sizeof(why), "services differ");
+	for (size_t i = 0; why[0] == '\0' && i < full->nservices; i++)
+		if (strcmp(full->services[i], fast->services[i]) != 0)
+			snprintf(why, sizeof(why), "service %zu: %s vs %s", i, full->services[i],
+			    fast->services[i]);
+	for (int l = 0; why[0] == '\0' && l < EVAL_LAYER_COUNT; l++) {
+		const struct eval_layer_out *x = &full->layers[l], *y = &fast->layers[l];
+
+		if (x->outcome != y->outcome)
+			snprintf(why, sizeof(why), "layer %s: outcome %s vs %s",
+			    eval_layer_name((enum eval_layer)l), eval_outcome_name(x->outcome),
+			    eval_outcome_name(y->outcome));
+		else if (!bench_same_formula(x->allow, y->allow, &bx, &by))
+			snprintf(why, sizeof(why), "layer %s: allow %s vs %s",
+			    eval_layer_name((enum eval_layer)l), buf_cstr(&bx), buf_cstr(&by));
+		else if (!bench_same_formula(x->deny, y->deny, &bx, &by))
+			snprintf(why, sizeof(why), "layer %s: deny %s vs %s",
+			    eval_layer_name((enum eval_layer)l), buf_cstr(&bx), buf_cstr(&by));
+		else if (y->matches != NULL)
+			snprintf(why, sizeof(why), "layer %s: eval_decide listed matches",
+			    eval_layer_name((enum eval_layer)l));
+	}
+	buf_free(&bx);
+	buf_free(&by);
+	if (why[0] == '\0')
+		return 0;
+	fprintf(stderr, "%s: eval_run and eval_decide differ: %s\n", name != NULL ? name : "?", why);
+	return -1;
+}
 
 static double
 cpu_seconds(void)
@@ -45,6 +123,8 @@ main(int argc, char **argv)
 	size_t n = 0, tally[3] = { 0, 0, 0 };
 	unsigned long long decisions = 0;
 	unsigned long long fixed = 0;
+	bool compare = false;
+	struct eval_state st2;
 	double min_cpu, t0, t;
 	char *line = NULL;
 	size_t cap = 0;
@@ -52,7 +132,11 @@ main(int argc, char **argv)
 	FILE *f;
 	int rc = 1;
 
-	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+	if (argc > 1 && strcmp(argv[1], "--compare") == 0) {
+		compare = true;
+		argc--;
+		argv++;
+	} else if (argc > 2 && strcmp(argv[1], "-n") == 0) {
 		char *end;
 
 		fixed = strtoull(argv[2], &end, 10);
@@ -64,7 +148,8 @@ main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: policy-bench [-n DECISIONS] REQUESTS.jsonl [min-cpu-seconds]\n");
+		fprintf(stderr, "usage: policy-bench [-n DECISIONS] REQUESTS.jsonl [min-cpu-seconds]\n"
+		    "       policy-bench --compare REQUESTS.jsonl\n");
 		return 2;
 	}
 	min_cpu = argc > 2 ? atof(argv[2]) : 1.0;
@@ -74,6 +159,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	eval_state_init(&st);
+	eval_state_init(&st2);
 	evalcmd_cache_init(&cache);
 	while ((len = getline(&line, &cap, f)) > 0 && n < BENCH_MAX_CASES) {
 		cJSON *req = cJSON_ParseWithLength(line, (size_t)len);
@@ -93,6 +179,27 @@ main(int argc, char **argv)
 	}
 	if (n == 0) {
 		fprintf(stderr, "%s: no requests\n", argv[1]);
+		goto out;
+	}
+	if (compare) {
+		size_t bad = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			struct eval_result fast;
+
+			/* Two states: each result lives in its own state's arena. */
+			if (eval_run(&st, &cases[i].rq, &res, &e) < 0 ||
+			    eval_decide(&st2, &cases[i].rq, &fast, &e) < 0) {
+				fprintf(stderr, "%s\n", e.msg);
+				goto out;
+			}
+			tally[res.decision]++;
+			if (bench_compare(cases[i].name, &res, &fast) < 0)
+				bad++;
+		}
+		printf("compared: %zu requests (allowed %zu, denied %zu, conditional %zu), %zu differ\n",
+		    n, tally[EVAL_ALLOWED], tally[EVAL_DENIED], tally[EVAL_CONDITIONAL], bad);
+		rc = bad == 0 ? 0 : 1;
 		goto out;
 	}
 	t0 = cpu_seconds();
@@ -118,6 +225,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		evalcmd_case_free(&cases[i]);
 	eval_state_free(&st);
+	eval_state_free(&st2);
 	evalcmd_cache_free(&cache);
 	free(line);
 	fclose(f);
