@@ -111,8 +111,8 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->action_len = alen;
 	strhead_load(&c->action_head, c->action_lc, alen);
 	c->svc_len = (size_t)(colon - action);
-	c->svc_bitno = policy_service_bitno(c->action_lc, c->svc_len);
-	c->svc_bit = (uint64_t)1 << c->svc_bitno;
+	c->bucket = policy_action_bucket(c->action_lc, c->svc_len,
+	    (unsigned char)c->action_lc[c->svc_len + 1]);
 	ctx_classify(c);
 	return 0;
 }

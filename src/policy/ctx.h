@@ -54,8 +54,7 @@ struct ctx {
 	size_t action_len;
 	struct strhead action_head;	/* of action_lc: loaded once per request */
 	size_t svc_len;		/* length of the service prefix in action_lc */
-	uint64_t svc_bit;	/* policy_service_bit() of the service prefix */
-	unsigned svc_bitno;
+	unsigned bucket;	/* policy_action_bucket() of the action */
 	const char *resource;
 	/* the resource split as policy_arn_split() does, once per request */
 	bool res_split;

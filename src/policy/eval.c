@@ -345,12 +345,12 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
     struct eval_res_allow *ra)
 {
 	const struct formula *a = formula_false();
-	const unsigned bit = rs->c->svc_bitno;
+	const unsigned bucket = rs->c->bucket;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy *p = pols[i].policy;
-		const uint16_t *cand = p->bit_stmts + p->bit_start[bit];
-		const uint16_t *cend = p->bit_stmts + p->bit_start[bit + 1];
+		const uint16_t *cand = p->bucket_stmts + p->bucket_start[bucket];
+		const uint16_t *cend = p->bucket_stmts + p->bucket_start[bucket + 1];
 
 		for (; cand < cend; cand++) {
 			const struct policy_stmt *s = &p->stmts[*cand];

@@ -143,7 +143,7 @@ policy_has_var(const struct policy *p, const char *s)
 }
 
 unsigned
-policy_service_bitno(const char *svc, size_t len)
+policy_action_bucket(const char *svc, size_t len, unsigned char first)
 {
 	uint32_t h = 2166136261u;
 
@@ -154,13 +154,41 @@ policy_service_bitno(const char *svc, size_t len)
 			ch = (unsigned char)(ch - 'A' + 'a');
 		h = (h ^ ch) * 16777619u;
 	}
-	return h % 64;
+	h = (h ^ ':') * 16777619u;
+	h = (h ^ first) * 16777619u;
+	/* FNV's low bits alone mix poorly: fold the high half in. */
+	return (h ^ (h >> 16)) % POLICY_BUCKETS;
 }
 
-uint64_t
-policy_service_bit(const char *svc, size_t len)
+static void
+policy_stmt_all_buckets(struct policy_stmt *st)
 {
-	return (uint64_t)1 << policy_service_bitno(svc, len);
+	for (size_t w = 0; w < POLICY_BUCKETS / 64; w++)
+		st->buckets[w] = ~(uint64_t)0;
+}
+
+/* The buckets an action pattern can match: one when its service and the
+ * first letter of its name are literal, else all. */
+static void
+policy_action_buckets(struct policy_stmt *st, const struct policy_action *a)
+{
+	unsigned char first;
+	unsigned b;
+
+	if (a->kind == POLICY_ACT_ANY || a->svc_len == 0) {
+		policy_stmt_all_buckets(st);
+		return;
+	}
+	first = (unsigned char)a->pat[a->svc_len + 1];
+	/* A glob reads MATCH_ESC as "the next byte is literal"; the exact and
+	 * prefix compares read it as itself. */
+	if (first == '*' || first == '?' || (first == (unsigned char)MATCH_ESC &&
+	    a->kind == POLICY_ACT_GLOB)) {
+		policy_stmt_all_buckets(st);
+		return;
+	}
+	b = policy_action_bucket(a->pat, a->svc_len, first);
+	st->buckets[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 static int
@@ -219,8 +247,7 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 			strhead_pat_init(&acts[i].head, low, acts[i].svc_len != 0 ?
 			    (size_t)acts[i].svc_len + 1 : 0);
 		}
-		st->svc_mask |= acts[i].svc_len != 0 ?
-		    policy_service_bit(low, acts[i].svc_len) : POLICY_MASK_ALL;
+		policy_action_buckets(st, &acts[i]);
 	}
 	st->actions = acts;
 	st->nactions = n;
@@ -625,7 +652,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 		return -1;
 	st->not_action = nact != NULL;
 	if (st->not_action)
-		st->svc_mask = POLICY_MASK_ALL;
+		policy_stmt_all_buckets(st);
 	if ((res != NULL || nres != NULL) && policy_compile_resources(cc, st,
 	    res != NULL ? res : nres, res != NULL ? "Resource" : "NotResource") < 0)
 		return -1;
@@ -720,7 +747,6 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		st[i].index = i;
 		if (policy_compile_stmt(cc, &st[i], s) < 0)
 			return -1;
-		p->svc_mask |= st[i].svc_mask;
 		/* IAM refuses a policy in which two statements share a Sid
 		 * ("In IAM, the Sid value must be unique within a JSON
 		 * policy"); other services' resource policies set their own
@@ -736,20 +762,20 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		size_t total = 0, k = 0;
 		uint16_t *idx;
 
-		for (unsigned b = 0; b < 64; b++) {
-			p->bit_start[b] = (uint32_t)total;
+		for (unsigned b = 0; b < POLICY_BUCKETS; b++) {
+			p->bucket_start[b] = (uint32_t)total;
 			for (i = 0; i < n; i++)
-				total += (st[i].svc_mask >> b) & 1;
+				total += (st[i].buckets[b / 64] >> (b % 64)) & 1;
 		}
-		p->bit_start[64] = (uint32_t)total;
+		p->bucket_start[POLICY_BUCKETS] = (uint32_t)total;
 		idx = arena_alloc(&p->arena, (total ? total : 1) * sizeof(*idx));
 		if (idx == NULL)
 			return policy_nomem(cc);
-		for (unsigned b = 0; b < 64; b++)
+		for (unsigned b = 0; b < POLICY_BUCKETS; b++)
 			for (i = 0; i < n; i++)
-				if ((st[i].svc_mask >> b) & 1)
+				if ((st[i].buckets[b / 64] >> (b % 64)) & 1)
 					idx[k++] = (uint16_t)i;
-		p->bit_stmts = idx;
+		p->bucket_stmts = idx;
 	}
 	p->stmts = st;
 	p->nstmts = n;

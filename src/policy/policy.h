@@ -125,16 +125,24 @@ struct policy_cond {
 	struct condop_values *compiled;	/* NULL when has_var */
 };
 
-/* Bit of a service prefix in a statement's service mask: a statement whose
- * mask lacks the request's bit cannot match its action, which rejects most
- * statements with one AND. */
-uint64_t policy_service_bit(const char *svc, size_t len);
-/* The same as a bit number 0..63. */
-unsigned policy_service_bitno(const char *svc, size_t len);
-#define POLICY_MASK_ALL (~(uint64_t)0)
+/*
+ * Candidate index. A request's action falls in one of POLICY_BUCKETS
+ * buckets by its service prefix and the first letter of its action name
+ * ("s3" and 'g' for s3:GetObject); each policy lists, per bucket, the
+ * statements one of whose actions could match an action of that bucket
+ * (every bucket for NotAction, "*", "s3:*" and other patterns with a
+ * wildcard there). The evaluator visits only the request's bucket: most
+ * statements of a large policy are never looked at, and the letter cuts
+ * the statements of the same service by about the number of verbs.
+ */
+#define POLICY_BUCKETS 256u
+/* svc: the service prefix (any case), first: the byte after its ':' (the
+ * NUL of an empty action name included), already lower case. */
+unsigned policy_action_bucket(const char *svc, size_t len, unsigned char first);
 
 struct policy_stmt {
-	uint64_t svc_mask;	/* services the statement may match (all for NotAction) */
+	/* the buckets it is listed under; all for NotAction */
+	uint64_t buckets[POLICY_BUCKETS / 64];
 	const char *sid;	/* NULL when absent */
 	size_t index;		/* position in Statement */
 	enum policy_effect effect;
@@ -159,12 +167,11 @@ struct policy {
 	bool vars;		/* Version 2012-10-17: substitute variables */
 	const struct policy_stmt *stmts;
 	size_t nstmts;
-	uint64_t svc_mask;	/* OR of the statements' masks */
-	/* For each of the 64 service bits, the statements (in order) whose mask
-	 * has it: bit_stmts[bit_start[b] .. bit_start[b + 1]). The evaluator
+	/* The statements (in order) listed under bucket b:
+	 * bucket_stmts[bucket_start[b] .. bucket_start[b + 1]). The evaluator
 	 * visits only these, with no scan and no unpredictable branches. */
-	uint32_t bit_start[65];
-	const uint16_t *bit_stmts;
+	uint32_t bucket_start[POLICY_BUCKETS + 1];
+	const uint16_t *bucket_stmts;
 	struct condop_values **owned;	/* compiled condition values to free */
 	size_t nowned;
 };
