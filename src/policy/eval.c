@@ -322,6 +322,10 @@ eval_stmt(struct eval_run_state *rs, const struct policy *p, const struct policy
 {
 	const struct formula *f;
 
+	if (s->always) {
+		*pm = EVAL_PM_DIRECT;
+		return formula_true();
+	}
 	*pm = EVAL_PM_NONE;
 	if (!eval_actions(s, rs->c))
 		return formula_false();

@@ -663,6 +663,26 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 	st->not_principal = nprin != NULL;
 	if (cond != NULL && policy_compile_conditions(cc, st, cond) < 0)
 		return -1;
+	st->always = !st->not_action && !st->has_principal && st->nconds == 0 &&
+	    (!st->has_resource || !st->not_resource);
+	for (size_t i = 0; i < st->nactions && st->always; i++)
+		if (st->actions[i].kind == POLICY_ACT_ANY)
+			break;
+		else if (i + 1 == st->nactions)
+			st->always = false;
+	if (st->always && st->has_resource) {
+		bool any = false;
+
+		/* A resource with a variable would be substituted first (and
+		 * could exhaust the evaluation arena): keep those on the
+		 * ordinary path. */
+		for (size_t i = 0; i < st->nresources; i++) {
+			any |= st->resources[i].any;
+			if (st->resources[i].has_var)
+				st->always = false;
+		}
+		st->always = st->always && any;
+	}
 	return 0;
 }
 

@@ -149,6 +149,11 @@ struct policy_stmt {
 	bool not_action, not_resource, not_principal;
 	bool has_resource;	/* Resource or NotResource present */
 	bool has_principal;	/* Principal or NotPrincipal present */
+	/* Applies to every request, unconditionally: an Action "*" without
+	 * Principal, Condition or a Resource other than "*" (FullAWSAccess and
+	 * the like, present in every SCP level). The evaluator answers TRUE
+	 * for it without looking at the request. */
+	bool always;
 	const struct policy_action *actions;
 	size_t nactions;
 	const struct policy_resource *resources;
