@@ -413,8 +413,15 @@ formula_decide(struct arena *a, const struct formula *f)
 	 * those one at a time, stopping as soon as both values were seen,
 	 * before evaluating all combinations 64 at a time. */
 	for (size_t c = 0; c < combos && c < FORMULA_PROBE; c++) {
-		for (size_t i = 0; i < ds.n; i++)
-			ds.cur[i] = ds.d[i].cands[(c / stride[i]) % ds.d[i].ncands];
+		for (size_t i = 0; i < ds.n; i++) {
+			/* Alternate between the policy's literals (added last) and
+			 * the stand-ins (absent, another value, ...; added first):
+			 * a constraint on a key is usually true for one and false
+			 * for the other, so the probe stops after two. */
+			size_t j = (c / stride[i]) % ds.d[i].ncands;
+
+			ds.cur[i] = ds.d[i].cands[j % 2 == 0 ? ds.d[i].ncands - 1 - j / 2 : j / 2];
+		}
 		if (formula_eval_doms(f, &ds))
 			seen_t = true;
 		else
