@@ -55,6 +55,9 @@ struct ctx {
 	struct strhead action_head;	/* of action_lc: loaded once per request */
 	size_t svc_len;		/* length of the service prefix in action_lc */
 	unsigned bucket;	/* policy_action_bucket() of the action */
+	/* iam:PassRole and sts:AssumeRole* change the chain (eval.c): known
+	 * once per request rather than compared in every decision. */
+	bool is_passrole, is_assume_role;
 	const char *resource;
 	/* the resource split as policy_arn_split() does, once per request */
 	bool res_split;
@@ -70,6 +73,10 @@ struct ctx {
 	char username[512];
 	struct ctx_key keys[CTX_MAX_KEYS];
 	size_t nkeys;
+	/* Open-addressing table over keys[] by hash (index + 1, 0 = empty),
+	 * at most half full: a condition's key is found, or known absent, in
+	 * one or two probes instead of a scan of every key of the request. */
+	uint8_t slots[2 * CTX_MAX_KEYS];
 };
 
 /* Reset ctx for a new request; checks lengths and classifies the principal.

@@ -456,11 +456,6 @@ eval_levels(struct eval_run_state *rs, struct eval_layer_out *lo, const struct e
 	return 0;
 }
 
-static bool
-eval_is_assume_role(const struct ctx *c)
-{
-	return strncmp(c->action_lc, "sts:assumerole", 14) == 0;
-}
 
 /* Services a trust policy lets assume the role (Allow statements with a
  * Service principal whose action covers sts:AssumeRole). */
@@ -537,8 +532,8 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	    !rq->principal_is_service_linked_role;
 	bool rcp_on = rq->nrcp > 0 && !rq->is_management_account &&
 	    !rq->principal_is_service_linked_role && eval_rcp_service(c->action_lc, c->svc_len);
-	bool passrole = strcmp(c->action_lc, "iam:passrole") == 0;
-	bool assume = eval_is_assume_role(c);
+	bool passrole = c->is_passrole;
+	bool assume = c->is_assume_role;
 	const struct formula *gate[EVAL_LAYER_COUNT];
 	static const enum eval_layer explicit_order[] = {
 		EVAL_LAYER_SCP, EVAL_LAYER_RCP, EVAL_LAYER_ENDPOINT, EVAL_LAYER_BOUNDARY,
@@ -639,7 +634,12 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 		grant = formula_false();
 	gate[EVAL_LAYER_IDENTITY] = grant;
 
-	for (int l = 0; l < EVAL_LAYER_COUNT; l++) {
+	/* Once allowed is FALSE it stays FALSE; a gate left NULL by an
+	 * exhausted arena must still fail the evaluation as before. */
+	for (int l = 0; l < EVAL_LAYER_COUNT; l++)
+		if (gate[l] == NULL)
+			goto oom;
+	for (int l = 0; l < EVAL_LAYER_COUNT && allowed != NULL && !formula_is_false(allowed); l++) {
 		allowed = formula_and(ar, allowed, formula_not(ar, res->layers[l].deny));
 		allowed = formula_and(ar, allowed, gate[l]);
 	}

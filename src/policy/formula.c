@@ -30,8 +30,10 @@ formula_atom_equal(const struct formula_atom *x, const struct formula_atom *y)
 		return x->cond == y->cond && x->text != NULL && y->text != NULL &&
 		    strcmp(x->text, y->text) == 0;
 	if (x->cond != y->cond) {
+		/* keyhash is case-insensitive: different hashes, different keys */
 		if (x->cond->op.kind != y->cond->op.kind || x->cond->op.set != y->cond->op.set ||
 		    x->cond->op.if_exists != y->cond->op.if_exists ||
+		    x->cond->keyhash != y->cond->keyhash ||
 		    strcasecmp(x->cond->key, y->cond->key) != 0)
 			return false;
 	}
