@@ -111,6 +111,8 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
 	for (int i = 0; c->res_split && i < 6; i++)
 		strhead_load(&c->res_head[i], c->res_part[i], c->res_len[i]);
+	c->resource_len = strlen(resource);
+	strhead_load(&c->resource_head, resource, c->resource_len);
 	for (size_t i = 0; i <= alen; i++)
 		c->action_lc[i] = (char)tolower((unsigned char)action[i]);
 	c->action_len = alen;

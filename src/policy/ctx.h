@@ -64,6 +64,8 @@ struct ctx {
 	const char *res_part[6];
 	size_t res_len[6];
 	struct strhead res_head[6];
+	struct strhead resource_head;	/* of the whole resource */
+	size_t resource_len;
 	enum ctx_principal_kind kind;
 	char account[13];	/* from the principal ARN, "" if none */
 	/* The IAM role ARN behind an assumed-role session (resource policies

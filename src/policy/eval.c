@@ -201,6 +201,9 @@ eval_arn(const struct policy_resource *r, const struct ctx *c)
 {
 	if (!r->split || !c->res_split)
 		return match_arn(r->pat, c->resource);
+	if (r->nlead > 0 &&
+	    !strhead_prefix(&r->lead, &c->resource_head, c->resource, c->resource_len))
+		return false;
 	for (unsigned k = 0; k < r->ncheck; k++) {
 		const unsigned i = r->check[k];
 		const struct policy_arn_part *pp = &r->parts[i];

@@ -306,10 +306,15 @@ policy_split_resource(struct policy_resource *r)
 		strhead_pat_init(&pp->head, part[i], pp->kind == POLICY_PART_PREFIX ? len[i] - 1 :
 		    len[i]);
 	}
+	/* Literal parts hold no colon and no MATCH_ESC, so "p0:p1:" is a
+	 * prefix of the request exactly when its first parts are p0 and p1. */
+	while (r->nlead < 5 && r->parts[r->nlead].kind == POLICY_PART_LIT)
+		r->nlead++;
+	strhead_pat_init(&r->lead, r->pat, r->nlead > 0 ? (size_t)(part[r->nlead] - r->pat) : 0);
 	for (int k = 0; k < 6; k++) {
 		static const uint8_t order[6] = { 2, 4, 5, 3, 1, 0 };
 
-		if (r->parts[order[k]].kind != POLICY_PART_ANY)
+		if (order[k] >= r->nlead && r->parts[order[k]].kind != POLICY_PART_ANY)
 			r->check[r->ncheck++] = order[k];
 	}
 	r->split = true;

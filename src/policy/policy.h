@@ -87,9 +87,14 @@ struct policy_resource {
 	bool has_var;		/* ${...} in a 2012-10-17 policy */
 	bool split;		/* parts[] valid: a six-part ARN pattern without variables */
 	struct policy_arn_part parts[6];
-	/* The parts that are not "*", the likeliest to differ first (service,
-	 * account, resource, region, then partition and "arn"): the matcher
-	 * visits only these and stops at the first that fails. */
+	/* The leading literal parts ("arn:aws:s3:" of arn:aws:s3:::bucket/key) with
+	 * their colons: one prefix compare on the whole request ARN stands for
+	 * all of them. nlead is how many parts it covers (at most 5). */
+	struct strhead_pat lead;
+	uint8_t nlead;
+	/* The other parts that are not "*", the likeliest to differ first
+	 * (service, account, resource, region, then partition and "arn"): the
+	 * matcher visits only these and stops at the first that fails. */
 	uint8_t check[6];
 	uint8_t ncheck;
 };
