@@ -29,21 +29,21 @@ formula_atom_equal(const struct formula_atom *x, const struct formula_atom *y)
 	if (x->cond == NULL || y->cond == NULL)
 		return x->cond == y->cond && x->text != NULL && y->text != NULL &&
 		    strcmp(x->text, y->text) == 0;
-	if (x->cond != y->cond) {
-		/* keyhash is case-insensitive: different hashes, different keys */
-		if (x->cond->op.kind != y->cond->op.kind || x->cond->op.set != y->cond->op.set ||
-		    x->cond->op.if_exists != y->cond->op.if_exists ||
-		    x->cond->keyhash != y->cond->keyhash ||
-		    strcasecmp(x->cond->key, y->cond->key) != 0)
-			return false;
-	}
+	/* Cheapest tests first: the operator and value counts, then the
+	 * values (atoms on one key usually differ there), the key last.
+	 * keyhash is case-insensitive: different hashes, different keys. */
 	if (x->nvals != y->nvals || x->unresolved != y->unresolved)
 		return false;
-	if (x->vals == y->vals)
-		return true;
-	for (size_t i = 0; i < x->nvals; i++)
-		if (strcmp(x->vals[i], y->vals[i]) != 0)
-			return false;
+	if (x->cond != y->cond && (x->cond->op.kind != y->cond->op.kind ||
+	    x->cond->op.set != y->cond->op.set || x->cond->op.if_exists != y->cond->op.if_exists ||
+	    x->cond->keyhash != y->cond->keyhash))
+		return false;
+	if (x->vals != y->vals)
+		for (size_t i = 0; i < x->nvals; i++)
+			if (strcmp(x->vals[i], y->vals[i]) != 0)
+				return false;
+	if (x->cond != y->cond && strcasecmp(x->cond->key, y->cond->key) != 0)
+		return false;
 	return true;
 }
 
