@@ -528,6 +528,49 @@ START_TEST(test_formula)
 }
 END_TEST
 
+/*
+ * formula_decide over more combinations than its probe and than one 64-bit
+ * block: three keys of five candidates each (absent, another value, "",
+ * two values, the literal) make 125 combinations.
+ */
+START_TEST(test_formula_decide_blocks)
+{
+	struct err e = { "" };
+	struct arena a;
+	const struct formula *eq[3], *ne[3], *present3, *always3, *noise, *f;
+
+	fp = parse(STMT("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
+	    "\"StringEquals\":{\"k:one\":\"v1\",\"k:two\":\"v2\",\"k:three\":\"v3\"},"
+	    "\"StringNotEquals\":{\"k:one\":\"v1\",\"k:two\":\"v2\",\"k:three\":\"v3\"},"
+	    "\"Null\":{\"k:three\":\"false\"}}}"), POLICY_KIND_IDENTITY, &e);
+	ck_assert_msg(fp != NULL, "%s", e.msg);
+	arena_init(&a, 1024, 0);
+	for (size_t i = 0; i < 3; i++) {
+		eq[i] = atom(&a, i);
+		ne[i] = atom(&a, 3 + i);
+	}
+	present3 = atom(&a, 6);
+	/* k:one == v1 and k:one != v1, likewise for k:two: never true, but
+	 * not folded, so the formula mentions all three keys. */
+	noise = formula_or(&a, formula_and(&a, eq[0], ne[0]), formula_and(&a, eq[1], ne[1]));
+	/* k:three == v3, != v3 (also when absent), or present (two values):
+	 * true in every one of the 125 combinations. */
+	always3 = formula_or(&a, formula_or(&a, eq[2], ne[2]), present3);
+	f = formula_or(&a, always3, noise);
+	ck_assert(!formula_is_const(f));
+	ck_assert(formula_is_true(formula_decide(&a, f)));
+	ck_assert(formula_is_false(formula_decide(&a, formula_not(&a, f))));
+	/* k:three == v3 hides behind the noise: the probe only ever sees v3
+	 * for k:three, the word-wise pass finds the other values. */
+	f = formula_or(&a, eq[2], noise);
+	ck_assert(formula_decide(&a, f) == f);
+	f = formula_or(&a, formula_and(&a, eq[2], formula_and(&a, eq[1], eq[0])), noise);
+	ck_assert(formula_decide(&a, f) == f);
+	arena_free(&a);
+	policy_free(fp);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -545,6 +588,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_principal_matching);
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
+	tcase_add_test(tc, test_formula_decide_blocks);
 	suite_add_tcase(s, tc);
 	return s;
 }
