@@ -528,6 +528,87 @@ START_TEST(test_formula)
 }
 END_TEST
 
+/* ---- glob against a plain backtracking reference ---- */
+
+static size_t
+ref_u8len(const unsigned char *t, size_t avail)
+{
+	size_t n = *t >= 0xf0 ? 4 : *t >= 0xe0 ? 3 : *t >= 0xc0 ? 2 : 1;
+
+	if (n > avail)
+		n = avail;
+	for (size_t i = 1; i < n; i++)
+		if ((t[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+static unsigned char
+ref_fold(unsigned char c, bool nocase)
+{
+	return nocase && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Tries every split at every star: slow, obviously right. */
+static bool
+ref_glob(const unsigned char *p, size_t pl, const unsigned char *t, size_t tl, bool nocase)
+{
+	unsigned char pc;
+	size_t adv = 1, n;
+
+	if (pl == 0)
+		return tl == 0;
+	if (p[0] == '*') {
+		for (size_t k = 0; k <= tl; k++)
+			if (ref_glob(p + 1, pl - 1, t + k, tl - k, nocase))
+				return true;
+		return false;
+	}
+	if (tl == 0)
+		return false;
+	if (p[0] == '?') {
+		n = ref_u8len(t, tl);
+		return ref_glob(p + 1, pl - 1, t + n, tl - n, nocase);
+	}
+	pc = p[0];
+	if (pc == (unsigned char)MATCH_ESC && pl > 1) {
+		pc = p[1];
+		adv = 2;
+	}
+	return ref_fold(pc, nocase) == ref_fold(t[0], nocase) &&
+	    ref_glob(p + adv, pl - adv, t + 1, tl - 1, nocase);
+}
+
+START_TEST(test_glob_against_reference)
+{
+	static const char pchars[] = "aAb:*?*\x01\xc3\xa9";
+	static const char tchars[] = "aAb:*\x01\xc3\xa9";
+	unsigned int seed = 12345;
+
+	for (int iter = 0; iter < 200000; iter++) {
+		char pat[12], txt[12];
+		size_t pl, tl;
+		bool nocase;
+
+		seed = seed * 1103515245u + 12345u;
+		pl = (seed >> 8) % 9;
+		tl = (seed >> 16) % 11;
+		nocase = (seed >> 28) & 1;
+		for (size_t i = 0; i < pl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			pat[i] = pchars[(seed >> 16) % (sizeof(pchars) - 1)];
+		}
+		for (size_t i = 0; i < tl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			txt[i] = tchars[(seed >> 16) % (sizeof(tchars) - 1)];
+		}
+		ck_assert_msg(match_glob_n(pat, pl, txt, tl, nocase) ==
+		    ref_glob((const unsigned char *)pat, pl, (const unsigned char *)txt, tl, nocase),
+		    "iteration %d: pattern %.*s text %.*s", iter, (int)pl, pat, (int)tl, txt);
+	}
+}
+END_TEST
+
 /*
  * formula_decide over more combinations than its probe and than one 64-bit
  * block: three keys of five candidates each (absent, another value, "",
@@ -589,6 +670,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
 	tcase_add_test(tc, test_formula_decide_blocks);
+	tcase_add_test(tc, test_glob_against_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }
