@@ -197,6 +197,7 @@ struct condop_pval {
 	struct condop_parsed p;
 	unsigned char *bin;	/* decoded bytes for BinaryEquals; owned */
 	size_t len;		/* strlen of the value */
+	uint64_t hash;		/* condop_value_hash() of it */
 };
 
 struct condop_values {
@@ -805,6 +806,36 @@ condop_eval(const struct condop *op, const struct condop_values *pv,
 	return condop_decide(op, present, req, nreq, condop_holds_compiled, &ctx);
 }
 
+uint64_t
+condop_value_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+bool
+condop_eval_one(const struct condop *op, const struct condop_values *pv,
+    const char *val, size_t len, uint64_t hash)
+{
+	const struct condop_info *in;
+	bool any = false;
+
+	if (!condop_valid(op) || pv == NULL || val == NULL)
+		return condop_eval(op, pv, true, &val, 1);
+	in = &condop_info[op->kind];
+	if (op->set != CONDOP_SET_NONE || in->family != FAM_STRING || in->like || in->nocase ||
+	    !pv->plain || condop_info[pv->op.kind].family != FAM_STRING)
+		return condop_eval(op, pv, true, &val, 1);
+	/* Equal strings have equal hashes: memcmp only confirms a match. */
+	for (size_t i = 0; i < pv->n && !any; i++)
+		any = pv->pv[i].hash == hash && pv->pv[i].len == len &&
+		    memcmp(pv->strs[i], val, len) == 0;
+	return in->negated ? !any : any;
+}
+
 /* ------------------------------------------------------------ on the fly */
 
 struct condop_strings_ctx {
@@ -1159,6 +1190,7 @@ condop_values_new(const struct condop *op, const char *const *vals, size_t nvals
 			goto nomem;
 		pv->n = i + 1;
 		pv->pv[i].len = len;
+		pv->pv[i].hash = condop_value_hash(vals[i], len);
 		if (memchr(vals[i], MATCH_ESC, len) != NULL)
 			pv->plain = false;
 		/* Parse the owned copy: a number keeps pointers into it. */

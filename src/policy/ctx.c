@@ -2,6 +2,7 @@
 
 #include "policy/ctx.h"
 
+#include "policy/condop.h"
 #include "policy/policy.h"
 
 #include <ctype.h>
@@ -189,6 +190,12 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
 	c->keys[c->nkeys].state = state;
 	c->keys[c->nkeys].vals = vals;
 	c->keys[c->nkeys].nvals = nvals;
+	c->keys[c->nkeys].len0 = 0;
+	c->keys[c->nkeys].hash0 = 0;
+	if (nvals == 1 && vals != NULL && vals[0] != NULL) {
+		c->keys[c->nkeys].len0 = strlen(vals[0]);
+		c->keys[c->nkeys].hash0 = condop_value_hash(vals[0], c->keys[c->nkeys].len0);
+	}
 	c->nkeys++;
 	{
 		const size_t mask = sizeof(c->slots) - 1;

@@ -45,6 +45,10 @@ struct ctx_key {
 	enum ctx_key_state state;
 	const char *const *vals;
 	size_t nvals;
+	/* strlen and condop_value_hash() of vals[0] when nvals == 1, computed
+	 * once per request for condop_eval_one(). */
+	size_t len0;
+	uint64_t hash0;
 };
 
 struct ctx {

@@ -312,6 +312,9 @@ eval_cond(struct eval_run_state *rs, const struct policy *p, const struct policy
 		const char *const *req = present ? k->vals : NULL;
 		size_t nreq = present ? k->nvals : 0;
 
+		if (at.compiled != NULL && present && nreq == 1 && req != NULL && req[0] != NULL)
+			return formula_bool(condop_eval_one(&pc->op, at.compiled, req[0], k->len0,
+			    k->hash0));
 		if (at.compiled != NULL)
 			return formula_bool(condop_eval(&pc->op, at.compiled, present, req, nreq));
 		return formula_bool(condop_eval_strings(&pc->op, at.vals, at.nvals, present, req, nreq));

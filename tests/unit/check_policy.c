@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/condop.h"
 #include "policy/ctx.h"
 #include "policy/eval.h"
 #include "policy/formula.h"
@@ -528,6 +529,56 @@ START_TEST(test_formula)
 }
 END_TEST
 
+/* condop_eval_one (the evaluator's path for a single known value) gives
+ * condop_eval's answer for every operator family and qualifier. */
+START_TEST(test_condop_eval_one_agrees)
+{
+	static const char *const ops[] = {
+		"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotLike",
+		"StringLike", "ForAnyValue:StringEquals", "ForAllValues:StringNotEquals",
+		"StringEqualsIfExists", "StringNotEqualsIfExists", "ArnEquals", "ArnLike",
+		"Bool", "Null", "NumericEquals", "NumericLessThan",
+	};
+	static const char *const vals[][3] = {
+		{ "eu-west-1", "us-east-1", "true" },
+		{ "a\x01*b", "", "10" },
+		{ "arn:aws:iam::111122223333:role/x", "EU-WEST-1", "false" },
+	};
+	static const char *const reqs[] = {
+		"eu-west-1", "us-east-1", "EU-west-1", "", "a*b", "a\x01*b", "true", "false",
+		"10", "9", "arn:aws:iam::111122223333:role/x", "x",
+	};
+	struct err e = { "" };
+
+	for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+		struct condop op;
+
+		ck_assert_int_eq(condop_parse(ops[o], &op, &e), 0);
+		for (size_t v = 0; v < 3; v++) {
+			for (size_t nv = 1; nv <= 3; nv++) {
+				const char *pvals[3];
+				struct condop_values *pv;
+
+				for (size_t i = 0; i < nv; i++)
+					pvals[i] = vals[v][(i + o) % 3];
+				pv = condop_values_new(&op, pvals, nv, &e);
+				if (pv == NULL)
+					continue;	/* e.g. "eu-west-1" is no number */
+				for (size_t r = 0; r < sizeof(reqs) / sizeof(reqs[0]); r++) {
+					const char *rv = reqs[r];
+
+					ck_assert_msg(condop_eval_one(&op, pv, rv, strlen(rv),
+					    condop_value_hash(rv, strlen(rv))) ==
+					    condop_eval(&op, pv, true, &rv, 1),
+					    "%s with %zu values (set %zu) on \"%s\"", ops[o], nv, v, rv);
+				}
+				condop_values_free(pv);
+			}
+		}
+	}
+}
+END_TEST
+
 /* ---- glob against a plain backtracking reference ---- */
 
 static size_t
@@ -671,6 +722,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_formula);
 	tcase_add_test(tc, test_formula_decide_blocks);
 	tcase_add_test(tc, test_glob_against_reference);
+	tcase_add_test(tc, test_condop_eval_one_agrees);
 	suite_add_tcase(s, tc);
 	return s;
 }
