@@ -13,6 +13,10 @@
 /* Compile-time state: where we are in the document, for messages. */
 struct policy_cc {
 	struct policy *p;
+	/* The candidate-index buckets of each statement (POLICY_BUCKETS bits
+	 * per statement), needed only to build the index. */
+	uint64_t *buckets;
+	uint64_t *cur_buckets;	/* those of the statement being compiled */
 	enum policy_kind kind;
 	struct err *e;
 	char path[160];		/* "Statement[2]" or "Statement" */
@@ -160,23 +164,25 @@ policy_action_bucket(const char *svc, size_t len, unsigned char first)
 	return (h ^ (h >> 16)) % POLICY_BUCKETS;
 }
 
+#define POLICY_BUCKET_WORDS (POLICY_BUCKETS / 64)
+
 static void
-policy_stmt_all_buckets(struct policy_stmt *st)
+policy_stmt_all_buckets(struct policy_cc *cc)
 {
-	for (size_t w = 0; w < POLICY_BUCKETS / 64; w++)
-		st->buckets[w] = ~(uint64_t)0;
+	for (size_t w = 0; w < POLICY_BUCKET_WORDS; w++)
+		cc->cur_buckets[w] = ~(uint64_t)0;
 }
 
 /* The buckets an action pattern can match: one when its service and the
  * first letter of its name are literal, else all. */
 static void
-policy_action_buckets(struct policy_stmt *st, const struct policy_action *a)
+policy_action_buckets(struct policy_cc *cc, const struct policy_action *a)
 {
 	unsigned char first;
 	unsigned b;
 
 	if (a->kind == POLICY_ACT_ANY || a->svc_len == 0) {
-		policy_stmt_all_buckets(st);
+		policy_stmt_all_buckets(cc);
 		return;
 	}
 	first = (unsigned char)a->pat[a->svc_len + 1];
@@ -184,11 +190,11 @@ policy_action_buckets(struct policy_stmt *st, const struct policy_action *a)
 	 * prefix compares read it as itself. */
 	if (first == '*' || first == '?' || (first == (unsigned char)MATCH_ESC &&
 	    a->kind == POLICY_ACT_GLOB)) {
-		policy_stmt_all_buckets(st);
+		policy_stmt_all_buckets(cc);
 		return;
 	}
 	b = policy_action_bucket(a->pat, a->svc_len, first);
-	st->buckets[b / 64] |= (uint64_t)1 << (b % 64);
+	cc->cur_buckets[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 static int
@@ -247,7 +253,7 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 			strhead_pat_init(&acts[i].head, low, acts[i].svc_len != 0 ?
 			    (size_t)acts[i].svc_len + 1 : 0);
 		}
-		policy_action_buckets(st, &acts[i]);
+		policy_action_buckets(cc, &acts[i]);
 	}
 	st->actions = acts;
 	st->nactions = n;
@@ -657,7 +663,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 		return -1;
 	st->not_action = nact != NULL;
 	if (st->not_action)
-		policy_stmt_all_buckets(st);
+		policy_stmt_all_buckets(cc);
 	if ((res != NULL || nres != NULL) && policy_compile_resources(cc, st,
 	    res != NULL ? res : nres, res != NULL ? "Resource" : "NotResource") < 0)
 		return -1;
@@ -760,8 +766,9 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		return policy_fail(cc, "Statement", "too many statements (%zu, at most %u)", n,
 		    POLICY_MAX_STATEMENTS);
 	p->owned = calloc(policy_count_conds(stmts) + 1, sizeof(*p->owned));
+	cc->buckets = calloc(n * POLICY_BUCKET_WORDS, sizeof(*cc->buckets));
 	st = arena_zalloc(&p->arena, n * sizeof(*st));
-	if (st == NULL || p->owned == NULL)
+	if (st == NULL || p->owned == NULL || cc->buckets == NULL)
 		return policy_nomem(cc);
 	for (const cJSON *s = cJSON_IsArray(stmts) ? stmts->child : stmts; s != NULL;
 	    s = cJSON_IsArray(stmts) ? s->next : NULL, i++) {
@@ -770,6 +777,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		else
 			snprintf(cc->path, sizeof(cc->path), "Statement");
 		st[i].index = i;
+		cc->cur_buckets = &cc->buckets[i * POLICY_BUCKET_WORDS];
 		if (policy_compile_stmt(cc, &st[i], s) < 0)
 			return -1;
 		/* IAM refuses a policy in which two statements share a Sid
@@ -790,7 +798,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		for (unsigned b = 0; b < POLICY_BUCKETS; b++) {
 			p->bucket_start[b] = (uint32_t)total;
 			for (i = 0; i < n; i++)
-				total += (st[i].buckets[b / 64] >> (b % 64)) & 1;
+				total += (cc->buckets[i * POLICY_BUCKET_WORDS + b / 64] >> (b % 64)) & 1;
 		}
 		p->bucket_start[POLICY_BUCKETS] = (uint32_t)total;
 		idx = arena_alloc(&p->arena, (total ? total : 1) * sizeof(*idx));
@@ -798,7 +806,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 			return policy_nomem(cc);
 		for (unsigned b = 0; b < POLICY_BUCKETS; b++)
 			for (i = 0; i < n; i++)
-				if ((st[i].buckets[b / 64] >> (b % 64)) & 1)
+				if ((cc->buckets[i * POLICY_BUCKET_WORDS + b / 64] >> (b % 64)) & 1)
 					idx[k++] = (uint16_t)i;
 		p->bucket_stmts = idx;
 	}
@@ -830,11 +838,13 @@ policy_build(cJSON *tree, const char *name, enum policy_kind kind, struct err *e
 	}
 	if (policy_compile(&cc, tree) < 0)
 		goto fail;
+	free(cc.buckets);
 	/* Nothing compiled points into the tree. */
 	cJSON_Delete(tree);
 	p->tree = NULL;
 	return p;
 fail:
+	free(cc.buckets);
 	policy_free(p);
 	return NULL;
 }

@@ -145,28 +145,29 @@ struct policy_cond {
  * NUL of an empty action name included), already lower case. */
 unsigned policy_action_bucket(const char *svc, size_t len, unsigned char first);
 
+/* Laid out for the evaluator: what it reads for every candidate (effect,
+ * flags, the action patterns) comes first, in one cache line; Sid and
+ * index, read only for reports, come last. */
 struct policy_stmt {
-	/* the buckets it is listed under; all for NotAction */
-	uint64_t buckets[POLICY_BUCKETS / 64];
-	const char *sid;	/* NULL when absent */
-	size_t index;		/* position in Statement */
 	enum policy_effect effect;
-	bool not_action, not_resource, not_principal;
-	bool has_resource;	/* Resource or NotResource present */
-	bool has_principal;	/* Principal or NotPrincipal present */
 	/* Applies to every request, unconditionally: an Action "*" without
 	 * Principal, Condition or a Resource other than "*" (FullAWSAccess and
 	 * the like, present in every SCP level). The evaluator answers TRUE
 	 * for it without looking at the request. */
 	bool always;
+	bool not_action, not_resource, not_principal;
+	bool has_resource;	/* Resource or NotResource present */
+	bool has_principal;	/* Principal or NotPrincipal present */
 	const struct policy_action *actions;
 	size_t nactions;
 	const struct policy_resource *resources;
 	size_t nresources;
-	const struct policy_principal *principals;
-	size_t nprincipals;
 	const struct policy_cond *conds;
 	size_t nconds;
+	const struct policy_principal *principals;
+	size_t nprincipals;
+	const char *sid;	/* NULL when absent */
+	size_t index;		/* position in Statement */
 };
 
 struct policy {
