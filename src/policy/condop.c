@@ -196,6 +196,8 @@ struct condop_parsed {
 struct condop_pval {
 	struct condop_parsed p;
 	unsigned char *bin;	/* decoded bytes for BinaryEquals; owned */
+	size_t len;		/* strlen of the value */
+	uint64_t hash;		/* condop_value_hash() of it */
 };
 
 struct condop_values {
@@ -203,6 +205,10 @@ struct condop_values {
 	size_t n;
 	char **strs;		/* owned copies of the policy's values */
 	struct condop_pval *pv;	/* owned, n entries */
+	/* No value holds a MATCH_ESC byte, so case-sensitive string equality
+	 * is plain length + memcmp: the most common condition (StringEquals
+	 * on a known key) then costs no byte-by-byte loop. */
+	bool plain;
 };
 
 static bool
@@ -760,6 +766,14 @@ condop_holds_compiled(const void *vctx, const char *req)
 	struct condop_parsed rp;
 	bool any = false;
 
+	if (req != NULL && ctx->in->family == FAM_STRING && !ctx->in->like && !ctx->in->nocase &&
+	    ctx->pv->plain) {
+		size_t rl = strlen(req);
+
+		for (size_t i = 0; i < ctx->pv->n && !any; i++)
+			any = ctx->pv->pv[i].len == rl && memcmp(ctx->pv->strs[i], req, rl) == 0;
+		return ctx->in->negated ? !any : any;
+	}
 	if (req == NULL || !condop_parse_value(ctx->in->family, req, false, &rp))
 		return false;
 	for (size_t i = 0; i < ctx->pv->n && !any; i++)
@@ -785,7 +799,41 @@ condop_eval(const struct condop *op, const struct condop_values *pv,
 	}
 	ctx.in = &condop_info[op->kind];
 	ctx.pv = pv;
+	/* The common case, a single-valued key present in the request, goes
+	 * straight to the comparison: condop_decide would do the same. */
+	if (op->set == CONDOP_SET_NONE && present && nreq == 1 && req != NULL)
+		return condop_holds_compiled(&ctx, req[0]);
 	return condop_decide(op, present, req, nreq, condop_holds_compiled, &ctx);
+}
+
+uint64_t
+condop_value_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+bool
+condop_eval_one(const struct condop *op, const struct condop_values *pv,
+    const char *val, size_t len, uint64_t hash)
+{
+	const struct condop_info *in;
+	bool any = false;
+
+	if (!condop_valid(op) || pv == NULL || val == NULL)
+		return condop_eval(op, pv, true, &val, 1);
+	in = &condop_info[op->kind];
+	if (op->set != CONDOP_SET_NONE || in->family != FAM_STRING || in->like || in->nocase ||
+	    !pv->plain || condop_info[pv->op.kind].family != FAM_STRING)
+		return condop_eval(op, pv, true, &val, 1);
+	/* Equal strings have equal hashes: memcmp only confirms a match. */
+	for (size_t i = 0; i < pv->n && !any; i++)
+		any = pv->pv[i].hash == hash && pv->pv[i].len == len &&
+		    memcmp(pv->strs[i], val, len) == 0;
+	return in->negated ? !any : any;
 }
 
 /* ------------------------------------------------------------ on the fly */
@@ -1117,6 +1165,7 @@ condop_values_new(const struct condop *op, const char *const *vals, size_t nvals
 	if (pv == NULL)
 		goto nomem;
 	pv->op = *op;
+	pv->plain = true;
 	pv->strs = calloc(slots, sizeof(*pv->strs));
 	pv->pv = calloc(slots, sizeof(*pv->pv));
 	if (pv->strs == NULL || pv->pv == NULL)
@@ -1140,6 +1189,10 @@ condop_values_new(const struct condop *op, const char *const *vals, size_t nvals
 		if (pv->strs[i] == NULL)
 			goto nomem;
 		pv->n = i + 1;
+		pv->pv[i].len = len;
+		pv->pv[i].hash = condop_value_hash(vals[i], len);
+		if (memchr(vals[i], MATCH_ESC, len) != NULL)
+			pv->plain = false;
 		/* Parse the owned copy: a number keeps pointers into it. */
 		if (!condop_parse_value(in->family, pv->strs[i], true, &pv->pv[i].p)) {
 			err_set(e, "condition operator %s: value \"%s\" is not %s", opname, shown,

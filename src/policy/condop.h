@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -126,6 +127,18 @@ bool condop_eval(const struct condop *op, const struct condop_values *pv,
  *  - Null needs no values of the request; op->set and op->if_exists are
  *    never set for it by condop_parse.
  */
+
+/*
+ * condop_eval() for a key present with exactly one value (the usual request
+ * key), given that value's length and condop_value_hash(): the same answer
+ * as condop_eval(op, pv, true, &val, 1). The request computes both once per
+ * key, so case-sensitive string equality then rejects a policy value on an
+ * integer compare and never measures or reads the request value again.
+ */
+bool condop_eval_one(const struct condop *op, const struct condop_values *pv,
+    const char *val, size_t len, uint64_t hash);
+/* 64-bit hash of a value's bytes, for condop_eval_one(). */
+uint64_t condop_value_hash(const char *s, size_t len);
 
 /*
  * The same for policy values that contained policy variables and were

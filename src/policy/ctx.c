@@ -2,12 +2,17 @@
 
 #include "policy/ctx.h"
 
+#include "policy/condop.h"
 #include "policy/policy.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+_Static_assert(CTX_MAX_KEYS <= 255, "ctx slots hold key index + 1 in a byte");
+_Static_assert(((2 * CTX_MAX_KEYS) & (2 * CTX_MAX_KEYS - 1)) == 0,
+    "ctx slots are probed with a mask");
 
 /* Split arn:partition:service:region:account:resource; false if not an ARN. */
 static bool
@@ -84,6 +89,7 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	const char *colon;
 
 	c->nkeys = 0;
+	memset(c->slots, 0, sizeof(c->slots));
 	if (principal == NULL || principal[0] == '\0' || strlen(principal) >= CTX_MAX_ARN) {
 		err_set(e, "request.principal: must be a non-empty ARN shorter than %d bytes",
 		    CTX_MAX_ARN);
@@ -104,12 +110,19 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->action = action;
 	c->resource = resource;
 	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
+	for (int i = 0; c->res_split && i < 6; i++)
+		strhead_load(&c->res_head[i], c->res_part[i], c->res_len[i]);
+	c->resource_len = strlen(resource);
+	strhead_load(&c->resource_head, resource, c->resource_len);
 	for (size_t i = 0; i <= alen; i++)
 		c->action_lc[i] = (char)tolower((unsigned char)action[i]);
 	c->action_len = alen;
+	strhead_load(&c->action_head, c->action_lc, alen);
 	c->svc_len = (size_t)(colon - action);
-	c->svc_bitno = policy_service_bitno(c->action_lc, c->svc_len);
-	c->svc_bit = (uint64_t)1 << c->svc_bitno;
+	c->is_passrole = strcmp(c->action_lc, "iam:passrole") == 0;
+	c->is_assume_role = strncmp(c->action_lc, "sts:assumerole", 14) == 0;
+	c->bucket = policy_action_bucket(c->action_lc, c->svc_len,
+	    (unsigned char)c->action_lc[c->svc_len + 1]);
 	ctx_classify(c);
 	return 0;
 }
@@ -127,10 +140,17 @@ ctx_key_hash(const char *key, size_t len)
 const struct ctx_key *
 ctx_get_hashed(const struct ctx *c, const char *key, size_t len, uint32_t hash)
 {
-	for (size_t i = 0; i < c->nkeys; i++)
-		if (c->keys[i].hash == hash && c->keys[i].len == len &&
-		    strncasecmp(c->keys[i].name, key, len) == 0)
-			return &c->keys[i];
+	const size_t mask = sizeof(c->slots) - 1;
+
+	/* A policy and a request usually spell a key alike: memcmp settles
+	 * that case without the slower case-folding compare. */
+	for (size_t i = hash & mask; c->slots[i] != 0; i = (i + 1) & mask) {
+		const struct ctx_key *k = &c->keys[c->slots[i] - 1];
+
+		if (k->hash == hash && k->len == len &&
+		    (memcmp(k->name, key, len) == 0 || strncasecmp(k->name, key, len) == 0))
+			return k;
+	}
 	return NULL;
 }
 
@@ -170,7 +190,21 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
 	c->keys[c->nkeys].state = state;
 	c->keys[c->nkeys].vals = vals;
 	c->keys[c->nkeys].nvals = nvals;
+	c->keys[c->nkeys].len0 = 0;
+	c->keys[c->nkeys].hash0 = 0;
+	if (nvals == 1 && vals != NULL && vals[0] != NULL) {
+		c->keys[c->nkeys].len0 = strlen(vals[0]);
+		c->keys[c->nkeys].hash0 = condop_value_hash(vals[0], c->keys[c->nkeys].len0);
+	}
 	c->nkeys++;
+	{
+		const size_t mask = sizeof(c->slots) - 1;
+		size_t i = c->keys[c->nkeys - 1].hash & mask;
+
+		while (c->slots[i] != 0)
+			i = (i + 1) & mask;
+		c->slots[i] = (uint8_t)c->nkeys;
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/strhead.h"
 #include "util/err.h"
 
 #define CTX_MAX_KEYS 64
@@ -44,6 +45,10 @@ struct ctx_key {
 	enum ctx_key_state state;
 	const char *const *vals;
 	size_t nvals;
+	/* strlen and condop_value_hash() of vals[0] when nvals == 1, computed
+	 * once per request for condop_eval_one(). */
+	size_t len0;
+	uint64_t hash0;
 };
 
 struct ctx {
@@ -51,14 +56,20 @@ struct ctx {
 	const char *action;	/* as given */
 	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
 	size_t action_len;
+	struct strhead action_head;	/* of action_lc: loaded once per request */
 	size_t svc_len;		/* length of the service prefix in action_lc */
-	uint64_t svc_bit;	/* policy_service_bit() of the service prefix */
-	unsigned svc_bitno;
+	unsigned bucket;	/* policy_action_bucket() of the action */
+	/* iam:PassRole and sts:AssumeRole* change the chain (eval.c): known
+	 * once per request rather than compared in every decision. */
+	bool is_passrole, is_assume_role;
 	const char *resource;
 	/* the resource split as policy_arn_split() does, once per request */
 	bool res_split;
 	const char *res_part[6];
 	size_t res_len[6];
+	struct strhead res_head[6];
+	struct strhead resource_head;	/* of the whole resource */
+	size_t resource_len;
 	enum ctx_principal_kind kind;
 	char account[13];	/* from the principal ARN, "" if none */
 	/* The IAM role ARN behind an assumed-role session (resource policies
@@ -68,6 +79,10 @@ struct ctx {
 	char username[512];
 	struct ctx_key keys[CTX_MAX_KEYS];
 	size_t nkeys;
+	/* Open-addressing table over keys[] by hash (index + 1, 0 = empty),
+	 * at most half full: a condition's key is found, or known absent, in
+	 * one or two probes instead of a scan of every key of the request. */
+	uint8_t slots[2 * CTX_MAX_KEYS];
 };
 
 /* Reset ctx for a new request; checks lengths and classifies the principal.

@@ -1,6 +1,7 @@
 # Policy parsing, matching, variables, evaluation chain and explanations.
 libpra_policy_a_SOURCES += \
 	src/policy/arena.c src/policy/arena.h \
+	src/policy/strhead.c src/policy/strhead.h \
 	src/policy/policy.c src/policy/policy.h \
 	src/policy/ctx.c src/policy/ctx.h \
 	src/policy/pvar.c src/policy/pvar.h \
@@ -27,8 +28,10 @@ tests_unit_check_eval_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_eval_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_eval
 
-TESTS += tests/integration/policy-tricky.sh tests/integration/policy-evalcmd.sh
+TESTS += tests/integration/policy-tricky.sh tests/integration/policy-evalcmd.sh \
+	tests/integration/policy-fastpath.sh
 EXTRA_DIST += tests/integration/policy-tricky.sh tests/integration/policy-evalcmd.sh \
+	tests/integration/policy-fastpath.sh \
 	tests/data/policy
 
 dist_man_MANS += man/passrole-auditd-eval.5

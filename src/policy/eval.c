@@ -82,56 +82,33 @@ struct eval_run_state {
 	struct eval_state *st;
 	const struct ctx *c;
 	bool oom;
+	/* Record the statements that matched (eval_run, for explanations).
+	 * eval_decide leaves the lists empty, and may then skip a statement
+	 * whose result can no longer change the layer's formulas. */
+	bool explain;
 	bool has_boundary;	/* the principal has a permissions boundary */
 };
 
-/* ARN parts and action names are short: an inlined compare beats a call to
- * memcmp on the hot path, and comparing a word at a time (fixed-size memcpy
- * compiles to one unaligned load) beats a byte loop: these compares were a
- * fifth of the instructions of a decision. */
+/* Inlined into the statement loop: it runs for every candidate statement,
+ * and a call costs more than the two masked compares it usually is. */
 static inline bool
-eval_bytes_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	uint32_t u, v;
-
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return false;
-	}
-	if (n >= 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		if (u != v)
-			return false;
-		a += 4;
-		b += 4;
-		n -= 4;
-	}
-	for (; n > 0; a++, b++, n--)
-		if (*a != *b)
-			return false;
-	return true;
-}
-
-static bool
 eval_action_match(const struct policy_action *a, const struct ctx *c)
 {
-	if (a->any)
+	switch (a->kind) {
+	case POLICY_ACT_ANY:
 		return true;
-	if (a->svc_len != 0 && (a->svc_len != c->svc_len ||
-	    !eval_bytes_eq(a->pat, c->action_lc, c->svc_len)))
-		return false;
-	if (!a->wild)
-		return a->len == c->action_len && eval_bytes_eq(a->pat, c->action_lc, a->len);
-	if (a->prefix)
-		return c->action_len >= a->len - 1 && eval_bytes_eq(a->pat, c->action_lc, a->len - 1);
-	return match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
+	case POLICY_ACT_EXACT:
+		return strhead_equal(&a->head, &c->action_head, c->action_lc, c->action_len);
+	case POLICY_ACT_PREFIX:
+		return strhead_prefix(&a->head, &c->action_head, c->action_lc, c->action_len);
+	case POLICY_ACT_GLOB:
+		break;
+	}
+	return strhead_prefix(&a->head, &c->action_head, c->action_lc, c->action_len) &&
+	    match_glob_n(a->pat, a->len, c->action_lc, c->action_len, false);
 }
 
-static bool
+static inline bool
 eval_actions(const struct policy_stmt *s, const struct ctx *c)
 {
 	bool m = false;
@@ -226,19 +203,22 @@ eval_arn(const struct policy_resource *r, const struct ctx *c)
 {
 	if (!r->split || !c->res_split)
 		return match_arn(r->pat, c->resource);
-	for (int i = 0; i < 6; i++) {
+	if (r->nlead > 0 &&
+	    !strhead_prefix(&r->lead, &c->resource_head, c->resource, c->resource_len))
+		return false;
+	for (unsigned k = 0; k < r->ncheck; k++) {
+		const unsigned i = r->check[k];
 		const struct policy_arn_part *pp = &r->parts[i];
 
 		switch (pp->kind) {
 		case POLICY_PART_ANY:
 			break;
 		case POLICY_PART_LIT:
-			if (pp->len != c->res_len[i] || !eval_bytes_eq(pp->s, c->res_part[i], pp->len))
+			if (!strhead_equal(&pp->head, &c->res_head[i], c->res_part[i], c->res_len[i]))
 				return false;
 			break;
 		case POLICY_PART_PREFIX:
-			if (c->res_len[i] < pp->len - 1 ||
-			    !eval_bytes_eq(pp->s, c->res_part[i], pp->len - 1))
+			if (!strhead_prefix(&pp->head, &c->res_head[i], c->res_part[i], c->res_len[i]))
 				return false;
 			break;
 		case POLICY_PART_GLOB:
@@ -334,6 +314,9 @@ eval_cond(struct eval_run_state *rs, const struct policy *p, const struct policy
 		const char *const *req = present ? k->vals : NULL;
 		size_t nreq = present ? k->nvals : 0;
 
+		if (at.compiled != NULL && present && nreq == 1 && req != NULL && req[0] != NULL)
+			return formula_bool(condop_eval_one(&pc->op, at.compiled, req[0], k->len0,
+			    k->hash0));
 		if (at.compiled != NULL)
 			return formula_bool(condop_eval(&pc->op, at.compiled, present, req, nreq));
 		return formula_bool(condop_eval_strings(&pc->op, at.vals, at.nvals, present, req, nreq));
@@ -347,6 +330,10 @@ eval_stmt(struct eval_run_state *rs, const struct policy *p, const struct policy
 {
 	const struct formula *f;
 
+	if (s->always) {
+		*pm = EVAL_PM_DIRECT;
+		return formula_true();
+	}
 	*pm = EVAL_PM_NONE;
 	if (!eval_actions(s, rs->c))
 		return formula_false();
@@ -374,12 +361,12 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
     struct eval_res_allow *ra)
 {
 	const struct formula *a = formula_false();
-	const unsigned bit = rs->c->svc_bitno;
+	const unsigned bucket = rs->c->bucket;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy *p = pols[i].policy;
-		const uint16_t *cand = p->bit_stmts + p->bit_start[bit];
-		const uint16_t *cend = p->bit_stmts + p->bit_start[bit + 1];
+		const uint16_t *cand = p->bucket_stmts + p->bucket_start[bucket];
+		const uint16_t *cend = p->bucket_stmts + p->bucket_start[bucket + 1];
 
 		for (; cand < cend; cand++) {
 			const struct policy_stmt *s = &p->stmts[*cand];
@@ -387,21 +374,29 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
 			const struct formula *f;
 			struct eval_match *m;
 
+			/* OR with TRUE stays TRUE: once some statement certainly
+			 * allows (denies), further Allow (Deny) statements cannot
+			 * change the layer's formulas, only its list of matches. */
+			if (!rs->explain && (s->effect == POLICY_DENY ? formula_is_true(lo->deny) :
+			    ra == NULL && formula_is_true(a)))
+				continue;
 			f = eval_stmt(rs, p, s, &pm);
 			if (f == NULL)
 				return -1;
 			if (formula_is_false(f))
 				continue;
-			m = arena_alloc(&rs->st->arena, sizeof(*m));
-			if (m == NULL)
-				return -1;
-			m->policy = &pols[i];
-			m->stmt = s;
-			m->level = level;
-			m->when = f;
-			m->next = NULL;
-			*lo->tail = m;
-			lo->tail = &m->next;
+			if (rs->explain) {
+				m = arena_alloc(&rs->st->arena, sizeof(*m));
+				if (m == NULL)
+					return -1;
+				m->policy = &pols[i];
+				m->stmt = s;
+				m->level = level;
+				m->when = f;
+				m->next = NULL;
+				*lo->tail = m;
+				lo->tail = &m->next;
+			}
 			if (s->effect == POLICY_DENY) {
 				lo->deny = formula_or(&rs->st->arena, lo->deny, f);
 				if (lo->deny == NULL)
@@ -473,11 +468,6 @@ eval_levels(struct eval_run_state *rs, struct eval_layer_out *lo, const struct e
 	return 0;
 }
 
-static bool
-eval_is_assume_role(const struct ctx *c)
-{
-	return strncmp(c->action_lc, "sts:assumerole", 14) == 0;
-}
 
 /* Services a trust policy lets assume the role (Allow statements with a
  * Service principal whose action covers sts:AssumeRole). */
@@ -541,11 +531,11 @@ eval_services(struct eval_run_state *rs, const struct eval_request *rq, struct e
 	return 0;
 }
 
-int
-eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
-    struct err *e)
+static int
+eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    bool explain, struct err *e)
 {
-	struct eval_run_state rs = { st, rq->ctx, false, rq->boundary != NULL };
+	struct eval_run_state rs = { st, rq->ctx, false, explain, rq->boundary != NULL };
 	const struct ctx *c = rq->ctx;
 	struct arena *ar = &st->arena;
 	struct eval_res_allow ra = { formula_false(), formula_false(), formula_false() };
@@ -554,8 +544,8 @@ eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_resul
 	    !rq->principal_is_service_linked_role;
 	bool rcp_on = rq->nrcp > 0 && !rq->is_management_account &&
 	    !rq->principal_is_service_linked_role && eval_rcp_service(c->action_lc, c->svc_len);
-	bool passrole = strcmp(c->action_lc, "iam:passrole") == 0;
-	bool assume = eval_is_assume_role(c);
+	bool passrole = c->is_passrole;
+	bool assume = c->is_assume_role;
 	const struct formula *gate[EVAL_LAYER_COUNT];
 	static const enum eval_layer explicit_order[] = {
 		EVAL_LAYER_SCP, EVAL_LAYER_RCP, EVAL_LAYER_ENDPOINT, EVAL_LAYER_BOUNDARY,
@@ -663,7 +653,12 @@ eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_resul
 		grant = formula_false();
 	gate[EVAL_LAYER_IDENTITY] = grant;
 
-	for (int l = 0; l < EVAL_LAYER_COUNT; l++) {
+	/* Once allowed is FALSE it stays FALSE; a gate left NULL by an
+	 * exhausted arena must still fail the evaluation as before. */
+	for (int l = 0; l < EVAL_LAYER_COUNT; l++)
+		if (gate[l] == NULL)
+			goto oom;
+	for (int l = 0; l < EVAL_LAYER_COUNT && allowed != NULL && !formula_is_false(allowed); l++) {
 		allowed = formula_and(ar, allowed, formula_not(ar, res->layers[l].deny));
 		allowed = formula_and(ar, allowed, gate[l]);
 	}
@@ -715,4 +710,18 @@ oom:
 	err_set(e, "evaluation of %s on %s: out of memory (evaluation arena exhausted)",
 	    c->action, c->resource);
 	return -1;
+}
+
+int
+eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    struct err *e)
+{
+	return eval_chain(st, rq, res, true, e);
+}
+
+int
+eval_decide(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    struct err *e)
+{
+	return eval_chain(st, rq, res, false, e);
 }

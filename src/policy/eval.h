@@ -123,6 +123,15 @@ void eval_state_free(struct eval_state *st);
 /* 0, or -1 with e set (only when the evaluation arena is exhausted). */
 int eval_run(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
     struct err *e);
+/*
+ * The same decision without the explanation: every field of res is what
+ * eval_run() gives (decision, deny, layer, constraints, services, note and
+ * each layer's outcome, allow and deny) except that the layers' match lists
+ * stay empty. This is the audit's hot path: it skips the bookkeeping and
+ * the statements that can no longer change a layer's result.
+ */
+int eval_decide(struct eval_state *st, const struct eval_request *rq, struct eval_result *res,
+    struct err *e);
 
 /* Does AWS apply resource control policies to this service prefix? */
 bool eval_rcp_service(const char *svc, size_t len);

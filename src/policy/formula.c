@@ -2,31 +2,14 @@
 
 #include "policy/formula.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "policy/match.h"
 
-static const struct formula formula_t = { .kind = FORMULA_TRUE };
-static const struct formula formula_f = { .kind = FORMULA_FALSE };
-
-const struct formula *
-formula_true(void)
-{
-	return &formula_t;
-}
-
-const struct formula *
-formula_false(void)
-{
-	return &formula_f;
-}
-
-const struct formula *
-formula_bool(bool v)
-{
-	return v ? &formula_t : &formula_f;
-}
+const struct formula formula_const_true = { .kind = FORMULA_TRUE };
+const struct formula formula_const_false = { .kind = FORMULA_FALSE };
 
 const struct formula *
 formula_atom(struct arena *a, const struct formula_atom *atom)
@@ -46,19 +29,21 @@ formula_atom_equal(const struct formula_atom *x, const struct formula_atom *y)
 	if (x->cond == NULL || y->cond == NULL)
 		return x->cond == y->cond && x->text != NULL && y->text != NULL &&
 		    strcmp(x->text, y->text) == 0;
-	if (x->cond != y->cond) {
-		if (x->cond->op.kind != y->cond->op.kind || x->cond->op.set != y->cond->op.set ||
-		    x->cond->op.if_exists != y->cond->op.if_exists ||
-		    strcasecmp(x->cond->key, y->cond->key) != 0)
-			return false;
-	}
+	/* Cheapest tests first: the operator and value counts, then the
+	 * values (atoms on one key usually differ there), the key last.
+	 * keyhash is case-insensitive: different hashes, different keys. */
 	if (x->nvals != y->nvals || x->unresolved != y->unresolved)
 		return false;
-	if (x->vals == y->vals)
-		return true;
-	for (size_t i = 0; i < x->nvals; i++)
-		if (strcmp(x->vals[i], y->vals[i]) != 0)
-			return false;
+	if (x->cond != y->cond && (x->cond->op.kind != y->cond->op.kind ||
+	    x->cond->op.set != y->cond->op.set || x->cond->op.if_exists != y->cond->op.if_exists ||
+	    x->cond->keyhash != y->cond->keyhash))
+		return false;
+	if (x->vals != y->vals)
+		for (size_t i = 0; i < x->nvals; i++)
+			if (strcmp(x->vals[i], y->vals[i]) != 0)
+				return false;
+	if (x->cond != y->cond && strcasecmp(x->cond->key, y->cond->key) != 0)
+		return false;
 	return true;
 }
 
@@ -101,24 +86,16 @@ formula_chain_has(const struct formula *f, enum formula_kind kind, const struct 
 	return formula_equal(f, x);
 }
 
-static const struct formula *
-formula_bin(struct arena *a, enum formula_kind kind, const struct formula *x,
+const struct formula *
+formula_combine(struct arena *a, enum formula_kind kind, const struct formula *x,
     const struct formula *y)
 {
 	struct formula *f;
 	enum formula_kind dual = kind == FORMULA_AND ? FORMULA_OR : FORMULA_AND;
-	/* unit is neutral, zero absorbs: TRUE/FALSE for AND, FALSE/TRUE for OR */
-	const struct formula *unit = kind == FORMULA_AND ? &formula_t : &formula_f;
-	const struct formula *zero = kind == FORMULA_AND ? &formula_f : &formula_t;
+	/* zero absorbs: FALSE for AND, TRUE for OR (the inline callers have
+	 * already folded constant operands) */
+	const struct formula *zero = kind == FORMULA_AND ? &formula_const_false : &formula_const_true;
 
-	if (x == NULL || y == NULL)
-		return NULL;
-	if (x->kind == zero->kind || y->kind == zero->kind)
-		return zero;
-	if (x->kind == unit->kind)
-		return y;
-	if (y->kind == unit->kind)
-		return x;
 	/* idempotence and a and (a or b) = a: one operand already implied */
 	if (formula_chain_has(x, kind, y))
 		return x;
@@ -140,28 +117,10 @@ formula_bin(struct arena *a, enum formula_kind kind, const struct formula *x,
 }
 
 const struct formula *
-formula_and(struct arena *a, const struct formula *x, const struct formula *y)
-{
-	return formula_bin(a, FORMULA_AND, x, y);
-}
-
-const struct formula *
-formula_or(struct arena *a, const struct formula *x, const struct formula *y)
-{
-	return formula_bin(a, FORMULA_OR, x, y);
-}
-
-const struct formula *
-formula_not(struct arena *a, const struct formula *x)
+formula_negate(struct arena *a, const struct formula *x)
 {
 	struct formula *f;
 
-	if (x == NULL)
-		return NULL;
-	if (x->kind == FORMULA_TRUE)
-		return &formula_f;
-	if (x->kind == FORMULA_FALSE)
-		return &formula_t;
 	if (x->kind == FORMULA_NOT)
 		return x->u.neg;
 	f = arena_alloc(a, sizeof(*f));
@@ -219,9 +178,11 @@ formula_assign(struct arena *a, const struct formula *f, const char *key, const 
 #define FORMULA_MAX_KEYS 6
 #define FORMULA_MAX_CANDS 16
 #define FORMULA_MAX_COMBOS 4096
+#define FORMULA_PROBE 8
 
 struct formula_dom {
 	const char *key;
+	uint32_t hash;		/* ctx_key_hash(key), as policy_cond.keyhash */
 	bool case_sensitive, case_insensitive;
 	const char *cands[FORMULA_MAX_CANDS];	/* NULL = absent */
 	size_t ncands;
@@ -231,15 +192,34 @@ struct formula_doms {
 	struct formula_dom d[FORMULA_MAX_KEYS];
 	size_t n;
 	bool finite;
-	const char *cur[FORMULA_MAX_KEYS];
+	/* Every atom's key is one of d[] (formula_collect saw them all), so
+	 * when the keys' hashes differ from each other the hash alone tells
+	 * an atom's key, exactly, with no string compare per evaluation. */
+	bool hash_unique;
+	const char *cur[FORMULA_MAX_KEYS];	/* one combination, for formula_eval_doms */
 };
+
+/* Index in ds->d of the atom's key (ds->n if none). */
+static size_t
+formula_dom_of(const struct formula_doms *ds, const struct formula_atom *at)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].hash == at->cond->keyhash &&
+		    (ds->hash_unique || strcasecmp(ds->d[i].key, at->cond->key) == 0))
+			break;
+	return i;
+}
 
 static void
 formula_dom_add(struct formula_dom *d, const char *v, struct formula_doms *ds)
 {
+	/* Comparing first bytes before strcmp skips most calls: the stand-in
+	 * candidates differ from real values at once. */
 	for (size_t i = 0; i < d->ncands; i++)
-		if ((d->cands[i] == NULL && v == NULL) ||
-		    (d->cands[i] != NULL && v != NULL && strcmp(d->cands[i], v) == 0))
+		if (d->cands[i] == v || (d->cands[i] != NULL && v != NULL &&
+		    d->cands[i][0] == v[0] && strcmp(d->cands[i], v) == 0))
 			return;
 	if (d->ncands == FORMULA_MAX_CANDS) {
 		ds->finite = false;
@@ -276,16 +256,20 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		ds->finite = false;
 		return;
 	}
-	for (size_t i = 0; i < ds->n; i++)
-		if (strcasecmp(ds->d[i].key, at->cond->key) == 0)
+	for (size_t i = 0; i < ds->n && d == NULL; i++)
+		if (ds->d[i].hash == at->cond->keyhash && strcasecmp(ds->d[i].key, at->cond->key) == 0)
 			d = &ds->d[i];
 	if (d == NULL) {
 		if (ds->n == FORMULA_MAX_KEYS) {
 			ds->finite = false;
 			return;
 		}
+		for (size_t i = 0; i < ds->n; i++)
+			if (ds->d[i].hash == at->cond->keyhash)
+				ds->hash_unique = false;
 		d = &ds->d[ds->n++];
 		d->key = at->cond->key;
+		d->hash = at->cond->keyhash;
 		d->case_sensitive = d->case_insensitive = false;
 		d->ncands = 0;
 		/* absent; one value no literal equals; the empty value (a
@@ -333,6 +317,7 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		formula_dom_add(d, at->vals[i], ds);
 }
 
+/* The formula's value under the one combination in ds->cur. */
 static bool
 formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
 {
@@ -347,20 +332,66 @@ formula_eval_doms(const struct formula *f, const struct formula_doms *ds)
 		return formula_eval_doms(f->u.bin.a, ds) && formula_eval_doms(f->u.bin.b, ds);
 	case FORMULA_OR:
 		return formula_eval_doms(f->u.bin.a, ds) || formula_eval_doms(f->u.bin.b, ds);
-	case FORMULA_ATOM:
-		for (size_t i = 0; i < ds->n; i++)
-			if (strcasecmp(ds->d[i].key, f->u.atom.cond->key) == 0)
-				return formula_atom_eval(&f->u.atom, ds->cur[i]);
-		return false;
+	case FORMULA_ATOM: {
+		size_t i = formula_dom_of(ds, &f->u.atom);
+
+		return i < ds->n && formula_atom_eval(&f->u.atom, ds->cur[i]);
+	}
 	}
 	return false;
+}
+
+/*
+ * The formula's value under 64 consecutive combinations at once, one bit
+ * each (combination base + i in bit i): AND, OR and NOT become word
+ * operations, and each atom is evaluated once per candidate value of its
+ * key instead of once per combination. This is what makes deciding the
+ * open constraint of a request with two unknown keys cheap.
+ */
+/* sel[k][j]: the combinations of the block in which key k has candidate j. */
+typedef uint64_t formula_sel[FORMULA_MAX_KEYS][FORMULA_MAX_CANDS];
+
+static uint64_t
+formula_eval_block(const struct formula *f, const struct formula_doms *ds,
+    const formula_sel *sel)
+{
+	const struct formula_atom *at;
+	const struct formula_dom *d;
+	size_t k;
+	uint64_t bits = 0;
+
+	switch (f->kind) {
+	case FORMULA_TRUE:
+		return ~(uint64_t)0;
+	case FORMULA_FALSE:
+		return 0;
+	case FORMULA_NOT:
+		return ~formula_eval_block(f->u.neg, ds, sel);
+	case FORMULA_AND:
+		return formula_eval_block(f->u.bin.a, ds, sel) &
+		    formula_eval_block(f->u.bin.b, ds, sel);
+	case FORMULA_OR:
+		return formula_eval_block(f->u.bin.a, ds, sel) |
+		    formula_eval_block(f->u.bin.b, ds, sel);
+	case FORMULA_ATOM:
+		break;
+	}
+	at = &f->u.atom;
+	k = formula_dom_of(ds, at);
+	if (k == ds->n)
+		return 0;
+	d = &ds->d[k];
+	for (size_t j = 0; j < d->ncands; j++)
+		if (formula_atom_eval(at, d->cands[j]))
+			bits |= (*sel)[k][j];
+	return bits;
 }
 
 const struct formula *
 formula_decide(struct arena *a, const struct formula *f)
 {
 	struct formula_doms ds;
-	size_t combos = 1, idx[FORMULA_MAX_KEYS] = { 0 };
+	size_t combos = 1, stride[FORMULA_MAX_KEYS];
 	bool seen_t = false, seen_f = false;
 
 	(void)a;
@@ -368,21 +399,30 @@ formula_decide(struct arena *a, const struct formula *f)
 		return f;
 	ds.n = 0;
 	ds.finite = true;
+	ds.hash_unique = true;
 	formula_collect(f, &ds);
 	if (!ds.finite || ds.n == 0)
 		return f;
+	/* Combination c gives key i the candidate (c / stride[i]) % ncands. */
 	for (size_t i = 0; i < ds.n; i++) {
+		stride[i] = combos;
 		combos *= ds.d[i].ncands;
 		if (combos > FORMULA_MAX_COMBOS)
 			return f;
 	}
-	for (size_t c = 0; c < combos; c++) {
-		size_t rest = c;
-
+	/* An open constraint usually shows both values within its first few
+	 * combinations (a key absent, then one of its listed values): try
+	 * those one at a time, stopping as soon as both values were seen,
+	 * before evaluating all combinations 64 at a time. */
+	for (size_t c = 0; c < combos && c < FORMULA_PROBE; c++) {
 		for (size_t i = 0; i < ds.n; i++) {
-			idx[i] = rest % ds.d[i].ncands;
-			rest /= ds.d[i].ncands;
-			ds.cur[i] = ds.d[i].cands[idx[i]];
+			/* Alternate between the policy's literals (added last) and
+			 * the stand-ins (absent, another value, ...; added first):
+			 * a constraint on a key is usually true for one and false
+			 * for the other, so the probe stops after two. */
+			size_t j = (c / stride[i]) % ds.d[i].ncands;
+
+			ds.cur[i] = ds.d[i].cands[j % 2 == 0 ? ds.d[i].ncands - 1 - j / 2 : j / 2];
 		}
 		if (formula_eval_doms(f, &ds))
 			seen_t = true;
@@ -391,7 +431,28 @@ formula_decide(struct arena *a, const struct formula *f)
 		if (seen_t && seen_f)
 			return f;
 	}
-	return seen_t ? &formula_t : &formula_f;
+	if (combos <= FORMULA_PROBE)
+		return seen_t ? &formula_const_true : &formula_const_false;
+	for (size_t base = 0; base < combos; base += 64) {
+		uint64_t valid = combos - base >= 64 ? ~(uint64_t)0 :
+		    ((uint64_t)1 << (combos - base)) - 1;
+		formula_sel sel;
+		uint64_t v;
+
+		for (size_t k = 0; k < ds.n; k++) {
+			for (size_t j = 0; j < ds.d[k].ncands; j++)
+				sel[k][j] = 0;
+			for (size_t i = 0; i < 64; i++)
+				sel[k][((base + i) / stride[k]) % ds.d[k].ncands] |= (uint64_t)1 << i;
+		}
+		v = formula_eval_block(f, &ds, (const formula_sel *)&sel) & valid;
+
+		seen_t |= v != 0;
+		seen_f |= v != valid;
+		if (seen_t && seen_f)
+			return f;
+	}
+	return seen_t ? &formula_const_true : &formula_const_false;
 }
 
 /* ---- rendering ---- */

@@ -49,15 +49,27 @@ struct formula {
 	} u;
 };
 
-const struct formula *formula_true(void);
-const struct formula *formula_false(void);
-const struct formula *formula_bool(bool v);
-const struct formula *formula_atom(struct arena *a, const struct formula_atom *atom);
-const struct formula *formula_and(struct arena *a, const struct formula *x,
-    const struct formula *y);
-const struct formula *formula_or(struct arena *a, const struct formula *x,
-    const struct formula *y);
-const struct formula *formula_not(struct arena *a, const struct formula *x);
+/* TRUE and FALSE are two static nodes, visible here so that the inline
+ * constructors below can return them without a call. */
+extern const struct formula formula_const_true, formula_const_false;
+
+static inline const struct formula *
+formula_true(void)
+{
+	return &formula_const_true;
+}
+
+static inline const struct formula *
+formula_false(void)
+{
+	return &formula_const_false;
+}
+
+static inline const struct formula *
+formula_bool(bool v)
+{
+	return v ? &formula_const_true : &formula_const_false;
+}
 
 static inline bool
 formula_is_true(const struct formula *f)
@@ -75,6 +87,58 @@ static inline bool
 formula_is_const(const struct formula *f)
 {
 	return f->kind == FORMULA_TRUE || f->kind == FORMULA_FALSE;
+}
+
+const struct formula *formula_atom(struct arena *a, const struct formula_atom *atom);
+/* AND/OR of two formulas of which neither is TRUE or FALSE (nor NULL). */
+const struct formula *formula_combine(struct arena *a, enum formula_kind kind,
+    const struct formula *x, const struct formula *y);
+const struct formula *formula_negate(struct arena *a, const struct formula *x);
+
+/*
+ * Nearly all operands during an evaluation are TRUE or FALSE (every
+ * condition on a known key folds to one at once), so the constructors fold
+ * constants inline and call out only when both sides are open formulas.
+ * NULL (arena exhausted) propagates.
+ */
+static inline const struct formula *
+formula_and(struct arena *a, const struct formula *x, const struct formula *y)
+{
+	if (x == NULL || y == NULL)
+		return NULL;
+	if (x->kind == FORMULA_FALSE || y->kind == FORMULA_FALSE)
+		return &formula_const_false;
+	if (x->kind == FORMULA_TRUE)
+		return y;
+	if (y->kind == FORMULA_TRUE)
+		return x;
+	return formula_combine(a, FORMULA_AND, x, y);
+}
+
+static inline const struct formula *
+formula_or(struct arena *a, const struct formula *x, const struct formula *y)
+{
+	if (x == NULL || y == NULL)
+		return NULL;
+	if (x->kind == FORMULA_TRUE || y->kind == FORMULA_TRUE)
+		return &formula_const_true;
+	if (x->kind == FORMULA_FALSE)
+		return y;
+	if (y->kind == FORMULA_FALSE)
+		return x;
+	return formula_combine(a, FORMULA_OR, x, y);
+}
+
+static inline const struct formula *
+formula_not(struct arena *a, const struct formula *x)
+{
+	if (x == NULL)
+		return NULL;
+	if (x->kind == FORMULA_TRUE)
+		return &formula_const_false;
+	if (x->kind == FORMULA_FALSE)
+		return &formula_const_true;
+	return formula_negate(a, x);
 }
 
 /* Structural equality (atoms compare operator, key and values). */

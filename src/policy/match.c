@@ -50,7 +50,7 @@ match_glob_n(const char *pattern, size_t plen, const char *text, size_t tlen, bo
 		if (pi < plen && p[pi] == '*') {
 			star_p = ++pi;
 			star_t = ti;
-			continue;
+			goto skip;
 		}
 		if (pi < plen && p[pi] == '?') {
 			pi++;
@@ -74,9 +74,22 @@ match_glob_n(const char *pattern, size_t plen, const char *text, size_t tlen, bo
 		if (star_p != (size_t)-1) {
 			pi = star_p;
 			ti = ++star_t;
-			continue;
+			goto skip;
 		}
 		return false;
+skip:
+		/* After a star, an attempt at a text position whose byte is not
+		 * the literal that follows the star fails at once: memchr jumps
+		 * over all of those together (ARN patterns such as
+		 * "arn:aws:iam::*:role/x*" would otherwise retry every byte). */
+		if (!nocase && pi < plen && ti < tlen && p[pi] != '*' && p[pi] != '?' &&
+		    p[pi] != (unsigned char)MATCH_ESC) {
+			const unsigned char *q = memchr(t + ti, p[pi], tlen - ti);
+
+			if (q == NULL)
+				return false;
+			ti = star_t = (size_t)(q - t);
+		}
 	}
 	while (pi < plen && p[pi] == '*')
 		pi++;

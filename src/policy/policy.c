@@ -13,6 +13,10 @@
 /* Compile-time state: where we are in the document, for messages. */
 struct policy_cc {
 	struct policy *p;
+	/* The candidate-index buckets of each statement (POLICY_BUCKETS bits
+	 * per statement), needed only to build the index. */
+	uint64_t *buckets;
+	uint64_t *cur_buckets;	/* those of the statement being compiled */
 	enum policy_kind kind;
 	struct err *e;
 	char path[160];		/* "Statement[2]" or "Statement" */
@@ -160,7 +164,7 @@ policy_resource_has_var(const struct policy *p, const char *s)
 }
 
 unsigned
-policy_service_bitno(const char *svc, size_t len)
+policy_action_bucket(const char *svc, size_t len, unsigned char first)
 {
 	uint32_t h = 2166136261u;
 
@@ -171,13 +175,43 @@ policy_service_bitno(const char *svc, size_t len)
 			ch = (unsigned char)(ch - 'A' + 'a');
 		h = (h ^ ch) * 16777619u;
 	}
-	return h % 64;
+	h = (h ^ ':') * 16777619u;
+	h = (h ^ first) * 16777619u;
+	/* FNV's low bits alone mix poorly: fold the high half in. */
+	return (h ^ (h >> 16)) % POLICY_BUCKETS;
 }
 
-uint64_t
-policy_service_bit(const char *svc, size_t len)
+#define POLICY_BUCKET_WORDS (POLICY_BUCKETS / 64)
+
+static void
+policy_stmt_all_buckets(struct policy_cc *cc)
 {
-	return (uint64_t)1 << policy_service_bitno(svc, len);
+	for (size_t w = 0; w < POLICY_BUCKET_WORDS; w++)
+		cc->cur_buckets[w] = ~(uint64_t)0;
+}
+
+/* The buckets an action pattern can match: one when its service and the
+ * first letter of its name are literal, else all. */
+static void
+policy_action_buckets(struct policy_cc *cc, const struct policy_action *a)
+{
+	unsigned char first;
+	unsigned b;
+
+	if (a->kind == POLICY_ACT_ANY || a->svc_len == 0) {
+		policy_stmt_all_buckets(cc);
+		return;
+	}
+	first = (unsigned char)a->pat[a->svc_len + 1];
+	/* A glob reads MATCH_ESC as "the next byte is literal"; the exact and
+	 * prefix compares read it as itself. */
+	if (first == '*' || first == '?' || (first == (unsigned char)MATCH_ESC &&
+	    a->kind == POLICY_ACT_GLOB)) {
+		policy_stmt_all_buckets(cc);
+		return;
+	}
+	b = policy_action_bucket(a->pat, a->svc_len, first);
+	cc->cur_buckets[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 static int
@@ -220,8 +254,23 @@ policy_compile_actions(struct policy_cc *cc, struct policy_stmt *st, const cJSON
 		if (colon != NULL && (size_t)(colon - low) < UINT16_MAX &&
 		    strcspn(low, "*?") > (size_t)(colon - low))
 			acts[i].svc_len = (uint16_t)(colon - low);
-		st->svc_mask |= acts[i].svc_len != 0 ?
-		    policy_service_bit(low, acts[i].svc_len) : POLICY_MASK_ALL;
+		if (acts[i].any) {
+			acts[i].kind = POLICY_ACT_ANY;
+			strhead_pat_init(&acts[i].head, low, 0);
+		} else if (!acts[i].wild) {
+			acts[i].kind = POLICY_ACT_EXACT;
+			strhead_pat_init(&acts[i].head, low, len);
+		} else if (acts[i].prefix) {
+			acts[i].kind = POLICY_ACT_PREFIX;
+			strhead_pat_init(&acts[i].head, low, len - 1);
+		} else {
+			/* "svc:" with its colon: a prefix of the action exactly when
+			 * the action's service is svc (its first colon is there). */
+			acts[i].kind = POLICY_ACT_GLOB;
+			strhead_pat_init(&acts[i].head, low, acts[i].svc_len != 0 ?
+			    (size_t)acts[i].svc_len + 1 : 0);
+		}
+		policy_action_buckets(cc, &acts[i]);
 	}
 	st->actions = acts;
 	st->nactions = n;
@@ -277,6 +326,19 @@ policy_split_resource(struct policy_resource *r)
 			pp->kind = POLICY_PART_PREFIX;
 		else
 			pp->kind = POLICY_PART_GLOB;
+		strhead_pat_init(&pp->head, part[i], pp->kind == POLICY_PART_PREFIX ? len[i] - 1 :
+		    len[i]);
+	}
+	/* Literal parts hold no colon and no MATCH_ESC, so "p0:p1:" is a
+	 * prefix of the request exactly when its first parts are p0 and p1. */
+	while (r->nlead < 5 && r->parts[r->nlead].kind == POLICY_PART_LIT)
+		r->nlead++;
+	strhead_pat_init(&r->lead, r->pat, r->nlead > 0 ? (size_t)(part[r->nlead] - r->pat) : 0);
+	for (int k = 0; k < 6; k++) {
+		static const uint8_t order[6] = { 2, 4, 5, 3, 1, 0 };
+
+		if (order[k] >= r->nlead && r->parts[order[k]].kind != POLICY_PART_ANY)
+			r->check[r->ncheck++] = order[k];
 	}
 	r->split = true;
 }
@@ -618,7 +680,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 		return -1;
 	st->not_action = nact != NULL;
 	if (st->not_action)
-		st->svc_mask = POLICY_MASK_ALL;
+		policy_stmt_all_buckets(cc);
 	if ((res != NULL || nres != NULL) && policy_compile_resources(cc, st,
 	    res != NULL ? res : nres, res != NULL ? "Resource" : "NotResource") < 0)
 		return -1;
@@ -629,6 +691,26 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 	st->not_principal = nprin != NULL;
 	if (cond != NULL && policy_compile_conditions(cc, st, cond) < 0)
 		return -1;
+	st->always = !st->not_action && !st->has_principal && st->nconds == 0 &&
+	    (!st->has_resource || !st->not_resource);
+	for (size_t i = 0; i < st->nactions && st->always; i++)
+		if (st->actions[i].kind == POLICY_ACT_ANY)
+			break;
+		else if (i + 1 == st->nactions)
+			st->always = false;
+	if (st->always && st->has_resource) {
+		bool any = false;
+
+		/* A resource with a variable would be substituted first (and
+		 * could exhaust the evaluation arena): keep those on the
+		 * ordinary path. */
+		for (size_t i = 0; i < st->nresources; i++) {
+			any |= st->resources[i].any;
+			if (st->resources[i].has_var)
+				st->always = false;
+		}
+		st->always = st->always && any;
+	}
 	return 0;
 }
 
@@ -701,8 +783,9 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		return policy_fail(cc, "Statement", "too many statements (%zu, at most %u)", n,
 		    POLICY_MAX_STATEMENTS);
 	p->owned = calloc(policy_count_conds(stmts) + 1, sizeof(*p->owned));
+	cc->buckets = calloc(n * POLICY_BUCKET_WORDS, sizeof(*cc->buckets));
 	st = arena_zalloc(&p->arena, n * sizeof(*st));
-	if (st == NULL || p->owned == NULL)
+	if (st == NULL || p->owned == NULL || cc->buckets == NULL)
 		return policy_nomem(cc);
 	for (const cJSON *s = cJSON_IsArray(stmts) ? stmts->child : stmts; s != NULL;
 	    s = cJSON_IsArray(stmts) ? s->next : NULL, i++) {
@@ -711,9 +794,9 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		else
 			snprintf(cc->path, sizeof(cc->path), "Statement");
 		st[i].index = i;
+		cc->cur_buckets = &cc->buckets[i * POLICY_BUCKET_WORDS];
 		if (policy_compile_stmt(cc, &st[i], s) < 0)
 			return -1;
-		p->svc_mask |= st[i].svc_mask;
 		/* IAM refuses a policy in which two statements share a Sid
 		 * ("In IAM, the Sid value must be unique within a JSON
 		 * policy"); other services' resource policies set their own
@@ -729,20 +812,20 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		size_t total = 0, k = 0;
 		uint16_t *idx;
 
-		for (unsigned b = 0; b < 64; b++) {
-			p->bit_start[b] = (uint32_t)total;
+		for (unsigned b = 0; b < POLICY_BUCKETS; b++) {
+			p->bucket_start[b] = (uint32_t)total;
 			for (i = 0; i < n; i++)
-				total += (st[i].svc_mask >> b) & 1;
+				total += (cc->buckets[i * POLICY_BUCKET_WORDS + b / 64] >> (b % 64)) & 1;
 		}
-		p->bit_start[64] = (uint32_t)total;
+		p->bucket_start[POLICY_BUCKETS] = (uint32_t)total;
 		idx = arena_alloc(&p->arena, (total ? total : 1) * sizeof(*idx));
 		if (idx == NULL)
 			return policy_nomem(cc);
-		for (unsigned b = 0; b < 64; b++)
+		for (unsigned b = 0; b < POLICY_BUCKETS; b++)
 			for (i = 0; i < n; i++)
-				if ((st[i].svc_mask >> b) & 1)
+				if ((cc->buckets[i * POLICY_BUCKET_WORDS + b / 64] >> (b % 64)) & 1)
 					idx[k++] = (uint16_t)i;
-		p->bit_stmts = idx;
+		p->bucket_stmts = idx;
 	}
 	p->stmts = st;
 	p->nstmts = n;
@@ -772,11 +855,13 @@ policy_build(cJSON *tree, const char *name, enum policy_kind kind, struct err *e
 	}
 	if (policy_compile(&cc, tree) < 0)
 		goto fail;
+	free(cc.buckets);
 	/* Nothing compiled points into the tree. */
 	cJSON_Delete(tree);
 	p->tree = NULL;
 	return p;
 fail:
+	free(cc.buckets);
 	policy_free(p);
 	return NULL;
 }

@@ -23,6 +23,7 @@
 
 #include "policy/arena.h"
 #include "policy/condop.h"
+#include "policy/strhead.h"
 #include "util/err.h"
 
 /* Bounds on hostile or broken documents: far above AWS's own quotas (a
@@ -42,9 +43,20 @@ enum policy_kind {
 
 enum policy_effect { POLICY_ALLOW, POLICY_DENY };
 
+/* How an action pattern is matched, chosen at compile time so that the
+ * evaluator does one integer-compare test for nearly every pattern. */
+enum policy_action_kind {
+	POLICY_ACT_ANY,		/* "*" */
+	POLICY_ACT_EXACT,	/* no wildcard: head is the whole pattern */
+	POLICY_ACT_PREFIX,	/* one trailing '*': head is the part before it */
+	POLICY_ACT_GLOB,	/* head ("svc:", or empty) must be a prefix, then a glob */
+};
+
 /* One Action/NotAction pattern, lower-cased. svc is the part before the
  * first ':' when it has no wildcard (svc_len > 0), for the fast reject. */
 struct policy_action {
+	struct strhead_pat head;	/* see enum policy_action_kind */
+	enum policy_action_kind kind;
 	const char *pat;	/* full pattern, lower case */
 	size_t len;
 	uint16_t svc_len;	/* 0 when the service part has a wildcard */
@@ -63,6 +75,7 @@ enum policy_part_kind {
 };
 
 struct policy_arn_part {
+	struct strhead_pat head;	/* LIT: the part; PREFIX: the part before '*' */
 	const char *s;
 	size_t len;
 	enum policy_part_kind kind;
@@ -74,6 +87,16 @@ struct policy_resource {
 	bool has_var;		/* ${...} in a 2012-10-17 policy */
 	bool split;		/* parts[] valid: a six-part ARN pattern without variables */
 	struct policy_arn_part parts[6];
+	/* The leading literal parts ("arn:aws:s3:" of arn:aws:s3:::bucket/key) with
+	 * their colons: one prefix compare on the whole request ARN stands for
+	 * all of them. nlead is how many parts it covers (at most 5). */
+	struct strhead_pat lead;
+	uint8_t nlead;
+	/* The other parts that are not "*", the likeliest to differ first
+	 * (service, account, resource, region, then partition and "arn"): the
+	 * matcher visits only these and stops at the first that fails. */
+	uint8_t check[6];
+	uint8_t ncheck;
 };
 
 /* Split an ARN at its first five colons as match_arn() does (a MATCH_ESC
@@ -107,19 +130,31 @@ struct policy_cond {
 	struct condop_values *compiled;	/* NULL when has_var */
 };
 
-/* Bit of a service prefix in a statement's service mask: a statement whose
- * mask lacks the request's bit cannot match its action, which rejects most
- * statements with one AND. */
-uint64_t policy_service_bit(const char *svc, size_t len);
-/* The same as a bit number 0..63. */
-unsigned policy_service_bitno(const char *svc, size_t len);
-#define POLICY_MASK_ALL (~(uint64_t)0)
+/*
+ * Candidate index. A request's action falls in one of POLICY_BUCKETS
+ * buckets by its service prefix and the first letter of its action name
+ * ("s3" and 'g' for s3:GetObject); each policy lists, per bucket, the
+ * statements one of whose actions could match an action of that bucket
+ * (every bucket for NotAction, "*", "s3:*" and other patterns with a
+ * wildcard there). The evaluator visits only the request's bucket: most
+ * statements of a large policy are never looked at, and the letter cuts
+ * the statements of the same service by about the number of verbs.
+ */
+#define POLICY_BUCKETS 256u
+/* svc: the service prefix (any case), first: the byte after its ':' (the
+ * NUL of an empty action name included), already lower case. */
+unsigned policy_action_bucket(const char *svc, size_t len, unsigned char first);
 
+/* Laid out for the evaluator: what it reads for every candidate (effect,
+ * flags, the action patterns) comes first, in one cache line; Sid and
+ * index, read only for reports, come last. */
 struct policy_stmt {
-	uint64_t svc_mask;	/* services the statement may match (all for NotAction) */
-	const char *sid;	/* NULL when absent */
-	size_t index;		/* position in Statement */
 	enum policy_effect effect;
+	/* Applies to every request, unconditionally: an Action "*" without
+	 * Principal, Condition or a Resource other than "*" (FullAWSAccess and
+	 * the like, present in every SCP level). The evaluator answers TRUE
+	 * for it without looking at the request. */
+	bool always;
 	bool not_action, not_resource, not_principal;
 	bool has_resource;	/* Resource or NotResource present */
 	bool has_principal;	/* Principal or NotPrincipal present */
@@ -127,10 +162,12 @@ struct policy_stmt {
 	size_t nactions;
 	const struct policy_resource *resources;
 	size_t nresources;
-	const struct policy_principal *principals;
-	size_t nprincipals;
 	const struct policy_cond *conds;
 	size_t nconds;
+	const struct policy_principal *principals;
+	size_t nprincipals;
+	const char *sid;	/* NULL when absent */
+	size_t index;		/* position in Statement */
 };
 
 struct policy {
@@ -141,12 +178,11 @@ struct policy {
 	bool vars;		/* Version 2012-10-17: substitute variables */
 	const struct policy_stmt *stmts;
 	size_t nstmts;
-	uint64_t svc_mask;	/* OR of the statements' masks */
-	/* For each of the 64 service bits, the statements (in order) whose mask
-	 * has it: bit_stmts[bit_start[b] .. bit_start[b + 1]). The evaluator
+	/* The statements (in order) listed under bucket b:
+	 * bucket_stmts[bucket_start[b] .. bucket_start[b + 1]). The evaluator
 	 * visits only these, with no scan and no unpredictable branches. */
-	uint32_t bit_start[65];
-	const uint16_t *bit_stmts;
+	uint32_t bucket_start[POLICY_BUCKETS + 1];
+	const uint16_t *bucket_stmts;
 	struct condop_values **owned;	/* compiled condition values to free */
 	size_t nowned;
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/condop.h"
 #include "policy/ctx.h"
 #include "policy/eval.h"
 #include "policy/formula.h"
@@ -528,6 +529,180 @@ START_TEST(test_formula)
 }
 END_TEST
 
+/* condop_eval_one (the evaluator's path for a single known value) gives
+ * condop_eval's answer for every operator family and qualifier. */
+START_TEST(test_condop_eval_one_agrees)
+{
+	static const char *const ops[] = {
+		"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotLike",
+		"StringLike", "ForAnyValue:StringEquals", "ForAllValues:StringNotEquals",
+		"StringEqualsIfExists", "StringNotEqualsIfExists", "ArnEquals", "ArnLike",
+		"Bool", "Null", "NumericEquals", "NumericLessThan",
+	};
+	static const char *const vals[][3] = {
+		{ "eu-west-1", "us-east-1", "true" },
+		{ "a\x01*b", "", "10" },
+		{ "arn:aws:iam::111122223333:role/x", "EU-WEST-1", "false" },
+	};
+	static const char *const reqs[] = {
+		"eu-west-1", "us-east-1", "EU-west-1", "", "a*b", "a\x01*b", "true", "false",
+		"10", "9", "arn:aws:iam::111122223333:role/x", "x",
+	};
+	struct err e = { "" };
+
+	for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+		struct condop op;
+
+		ck_assert_int_eq(condop_parse(ops[o], &op, &e), 0);
+		for (size_t v = 0; v < 3; v++) {
+			for (size_t nv = 1; nv <= 3; nv++) {
+				const char *pvals[3];
+				struct condop_values *pv;
+
+				for (size_t i = 0; i < nv; i++)
+					pvals[i] = vals[v][(i + o) % 3];
+				pv = condop_values_new(&op, pvals, nv, &e);
+				if (pv == NULL)
+					continue;	/* e.g. "eu-west-1" is no number */
+				for (size_t r = 0; r < sizeof(reqs) / sizeof(reqs[0]); r++) {
+					const char *rv = reqs[r];
+
+					ck_assert_msg(condop_eval_one(&op, pv, rv, strlen(rv),
+					    condop_value_hash(rv, strlen(rv))) ==
+					    condop_eval(&op, pv, true, &rv, 1),
+					    "%s with %zu values (set %zu) on \"%s\"", ops[o], nv, v, rv);
+				}
+				condop_values_free(pv);
+			}
+		}
+	}
+}
+END_TEST
+
+/* ---- glob against a plain backtracking reference ---- */
+
+static size_t
+ref_u8len(const unsigned char *t, size_t avail)
+{
+	size_t n = *t >= 0xf0 ? 4 : *t >= 0xe0 ? 3 : *t >= 0xc0 ? 2 : 1;
+
+	if (n > avail)
+		n = avail;
+	for (size_t i = 1; i < n; i++)
+		if ((t[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+static unsigned char
+ref_fold(unsigned char c, bool nocase)
+{
+	return nocase && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Tries every split at every star: slow, obviously right. */
+static bool
+ref_glob(const unsigned char *p, size_t pl, const unsigned char *t, size_t tl, bool nocase)
+{
+	unsigned char pc;
+	size_t adv = 1, n;
+
+	if (pl == 0)
+		return tl == 0;
+	if (p[0] == '*') {
+		for (size_t k = 0; k <= tl; k++)
+			if (ref_glob(p + 1, pl - 1, t + k, tl - k, nocase))
+				return true;
+		return false;
+	}
+	if (tl == 0)
+		return false;
+	if (p[0] == '?') {
+		n = ref_u8len(t, tl);
+		return ref_glob(p + 1, pl - 1, t + n, tl - n, nocase);
+	}
+	pc = p[0];
+	if (pc == (unsigned char)MATCH_ESC && pl > 1) {
+		pc = p[1];
+		adv = 2;
+	}
+	return ref_fold(pc, nocase) == ref_fold(t[0], nocase) &&
+	    ref_glob(p + adv, pl - adv, t + 1, tl - 1, nocase);
+}
+
+START_TEST(test_glob_against_reference)
+{
+	static const char pchars[] = "aAb:*?*\x01\xc3\xa9";
+	static const char tchars[] = "aAb:*\x01\xc3\xa9";
+	unsigned int seed = 12345;
+
+	for (int iter = 0; iter < 200000; iter++) {
+		char pat[12], txt[12];
+		size_t pl, tl;
+		bool nocase;
+
+		seed = seed * 1103515245u + 12345u;
+		pl = (seed >> 8) % 9;
+		tl = (seed >> 16) % 11;
+		nocase = (seed >> 28) & 1;
+		for (size_t i = 0; i < pl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			pat[i] = pchars[(seed >> 16) % (sizeof(pchars) - 1)];
+		}
+		for (size_t i = 0; i < tl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			txt[i] = tchars[(seed >> 16) % (sizeof(tchars) - 1)];
+		}
+		ck_assert_msg(match_glob_n(pat, pl, txt, tl, nocase) ==
+		    ref_glob((const unsigned char *)pat, pl, (const unsigned char *)txt, tl, nocase),
+		    "iteration %d: pattern %.*s text %.*s", iter, (int)pl, pat, (int)tl, txt);
+	}
+}
+END_TEST
+
+/*
+ * formula_decide over more combinations than its probe and than one 64-bit
+ * block: three keys of five candidates each (absent, another value, "",
+ * two values, the literal) make 125 combinations.
+ */
+START_TEST(test_formula_decide_blocks)
+{
+	struct err e = { "" };
+	struct arena a;
+	const struct formula *eq[3], *ne[3], *present3, *always3, *noise, *f;
+
+	fp = parse(STMT("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
+	    "\"StringEquals\":{\"k:one\":\"v1\",\"k:two\":\"v2\",\"k:three\":\"v3\"},"
+	    "\"StringNotEquals\":{\"k:one\":\"v1\",\"k:two\":\"v2\",\"k:three\":\"v3\"},"
+	    "\"Null\":{\"k:three\":\"false\"}}}"), POLICY_KIND_IDENTITY, &e);
+	ck_assert_msg(fp != NULL, "%s", e.msg);
+	arena_init(&a, 1024, 0);
+	for (size_t i = 0; i < 3; i++) {
+		eq[i] = atom(&a, i);
+		ne[i] = atom(&a, 3 + i);
+	}
+	present3 = atom(&a, 6);
+	/* k:one == v1 and k:one != v1, likewise for k:two: never true, but
+	 * not folded, so the formula mentions all three keys. */
+	noise = formula_or(&a, formula_and(&a, eq[0], ne[0]), formula_and(&a, eq[1], ne[1]));
+	/* k:three == v3, != v3 (also when absent), or present (two values):
+	 * true in every one of the 125 combinations. */
+	always3 = formula_or(&a, formula_or(&a, eq[2], ne[2]), present3);
+	f = formula_or(&a, always3, noise);
+	ck_assert(!formula_is_const(f));
+	ck_assert(formula_is_true(formula_decide(&a, f)));
+	ck_assert(formula_is_false(formula_decide(&a, formula_not(&a, f))));
+	/* k:three == v3 hides behind the noise: the probe only ever sees v3
+	 * for k:three, the word-wise pass finds the other values. */
+	f = formula_or(&a, eq[2], noise);
+	ck_assert(formula_decide(&a, f) == f);
+	f = formula_or(&a, formula_and(&a, eq[2], formula_and(&a, eq[1], eq[0])), noise);
+	ck_assert(formula_decide(&a, f) == f);
+	arena_free(&a);
+	policy_free(fp);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -545,6 +720,9 @@ policy_suite(void)
 	tcase_add_test(tc, test_principal_matching);
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
+	tcase_add_test(tc, test_formula_decide_blocks);
+	tcase_add_test(tc, test_glob_against_reference);
+	tcase_add_test(tc, test_condop_eval_one_agrees);
 	suite_add_tcase(s, tc);
 	return s;
 }
