@@ -83,7 +83,8 @@ http_response_reset(struct http_response *r)
 void
 http_response_free(struct http_response *r)
 {
-	buf_free(&r->body);
+	/* A body may hold credentials (STS, instance metadata). */
+	buf_free_secret(&r->body);
 	http_response_clear_headers(r);
 	r->status = 0;
 }

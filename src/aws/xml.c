@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "aws/xml.h"
+#include "util/secret.h"
 
 #include <expat.h>
 #include <stdbool.h>
@@ -49,6 +50,10 @@ xml_node_free(struct xml_node *n)
 		if (next != NULL && next->first_child == NULL)
 			next->last_child = NULL;
 		free(n->name);
+		/* STS and credential answers carry secret keys and tokens in
+		 * element text: wipe every text, whoever parsed it. */
+		if (n->text != NULL)
+			secret_wipe(n->text, n->text_len);
 		free(n->text);
 		free(n);
 		n = next;
