@@ -2,7 +2,6 @@
 
 #include "aws/creds_sts.h"
 
-#include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "aws/credprov.h"
 #include "aws/creds_http.h"
 #include "aws/http.h"
+#include "aws/xml.h"
 #include "aws/creds_util.h"
 #include "log.h"
 #include "util/secret.h"
@@ -89,167 +89,73 @@ full:
 	return -1;
 }
 
-enum { STS_F_AKID, STS_F_SECRET, STS_F_TOKEN, STS_F_EXP, STS_F_CODE, STS_F_MSG, STS_F_N };
-
-struct creds_sts_parser {
-	XML_Parser xp;
-	unsigned depth;
-	int in_creds, in_error;
-	int field;			/* STS_F_* being collected, -1 none */
-	struct buf f[STS_F_N];
-	int bad;			/* DOCTYPE, too deep or too long */
-};
-
+/* The text of element name below n, "" when absent; over-long values count
+ * as absent so that a hostile answer cannot smuggle in a huge "key". */
 static const char *
-creds_sts_local(const char *name)
+creds_sts_text(const struct xml_node *n, const char *name)
 {
-	const char *p = strrchr(name, '|');	/* namespace separator */
+	const char *t = n != NULL ? xml_path_text(n, name) : NULL;
 
-	return p != NULL ? p + 1 : name;
+	return t != NULL && strlen(t) <= STS_FIELD_MAX ? t : "";
 }
 
-static void XMLCALL
-creds_sts_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+/* The Credentials element of an AssumeRole* answer: <XResponse><XResult>
+ * <Credentials>, whichever X. */
+static const struct xml_node *
+creds_sts_credentials(const struct xml_doc *doc)
 {
-	struct creds_sts_parser *sp = ud;
-	const char *n = creds_sts_local(name);
+	const struct xml_node *r, *c;
 
-	(void)attrs;
-	if (++sp->depth > STS_MAX_DEPTH) {
-		sp->bad = 1;
-		XML_StopParser(sp->xp, XML_FALSE);
-		return;
-	}
-	sp->field = -1;
-	if (strcmp(n, "Credentials") == 0)
-		sp->in_creds = 1;
-	else if (strcmp(n, "Error") == 0)
-		sp->in_error = 1;
-	else if (sp->in_creds && strcmp(n, "AccessKeyId") == 0)
-		sp->field = STS_F_AKID;
-	else if (sp->in_creds && strcmp(n, "SecretAccessKey") == 0)
-		sp->field = STS_F_SECRET;
-	else if (sp->in_creds && strcmp(n, "SessionToken") == 0)
-		sp->field = STS_F_TOKEN;
-	else if (sp->in_creds && strcmp(n, "Expiration") == 0)
-		sp->field = STS_F_EXP;
-	else if (sp->in_error && strcmp(n, "Code") == 0)
-		sp->field = STS_F_CODE;
-	else if (sp->in_error && strcmp(n, "Message") == 0)
-		sp->field = STS_F_MSG;
-	if (sp->field >= 0)
-		buf_reset(&sp->f[sp->field]);
-}
-
-static void XMLCALL
-creds_sts_end(void *ud, const XML_Char *name)
-{
-	struct creds_sts_parser *sp = ud;
-	const char *n = creds_sts_local(name);
-
-	sp->depth--;
-	sp->field = -1;
-	if (strcmp(n, "Credentials") == 0)
-		sp->in_creds = 0;
-	else if (strcmp(n, "Error") == 0)
-		sp->in_error = 0;
-}
-
-static void XMLCALL
-creds_sts_text(void *ud, const XML_Char *s, int len)
-{
-	struct creds_sts_parser *sp = ud;
-
-	if (sp->field < 0)
-		return;
-	if (buf_append(&sp->f[sp->field], s, (size_t)len) != 0) {
-		sp->bad = 1;
-		XML_StopParser(sp->xp, XML_FALSE);
-	}
-}
-
-static void XMLCALL
-creds_sts_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-    const XML_Char *pubid, int has_internal)
-{
-	struct creds_sts_parser *sp = ud;
-
-	(void)name;
-	(void)sysid;
-	(void)pubid;
-	(void)has_internal;
-	sp->bad = 1;
-	XML_StopParser(sp->xp, XML_FALSE);
-}
-
-/* Trimmed text of a collected field, "" when absent. */
-static const char *
-creds_sts_field(struct creds_sts_parser *sp, int f)
-{
-	struct buf *b = &sp->f[f];
-	size_t s = 0;
-
-	if (b->len == 0)
-		return "";
-	while (b->len > 0 && strchr(" \t\r\n", b->data[b->len - 1]) != NULL)
-		b->data[--b->len] = '\0';
-	while (s < b->len && strchr(" \t\r\n", b->data[s]) != NULL)
-		s++;
-	return b->data + s;
+	for (r = doc->root->first_child; r != NULL; r = r->next)
+		if ((c = xml_child(r, "Credentials")) != NULL)
+			return c;
+	return NULL;
 }
 
 int
 creds_sts_parse(const char *body, size_t len, long status, const char *api,
     const char *role, struct aws_credentials *out, struct err *e)
 {
-	struct creds_sts_parser sp;
+	struct xml_limits lim;
+	struct xml_doc *doc = NULL;
+	const struct xml_node *cr;
 	char code[128], msg[400];
 	const char *akid, *secret, *token, *exp_s;
+	struct err xe;
 	time_t exp;
-	int i, rc = -1;
+	int rc = -1;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.field = -1;
-	for (i = 0; i < STS_F_N; i++)
-		buf_init(&sp.f[i], STS_FIELD_MAX);
 	if (len > CREDS_STS_BODY_MAX) {
 		err_set(e, "%s (role %s): response larger than %zu bytes", api, role,
 		    CREDS_STS_BODY_MAX);
-		goto out;
+		return -1;
 	}
-	if ((sp.xp = XML_ParserCreateNS(NULL, '|')) == NULL) {
-		err_set(e, "%s: out of memory", api);
-		goto out;
-	}
-	XML_SetUserData(sp.xp, &sp);
-	XML_SetElementHandler(sp.xp, creds_sts_start, creds_sts_end);
-	XML_SetCharacterDataHandler(sp.xp, creds_sts_text);
-	XML_SetStartDoctypeDeclHandler(sp.xp, creds_sts_doctype);
-	if (XML_Parse(sp.xp, body != NULL ? body : "", (int)len, XML_TRUE) != XML_STATUS_OK ||
-	    sp.bad) {
-		if (status == 200) {
-			err_set(e, "%s (role %s): malformed response: %s", api, role,
-			    sp.bad ? "DOCTYPE, too deep or field too long" :
-			    XML_ErrorString(XML_GetErrorCode(sp.xp)));
-		} else {
+	xml_limits_default(&lim);
+	lim.max_bytes = CREDS_STS_BODY_MAX;
+	lim.max_depth = STS_MAX_DEPTH;
+	if (xml_parse(body != NULL ? body : "", len, &lim, &doc, &xe) != 0) {
+		if (status == 200)
+			err_set(e, "%s (role %s): malformed response: %s", api, role, xe.msg);
+		else
 			err_set(e, "%s (role %s): HTTP %ld with an unreadable error body", api,
 			    role, status);
-		}
 		goto out;
 	}
 	if (status != 200) {
-		akid = creds_sts_field(&sp, STS_F_CODE);
-		creds_plain_excerpt(akid, strlen(akid), code, sizeof(code));
-		akid = creds_sts_field(&sp, STS_F_MSG);
-		creds_plain_excerpt(akid, strlen(akid), msg, sizeof(msg));
+		const char *t = creds_sts_text(doc->root, "Error/Code");
+
+		creds_plain_excerpt(t, strlen(t), code, sizeof(code));
+		t = creds_sts_text(doc->root, "Error/Message");
+		creds_plain_excerpt(t, strlen(t), msg, sizeof(msg));
 		err_set(e, "%s (role %s): %s (HTTP %ld)%s%s", api, role,
 		    code[0] != '\0' ? code : "Unknown", status, msg[0] != '\0' ? ": " : "", msg);
 		goto out;
 	}
-	akid = creds_sts_field(&sp, STS_F_AKID);
-	secret = creds_sts_field(&sp, STS_F_SECRET);
-	token = creds_sts_field(&sp, STS_F_TOKEN);
-	exp_s = creds_sts_field(&sp, STS_F_EXP);
+	cr = creds_sts_credentials(doc);
+	akid = creds_sts_text(cr, "AccessKeyId");
+	secret = creds_sts_text(cr, "SecretAccessKey");
+	token = creds_sts_text(cr, "SessionToken");
+	exp_s = creds_sts_text(cr, "Expiration");
 	if (akid[0] == '\0' || secret[0] == '\0' || token[0] == '\0' || exp_s[0] == '\0') {
 		err_set(e, "%s (role %s): response without complete Credentials "
 		    "(AccessKeyId, SecretAccessKey, SessionToken, Expiration)", api, role);
@@ -264,10 +170,7 @@ creds_sts_parse(const char *body, size_t len, long status, const char *api,
 		goto out;
 	rc = 0;
 out:
-	for (i = 0; i < STS_F_N; i++)
-		buf_free_secret(&sp.f[i]);
-	if (sp.xp != NULL)
-		XML_ParserFree(sp.xp);
+	xml_free(doc);
 	return rc;
 }
 
