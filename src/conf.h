@@ -76,11 +76,102 @@ struct config_aws {
 	struct config_aws_retry retry;
 };
 
+/*
+ * The settings below were declared together (issues 5-7) so that the
+ * collectors, the audit and the daemon could be written against them at the
+ * same time; the config file names are the struct paths ("collect.regions").
+ */
+enum config_org_mode {
+	CONFIG_ORG_AUTO = 0,	/* read Organizations; single-account mode if it fails */
+	CONFIG_ORG_OFF,		/* do not read it: single-account mode, SCPs unknown */
+};
+
+struct config_collect {
+	enum config_org_mode organizations;
+	/* Role name assumed in each member account; NULL or "": audit only
+	 * the account of the daemon's own credentials. */
+	char *member_role;
+	char *external_id;		/* secret; NULL: none */
+	char *external_id_file;		/* read at load into external_id */
+	char *session_name;		/* default "passrole-auditd" */
+	int session_duration;		/* seconds, 900..43200, default 3600 */
+	struct confschema_strlist regions;	/* default: [aws.region] */
+	struct confschema_strlist accounts_include;	/* empty: all */
+	struct confschema_strlist accounts_exclude;
+	struct confschema_strlist ous_include;	/* OU ids; accounts below them */
+	struct confschema_strlist ous_exclude;
+	int concurrency;		/* accounts fetched at once, default 8 */
+	int page_size;			/* MaxItems/MaxResults, 0: the API default */
+};
+
+struct config_audit {
+	/* Role names, ARNs or role paths, each with * and ? wildcards:
+	 * "Admin*", an ARN pattern, or a path ending in a slash then "*". */
+	struct confschema_strlist privileged_roles;
+	struct confschema_strlist privileged_tags;	/* "key=value", "key=*" */
+	struct confschema_strlist privileged_exclude;	/* same forms as privileged_roles */
+	bool auto_privileged;		/* default true */
+	int max_depth;			/* transitive path length, 0..10, default 3 */
+	int state_keep;			/* edge sets kept, 1..1000, default 10 */
+};
+
+struct config_daemon {
+	int interval;			/* seconds between audits, 60..604800, default 3600 */
+	int jitter;			/* seconds of random delay added, default 60 */
+};
+
+/* Alert kinds' syslog severities are enum log_level values (log.h). */
+struct config_alert_syslog {
+	bool enabled;			/* default true */
+	char *ident;			/* default "passrole-auditd" */
+	char *facility;			/* "authpriv" (default), "daemon", "local0".."local7", ... */
+	enum log_level gained;		/* default warning */
+	enum log_level lost;		/* default notice */
+	enum log_level changed;		/* default notice */
+	enum log_level failed;		/* audit failed or incomplete: default error */
+	enum log_level privileged;	/* privileged role added/removed: default notice */
+};
+
+enum config_webhook_format { CONFIG_WEBHOOK_JSON = 0, CONFIG_WEBHOOK_SLACK };
+
+struct config_webhook_header {
+	char *name;
+	char *value;			/* secret; or from value_file */
+	char *value_file;
+};
+
+struct config_webhook {
+	char *name;			/* for logs: "slack-secops" */
+	char *url;			/* https://..., http:// only for loopback */
+	enum config_webhook_format format;
+	struct config_webhook_header *headers;
+	size_t nheaders;
+	char *hmac_secret_file;		/* NULL: no signature header */
+	char *hmac_secret;		/* secret: the file's contents, read at load */
+	int timeout;			/* seconds, default 10 */
+	int max_attempts;		/* per delivery round, default 5 */
+	enum log_level min_severity;	/* default info: every alert */
+};
+
+struct config_alerts {
+	enum log_level min_severity;	/* alerts below are not raised */
+	struct confschema_strlist accounts;	/* empty: all */
+	struct confschema_strlist roles;	/* role name/ARN patterns; empty: all */
+	int outbox_max;			/* queued alerts kept, default 10000 */
+	struct config_alert_syslog syslog;
+	struct config_webhook *webhooks;
+	size_t nwebhooks;
+};
+
 struct config {
 	char *path;			/* the file it was loaded from, or NULL */
 	enum log_level log_level;
 	char *state_dir;
 	struct config_aws aws;
+	struct config_collect collect;
+	struct config_audit audit;
+	struct config_daemon daemon;
+	struct config_alerts alerts;
 };
 
 /* The project's settings table. */

@@ -1,0 +1,60 @@
+/*
+ * What changed between two edge sets: gained, lost and changed edges, and
+ * privileged roles added or removed. Accounts that were not audited in
+ * either run are not compared (their edges are neither gained nor lost):
+ * they are listed as not audited, so that a fetch failure never reads as a
+ * lost PassRole.
+ *
+ * Ownership: a struct edge_diff borrows the edges and privileged entries
+ * of the two sets it was computed from (they must outlive it) and owns its
+ * arrays and the "what" strings; diff_free() releases those.
+ */
+#ifndef PRA_AUDIT_DIFF_H
+#define PRA_AUDIT_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "audit/edge.h"
+#include "util/err.h"
+
+enum diff_kind {
+	DIFF_GAINED,		/* new edge (principal, role) */
+	DIFF_LOST,		/* edge gone, account audited both times */
+	DIFF_CHANGED,		/* same key; services, conditions or path differ */
+	DIFF_PRIV_ADDED,	/* role became privileged */
+	DIFF_PRIV_REMOVED,
+};
+
+struct diff_entry {
+	enum diff_kind kind;
+	const struct edge *old_edge;	/* NULL for GAINED and PRIV_* */
+	const struct edge *new_edge;	/* NULL for LOST and PRIV_* */
+	const struct edge_privileged *old_priv;	/* PRIV_REMOVED */
+	const struct edge_privileged *new_priv;	/* PRIV_ADDED */
+	/* For CHANGED: "services +lambda.amazonaws.com -ec2.amazonaws.com;
+	 * conditions now none; path now direct". NULL otherwise. */
+	char *what;
+};
+
+struct diff_not_audited {
+	const char *account;	/* borrowed */
+	const char *why;	/* borrowed */
+};
+
+struct edge_diff {
+	/* No previous set: this run is the baseline; entries is empty. */
+	bool baseline;
+	struct diff_entry *entries;	/* in (principal, role) order, PRIV_* last */
+	size_t n;
+	struct diff_not_audited *not_audited;
+	size_t nnot_audited;
+};
+
+/* old may be NULL (baseline). 0, or -1 with e set (ENOMEM). */
+int diff_compute(const struct edge_set *old, const struct edge_set *cur,
+    struct edge_diff *out, struct err *e);
+void diff_free(struct edge_diff *d);
+const char *diff_kind_name(enum diff_kind k);	/* "gained", "lost", ... */
+
+#endif

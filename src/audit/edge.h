@@ -1,0 +1,115 @@
+/*
+ * The audit's answer as data: the privileged roles and the effective
+ * PassRole edges (principal -> privileged role -> services), with what each
+ * rests on. audit.c produces an edge set from a snapshot; state.c stores it,
+ * diff.c compares two, report.c prints one, the alerts are made from diffs.
+ *
+ * Ownership: struct edge_set owns every string and array reachable from it
+ * (each malloc'd on its own); edge_set_free() releases them. Arrays are kept
+ * sorted (edge_set_sort) so that two sets compare and print
+ * deterministically.
+ */
+#ifndef PRA_AUDIT_EDGE_H
+#define PRA_AUDIT_EDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util/err.h"
+
+#define EDGE_FORMAT_VERSION 1
+
+/* Why a role is privileged: "config: name DeployAdmin*", "config: tag
+ * tier=admin", "auto: allows * on *", "auto: allows iam:PassRole on *". */
+struct edge_privileged {
+	char *role_arn;
+	char *account;
+	char **reasons;
+	size_t nreasons;
+};
+
+/* A VPC endpoint whose policy would deny this PassRole when the calling
+ * service's API is reached through it. */
+struct edge_caveat {
+	char *endpoint_id;	/* vpce-... */
+	char *region;
+	char *service_name;	/* com.amazonaws.eu-west-1.events */
+	char *message;		/* the AccessDenied sentence */
+};
+
+/* One hop of an indirect path: "assume" (the principal can sts:AssumeRole
+ * into arn) or "pass" (it can pass arn to via_service, which then acts with
+ * arn's permissions). */
+struct edge_hop {
+	char *kind;		/* "assume" | "pass" */
+	char *arn;		/* the role acted as next */
+	char *via_service;	/* for "pass": "cloudformation.amazonaws.com" */
+};
+
+struct edge {
+	/* The key: at most one edge per (principal, role). When there are
+	 * several ways, the direct one wins, else the shortest path, then the
+	 * lexically first. */
+	char *principal_arn;
+	char *principal_type;	/* "user" | "role" */
+	char *account;
+	char *role_arn;
+	/* Services the role can be passed to: the trust policy's
+	 * Principal.Service values that an iam:PassedToService constraint (if
+	 * any) admits. Sorted. Empty with no_service set: no service trusts
+	 * the role ("no service can use it"). */
+	char **services;
+	size_t nservices;
+	bool no_service;
+	/* "allowed" or "conditional"; for conditional, the open constraints
+	 * as text ("aws:RequestedRegion StringEquals eu-west-1"). */
+	bool conditional;
+	char *conditions;	/* NULL when not conditional */
+	struct edge_hop *path;	/* empty for a direct edge */
+	size_t npath;
+	/* One line: the statement(s) that grant and the layers that limit,
+	 * e.g. "allowed by DevOps (managed, Sid PassDeploy); limited by
+	 * boundary DevBoundary". */
+	char *reason;
+	struct edge_caveat *caveats;
+	size_t ncaveats;
+};
+
+/* Which accounts were audited: an account whose snapshot parts were
+ * incomplete has audited = false and why; its edges are not in the set and
+ * must not be diffed ("not audited"). */
+struct edge_account {
+	char *id;
+	bool audited;
+	char *why;		/* NULL when audited */
+	/* The SCPs/RCPs could not be read: results in this account are
+	 * single-account mode results. */
+	bool org_unknown;
+};
+
+struct edge_set {
+	int format_version;	/* EDGE_FORMAT_VERSION */
+	time_t taken_at;
+	char *source;		/* snapshot source: "live", "offline:DIR" */
+	char *org_note;		/* "single-account mode: ..." or NULL */
+	struct edge_account *accounts;
+	size_t naccounts;
+	struct edge_privileged *privileged;
+	size_t nprivileged;
+	struct edge *edges;
+	size_t nedges;
+};
+
+struct edge_set *edge_set_new(struct err *e);
+void edge_set_free(struct edge_set *s);
+void edge_clear(struct edge *ed);
+/* Sort accounts by id, privileged by role ARN, edges by (principal, role),
+ * each edge's services and caveats. */
+void edge_set_sort(struct edge_set *s);
+/* Binary search in a sorted set; NULL when absent. */
+const struct edge *edge_set_find(const struct edge_set *s, const char *principal,
+    const char *role);
+const struct edge_account *edge_set_account(const struct edge_set *s, const char *id);
+
+#endif

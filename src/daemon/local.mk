@@ -1,0 +1,2 @@
+# src/daemon: the audit loop, signals, config reload and the systemd
+# notification protocol (issue 7).
