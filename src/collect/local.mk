@@ -19,5 +19,11 @@ tests_unit_check_collectors_SOURCES = tests/unit/check_collectors.c \
 tests_unit_check_collectors_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collectors_LDADD = $(CHECK_LDADD_ALL)
 EXTRA_DIST += tests/data/scenarios/iam-edge.json tests/data/scenarios/ec2-endpoints.json \
-	tests/fuzz/fuzz_gaad.c tests/fuzz/corpus/gaad
+	tests/fuzz/fuzz_gaad.c tests/fuzz/gaad.dict
+# tests/fuzz/build.sh and run.sh build and run fuzz_gaad with the other targets.
+clean-local: clean-local-gaad
+clean-local-gaad:
+	-rm -rf tests/fuzz/work-gaad
+	-rm -f tests/fuzz/fuzz_gaad tests/fuzz/fuzz_gaad.log
+.PHONY: clean-local-gaad
 # --- end iamec2
