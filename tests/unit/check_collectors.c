@@ -1160,8 +1160,8 @@ START_TEST(test_iam_pagination_identical)
 END_TEST
 
 /* Throttled on page 2 (of 5): a storm the retries outlast is invisible; one
- * longer than the retry budget (4 attempts) leaves the part incomplete,
- * keeping page 1 (3 users). */
+ * longer than the retry budget (4 attempts, or 60 s of Retry-After sleeps)
+ * leaves the part incomplete, keeping page 1 (3 users). */
 START_TEST(test_iam_throttling_storm)
 {
 	struct hookprov h;
@@ -1198,6 +1198,21 @@ START_TEST(test_iam_throttling_storm)
 	ck_assert_uint_eq(iam.nusers, 3);
 	ck_assert_uint_eq(iam.ngroups, 0);
 	ck_assert_int_eq(h.gets, 1 + 4);
+	iam_free(&iam);
+	hook_free(&h);
+
+	/* 429 with Retry-After 30 s: the 60 s sleep budget runs out first. */
+	emu_ctl("/_emu/reset", "{}");
+	hook_init(&h, AKID, SECRET, false);
+	h.fault_at = 2;
+	h.fault = "{\"operation\":\"GetAccountAuthorizationDetails\",\"kind\":\"retry_after\","
+	    "\"status\":429,\"seconds\":30,\"count\":20}";
+	run_iam(&h, 0, &iam);
+	ck_assert(!iam.part.complete);
+	ck_assert_msg(strstr(S(iam.part.why), "throttled out after 3 attempts (" GAAD ", page 2): ") ==
+	    iam.part.why, "%s", S(iam.part.why));
+	ck_assert_msg(strstr(iam.part.why, "budget") != NULL, "%s", iam.part.why);
+	ck_assert_uint_eq(iam.nusers, 3);
 	iam_free(&iam);
 	hook_free(&h);
 	free(ref);
