@@ -48,34 +48,35 @@ gaad_nomem(struct gaad *g)
 
 static int gaad_bad(struct gaad *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* "where" in the page, e.g. "RoleDetailList member 2 (app): RolePolicyList
+ * member 1 (inline): ", written into where (n bytes). */
+static void
+gaad_where(const struct gaad *g, char *where, size_t n)
+{
+	char ent[200] = "", sub[200] = "";
+
+	if (g->list != NULL)
+		snprintf(ent, sizeof(ent), "%s member %zu%s%.128s%s: ", g->list, g->index,
+		    g->name != NULL ? " (" : "", g->name != NULL ? g->name : "",
+		    g->name != NULL ? ")" : "");
+	if (g->sub != NULL)
+		snprintf(sub, sizeof(sub), "%s member %zu%s%.128s%s: ", g->sub, g->subindex,
+		    g->subname != NULL ? " (" : "", g->subname != NULL ? g->subname : "",
+		    g->subname != NULL ? ")" : "");
+	snprintf(where, n, "%s%s", ent, sub);
+}
+
 static int
 gaad_bad(struct gaad *g, const char *fmt, ...)
 {
-	struct buf b;
+	char where[400], what[ERR_MSG_MAX / 2];
 	va_list ap;
-	int r = 0;
 
-	buf_init(&b, ERR_MSG_MAX);
-	r |= buf_printf(&b, "%s: ", GAAD_API);
-	if (g->list != NULL) {
-		r |= buf_printf(&b, "%s member %zu", g->list, g->index);
-		if (g->name != NULL)
-			r |= buf_printf(&b, " (%.128s)", g->name);
-		r |= buf_puts(&b, ": ");
-	}
-	if (g->sub != NULL) {
-		r |= buf_printf(&b, "%s member %zu", g->sub, g->subindex);
-		if (g->subname != NULL)
-			r |= buf_printf(&b, " (%.128s)", g->subname);
-		r |= buf_puts(&b, ": ");
-	}
 	va_start(ap, fmt);
-	r |= buf_vprintf(&b, fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	/* A message cut at ERR_MSG_MAX still says where; err_set truncates too. */
-	(void)r;
-	err_set(g->e, "%s", buf_cstr(&b));
-	buf_free(&b);
+	gaad_where(g, where, sizeof(where));
+	err_set(g->e, "%s: %s%s", GAAD_API, where, what);
 	g->rc = COLLECT_PAGE_BAD;
 	return -1;
 }
