@@ -1587,8 +1587,19 @@ START_TEST(test_ec2_faults)
 	region_free(&r);
 	hook_free(&h);
 
-	/* The session runs out on page 2. (EC2 answers RequestExpired, which
-	 * the client does not take for an expiry it could refresh.) */
+	/* The session runs out on page 2: EC2 answers RequestExpired. A
+	 * provider that can refresh gets one refresh and the region completes;
+	 * a static one cannot, and the region says why. */
+	emu_ctl("/_emu/reset", "{}");
+	hook_init(&h, AKID, SECRET, true);
+	h.expire_from = 2;
+	run_ec2(&h, "eu-west-1", 0, &r);
+	ck_assert_msg(r.part.complete, "%s", S(r.part.why));
+	ck_assert_int_eq(h.invalidates, 1);
+	ck_assert_uint_eq(r.nendpoints, 3);
+	region_free(&r);
+	hook_free(&h);
+
 	emu_ctl("/_emu/reset", "{}");
 	hook_init(&h, AKID, SECRET, false);
 	h.expire_from = 2;
