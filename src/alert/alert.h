@@ -210,5 +210,7 @@ void alert_close(struct alert_ctx *ax);
 /* Tests: replace the webhooks' backoff sleep (default: retry_sleep_real). */
 void alert_ctx_set_sleep(struct alert_ctx *ax, void (*sleep_fn)(void *ctx, unsigned ms),
     void *sleep_ctx);
+/* Tests: the webhooks' backoff scale (default 500 ms base, 30 s cap). */
+void alert_ctx_set_backoff(struct alert_ctx *ax, unsigned base_ms, unsigned max_ms);
 
 #endif

@@ -141,6 +141,16 @@ alert_ctx_set_sleep(struct alert_ctx *ax, void (*sleep_fn)(void *ctx, unsigned m
 			webhook_set_sleep(ax->sinks[i].wh, sleep_fn, sleep_ctx);
 }
 
+void
+alert_ctx_set_backoff(struct alert_ctx *ax, unsigned base_ms, unsigned max_ms)
+{
+	size_t i;
+
+	for (i = 0; i < ax->nsinks; i++)
+		if (ax->sinks[i].wh != NULL)
+			webhook_set_backoff(ax->sinks[i].wh, base_ms, max_ms);
+}
+
 size_t
 alert_pending(const struct alert_ctx *ax)
 {
