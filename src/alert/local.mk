@@ -26,7 +26,6 @@ TESTS += tests/unit/check_alert tests/unit/check_outbox
 
 ALERT_SHELL_TESTS = \
 	tests/integration/alert-webhook.sh \
-	tests/integration/alert-slack.sh \
 	tests/integration/syslog-sink.sh \
 	tests/integration/outbox-kill9.sh
 TESTS += $(ALERT_SHELL_TESTS)

@@ -9,7 +9,8 @@
  *   alert-tool [options] run FIXTURE [--rounds N] [--round-ms MS]
  *   alert-tool [options] pending
  *
- * Options: --state DIR (required), --syslog-socket PATH, --no-syslog,
+ * Options: --state DIR (required), --syslog-socket PATH, --syslog-ident
+ * IDENT, --syslog-facility NAME, --no-syslog,
  * --webhook NAME=URL (repeatable), --format json|slack (for the next
  * --webhook), --secret-file FILE (for the next --webhook), --header
  * NAME=FILE (for the next --webhook), --attempts N, --backoff-ms N,
@@ -391,6 +392,10 @@ main(int argc, char **argv)
 			state = argv[++i];
 		else if (strcmp(a, "--syslog-socket") == 0 && more)
 			c->syslog.socket = argv[++i];
+		else if (strcmp(a, "--syslog-ident") == 0 && more)
+			c->syslog.ident = argv[++i];
+		else if (strcmp(a, "--syslog-facility") == 0 && more)
+			c->syslog.facility = argv[++i];
 		else if (strcmp(a, "--no-syslog") == 0)
 			c->syslog.enabled = false;
 		else if (strcmp(a, "--format") == 0 && more)
