@@ -62,11 +62,15 @@
  *   }
  *
  * For "lost" the edge fields describe the edge that was lost; for
- * "changed" they describe the new edge. The id of a record is
- * hex(SHA-256(kind, principal, role, the edge's (or privileged role's)
- * content, run)), each part length-prefixed: the same change found by the
- * same run always has the same id (re-enqueue and re-delivery keep it), and
- * two different changes or two runs never share one.
+ * "changed" they describe the new edge.
+ *
+ * The id is hex(SHA-256(P("passrole-auditd alert id 1") P(kind) P(run)
+ * P(account) P(principal) P(role) P(path) P(conditions) P(no_service ? "1" :
+ * "0") P(change) P(reason) P(service)... P(na.account) P(na.why)...)) where
+ * P(s) is s's length as 8 bytes big-endian followed by s, and an absent
+ * field is the length 0xffffffffffffffff alone. So the same change found by
+ * the same run always has the same id (re-enqueue and re-delivery keep it),
+ * and two different changes or two runs never share one.
  */
 #ifndef PRA_ALERT_ALERT_H
 #define PRA_ALERT_ALERT_H

@@ -82,7 +82,7 @@ read_file_at(int dirfd, const char *name, struct buf *b, struct err *e)
 
 	buf_init(b, OUTBOX_ENTRY_MAX_BYTES);
 	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		err_set(e, "open %s: %s", name, strerror(errno));
+		err_set(e, "open: %s", strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -90,13 +90,13 @@ read_file_at(int dirfd, const char *name, struct buf *b, struct err *e)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			err_set(e, "read %s: %s", name, strerror(errno));
+			err_set(e, "read: %s", strerror(errno));
 			goto out;
 		}
 		if (r == 0)
 			break;
 		if (buf_append(b, chunk, (size_t)r) != 0) {
-			err_set(e, "read %s: larger than %d bytes", name, OUTBOX_ENTRY_MAX_BYTES);
+			err_set(e, "larger than %d bytes", OUTBOX_ENTRY_MAX_BYTES);
 			goto out;
 		}
 	}
@@ -122,28 +122,28 @@ load_doc(struct outbox *ob, const char *name, const char *id, unsigned long long
 	if (read_file_at(ob->dirfd, name, &b, e) != 0)
 		return -1;
 	if ((d = cJSON_ParseWithLength(b.data != NULL ? b.data : "", b.len)) == NULL) {
-		err_set(e, "%s/%s: not valid JSON", ob->dir, name);
+		err_set(e, "not valid JSON");
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(d, "outbox");
 	if (!cJSON_IsNumber(v) || v->valuedouble != OUTBOX_FORMAT) {
-		err_set(e, "%s/%s: \"outbox\" is not %d", ob->dir, name, OUTBOX_FORMAT);
+		err_set(e, "\"outbox\" is not %d", OUTBOX_FORMAT);
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(d, "seq");
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)seq) {
-		err_set(e, "%s/%s: \"seq\" does not match the file name", ob->dir, name);
+		err_set(e, "\"seq\" does not match the file name");
 		goto out;
 	}
 	a = cJSON_GetObjectItemCaseSensitive(d, "alert");
 	aid = cJSON_GetObjectItemCaseSensitive(a, "id");
 	if (!cJSON_IsObject(a) || !cJSON_IsString(aid) || strcmp(aid->valuestring, id) != 0) {
-		err_set(e, "%s/%s: \"alert.id\" does not match the file name", ob->dir, name);
+		err_set(e, "\"alert.id\" does not match the file name");
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(d, "delivered");
 	if (!cJSON_IsArray(v)) {
-		err_set(e, "%s/%s: \"delivered\" is not an array", ob->dir, name);
+		err_set(e, "\"delivered\" is not an array");
 		goto out;
 	}
 	*doc = d;
@@ -524,8 +524,10 @@ outbox_read_alert(struct outbox *ob, size_t i, struct err *e)
 {
 	cJSON *doc = NULL, *a;
 
-	if (load_doc(ob, ob->v[i].name, ob->v[i].id, ob->v[i].seq, &doc, e) != 0)
+	if (load_doc(ob, ob->v[i].name, ob->v[i].id, ob->v[i].seq, &doc, e) != 0) {
+		err_prefix(e, "alert outbox: %s/%s", ob->dir, ob->v[i].name);
 		return NULL;
+	}
 	a = cJSON_DetachItemFromObjectCaseSensitive(doc, "alert");
 	cJSON_Delete(doc);
 	if (a == NULL)
