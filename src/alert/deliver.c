@@ -270,6 +270,17 @@ alert_deliver_pending(struct alert_ctx *ax, struct alert_deliver_stats *st, stru
 		size_t need[ALERT_MAX_WEBHOOKS + 1], nneed = 0, done = 0;
 		bool failed = false;
 
+		/* Nothing for the sinks still running: do not read the file
+		 * (a long outage of one webhook would otherwise re-read the
+		 * whole queue every round). With no sink blocked, an entry
+		 * every sink has is read and removed below. */
+		for (k = 0; k < ax->nsinks; k++)
+			if (!ax->sinks[k].blocked && !outbox_entry_delivered(en, ax->sinks[k].name))
+				break;
+		if (nblocked > 0 && k == ax->nsinks) {
+			i++;
+			continue;
+		}
 		err_clear(&le);
 		if ((j = outbox_read_alert(ob, i, &le)) == NULL) {
 			outbox_quarantine(ob, i, le.msg);

@@ -32,5 +32,4 @@ TESTS += $(ALERT_SHELL_TESTS)
 EXTRA_DIST += $(ALERT_SHELL_TESTS) \
 	tests/tools/webhook_receiver.py tests/tools/syslog_receiver.py \
 	tests/integration/alert-lib.sh \
-	tests/data/alerts/README.md tests/data/alerts/basic.json tests/data/alerts/failed.json \
-	man-alerts.txt
+	tests/data/alerts/README.md tests/data/alerts/basic.json tests/data/alerts/failed.json

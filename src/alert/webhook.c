@@ -86,6 +86,16 @@ out:
 	return s;
 }
 
+/* The scrubber is a second line of defence; a full table is worth a
+ * warning, not a refusal to deliver. */
+static void
+secret_register(const struct webhook *w, const char *secret)
+{
+	if (log_secret_add(secret) != 0)
+		log_warn("webhook %s: the log's secret table is full; this webhook's secrets "
+		    "are not scrubbed from messages", w->name);
+}
+
 void
 webhook_free(struct webhook *w)
 {
@@ -165,7 +175,7 @@ webhook_new(const struct config_webhook *c, struct err *e)
 			    h->name);
 			goto fail;
 		}
-		log_secret_add(d->value);
+		secret_register(w, d->value);
 	}
 	if (c->hmac_secret != NULL) {
 		if ((w->secret = secret_strdup(c->hmac_secret)) == NULL)
@@ -176,7 +186,7 @@ webhook_new(const struct config_webhook *c, struct err *e)
 			goto fail;
 	}
 	if (w->secret != NULL)
-		log_secret_add(w->secret);
+		secret_register(w, w->secret);
 	return w;
 nomem:
 	err_set(e, "webhook: out of memory");
@@ -271,19 +281,21 @@ static bool
 slack_field(cJSON *fields, const char *label, const char *value)
 {
 	struct buf b;
-	cJSON *f;
+	cJSON *f = NULL;
 	bool ok;
 
 	if (value == NULL || value[0] == '\0')
 		return true;
 	buf_init(&b, 0);
-	ok = buf_printf(&b, "*%s*\n", label) == 0 && slack_escape(&b, value, SLACK_FIELD_MAX) == 0;
-	f = ok ? cJSON_CreateObject() : NULL;
-	ok = f != NULL && cJSON_AddItemToArray(fields, f) &&
-	    cJSON_AddStringToObject(f, "type", "mrkdwn") != NULL &&
-	    cJSON_AddStringToObject(f, "text", buf_cstr(&b)) != NULL;
-	if (f != NULL && !ok && cJSON_GetArraySize(fields) == 0)
+	ok = buf_printf(&b, "*%s*\n", label) == 0 && slack_escape(&b, value, SLACK_FIELD_MAX) == 0 &&
+	    (f = cJSON_CreateObject()) != NULL;
+	if (ok && !cJSON_AddItemToArray(fields, f)) {
 		cJSON_Delete(f);
+		ok = false;
+	}
+	/* From here f belongs to fields. */
+	ok = ok && cJSON_AddStringToObject(f, "type", "mrkdwn") != NULL &&
+	    cJSON_AddStringToObject(f, "text", buf_cstr(&b)) != NULL;
 	buf_free(&b);
 	return ok;
 }
