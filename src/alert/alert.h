@@ -25,13 +25,20 @@
  *       disk (or refused because the outbox is full: that is alerted to syslog
  *       and counted in st.refused).
  *
- *   alert_deliver_pending(ax, &dst, &e);
+ *   alert_deliver_pending(ax, stop, &dst, &e);
  *       after each audit, and on a timer (alert_retry_delay_s()) while it
  *       returned a positive number: delivers queued alerts to every sink in
  *       queue order and returns how many remain queued (0: the outbox is
  *       empty), or -1 when the outbox itself failed (e). A sink that fails
  *       stops for this round and keeps its alerts; the other sinks go on.
- *       Blocks at most for the webhooks' timeouts and retry backoff.
+ *       Blocks at most for the webhooks' timeouts and retry backoff, or
+ *       until *stop is set.
+ *
+ *   With daemon.h's hooks: configure = alert_open() a new context for the
+ *   new config (on failure keep the old one), then alert_close() the old;
+ *   run_audit = the audit, alert_enqueue(), then the state save; deliver =
+ *   alert_deliver_pending(ax, stop, NULL, e) with *retry_s =
+ *   alert_retry_delay_s(ax); close = alert_close().
  *
  *   alert_close(ax);
  *       on exit; pending alerts stay in the outbox for the next start.
@@ -75,6 +82,7 @@
 #ifndef PRA_ALERT_ALERT_H
 #define PRA_ALERT_ALERT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -202,7 +210,11 @@ struct alert_deliver_stats {
 struct alert_ctx *alert_open(const struct config *cfg, const char *state_dir, struct err *e);
 int alert_enqueue(struct alert_ctx *ax, const struct alert_run *run, const struct edge_diff *d,
     struct alert_enqueue_stats *st, struct err *e);
-int alert_deliver_pending(struct alert_ctx *ax, struct alert_deliver_stats *st, struct err *e);
+/* stop (may be NULL): when it becomes nonzero the round ends at the next
+ * alert or retry (within about 100 ms plus one request's timeout), leaving
+ * the rest queued. */
+int alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
+    struct alert_deliver_stats *st, struct err *e);
 /* Alerts queued now. */
 size_t alert_pending(const struct alert_ctx *ax);
 /* Seconds the daemon should wait before the next alert_deliver_pending()

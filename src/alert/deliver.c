@@ -241,15 +241,17 @@ out:
 }
 
 static int
-send_to(struct sink *s, const struct alert *a, struct err *e)
+send_to(struct sink *s, const struct alert *a, const volatile sig_atomic_t *stop,
+    struct err *e)
 {
 	if (s->wh != NULL)
-		return webhook_send(s->wh, a, e);
+		return webhook_send(s->wh, a, stop, e);
 	return syslog_sink_send(s->sl, a, e);
 }
 
 int
-alert_deliver_pending(struct alert_ctx *ax, struct alert_deliver_stats *st, struct err *e)
+alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
+    struct alert_deliver_stats *st, struct err *e)
 {
 	struct alert_deliver_stats s;
 	struct outbox *ob = ax->ob;
@@ -262,7 +264,8 @@ alert_deliver_pending(struct alert_ctx *ax, struct alert_deliver_stats *st, stru
 	/* Per sink, strictly in queue order: a sink that fails on an alert
 	 * gets none of the later ones this round, so it never receives them
 	 * out of order. */
-	while (i < ob->n && (ax->nsinks == 0 || nblocked < ax->nsinks)) {
+	while (i < ob->n && (ax->nsinks == 0 || nblocked < ax->nsinks) &&
+	    (stop == NULL || !*stop)) {
 		struct outbox_entry *en = &ob->v[i];
 		struct alert a;
 		struct err le;
@@ -308,7 +311,7 @@ alert_deliver_pending(struct alert_ctx *ax, struct alert_deliver_stats *st, stru
 				continue;
 			}
 			err_clear(&le);
-			if (send_to(sk, &a, &le) != 0) {
+			if (send_to(sk, &a, stop, &le) != 0) {
 				log_warn("alert %.12s to %s: %s (kept queued)", a.id, sk->name, le.msg);
 				sk->blocked = true;
 				nblocked++;

@@ -405,8 +405,26 @@ seed_now(void)
 	return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)getpid();
 }
 
+/* The backoff sleep in slices, so that a stop request is not held up by a
+ * long delay. Test sleep functions are called whole. */
+static void
+backoff_sleep(struct webhook *w, unsigned ms, const volatile sig_atomic_t *stop)
+{
+	if (w->sleep_fn != retry_sleep_real || stop == NULL) {
+		w->sleep_fn(w->sleep_ctx, ms);
+		return;
+	}
+	while (ms > 0 && !*stop) {
+		unsigned slice = ms < 100 ? ms : 100;
+
+		retry_sleep_real(NULL, slice);
+		ms -= slice;
+	}
+}
+
 int
-webhook_send(struct webhook *w, const struct alert *a, struct err *e)
+webhook_send(struct webhook *w, const struct alert *a, const volatile sig_atomic_t *stop,
+    struct err *e)
 {
 	struct http_opts o;
 	struct http_response resp;
@@ -488,7 +506,11 @@ webhook_send(struct webhook *w, const struct alert *a, struct err *e)
 		log_info("webhook %s: alert %.12s: %s; retrying in %u ms", w->name, a->id,
 		    resp.failure != HTTP_FAIL_NONE ? http_failure_name(resp.failure) : "HTTP error",
 		    dec.delay_ms);
-		w->sleep_fn(w->sleep_ctx, dec.delay_ms);
+		backoff_sleep(w, dec.delay_ms, stop);
+		if (stop != NULL && *stop) {
+			err_set(e, "webhook %s: stopped before attempt %u", w->name, rs.attempts + 1);
+			goto out;
+		}
 	}
 out:
 	secret_wipe(sig, sizeof(sig));

@@ -32,6 +32,8 @@
 #ifndef PRA_ALERT_WEBHOOK_H
 #define PRA_ALERT_WEBHOOK_H
 
+#include <signal.h>
+
 #include "alert/alert.h"
 #include "aws/retry.h"
 #include "conf.h"
@@ -63,7 +65,10 @@ int webhook_signature(const char *secret, size_t secretlen, const char *ts,
     const char *body, size_t bodylen, char out[72]);
 
 /* POST the alert with retries. 0 when a 2xx arrived; -1 with e (the URL
- * and the last status or failure, never a header value). */
-int webhook_send(struct webhook *w, const struct alert *a, struct err *e);
+ * and the last status or failure, never a header value). No further attempt
+ * is made once *stop (may be NULL) is nonzero; the backoff sleep checks it
+ * every 100 ms. */
+int webhook_send(struct webhook *w, const struct alert *a, const volatile sig_atomic_t *stop,
+    struct err *e);
 
 #endif

@@ -325,7 +325,7 @@ do_deliver(struct alert_ctx *ax, int rounds, int round_ms)
 	int r = 0, i;
 
 	for (i = 0; i < rounds; i++) {
-		if ((r = alert_deliver_pending(ax, &st, &e)) < 0) {
+		if ((r = alert_deliver_pending(ax, NULL, &st, &e)) < 0) {
 			fprintf(stderr, "alert-tool: %s\n", e.msg);
 			return 1;
 		}

@@ -493,7 +493,7 @@ START_TEST(test_webhook_config_and_bodies)
 	webhook_free(w);
 	c.url = (char *)"http://hooks.example/x";
 	w = webhook_new(&c, &e);
-	ck_assert_int_eq(webhook_send(w, &v[1], &e), -1);
+	ck_assert_int_eq(webhook_send(w, &v[1], NULL, &e), -1);
 	ck_assert_ptr_null(strstr(e.msg, "SECRET-TOKEN"));
 	ck_assert_ptr_null(strstr(e.msg, "s3cret"));
 	webhook_free(w);

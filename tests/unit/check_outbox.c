@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,7 +367,7 @@ START_TEST(test_per_sink_delivery)
 	ck_assert_uint_eq(es.queued, 0);
 	ck_assert_uint_eq(es.already, 4);
 
-	ck_assert_int_eq(alert_deliver_pending(ax, &ds, &e), 4);
+	ck_assert_int_eq(alert_deliver_pending(ax, NULL, &ds, &e), 4);
 	ck_assert_uint_eq(ds.delivered, 8);	/* syslog 4 + live 4 */
 	ck_assert_uint_eq(ds.failed_sinks, 1);
 	ck_assert_uint_eq(drain(NULL, 0), 4);
@@ -384,11 +385,11 @@ START_TEST(test_per_sink_delivery)
 	ck_assert_msg(ax != NULL, "%s", e.msg);
 	alert_ctx_set_sleep(ax, no_sleep, NULL);
 	ck_assert_uint_eq(alert_pending(ax), 4);
-	ck_assert_int_eq(alert_deliver_pending(ax, &ds, &e), 4);
+	ck_assert_int_eq(alert_deliver_pending(ax, NULL, &ds, &e), 4);
 	ck_assert_uint_eq(ds.delivered, 0);
 	ck_assert_uint_eq(drain(NULL, 0), 0);
 	free(testserver_ctl(&dead, "/_ctl/fail", "{\"n\": 0}"));
-	ck_assert_int_eq(alert_deliver_pending(ax, &ds, &e), 0);
+	ck_assert_int_eq(alert_deliver_pending(ax, NULL, &ds, &e), 0);
 	ck_assert_uint_eq(ds.delivered, 4);
 	ck_assert_uint_eq(ds.removed, 4);
 	ck_assert_uint_eq(alert_retry_delay_s(ax), 30);
@@ -426,7 +427,7 @@ START_TEST(test_webhook_min_severity)
 	ax = alert_open(&cfg, dir, &e);
 	ck_assert_msg(ax != NULL, "%s", e.msg);
 	ck_assert_int_eq(alert_enqueue(ax, &run, &d, NULL, &e), 0);
-	ck_assert_int_eq(alert_deliver_pending(ax, &ds, &e), 0);
+	ck_assert_int_eq(alert_deliver_pending(ax, NULL, &ds, &e), 0);
 	ck_assert_uint_eq(ds.removed, 2);
 	ck_assert_uint_eq(drain(NULL, 0), 2);
 	alert_close(ax);
@@ -494,7 +495,7 @@ START_TEST(test_corrupt_entry_at_delivery)
 	}
 	closedir(dd);
 	ck_assert_int_eq(k, 1);
-	ck_assert_int_eq(alert_deliver_pending(ax, &ds, &e), 0);
+	ck_assert_int_eq(alert_deliver_pending(ax, NULL, &ds, &e), 0);
 	ck_assert_uint_eq(ds.delivered, 2);
 	ck_assert_uint_eq(drain(NULL, 0), 2);
 	snprintf(cpath, sizeof(cpath), "%s/outbox/corrupt", dir);
@@ -509,6 +510,52 @@ START_TEST(test_corrupt_entry_at_delivery)
 	ck_assert_msg(ax != NULL, "%s", e.msg);
 	ck_assert_uint_eq(alert_pending(ax), 0);
 	ck_assert_uint_eq(count_dir(cpath, "00000000000000000001-"), 1);
+	alert_close(ax);
+	free(d.entries);
+}
+END_TEST
+
+static volatile sig_atomic_t stop_flag;
+static unsigned sleeps;
+
+static void
+sleep_then_stop(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	(void)ms;
+	sleeps++;
+	stop_flag = 1;
+}
+
+START_TEST(test_stop_ends_the_round)
+{
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct config_webhook wh = { .name = (char *)"down", .url = (char *)"http://127.0.0.1:1/x",
+		.timeout = 2, .max_attempts = 5, .min_severity = LOG_LVL_DEBUG };
+	struct alert_deliver_stats ds;
+	struct edge edges[2];
+	struct edge_diff d;
+	struct err e = { "" };
+	struct alert_ctx *ax;
+
+	cfg.alerts.webhooks = &wh;
+	cfg.alerts.nwebhooks = 1;
+	make_diff(&d, edges, 2);
+	ax = alert_open(&cfg, dir, &e);
+	ck_assert_msg(ax != NULL, "%s", e.msg);
+	ck_assert_int_eq(alert_enqueue(ax, &run, &d, NULL, &e), 0);
+	stop_flag = 1;
+	ck_assert_int_eq(alert_deliver_pending(ax, &stop_flag, &ds, &e), 2);
+	ck_assert_uint_eq(ds.delivered, 0);
+	ck_assert_uint_eq(drain(NULL, 0), 0);
+	/* Set during the first backoff: no second attempt, no second alert. */
+	stop_flag = 0;
+	sleeps = 0;
+	alert_ctx_set_sleep(ax, sleep_then_stop, NULL);
+	ck_assert_int_eq(alert_deliver_pending(ax, &stop_flag, &ds, &e), 2);
+	ck_assert_uint_eq(sleeps, 1);
+	ck_assert_uint_eq(ds.delivered, 1);	/* syslog took the first one */
+	ck_assert_uint_eq(drain(NULL, 0), 1);
 	alert_close(ax);
 	free(d.entries);
 }
@@ -552,6 +599,7 @@ outbox_suite(void)
 	tcase_add_test(td, test_webhook_min_severity);
 	tcase_add_test(td, test_overflow_is_alerted);
 	tcase_add_test(td, test_corrupt_entry_at_delivery);
+	tcase_add_test(td, test_stop_ends_the_round);
 	tcase_add_test(td, test_open_errors);
 	suite_add_tcase(s, td);
 	return s;
