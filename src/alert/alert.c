@@ -18,6 +18,12 @@
 #define ALERT_FIELD_MAX 65536
 #define ALERT_LIST_MAX 4096
 #define ALERT_KV_MAX (256 * 1024)
+/* What a built record keeps (longer text is cut): with these, an entry
+ * stays well under OUTBOX_ENTRY_MAX_BYTES (1 MiB) whatever the diff holds. */
+#define ALERT_TEXT_CAP (16 * 1024)	/* reason, conditions, change, path, ARNs */
+#define ALERT_ITEM_CAP 256		/* a service name, an account id */
+#define ALERT_WHY_CAP 512		/* why an account was not audited */
+#define ALERT_LIST_CAP 512		/* services, accounts not audited */
 
 static const char *const kind_names[ALERT_KIND_COUNT] = {
 	"gained", "lost", "changed", "privileged-added", "privileged-removed",
@@ -96,17 +102,39 @@ alert_array_free(struct alert *a, size_t n)
 	free(a);
 }
 
-/* strdup that keeps NULL as NULL; *ok goes false on ENOMEM. */
+/* strdup that keeps NULL as NULL and cuts at max bytes (on a UTF-8
+ * boundary, "..." appended), so that a record always fits in an outbox
+ * entry and reads back; *ok goes false on ENOMEM. */
 static char *
-dup_opt(const char *s, bool *ok)
+dup_cap(const char *s, size_t max, bool *ok)
 {
+	size_t n;
 	char *r;
 
 	if (s == NULL)
 		return NULL;
-	if ((r = strdup(s)) == NULL)
+	n = strlen(s);
+	if (n <= max) {
+		if ((r = strdup(s)) == NULL)
+			*ok = false;
+		return r;
+	}
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	if ((r = malloc(n + 4)) == NULL) {
 		*ok = false;
+		return NULL;
+	}
+	memcpy(r, s, n);
+	memcpy(r + n, "...", 4);
 	return r;
+}
+
+static char *
+dup_opt(const char *s, bool *ok)
+{
+	return dup_cap(s, ALERT_TEXT_CAP, ok);
 }
 
 static char *
@@ -137,6 +165,7 @@ path_text(const struct edge *ed)
 static int
 fill_edge(struct alert *a, const struct edge *ed)
 {
+	char *p;
 	bool ok = true;
 	size_t i;
 
@@ -148,13 +177,17 @@ fill_edge(struct alert *a, const struct edge *ed)
 	    &ok) : NULL;
 	a->reason = dup_opt(ed->reason, &ok);
 	a->no_service = ed->no_service;
-	if ((a->path = path_text(ed)) == NULL)
+	if ((p = path_text(ed)) == NULL)
 		ok = false;
+	a->path = dup_opt(p, &ok);
+	free(p);
 	if (ed->nservices > 0) {
-		if ((a->services = calloc(ed->nservices, sizeof(char *))) == NULL)
+		size_t n = ed->nservices < ALERT_LIST_CAP ? ed->nservices : ALERT_LIST_CAP;
+
+		if ((a->services = calloc(n, sizeof(char *))) == NULL)
 			return -1;
-		for (i = 0; i < ed->nservices; i++) {
-			a->services[i] = dup_opt(ed->services[i], &ok);
+		for (i = 0; i < n; i++) {
+			a->services[i] = dup_cap(ed->services[i], ALERT_ITEM_CAP, &ok);
 			a->nservices++;
 		}
 	}
@@ -179,7 +212,8 @@ fill_priv(struct alert *a, const struct edge_privileged *p, bool added)
 		buf_free(&b);
 		return -1;
 	}
-	a->reason = buf_steal(&b);
+	a->reason = dup_opt(buf_cstr(&b), &ok);
+	buf_free(&b);
 	return ok && a->reason != NULL ? 0 : -1;
 }
 
@@ -367,29 +401,34 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 	if (d != NULL && d->nnot_audited > 0) {
 		struct alert *a = &v[nv++];
 		struct buf b;
+		size_t nna;
 		int brc = 0;
 
 		if (common(a, c, run, ALERT_AUDIT_INCOMPLETE) != 0)
 			goto nomem;
-		if ((a->not_audited = calloc(d->nnot_audited, sizeof(*a->not_audited))) == NULL)
+		nna = d->nnot_audited < ALERT_LIST_CAP ? d->nnot_audited : ALERT_LIST_CAP;
+		if ((a->not_audited = calloc(nna, sizeof(*a->not_audited))) == NULL)
 			goto nomem;
 		buf_init(&b, 0);
 		brc = buf_printf(&b, "%zu account%s not audited:", d->nnot_audited,
 		    d->nnot_audited == 1 ? "" : "s");
-		for (i = 0; i < d->nnot_audited; i++) {
+		for (i = 0; i < nna; i++) {
 			bool ok = true;
 
-			a->not_audited[i].account = dup_opt(d->not_audited[i].account, &ok);
-			a->not_audited[i].why = dup_opt(d->not_audited[i].why != NULL ?
-			    d->not_audited[i].why : "unknown", &ok);
+			a->not_audited[i].account = dup_cap(d->not_audited[i].account != NULL ?
+			    d->not_audited[i].account : "?", ALERT_ITEM_CAP, &ok);
+			a->not_audited[i].why = dup_cap(d->not_audited[i].why != NULL ?
+			    d->not_audited[i].why : "unknown", ALERT_WHY_CAP, &ok);
 			a->nnot_audited++;
 			if (!ok)
 				brc = -1;
-			if (brc == 0)
+			/* The reason lists the first few; the array has them all. */
+			if (brc == 0 && i < 10)
 				brc = buf_printf(&b, "%s %s (%s)", i > 0 ? ";" : "",
-				    d->not_audited[i].account != NULL ? d->not_audited[i].account : "?",
-				    a->not_audited[i].why);
+				    a->not_audited[i].account, a->not_audited[i].why);
 		}
+		if (brc == 0 && d->nnot_audited > 10)
+			brc = buf_printf(&b, "; and %zu more", d->nnot_audited - 10);
 		if (brc != 0) {
 			buf_free(&b);
 			goto nomem;

@@ -504,6 +504,61 @@ START_TEST(test_webhook_config_and_bodies)
 }
 END_TEST
 
+/* A record always fits in an outbox entry and reads back, however large
+ * the diff's text and lists are. */
+START_TEST(test_huge_fields_are_capped)
+{
+	struct edge big = e_alice;
+	struct diff_not_audited *many;
+	char **svcs, *reason;
+	struct alert *v, back;
+	struct err e = { "" };
+	size_t n, i;
+	cJSON *j;
+	char *txt;
+
+	reason = malloc(300000);
+	memset(reason, 'r', 299999);
+	reason[299999] = '\0';
+	/* a 2-byte UTF-8 character across the cut must not be split */
+	memcpy(reason + 16 * 1024 - 1, "\xc3\xa9", 2);
+	svcs = calloc(5000, sizeof(char *));
+	for (i = 0; i < 5000; i++)
+		svcs[i] = reason + 1000;	/* long names too */
+	big.reason = reason;
+	big.services = svcs;
+	big.nservices = 5000;
+	many = calloc(3000, sizeof(*many));
+	for (i = 0; i < 3000; i++)
+		many[i] = (struct diff_not_audited){ "555555555555", reason };
+	entries[0].new_edge = &big;
+	diff.n = 1;
+	diff.not_audited = many;
+	diff.nnot_audited = 3000;
+	build(&run1, &diff, &v, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(strlen(v[0].reason), 16 * 1024 - 1 + 3);
+	ck_assert_str_eq(v[0].reason + strlen(v[0].reason) - 3, "...");
+	ck_assert_uint_eq(v[0].nservices, 512);
+	ck_assert_uint_eq(v[1].nnot_audited, 512);
+	ck_assert_ptr_nonnull(strstr(v[1].reason, "3000 accounts not audited:"));
+	ck_assert_ptr_nonnull(strstr(v[1].reason, "; and 2990 more"));
+	for (i = 0; i < n; i++) {
+		j = alert_to_json(&v[i]);
+		txt = cJSON_PrintUnformatted(j);
+		ck_assert_uint_lt(strlen(txt), 1024 * 1024);
+		ck_assert_msg(alert_from_json(j, &back, &e) == 0, "%s", e.msg);
+		alert_free(&back);
+		free(txt);
+		cJSON_Delete(j);
+	}
+	alert_array_free(v, n);
+	free(many);
+	free(svcs);
+	free(reason);
+}
+END_TEST
+
 static Suite *
 alert_suite(void)
 {
@@ -523,6 +578,7 @@ alert_suite(void)
 	tcase_add_test(tc, test_syslog_datagram);
 	tcase_add_test(tc, test_hmac_matches_openssl);
 	tcase_add_test(tc, test_webhook_config_and_bodies);
+	tcase_add_test(tc, test_huge_fields_are_capped);
 	suite_add_tcase(s, tc);
 	return s;
 }
