@@ -29,7 +29,8 @@ struct wh_header {
 
 struct webhook {
 	char *name;
-	char *url;
+	char *url;		/* may hold a token (Slack puts one in the path) */
+	char *site;		/* scheme://host[:port]/..., what messages show */
 	enum config_webhook_format format;
 	struct wh_header *headers;
 	size_t nheaders;
@@ -96,6 +97,26 @@ secret_register(const struct webhook *w, const char *secret)
 		    "are not scrubbed from messages", w->name);
 }
 
+/* "https://hooks.slack.com/..." from a URL: the path can be a credential
+ * (Slack, Teams, Discord webhook URLs are), so messages show only this. */
+static char *
+url_site(const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+	char *r;
+
+	p = p != NULL ? p + 3 : url;
+	n = (size_t)(p - url) + strcspn(p, "/?#");
+	if (strchr(p, '@') != NULL && strchr(p, '@') < url + n)
+		n = (size_t)(p - url);	/* user:password@ in the authority: show no host */
+	if ((r = malloc(n + 5)) == NULL)
+		return NULL;
+	memcpy(r, url, n);
+	memcpy(r + n, "/...", 5);
+	return r;
+}
+
 void
 webhook_free(struct webhook *w)
 {
@@ -115,8 +136,12 @@ webhook_free(struct webhook *w)
 		log_secret_remove(w->secret);
 		secret_free(w->secret);
 	}
+	if (w->url != NULL) {
+		log_secret_remove(w->url);
+		secret_free(w->url);
+	}
+	free(w->site);
 	free(w->name);
-	free(w->url);
 	free(w);
 }
 
@@ -135,8 +160,10 @@ webhook_new(const struct config_webhook *c, struct err *e)
 		err_set(e, "webhook %s: no url", w->name);
 		goto fail;
 	}
-	if ((w->url = strdup(c->url)) == NULL)
+	if ((w->url = secret_strdup(c->url)) == NULL || (w->site = url_site(c->url)) == NULL)
 		goto nomem;
+	/* http.c's messages name the URL; the scrubber hides it there. */
+	secret_register(w, w->url);
 	w->format = c->format;
 	w->timeout_s = c->timeout > 0 ? c->timeout : 10;
 	w->max_attempts = c->max_attempts > 0 ? (unsigned)c->max_attempts : 5;
@@ -487,19 +514,23 @@ webhook_send(struct webhook *w, const struct alert *a, const volatile sig_atomic
 			goto out;
 		}
 		if (resp.failure == HTTP_FAIL_POLICY) {
-			err_set(e, "webhook %s: %s", w->name, he.msg);
+			err_set(e, "webhook %s: %s refused: https only (plain http for loopback "
+			    "hosts only)", w->name, w->site);
 			goto out;
 		}
+		if (resp.failure != HTTP_FAIL_NONE)
+			log_debug("webhook %s: %s", w->name, he.msg);	/* URL scrubbed */
 		retry_decide(&pol, &rs, retry_classify(resp.status, NULL,
 		    resp.failure != HTTP_FAIL_NONE, http_failure_transient(resp.failure)),
 		    resp.retry_after, &dec);
 		if (!dec.retry) {
 			if (resp.failure != HTTP_FAIL_NONE)
 				err_set(e, "webhook %s: POST %s failed after %u attempt%s: %s",
-				    w->name, w->url, rs.attempts, rs.attempts == 1 ? "" : "s", he.msg);
+				    w->name, w->site, rs.attempts, rs.attempts == 1 ? "" : "s",
+				    http_failure_name(resp.failure));
 			else
 				err_set(e, "webhook %s: POST %s answered HTTP %ld after %u attempt%s",
-				    w->name, w->url, resp.status, rs.attempts,
+				    w->name, w->site, resp.status, rs.attempts,
 				    rs.attempts == 1 ? "" : "s");
 			goto out;
 		}

@@ -491,11 +491,22 @@ START_TEST(test_webhook_config_and_bodies)
 	/* Plain http to a non-loopback host is refused before sending, and
 	 * the error names neither the token nor the secret. */
 	webhook_free(w);
-	c.url = (char *)"http://hooks.example/x";
+	c.url = (char *)"http://hooks.example/services/T0/B0/PATHTOKEN";
 	w = webhook_new(&c, &e);
 	ck_assert_int_eq(webhook_send(w, &v[1], NULL, &e), -1);
 	ck_assert_ptr_null(strstr(e.msg, "SECRET-TOKEN"));
 	ck_assert_ptr_null(strstr(e.msg, "s3cret"));
+	/* A webhook URL's path is often its credential (Slack): never shown. */
+	ck_assert_ptr_null(strstr(e.msg, "PATHTOKEN"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "http://hooks.example/..."));
+	webhook_free(w);
+	/* Unreachable loopback port: the failure names the site, not the path. */
+	c.url = (char *)"http://127.0.0.1:1/services/PATHTOKEN";
+	c.max_attempts = 1;
+	w = webhook_new(&c, &e);
+	ck_assert_int_eq(webhook_send(w, &v[1], NULL, &e), -1);
+	ck_assert_ptr_null(strstr(e.msg, "PATHTOKEN"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "http://127.0.0.1:1/... failed after 1 attempt: "));
 	webhook_free(w);
 	alert_array_free(v, n);
 	unlink(f1);
