@@ -208,7 +208,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 	for (size_t i = 0; i < a->nprincipals; i++) {
 		const struct aud_principal *p = &a->principals[i];
 
-		for (size_t j = 0; j < pl->n; j++) {
+		for (size_t j = 0; p->may_pass && j < pl->n; j++) {
 			const struct aud_principal *r = &a->principals[pl->v[j].principal];
 			struct aud_edge *ae;
 

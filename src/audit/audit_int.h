@@ -43,6 +43,13 @@ struct aud_principal {
 	bool service_linked;
 	const struct snap_role *role;	/* AUD_ROLE: the role */
 	const struct eval_policy *trust;	/* AUD_ROLE: its trust policy or NULL */
+	/* Some identity Allow statement names iam:PassRole / sts:AssumeRole
+	 * (or a pattern covering it): without one the request is denied, so
+	 * the audit skips it. Only grants can be missing: nothing else can
+	 * allow PassRole, and an AssumeRole without one needs a trust policy
+	 * naming the principal itself (trust_names). */
+	bool may_pass, may_assume;
+	bool trust_names;	/* the trust policy names ARNs or "*" */
 };
 
 struct aud_endpoint {
@@ -53,9 +60,28 @@ struct aud_endpoint {
 };
 
 /* A condition key some policy of the account mentions. */
+enum aud_key_class {
+	AUD_KEY_DERIVED,	/* ctx_finish() sets it from the principal ARN */
+	AUD_KEY_PRINCIPAL_TAG,	/* aws:PrincipalTag/K: the principal's tag K */
+	AUD_KEY_RESOURCE_TAG,	/* aws:/iam:ResourceTag/K: the target role's tag K */
+	AUD_KEY_ORG_ID,
+	AUD_KEY_ORG_PATHS,
+	AUD_KEY_ACCOUNT,	/* aws:ResourceAccount */
+	AUD_KEY_FALSE,		/* aws:PrincipalIsAWSService */
+	AUD_KEY_USERID,
+	AUD_KEY_ABSENT,		/* never in a request of an IAM principal */
+	AUD_KEY_PASSED_TO,	/* iam:PassedToService */
+	AUD_KEY_GLOBAL,		/* another aws: key: present, value unknown */
+	AUD_KEY_SERVICE,	/* svc:key: unknown in requests for svc actions */
+};
+
 struct aud_key {
-	const char *name;	/* in a compiled policy's arena */
+	const char *name;	/* in the account arena */
 	size_t len;
+	enum aud_key_class cls;
+	const char *sub;	/* the tag key for the *_TAG classes */
+	size_t sublen;
+	size_t svclen;		/* AUD_KEY_SERVICE: length of the service prefix */
 };
 
 struct aud_account {

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "policy/formula.h"
+#include "policy/match.h"
 #include "policy/pvar.h"
 
 static const struct {
@@ -198,6 +199,46 @@ aud_list_add(struct aud_account *a, struct aud_list *l, const struct policy *p,
 	return 0;
 }
 
+/* Could some Allow statement of the list apply to the action (lower case)? */
+static bool
+aud_may_allow(const struct eval_policy *v, size_t n, const char *action)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct policy *p = v[i].policy;
+
+		for (size_t k = 0; k < p->nstmts; k++) {
+			const struct policy_stmt *st = &p->stmts[k];
+			bool m = false;
+
+			if (st->effect != POLICY_ALLOW)
+				continue;
+			for (size_t j = 0; j < st->nactions && !m; j++)
+				m = match_glob(st->actions[j].pat, action, true);
+			if (st->not_action ? !m : m)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool
+aud_trust_names(const struct policy *p)
+{
+	for (size_t k = 0; k < p->nstmts; k++) {
+		const struct policy_stmt *st = &p->stmts[k];
+
+		if (st->effect != POLICY_ALLOW)
+			continue;
+		if (st->not_principal)
+			return true;
+		for (size_t j = 0; j < st->nprincipals; j++)
+			if (st->principals[j].type == POLICY_PRINCIPAL_ARN ||
+			    st->principals[j].type == POLICY_PRINCIPAL_ANY)
+				return true;
+	}
+	return false;
+}
+
 /* Inline and attached policies of one holder ("user alice", "group devs"). */
 static int
 aud_holder(struct aud_account *a, struct aud_list *l, const char *holder,
@@ -301,6 +342,8 @@ aud_user(struct aud_account *a, const struct snap_user *u, struct aud_principal 
 	}
 	p->identity = l.v;
 	p->nidentity = l.n;
+	p->may_pass = aud_may_allow(l.v, l.n, "iam:passrole");
+	p->may_assume = aud_may_allow(l.v, l.n, "sts:assumerole");
 	return a->ok ? aud_boundary(a, p, u->boundary_arn, holder, e) : 0;
 }
 
@@ -331,6 +374,8 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 		return -1;
 	p->identity = l.v;
 	p->nidentity = l.n;
+	p->may_pass = aud_may_allow(l.v, l.n, "iam:passrole");
+	p->may_assume = aud_may_allow(l.v, l.n, "sts:assumerole");
 	if (!a->ok || aud_boundary(a, p, r->boundary_arn, holder, e) < 0 || !a->ok)
 		return a->ok ? -1 : 0;
 	if (r->trust_policy == NULL)
@@ -351,6 +396,7 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 		return -1;
 	}
 	p->trust = tp;
+	p->trust_names = aud_trust_names(tp->policy);
 	return 0;
 }
 
@@ -515,6 +561,67 @@ aud_endpoints(struct aud_account *a, struct err *e)
 	return 0;
 }
 
+static bool
+aud_prefix(const struct aud_key *k, const char *pfx)
+{
+	size_t n = strlen(pfx);
+
+	return k->len > n && strncasecmp(k->name, pfx, n) == 0;
+}
+
+static bool
+aud_is(const struct aud_key *k, const char *name)
+{
+	return k->len == strlen(name) && strncasecmp(k->name, name, k->len) == 0;
+}
+
+/* What a key is in the requests of this account's principals, decided once
+ * rather than by name compares in every request. */
+static void
+aud_key_classify(struct aud_key *k)
+{
+	const char *colon = memchr(k->name, ':', k->len);
+
+	k->sub = NULL;
+	k->sublen = 0;
+	k->svclen = 0;
+	if (aud_is(k, "aws:PrincipalArn") || aud_is(k, "aws:PrincipalAccount") ||
+	    aud_is(k, "aws:PrincipalType") || aud_is(k, "aws:username")) {
+		k->cls = AUD_KEY_DERIVED;
+	} else if (aud_prefix(k, "aws:PrincipalTag/")) {
+		k->cls = AUD_KEY_PRINCIPAL_TAG;
+		k->sub = k->name + 17;
+		k->sublen = k->len - 17;
+	} else if (aud_prefix(k, "aws:ResourceTag/") || aud_prefix(k, "iam:ResourceTag/")) {
+		k->cls = AUD_KEY_RESOURCE_TAG;
+		k->sub = k->name + 16;
+		k->sublen = k->len - 16;
+	} else if (aud_is(k, "aws:PrincipalOrgID") || aud_is(k, "aws:ResourceOrgID")) {
+		k->cls = AUD_KEY_ORG_ID;
+	} else if (aud_is(k, "aws:PrincipalOrgPaths") || aud_is(k, "aws:ResourceOrgPaths")) {
+		k->cls = AUD_KEY_ORG_PATHS;
+	} else if (aud_is(k, "aws:ResourceAccount")) {
+		k->cls = AUD_KEY_ACCOUNT;
+	} else if (aud_is(k, "aws:PrincipalIsAWSService")) {
+		k->cls = AUD_KEY_FALSE;
+	} else if (aud_is(k, "aws:userid")) {
+		k->cls = AUD_KEY_USERID;
+	} else if (aud_is(k, "aws:PrincipalServiceName") ||
+	    aud_is(k, "aws:PrincipalServiceNamesList")) {
+		/* the caller is an IAM principal, not a service */
+		k->cls = AUD_KEY_ABSENT;
+	} else if (aud_is(k, "iam:PassedToService")) {
+		k->cls = AUD_KEY_PASSED_TO;
+	} else if (aud_prefix(k, "aws:")) {
+		k->cls = AUD_KEY_GLOBAL;
+	} else if (colon != NULL) {
+		k->cls = AUD_KEY_SERVICE;
+		k->svclen = (size_t)(colon - k->name);
+	} else {
+		k->cls = AUD_KEY_ABSENT;
+	}
+}
+
 struct aud_keyset {
 	struct aud_account *a;
 	size_t cap;
@@ -548,7 +655,8 @@ aud_key_add(void *arg, const char *key, size_t len)
 		ks->oom = true;
 		return;
 	}
-	a->keys[a->nkeys++].len = len;
+	a->keys[a->nkeys].len = len;
+	aud_key_classify(&a->keys[a->nkeys++]);
 }
 
 /* Every condition key and policy variable any compiled policy mentions. */
@@ -683,20 +791,6 @@ aud_tag(const struct snap_tag *tags, size_t n, const char *key, size_t len)
 	return NULL;
 }
 
-static bool
-aud_prefix(const struct aud_key *k, const char *pfx)
-{
-	size_t n = strlen(pfx);
-
-	return k->len > n && strncasecmp(k->name, pfx, n) == 0;
-}
-
-static bool
-aud_is(const struct aud_key *k, const char *name)
-{
-	return k->len == strlen(name) && strncasecmp(k->name, name, k->len) == 0;
-}
-
 int
 aud_request(const struct aud_account *a, const struct aud_principal *p, const char *action,
     const char *resource, const struct aud_principal *target, const char *const *passed_to,
@@ -715,54 +809,64 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 	for (size_t i = 0; i < a->nkeys; i++) {
 		const struct aud_key *k = &a->keys[i];
 		const char *const *vals = NULL;
+		const struct snap_tag *t;
 		bool unknown = false;
 
-		if (ctx_get(c, k->name, k->len) != NULL || aud_is(k, "aws:PrincipalArn") ||
-		    aud_is(k, "aws:PrincipalAccount") || aud_is(k, "aws:PrincipalType") ||
-		    aud_is(k, "aws:username"))
+		switch (k->cls) {
+		case AUD_KEY_DERIVED:
+		case AUD_KEY_ABSENT:
 			continue;
-		if (aud_prefix(k, "aws:PrincipalTag/")) {
-			const struct snap_tag *t = aud_tag(p->tags, p->ntags, k->name + 17, k->len - 17);
-
+		case AUD_KEY_PASSED_TO:
+			if (passed_to != NULL && *passed_to != NULL)
+				continue;	/* set above */
+			/* only a PassRole check carries it */
+			unknown = strcasecmp(action, "iam:PassRole") == 0;
+			break;
+		case AUD_KEY_PRINCIPAL_TAG:
+			t = aud_tag(p->tags, p->ntags, k->sub, k->sublen);
 			if (t != NULL)
 				vals = (const char *const *)&t->value;
-		} else if (aud_prefix(k, "aws:ResourceTag/") || aud_prefix(k, "iam:ResourceTag/")) {
-			if (target != NULL) {
-				const struct snap_tag *t = aud_tag(target->tags, target->ntags,
-				    k->name + 16, k->len - 16);
-
-				if (t != NULL)
-					vals = (const char *const *)&t->value;
-			} else {
+			break;
+		case AUD_KEY_RESOURCE_TAG:
+			if (target == NULL) {
 				unknown = true;
+				break;
 			}
-		} else if (aud_is(k, "aws:PrincipalOrgID") || aud_is(k, "aws:ResourceOrgID")) {
+			t = aud_tag(target->tags, target->ntags, k->sub, k->sublen);
+			if (t != NULL)
+				vals = (const char *const *)&t->value;
+			break;
+		case AUD_KEY_ORG_ID:
 			if (a->org_id != NULL)
 				vals = &a->org_id;
 			unknown = a->org_unknown;
-		} else if (aud_is(k, "aws:PrincipalOrgPaths") || aud_is(k, "aws:ResourceOrgPaths")) {
+			break;
+		case AUD_KEY_ORG_PATHS:
 			if (a->org_paths != NULL)
 				vals = &a->org_paths;
 			unknown = a->org_unknown;
-		} else if (aud_is(k, "aws:ResourceAccount")) {
+			break;
+		case AUD_KEY_ACCOUNT:
 			vals = (const char *const *)&a->sa->id;
-		} else if (aud_is(k, "aws:PrincipalIsAWSService")) {
+			break;
+		case AUD_KEY_FALSE:
 			vals = no;
-		} else if (aud_is(k, "aws:userid")) {
+			break;
+		case AUD_KEY_USERID:
 			/* a role session's id is ROLEID:session, not known ahead */
 			if (p->type == AUD_USER && p->id != NULL)
 				vals = (const char *const *)&p->id;
 			else
 				unknown = true;
-		} else if (aud_is(k, "aws:PrincipalServiceName") ||
-		    aud_is(k, "aws:PrincipalServiceNamesList")) {
-			/* the caller is an IAM principal, not a service */
-		} else if (aud_prefix(k, "aws:") || (svclen > 0 && k->len > svclen &&
-		    k->name[svclen] == ':' && strncasecmp(k->name, action, svclen) == 0)) {
-			/* A global key or one of the action's service: present in
-			 * the request with a value this audit cannot know. Keys of
-			 * other services are not in the request at all. */
+			break;
+		case AUD_KEY_GLOBAL:
 			unknown = true;
+			break;
+		case AUD_KEY_SERVICE:
+			/* Present, value unknown, in a request for an action of
+			 * that service; not in the request at all otherwise. */
+			unknown = k->svclen == svclen && strncasecmp(k->name, action, svclen) == 0;
+			break;
 		}
 		if (vals != NULL) {
 			if (ctx_set(c, k->name, vals, 1, e) < 0)

@@ -75,13 +75,17 @@ paths_hop(const struct aud_account *a, size_t pi, size_t si, struct eval_state *
 	h->kind = HOP_NONE;
 	if (pi == si || s->type != AUD_ROLE || s->trust == NULL)
 		return 0;
-	if (aud_request(a, p, "sts:AssumeRole", s->arn, s, NULL, NULL, &c, &rq, e) < 0 ||
-	    eval_decide(st, &rq, &res, e) < 0)
-		return -1;
-	if (res.decision != EVAL_DENIED) {
-		h->kind = HOP_ASSUME;
-		return paths_hop_text(a, st, &rq, &res, NULL, 0, h, e);
+	if (p->may_assume || s->trust_names) {
+		if (aud_request(a, p, "sts:AssumeRole", s->arn, s, NULL, NULL, &c, &rq, e) < 0 ||
+		    eval_decide(st, &rq, &res, e) < 0)
+			return -1;
+		if (res.decision != EVAL_DENIED) {
+			h->kind = HOP_ASSUME;
+			return paths_hop_text(a, st, &rq, &res, NULL, 0, h, e);
+		}
 	}
+	if (!p->may_pass)
+		return 0;
 	if (aud_request(a, p, "iam:PassRole", s->arn, s, NULL, NULL, &c, &rq, e) < 0 ||
 	    eval_decide(st, &rq, &res, e) < 0)
 		return -1;
@@ -97,22 +101,31 @@ paths_hop(const struct aud_account *a, size_t pi, size_t si, struct eval_state *
 	return paths_hop_text(a, st, &rq, &res, &h->via, 1, h, e);
 }
 
-/* Lexical order of two paths of equal length. */
 static int
-paths_cmp(const struct edge_hop *x, const struct edge_hop *y, size_t n)
+paths_hop_cmp(const char *kind, const char *arn, const char *via, const struct edge_hop *y)
 {
-	for (size_t i = 0; i < n; i++) {
-		int c = strcmp(x[i].kind, y[i].kind);
+	int c = strcmp(kind, y->kind);
 
-		if (c == 0)
-			c = strcmp(x[i].arn, y[i].arn);
-		if (c == 0)
-			c = strcmp(x[i].via_service != NULL ? x[i].via_service : "",
-			    y[i].via_service != NULL ? y[i].via_service : "");
-		if (c != 0)
-			return c;
-	}
-	return 0;
+	if (c == 0)
+		c = strcmp(arn, y->arn);
+	if (c == 0)
+		c = strcmp(via != NULL ? via : "", y->via_service != NULL ? y->via_service : "");
+	return c;
+}
+
+/* Lexical order of the candidate path (hop h to s, then via's path) and
+ * the existing edge's path of the same length, without building it. */
+static int
+paths_cmp_candidate(const struct paths_hop *h, const struct aud_principal *s,
+    const struct edge *via, const struct edge *cur)
+{
+	int c = paths_hop_cmp(h->kind == HOP_ASSUME ? "assume" : "pass", s->arn, h->via,
+	    &cur->path[0]);
+
+	for (size_t i = 0; c == 0 && i < via->npath && i + 1 < cur->npath; i++)
+		c = paths_hop_cmp(via->path[i].kind, via->path[i].arn, via->path[i].via_service,
+		    &cur->path[i + 1]);
+	return c;
 }
 
 static char *
@@ -278,13 +291,11 @@ paths_extend(const struct aud_account *a, const struct priv_list *pl, struct aud
 				cur = E->grid[pi * E->npriv + r];
 				if (cur >= 0 && E->v[cur].depth < (size_t)d)
 					continue;
+				if (cur >= 0 && paths_cmp_candidate(h, s, &E->v[fi].ed, &E->v[cur].ed) >= 0)
+					continue;
 				if (paths_build(a, pi, h, s, &E->v[fi].ed, &ne, e) < 0)
 					goto out;
 				if (cur >= 0) {
-					if (paths_cmp(ne.path, E->v[cur].ed.path, ne.npath) >= 0) {
-						edge_clear(&ne);
-						continue;
-					}
 					edge_clear(&E->v[cur].ed);
 					E->v[cur].ed = ne;
 					continue;
