@@ -279,7 +279,7 @@ START_TEST(test_seed_scp_ou)
 	struct snapshot *s = sb_new();
 	struct config_audit c = cfg_plain();
 	struct edge_set *set;
-	const char *ids[] = { "222222222222", "333333333333" };
+	const char *ids[] = { "222222222222", "333333333333", "999999999999" };
 	struct err e = { "" };
 	char *t;
 
@@ -288,9 +288,10 @@ START_TEST(test_seed_scp_ou)
 	sb_ou(s, "ou-prod", "Prod", "r-1");
 	sb_org_policy(s, SNAP_SCP, "p-nopass", "DenyPassRole", "{\"Version\":\"2012-10-17\","
 	    "\"Statement\":[{\"Sid\":\"NoPass\",\"Effect\":\"Deny\",\"Action\":\"iam:PassRole\","
-	    "\"Resource\":\"*\"}]}", "ou-sandbox", (char *)NULL);
-	for (int i = 0; i < 2; i++) {
-		struct snap_account *a = sb_account(s, ids[i], i == 0 ? "ou-sandbox" : "ou-prod");
+	    "\"Resource\":\"*\"}]}", "ou-sandbox", "999999999999", (char *)NULL);
+	for (int i = 0; i < 3; i++) {
+		struct snap_account *a = sb_account(s, ids[i], i == 0 ? "ou-sandbox" : i == 1 ?
+		    "ou-prod" : "r-1");
 		const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
 		struct snap_role *r = sb_role(a, "Admin", NULL, trust(0, "ec2.amazonaws.com"));
 		struct snap_user *u;
@@ -304,6 +305,9 @@ START_TEST(test_seed_scp_ou)
 	    ARN("222222222222", "role/Admin")));
 	ck_assert_ptr_nonnull(edge_set_find(set, ARN("333333333333", "user/dev"),
 	    ARN("333333333333", "role/Admin")));
+	/* The management account is not restricted by SCPs. */
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN("999999999999", "user/dev"),
+	    ARN("999999999999", "role/Admin")));
 	/* The SCP also takes iam:PassRole from the admin role's effective
 	 * permissions in the sandbox account. */
 	ck_assert(!has_reason(priv_of(set, ARN("222222222222", "role/Admin")),
@@ -607,10 +611,9 @@ END_TEST
 /* alice -assume-> Deployer -pass-> Admin; bob -pass(cfn)-> CfnRole -pass-> Admin;
  * carol -assume-> R1 -assume-> R2 -assume-> R3 -pass-> Admin. */
 static struct snapshot *
-paths_snapshot(void)
+paths_snapshot_in(struct snapshot *s, const char *parent)
 {
-	struct snapshot *s = sb_new();
-	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_account *a = sb_account(s, A1, parent);
 	struct snap_role *r;
 	struct snap_user *u;
 	char buf[512];
@@ -647,6 +650,12 @@ paths_snapshot(void)
 	snprintf(buf, sizeof(buf), assume_fmt, "Deployer");
 	sb_user_inline(u, "E", buf);
 	return s;
+}
+
+static struct snapshot *
+paths_snapshot(void)
+{
+	return paths_snapshot_in(sb_new(), NULL);
 }
 
 START_TEST(test_paths)
@@ -712,6 +721,35 @@ START_TEST(test_paths)
 	for (size_t i = 0; i < set->nedges; i++)
 		ck_assert_uint_eq(set->edges[i].npath, 0);
 	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/alice"), ARN(A1, "role/Admin")));
+	edge_set_free(set);
+	snapshot_free(s);
+}
+END_TEST
+
+/* RCPs apply to sts:AssumeRole (STS is a supported service) but not to
+ * iam:PassRole (IAM is not). */
+START_TEST(test_rcp_scope)
+{
+	struct snapshot *s = sb_new();
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	static const char rcp_full[] = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+
+	sb_org(s, "o-1", "r-1", "999999999999");
+	s->org.rcp_enabled = true;
+	sb_org_policy(s, SNAP_RCP, "p-rcpfull", "RCPFullAWSAccess", rcp_full, "r-1", A1,
+	    (char *)NULL);
+	sb_org_policy(s, SNAP_RCP, "p-rcpdeny", "NoAssumeNoPass", "{\"Version\":\"2012-10-17\","
+	    "\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":"
+	    "[\"sts:AssumeRole\",\"iam:PassRole\"],\"Resource\":\"*\"}]}", "r-1", (char *)NULL);
+	paths_snapshot_in(s, "r-1");
+	set = run(s, &c);
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/alice"), ARN(A1, "role/Admin")));
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/carol"), ARN(A1, "role/Admin")));
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "user/bob"), ARN(A1, "role/Admin")));
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "user/dave"), ARN(A1, "role/Admin")));
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "role/Deployer"), ARN(A1, "role/Admin")));
 	edge_set_free(set);
 	snapshot_free(s);
 }
@@ -899,6 +937,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_incomplete_accounts);
 	tcase_add_test(tc, test_org_unknown_and_incomplete);
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_rcp_scope);
 	tcase_add_test(tc, test_privileged_classification);
 	tcase_add_test(tc, test_explain_errors);
 	tcase_add_test(tc, test_man_page_matches_table);
