@@ -296,6 +296,9 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 			    "service this pass may go to\n");
 		for (size_t i = 0; i < ncav; i++)
 			w |= buf_printf(&b, "endpoint caveat: %s\n", cav[i].message);
+		/* The audit's edge is for any service: say so when one was asked. */
+		if (edge != NULL && service != NULL)
+			w |= buf_puts(&b, "the audit's edge (for any service):\n");
 		if (edge != NULL && edge->ed.npath > 0) {
 			w |= buf_puts(&b, "indirect path:");
 			for (size_t i = 0; i < edge->ed.npath; i++) {
@@ -310,6 +313,8 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 				w |= buf_printf(&b, "  only when: %s\n", edge->ed.conditions);
 		} else if (edge != NULL) {
 			w |= buf_printf(&b, "edge: direct; %s\n", edge->ed.reason);
+			if (edge->ed.conditions != NULL)
+				w |= buf_printf(&b, "  only when: %s\n", edge->ed.conditions);
 		} else if (!a.principals[ri].service_linked) {
 			w |= buf_printf(&b, "no path: neither directly nor through a role it can assume "
 			    "or pass (depth %d)\n", cfg != NULL ? cfg->max_depth : 3);

@@ -921,6 +921,42 @@ START_TEST(test_man_page_matches_table)
 }
 END_TEST
 
+/* The man page's SERVICES section lists exactly services.def. */
+static const char *const def_services[] = {
+#define AUD_SERVICE(p, ep, acts) p,
+#include "audit/services.def"
+#undef AUD_SERVICE
+};
+
+START_TEST(test_man_page_services)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], line[1024];
+	FILE *f;
+	size_t n = 0, ndef = sizeof(def_services) / sizeof(def_services[0]);
+	bool in = false, after_tp = false;
+
+	snprintf(path, sizeof(path), "%s/man/passrole-auditd-privileged.7", top != NULL ? top : ".");
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".SH ", 4) == 0) {
+			in = strcmp(line, ".SH SERVICES") == 0;
+			continue;
+		}
+		if (in && after_tp) {
+			ck_assert_msg(n < ndef, "man page lists more than services.def: %s", line);
+			ck_assert_str_eq(line + 3, def_services[n]);
+			n++;
+		}
+		after_tp = in && strcmp(line, ".TP") == 0;
+	}
+	fclose(f);
+	ck_assert_uint_eq(n, ndef);
+}
+END_TEST
+
 static Suite *
 audit_suite(void)
 {
@@ -941,6 +977,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_privileged_classification);
 	tcase_add_test(tc, test_explain_errors);
 	tcase_add_test(tc, test_man_page_matches_table);
+	tcase_add_test(tc, test_man_page_services);
 	suite_add_tcase(s, tc);
 	return s;
 }
