@@ -284,7 +284,7 @@ oom:
 
 static int
 aud_one_account(struct edge_set *set, const struct snapshot *s, const struct snap_account *sa,
-    const struct config_audit *cfg, struct eval_state *st, struct err *e)
+    const struct config_audit *cfg, struct aud_org *org, struct eval_state *st, struct err *e)
 {
 	struct aud_account a;
 	struct priv_list pl = { 0 };
@@ -293,7 +293,7 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 	bool oom = false;
 	int rc = -1;
 
-	if (aud_account_build(&a, s, sa, e) < 0)
+	if (aud_account_build(&a, s, sa, org, e) < 0)
 		goto out;
 	na = realloc(set->accounts, (set->naccounts + 1) * sizeof(*na));
 	if (na == NULL) {
@@ -348,10 +348,15 @@ audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct 
 {
 	struct edge_set *set = edge_set_new(e);
 	struct eval_state st;
+	struct aud_org org;
 	bool oom = false;
 
 	if (set == NULL)
 		return NULL;
+	if (aud_org_init(&org, s, e) < 0) {
+		edge_set_free(set);
+		return NULL;
+	}
 	eval_state_init(&st);
 	set->taken_at = s->taken_at;
 	set->source = aud_strdup(s->source, &oom);
@@ -370,13 +375,15 @@ audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct 
 		goto fail;
 	}
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (aud_one_account(set, s, &s->accounts[i], cfg, &st, e) < 0)
+		if (aud_one_account(set, s, &s->accounts[i], cfg, &org, &st, e) < 0)
 			goto fail;
 	eval_state_free(&st);
+	aud_org_free(&org);
 	edge_set_sort(set);
 	return set;
 fail:
 	eval_state_free(&st);
+	aud_org_free(&org);
 	edge_set_free(set);
 	return NULL;
 }

@@ -84,8 +84,21 @@ struct aud_key {
 	size_t svclen;		/* AUD_KEY_SERVICE: length of the service prefix */
 };
 
+/* The organization's SCPs and RCPs, compiled once per audit and shared by
+ * the accounts (compiled on first use; owns them). */
+struct aud_org {
+	const struct snapshot *snap;
+	struct policy **compiled;	/* per s->org.policies index */
+	char **why;			/* compile error, or NULL */
+	bool *tried;
+};
+
+int aud_org_init(struct aud_org *o, const struct snapshot *s, struct err *e);
+void aud_org_free(struct aud_org *o);
+
 struct aud_account {
 	const struct snapshot *snap;
+	struct aud_org *org;
 	const struct snap_account *sa;
 	struct arena arena;
 	struct policy **pols;	/* owned */
@@ -93,6 +106,10 @@ struct aud_account {
 	/* compiled managed policies, indexed like sa->iam.policies; NULL when
 	 * the document did not compile (ok == false then) */
 	struct eval_policy *managed;
+	/* each group's policies, compiled once for all its members */
+	struct eval_policy **group_pols;	/* per sa->iam.groups index */
+	size_t *group_npols;
+	bool *group_done;
 	struct aud_principal *principals;	/* users first, then roles */
 	size_t nprincipals, nusers;
 	struct eval_level scp[AUD_MAX_LEVELS];
@@ -117,7 +134,7 @@ struct aud_account {
  * audited (why otherwise); -1 only on a hard failure (out of memory) with
  * e set. Free with aud_account_free() in every case. */
 int aud_account_build(struct aud_account *a, const struct snapshot *s,
-    const struct snap_account *sa, struct err *e);
+    const struct snap_account *sa, struct aud_org *org, struct err *e);
 void aud_account_free(struct aud_account *a);
 
 /* The principal index of an ARN, or -1. */

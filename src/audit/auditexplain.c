@@ -83,6 +83,7 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 {
 	struct xp_hit ph, rh;
 	struct aud_account a;
+	struct aud_org org;
 	struct eval_state st;
 	struct ctx c;
 	struct eval_request rq;
@@ -97,11 +98,11 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 	long pi, ri;
 	struct buf b;
 	int rc = -1;
-	bool built = false;
 
 	buf_init(&b, EXPLAIN_TEXT_MAX);
 	eval_state_init(&st);
 	memset(&a, 0, sizeof(a));
+	memset(&org, 0, sizeof(org));
 	if (xp_resolve(s, "principal", principal, false, &ph, e) < 0 ||
 	    xp_resolve(s, "role", role, true, &rh, e) < 0)
 		goto out;
@@ -111,9 +112,8 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 		    ph.sa->id, rh.arn, rh.sa->id);
 		goto out;
 	}
-	if (aud_account_build(&a, s, ph.sa, e) < 0)
+	if (aud_org_init(&org, s, e) < 0 || aud_account_build(&a, s, ph.sa, &org, e) < 0)
 		goto out;
-	built = true;
 	if (!a.ok) {
 		err_set(e, "account %s cannot be audited: %s", ph.sa->id, a.why);
 		goto out;
@@ -331,8 +331,9 @@ out:
 		free(cav[i].message);
 	aud_edges_free(&E);
 	priv_list_free(&pl);
-	if (built)
-		aud_account_free(&a);
+	aud_account_free(&a);
+	if (org.snap != NULL)
+		aud_org_free(&org);
 	eval_state_free(&st);
 	buf_free(&b);
 	return rc;

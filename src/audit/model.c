@@ -322,7 +322,7 @@ aud_user(struct aud_account *a, const struct snap_user *u, struct aud_principal 
 		return -1;
 	for (size_t i = 0; i < u->ngroups && a->ok; i++) {
 		const struct snap_group *g = snapshot_find_group(a->sa, u->groups[i]);
-		const char *gh;
+		size_t gi;
 
 		if (g == NULL) {
 			char why[512];
@@ -331,14 +331,31 @@ aud_user(struct aud_account *a, const struct snap_user *u, struct aud_principal 
 			    u->groups[i], u->name);
 			return aud_fail(a, why, e);
 		}
-		gh = aud_fmt(a, "group %s", g->name);
-		if (gh == NULL) {
-			err_set(e, "account %s: out of memory", a->sa->id);
-			return -1;
+		/* A group's policies are compiled once, for its first member. */
+		gi = (size_t)(g - a->sa->iam.groups);
+		if (!a->group_done[gi]) {
+			struct aud_list gl = { 0 };
+			const char *gh = aud_fmt(a, "group %s", g->name);
+
+			if (gh == NULL) {
+				err_set(e, "account %s: out of memory", a->sa->id);
+				return -1;
+			}
+			if (aud_holder(a, &gl, gh, g->inline_policies, g->ninline, g->attached,
+			    g->nattached, e) < 0)
+				return -1;
+			if (!a->ok)
+				return 0;
+			a->group_pols[gi] = gl.v;
+			a->group_npols[gi] = gl.n;
+			a->group_done[gi] = true;
 		}
-		if (aud_holder(a, &l, gh, g->inline_policies, g->ninline, g->attached, g->nattached,
-		    e) < 0)
-			return -1;
+		for (size_t k = 0; k < a->group_npols[gi]; k++) {
+			const struct eval_policy *gp = &a->group_pols[gi][k];
+
+			if (aud_list_add(a, &l, gp->policy, gp->name, gp->source, e) < 0)
+				return -1;
+		}
 	}
 	p->identity = l.v;
 	p->nidentity = l.n;
@@ -400,6 +417,73 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 	return 0;
 }
 
+int
+aud_org_init(struct aud_org *o, const struct snapshot *s, struct err *e)
+{
+	size_t n = s->org.npolicies ? s->org.npolicies : 1;
+
+	memset(o, 0, sizeof(*o));
+	o->snap = s;
+	o->compiled = calloc(n, sizeof(*o->compiled));
+	o->why = calloc(n, sizeof(*o->why));
+	o->tried = calloc(n, sizeof(*o->tried));
+	if (o->compiled == NULL || o->why == NULL || o->tried == NULL) {
+		aud_org_free(o);
+		err_set(e, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+aud_org_free(struct aud_org *o)
+{
+	for (size_t i = 0; o->compiled != NULL && i < o->snap->org.npolicies; i++) {
+		policy_free(o->compiled[i]);
+		free(o->why[i]);
+	}
+	free(o->compiled);
+	free(o->why);
+	free(o->tried);
+	memset(o, 0, sizeof(*o));
+}
+
+/* An org policy compiled once for the whole audit. NULL with *rc 0 and
+ * the account marked not auditable when it does not compile. */
+static const struct policy *
+aud_org_policy(struct aud_account *a, size_t i, int *rc, struct err *e)
+{
+	struct aud_org *o = a->org;
+	const struct snap_org_policy *op = &a->snap->org.policies[i];
+	char why[ERR_MSG_MAX + 256];
+
+	*rc = 0;
+	if (!o->tried[i]) {
+		struct err pe;
+
+		o->tried[i] = true;
+		if (op->content == NULL) {
+			snprintf(why, sizeof(why), "%s %s (%s) has no document in the snapshot",
+			    op->type == SNAP_SCP ? "service control policy" : "resource control policy",
+			    op->name, op->id);
+		} else {
+			o->compiled[i] = policy_parse_text(op->content, strlen(op->content), op->name,
+			    op->type == SNAP_SCP ? POLICY_KIND_IDENTITY : POLICY_KIND_RESOURCE, &pe);
+			snprintf(why, sizeof(why), "%s %s (%s) cannot be evaluated: %s",
+			    op->type == SNAP_SCP ? "service control policy" : "resource control policy",
+			    op->name, op->id, pe.msg);
+		}
+		if (o->compiled[i] == NULL && (o->why[i] = strdup(why)) == NULL) {
+			err_set(e, "out of memory");
+			*rc = -1;
+			return NULL;
+		}
+	}
+	if (o->compiled[i] == NULL)
+		*rc = aud_fail(a, o->why[i], e);
+	return o->compiled[i];
+}
+
 /* The SCP or RCP levels: every level from the root down must allow. */
 static int
 aud_org_levels(struct aud_account *a, enum snap_org_policy_type type, struct eval_level *lv,
@@ -413,8 +497,7 @@ aud_org_levels(struct aud_account *a, enum snap_org_policy_type type, struct eva
 		for (size_t i = 0; i < o->npolicies; i++) {
 			const struct snap_org_policy *op = &o->policies[i];
 			bool attached = false;
-			struct policy *p;
-			char what[512];
+			const struct policy *p;
 			int rc;
 
 			if (op->type != type)
@@ -423,10 +506,7 @@ aud_org_levels(struct aud_account *a, enum snap_org_policy_type type, struct eva
 				attached = strcmp(op->targets[t], a->level_ids[l]) == 0;
 			if (!attached)
 				continue;
-			snprintf(what, sizeof(what), "%s %s (%s)", type == SNAP_SCP ?
-			    "service control policy" : "resource control policy", op->name, op->id);
-			p = aud_compile(a, op->content, op->name, type == SNAP_SCP ?
-			    POLICY_KIND_IDENTITY : POLICY_KIND_RESOURCE, what, &rc, e);
+			p = aud_org_policy(a, i, &rc, e);
 			if (p == NULL)
 				return rc;
 			if (aud_list_add(a, &pl, p, op->name, aud_fmt(a, "%s %s attached to %s",
@@ -659,29 +739,40 @@ aud_key_add(void *arg, const char *key, size_t len)
 	aud_key_classify(&a->keys[a->nkeys++]);
 }
 
-/* Every condition key and policy variable any compiled policy mentions. */
+static void
+aud_keys_of(struct aud_keyset *ks, const struct policy *p)
+{
+	for (size_t s = 0; s < p->nstmts; s++) {
+		const struct policy_stmt *st = &p->stmts[s];
+
+		for (size_t c = 0; c < st->nconds; c++) {
+			aud_key_add(ks, st->conds[c].key, st->conds[c].keylen);
+			if (p->vars && st->conds[c].has_var)
+				for (size_t v = 0; v < st->conds[c].nvals; v++)
+					pvar_each_key(st->conds[c].vals[v], aud_key_add, ks);
+		}
+		for (size_t r = 0; p->vars && r < st->nresources; r++)
+			if (st->resources[r].has_var)
+				pvar_each_key(st->resources[r].pat, aud_key_add, ks);
+	}
+}
+
+/* Every condition key and policy variable any policy of the account's
+ * requests mentions: its own (a->pols) and the org policies of its levels,
+ * which the org cache owns. */
 static int
 aud_keys(struct aud_account *a, struct err *e)
 {
 	struct aud_keyset ks = { a, 0, false };
 
-	for (size_t i = 0; i < a->npols; i++) {
-		const struct policy *p = a->pols[i];
-
-		for (size_t s = 0; s < p->nstmts; s++) {
-			const struct policy_stmt *st = &p->stmts[s];
-
-			for (size_t c = 0; c < st->nconds; c++) {
-				aud_key_add(&ks, st->conds[c].key, st->conds[c].keylen);
-				if (p->vars && st->conds[c].has_var)
-					for (size_t v = 0; v < st->conds[c].nvals; v++)
-						pvar_each_key(st->conds[c].vals[v], aud_key_add, &ks);
-			}
-			for (size_t r = 0; p->vars && r < st->nresources; r++)
-				if (st->resources[r].has_var)
-					pvar_each_key(st->resources[r].pat, aud_key_add, &ks);
-		}
-	}
+	for (size_t i = 0; i < a->npols; i++)
+		aud_keys_of(&ks, a->pols[i]);
+	for (size_t l = 0; l < a->nscp; l++)
+		for (size_t k = 0; k < a->scp[l].n; k++)
+			aud_keys_of(&ks, a->scp[l].policies[k].policy);
+	for (size_t l = 0; l < a->nrcp; l++)
+		for (size_t k = 0; k < a->rcp[l].n; k++)
+			aud_keys_of(&ks, a->rcp[l].policies[k].policy);
 	if (ks.oom) {
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
@@ -725,7 +816,7 @@ aud_completeness(struct aud_account *a, struct err *e)
 
 int
 aud_account_build(struct aud_account *a, const struct snapshot *s,
-    const struct snap_account *sa, struct err *e)
+    const struct snap_account *sa, struct aud_org *org, struct err *e)
 {
 	const struct snap_iam *iam = &sa->iam;
 	size_t n;
@@ -733,6 +824,7 @@ aud_account_build(struct aud_account *a, const struct snapshot *s,
 	memset(a, 0, sizeof(*a));
 	a->snap = s;
 	a->sa = sa;
+	a->org = org;
 	a->ok = true;
 	arena_init(&a->arena, 64u * 1024u, 0);
 	if (aud_completeness(a, e) < 0 || !a->ok)
@@ -743,7 +835,12 @@ aud_account_build(struct aud_account *a, const struct snapshot *s,
 	    sizeof(*a->managed));
 	n = iam->nusers + iam->nroles;
 	a->principals = arena_zalloc(&a->arena, (n ? n : 1) * sizeof(*a->principals));
-	if (a->managed == NULL || a->principals == NULL) {
+	n = iam->ngroups ? iam->ngroups : 1;
+	a->group_pols = arena_zalloc(&a->arena, n * sizeof(*a->group_pols));
+	a->group_npols = arena_zalloc(&a->arena, n * sizeof(*a->group_npols));
+	a->group_done = arena_zalloc(&a->arena, n * sizeof(*a->group_done));
+	if (a->managed == NULL || a->principals == NULL || a->group_pols == NULL ||
+	    a->group_npols == NULL || a->group_done == NULL) {
 		err_set(e, "account %s: out of memory", sa->id);
 		return -1;
 	}

@@ -280,6 +280,7 @@ START_TEST(test_seed_scp_ou)
 	struct config_audit c = cfg_plain();
 	struct edge_set *set;
 	const char *ids[] = { "222222222222", "333333333333", "999999999999" };
+	const struct edge *ed;
 	struct err e = { "" };
 	char *t;
 
@@ -289,6 +290,11 @@ START_TEST(test_seed_scp_ou)
 	sb_org_policy(s, SNAP_SCP, "p-nopass", "DenyPassRole", "{\"Version\":\"2012-10-17\","
 	    "\"Statement\":[{\"Sid\":\"NoPass\",\"Effect\":\"Deny\",\"Action\":\"iam:PassRole\","
 	    "\"Resource\":\"*\"}]}", "ou-sandbox", "999999999999", (char *)NULL);
+	/* Prod: PassRole only in eu-west-1 (a key the audit cannot know). */
+	sb_org_policy(s, SNAP_SCP, "p-region", "PassInEu", "{\"Version\":\"2012-10-17\","
+	    "\"Statement\":[{\"Sid\":\"Eu\",\"Effect\":\"Deny\",\"Action\":\"iam:PassRole\","
+	    "\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":"
+	    "\"eu-west-1\"}}}]}", "ou-prod", (char *)NULL);
 	for (int i = 0; i < 3; i++) {
 		struct snap_account *a = sb_account(s, ids[i], i == 0 ? "ou-sandbox" : i == 1 ?
 		    "ou-prod" : "r-1");
@@ -303,8 +309,13 @@ START_TEST(test_seed_scp_ou)
 	set = run(s, &c);
 	ck_assert_ptr_null(edge_set_find(set, ARN("222222222222", "user/dev"),
 	    ARN("222222222222", "role/Admin")));
-	ck_assert_ptr_nonnull(edge_set_find(set, ARN("333333333333", "user/dev"),
-	    ARN("333333333333", "role/Admin")));
+	ed = edge_set_find(set, ARN("333333333333", "user/dev"), ARN("333333333333", "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert(ed->conditional);
+	ck_assert_str_eq(ed->conditions, "not (aws:RequestedRegion not in {eu-west-1})");
+	ck_assert_str_eq(ed->reason, "allowed by DevPass (inline policy of user dev, Sid PassAll); "
+	    "limited by Deny in service control policy PassInEu (SCP p-region attached to ou-prod, "
+	    "Sid Eu) when aws:RequestedRegion not in {eu-west-1}");
 	/* The management account is not restricted by SCPs. */
 	ck_assert_ptr_nonnull(edge_set_find(set, ARN("999999999999", "user/dev"),
 	    ARN("999999999999", "role/Admin")));
@@ -315,7 +326,7 @@ START_TEST(test_seed_scp_ou)
 	ck_assert(has_reason(priv_of(set, ARN("222222222222", "role/Admin")),
 	    "auto: allows iam:CreatePolicyVersion on *"));
 	ck_assert(has_reason(priv_of(set, ARN("333333333333", "role/Admin")),
-	    "auto: allows iam:PassRole on *"));
+	    "auto: allows iam:PassRole on * (conditionally)"));
 	edge_set_free(set);
 	t = explain(s, &c, ARN("222222222222", "user/dev"), ARN("222222222222", "role/Admin"), NULL,
 	    false, 0, &e);
