@@ -167,8 +167,10 @@ aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
 		qsort(ed->services, ed->nservices, sizeof(*ed->services), aud_cmp_str);
 	}
 	ed->no_service = ed->nservices == 0;
-	if (aud_conditions(&st->arena, res->constraints, res->services, res->nservices, &cond,
-	    &b) < 0) {
+	/* Per-service conditions in the services' sorted order, so that the
+	 * text does not change with the order of the trust policy. */
+	if (aud_conditions(&st->arena, res->constraints, (const char *const *)ed->services,
+	    ed->nservices, &cond, &b) < 0) {
 		err_set(e, "%s -> %s: conditions too long to render", p->arn, r->arn);
 		goto out;
 	}
