@@ -660,6 +660,26 @@ paths_snapshot_in(struct snapshot *s, const char *parent)
 	sb_user_inline(u, "D", pass_one(buf, sizeof(buf), "Direct", ARN(A1, "role/Admin")));
 	snprintf(buf, sizeof(buf), assume_fmt, "Deployer");
 	sb_user_inline(u, "E", buf);
+	/* EventBridge does not run the caller's code: no path through it */
+	r = sb_role(a, "EvRole", NULL, trust(3, "events.amazonaws.com"));
+	sb_role_inline(r, "E", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	u = sb_user(a, "erin");
+	sb_user_inline(u, "E", pass_one(buf, sizeof(buf), "PassEv", ARN(A1, "role/EvRole")));
+	/* two paths of one hop: the lexically first role wins */
+	r = sb_role(a, "Zeta", NULL, trust_account(1, A1));
+	sb_role_inline(r, "Z", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	r = sb_role(a, "Alpha", NULL, trust_account(1, A1));
+	sb_role_inline(r, "Z", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	u = sb_user(a, "frank");
+	sb_user_inline(u, "F", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+	    "\"Action\":\"sts:AssumeRole\",\"Resource\":[\"arn:aws:iam::111111111111:role/Zeta\","
+	    "\"arn:aws:iam::111111111111:role/Alpha\"]}]}");
+	/* a hop that needs MFA makes the inherited edge conditional */
+	u = sb_user(a, "gina");
+	sb_user_inline(u, "G", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Mfa\","
+	    "\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":"
+	    "\"arn:aws:iam::111111111111:role/Deployer\",\"Condition\":{\"Bool\":"
+	    "{\"aws:MultiFactorAuthPresent\":\"true\"}}}]}");
 	return s;
 }
 
@@ -709,6 +729,20 @@ START_TEST(test_paths)
 	ck_assert_ptr_nonnull(ed);
 	ck_assert_uint_eq(ed->npath, 0);
 	ck_assert_str_eq(ed->reason, "allowed by D (inline policy of user dave, Sid Direct)");
+
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "role/EvRole"), ARN(A1, "role/Admin")));
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/erin"), ARN(A1, "role/Admin")));
+
+	ed = edge_set_find(set, ARN(A1, "user/frank"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/Alpha"));
+
+	ed = edge_set_find(set, ARN(A1, "user/gina"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert(ed->conditional);
+	ck_assert_str_eq(ed->conditions, "to act as Deployer: aws:MultiFactorAuthPresent is true");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/Deployer"));
 	edge_set_free(set);
 
 	t = explain(s, &c, "carol", "Admin", NULL, false, 0, &e);
