@@ -469,9 +469,10 @@ aud_org_policy(struct aud_account *a, size_t i, int *rc, struct err *e)
 		} else {
 			o->compiled[i] = policy_parse_text(op->content, strlen(op->content), op->name,
 			    op->type == SNAP_SCP ? POLICY_KIND_IDENTITY : POLICY_KIND_RESOURCE, &pe);
-			snprintf(why, sizeof(why), "%s %s (%s) cannot be evaluated: %s",
-			    op->type == SNAP_SCP ? "service control policy" : "resource control policy",
-			    op->name, op->id, pe.msg);
+			if (o->compiled[i] == NULL)
+				snprintf(why, sizeof(why), "%s %s (%s) cannot be evaluated: %s",
+				    op->type == SNAP_SCP ? "service control policy" :
+				    "resource control policy", op->name, op->id, pe.msg);
 		}
 		if (o->compiled[i] == NULL && (o->why[i] = strdup(why)) == NULL) {
 			err_set(e, "out of memory");

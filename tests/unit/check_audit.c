@@ -574,6 +574,40 @@ START_TEST(test_incomplete_accounts)
 }
 END_TEST
 
+/* A document the engine cannot evaluate makes its account "not audited",
+ * never "no edges". */
+START_TEST(test_uncompilable_policies)
+{
+	struct snapshot *s = sb_new();
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge_account *ea;
+	struct snap_user *u;
+
+	sb_org(s, "o-1", "r-1", "999999999999");
+	sb_org_policy(s, SNAP_SCP, "p-bad", "Broken", "{\"Statement\":5}", "222222222222",
+	    (char *)NULL);
+	sb_account(s, A1, "r-1");
+	u = sb_user(sb_acct(s, A1), "dev");
+	sb_user_inline(u, "Bad", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Maybe\",\"Action\":\"*\",\"Resource\":\"*\"}]}");
+	sb_account(s, "222222222222", "r-1");
+	sb_account(s, "333333333333", "r-1");
+	set = run(s, &c);
+	ea = edge_set_account(set, A1);
+	ck_assert(!ea->audited);
+	ck_assert_msg(strncmp(ea->why, "inline policy Bad of user dev cannot be evaluated: ",
+	    51) == 0, "%s", ea->why);
+	ea = edge_set_account(set, "222222222222");
+	ck_assert(!ea->audited);
+	ck_assert_msg(strncmp(ea->why, "service control policy Broken (p-bad) cannot be evaluated: ",
+	    59) == 0, "%s", ea->why);
+	ck_assert(edge_set_account(set, "333333333333")->audited);
+	edge_set_free(set);
+	snapshot_free(s);
+}
+END_TEST
+
 START_TEST(test_org_unknown_and_incomplete)
 {
 	struct snapshot *s = sb_new();
@@ -1016,6 +1050,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_seed_classic_escalation);
 	tcase_add_test(tc, test_conditional_and_no_service);
 	tcase_add_test(tc, test_incomplete_accounts);
+	tcase_add_test(tc, test_uncompilable_policies);
 	tcase_add_test(tc, test_org_unknown_and_incomplete);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_rcp_scope);
