@@ -9,10 +9,14 @@ libpra_collect_a_SOURCES = \
 # --- helper "org": Organizations, orchestration, fetch benchmark, IAM policies
 # (issue 5). orgjson is shared with the offline loader.
 libpra_collect_a_SOURCES += \
-	src/collect/orgjson.c src/collect/orgjson.h
+	src/collect/orgjson.c src/collect/orgjson.h \
+	src/collect/collect_org.c src/collect/collect_org.h \
+	src/collect/collect_creds.c src/collect/collect_creds.h \
+	src/collect/collect.c
 check_PROGRAMS += tests/unit/check_collect_org
 tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \
-	tests/unit/testserver.c tests/unit/testserver.h
+	tests/unit/testserver.c tests/unit/testserver.h \
+	tests/unit/collect_emu.h
 tests_unit_check_collect_org_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collect_org_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_collect_org
