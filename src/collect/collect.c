@@ -222,6 +222,11 @@ nomem:
 static int
 fail_account(struct snap_account *a, const char *why)
 {
+	/* The parts hold "not fetched", and a part keeps its first reason. */
+	collect_part_reset(&a->access);
+	collect_part_reset(&a->iam.part);
+	for (size_t r = 0; r < a->nregions; r++)
+		collect_part_reset(&a->regions[r].part);
 	if (snap_part_fail(&a->access, "%s", why) != 0 ||
 	    snap_part_fail(&a->iam.part, "not fetched: the account could not be entered (%s)",
 	    why) != 0)

@@ -20,4 +20,12 @@ tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \
 tests_unit_check_collect_org_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collect_org_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_collect_org
+# collect_snapshot() end to end; runs the real IAM and EC2 collectors.
+check_PROGRAMS += tests/unit/check_collect
+tests_unit_check_collect_SOURCES = tests/unit/check_collect.c \
+	tests/unit/testserver.c tests/unit/testserver.h tests/unit/collect_emu.h
+tests_unit_check_collect_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_collect_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_collect
+EXTRA_DIST += tests/data/scenarios/org-nested.json tests/data/scenarios/org-standalone.json
 # --- end of helper "org"

@@ -29,31 +29,14 @@ parse(const char *text)
 	return j;
 }
 
-/* Read a file of tests/data under top_srcdir into a cJSON object. */
+/* A file of tests/data as a cJSON object. */
 static cJSON *
 parse_file(const char *rel)
 {
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	FILE *fp;
-	char *buf;
-	long n;
-	cJSON *j;
+	char *text = emu_read_file(rel);
+	cJSON *j = parse(text);
 
-	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : ".", rel);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	j = parse(buf);
-	free(buf);
+	free(text);
 	return j;
 }
 
@@ -616,21 +599,6 @@ START_TEST(test_org_throttling_storm)
 	fx_close(&f);
 }
 END_TEST
-
-/* The next `skip` calls of op pass (a zero-delay "slow" fault), then the
- * fault: the emulator takes the oldest matching fault first. */
-static void
-fault_after(const char *op, int skip, const char *kind, int count)
-{
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), "{\"operation\":\"%s\",\"kind\":\"slow\",\"delay_ms\":0,"
-	    "\"count\":%d}", op, skip);
-	emu_fault(buf);
-	snprintf(buf, sizeof(buf), "{\"operation\":\"%s\",\"kind\":\"%s\",\"count\":%d}", op, kind,
-	    count);
-	emu_fault(buf);
-}
 
 START_TEST(test_org_expired_token_mid_pagination)
 {

@@ -83,6 +83,21 @@ emu_fault(const char *json)
 	free(testserver_ctl(&emu, "/_emu/fault", json));
 }
 
+/* The next `skip` calls of op pass (a zero-delay "slow" fault), then the
+ * fault: the emulator takes the oldest matching fault first. */
+static void
+fault_after(const char *op, int skip, const char *kind, int count)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "{\"operation\":\"%s\",\"kind\":\"slow\",\"delay_ms\":0,"
+	    "\"count\":%d}", op, skip);
+	emu_fault(buf);
+	snprintf(buf, sizeof(buf), "{\"operation\":\"%s\",\"kind\":\"%s\",\"count\":%d}", op, kind,
+	    count);
+	emu_fault(buf);
+}
+
 /* Requests logged so far for op (NULL: all) with an answer of status
  * (0: any); with_param: only those whose params hold that member. */
 static int
