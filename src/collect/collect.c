@@ -65,6 +65,11 @@ struct pool {
 	const char *partition;
 	char sts_endpoint[512];
 	struct aws_client_opts copts;	/* region set per task */
+
+	struct job *jobs;
+	size_t njobs;
+	pthread_t th[COLLECT_MAX_THREADS];
+	size_t nth;
 };
 
 /*
@@ -414,13 +419,13 @@ worker(void *arg)
 	return NULL;
 }
 
+/* Queue every account's ENTER task and start the workers. 0, or -1 with e
+ * set and nothing started. */
 static int
-run_pool(struct pool *p, struct snapshot *s, struct err *e)
+pool_start(struct pool *p, struct snapshot *s, struct err *e)
 {
-	struct job *jobs = NULL;
-	pthread_t th[COLLECT_MAX_THREADS];
-	size_t nth = 0, want, ntasks = 0;
-	int conc = p->cfg->collect.concurrency, rc = -1;
+	size_t want, ntasks = 0;
+	int conc = p->cfg->collect.concurrency;
 
 	if (s->naccounts == 0)
 		return 0;
@@ -430,42 +435,53 @@ run_pool(struct pool *p, struct snapshot *s, struct err *e)
 		conc = COLLECT_MAX_THREADS;
 	for (size_t i = 0; i < s->naccounts; i++)
 		ntasks += 2 + s->accounts[i].nregions;
-	jobs = calloc(s->naccounts, sizeof(*jobs));
+	p->njobs = s->naccounts;
+	p->jobs = calloc(s->naccounts, sizeof(*p->jobs));
 	p->cap = ntasks;
 	p->ring = calloc(ntasks, sizeof(*p->ring));
-	if (jobs == NULL || p->ring == NULL) {
+	if (p->jobs == NULL || p->ring == NULL) {
 		err_set(e, "out of memory");
-		goto out;
+		return -1;
 	}
 	for (size_t i = 0; i < s->naccounts; i++) {
-		jobs[i].a = &s->accounts[i];
-		pool_push(p, (struct task){ TASK_ENTER, &jobs[i], 0 }, false);
+		p->jobs[i].a = &s->accounts[i];
+		pool_push(p, (struct task){ TASK_ENTER, &p->jobs[i], 0 }, false);
 	}
 	want = (size_t)conc < ntasks ? (size_t)conc : ntasks;
-	for (nth = 0; nth < want; nth++) {
-		if (pthread_create(&th[nth], NULL, worker, p) != 0) {
-			if (nth == 0) {
+	for (p->nth = 0; p->nth < want; p->nth++) {
+		if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) {
+			if (p->nth == 0) {
 				err_set(e, "cannot start a collector thread");
-				goto out;
+				return -1;
 			}
-			log_warn("collect: only %zu of %zu worker threads started", nth, want);
+			log_warn("collect: only %zu of %zu worker threads started", p->nth, want);
 			break;
 		}
 	}
-	for (size_t i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
+	return 0;
+}
+
+/* Wait for the workers; free what the pool holds. -1 with e when a worker
+ * met a fatal error. */
+static int
+pool_join(struct pool *p, struct err *e)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	p->nth = 0;
 	if (p->fatal) {
 		err_set(e, "%s", p->fatal_e.msg);
-		goto out;
+		rc = -1;
 	}
-	rc = 0;
-out:
 	/* Sessions of accounts whose tasks never ran (fatal stop). */
-	for (size_t i = 0; jobs != NULL && i < s->naccounts; i++)
-		if (jobs[i].owned)
-			aws_creds_provider_free(jobs[i].creds);
-	free(jobs);
+	for (size_t i = 0; p->jobs != NULL && i < p->njobs; i++)
+		if (p->jobs[i].owned)
+			aws_creds_provider_free(p->jobs[i].creds);
+	free(p->jobs);
 	free(p->ring);
+	p->jobs = NULL;
 	p->ring = NULL;
 	return rc;
 }
@@ -479,7 +495,7 @@ collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
 	struct sts_identity id;
 	struct pool p;
 	bool pool_ready = false;
-	int ok = -1;
+	int ok = -1, org_rc;
 
 	memset(&p, 0, sizeof(p));
 	p.cfg = cfg;
@@ -517,7 +533,7 @@ collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
 			err_set(e, "out of memory");
 			goto out;
 		}
-	} else if (collect_org_run(c, s, cfg->collect.page_size, stop, e) != 0) {
+	} else if (collect_org_tree(c, s, cfg->collect.page_size, stop, e) != 0) {
 		goto out;
 	}
 	if (stopped(&p))
@@ -527,13 +543,18 @@ collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
 		goto out;
 	if (select_accounts(cfg, s, id.account, e) != 0)
 		goto out;
-	aws_client_free(c);
-	c = NULL;
 
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	pool_ready = true;
-	if (run_pool(&p, s, e) != 0)
+	if (pool_start(&p, s, e) != 0) {
+		pool_join(&p, NULL);
+		goto out;
+	}
+	/* The SCPs and RCPs while the accounts are fetched: only this thread
+	 * touches s->org now. */
+	org_rc = collect_org_policies(c, s, cfg->collect.page_size, stop, e);
+	if (pool_join(&p, org_rc == 0 ? e : NULL) != 0 || org_rc != 0)
 		goto out;
 	if (stopped(&p))
 		goto interrupted;

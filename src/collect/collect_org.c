@@ -311,17 +311,17 @@ fetch_policies(struct orgrun *r, enum snap_org_policy_type type)
 	return STEP_OK;
 }
 
-int
-collect_org_run(struct aws_client *c, struct snapshot *s, int page_size,
-    const volatile sig_atomic_t *stop, struct err *e)
+/* DescribeOrganization, ListRoots, the tree: decides the mode. */
+static int
+org_tree(struct orgrun *r)
 {
-	struct orgrun r = { c, s, page_size, stop, e };
+	struct snapshot *s = r->s;
 	char code[AWSERR_CODE_MAX];
-	int rc, rc2;
+	int rc;
 
 	snap_org_clear(&s->org);
 	s->org.mode = SNAP_ORG_UNKNOWN;
-	rc = org_paged(&r, "DescribeOrganization", NULL, NULL, pg_describe_org, &s->org, code,
+	rc = org_paged(r, "DescribeOrganization", NULL, NULL, pg_describe_org, &s->org, code,
 	    sizeof(code));
 	if (rc == STEP_FATAL)
 		return -1;
@@ -337,9 +337,9 @@ collect_org_run(struct aws_client *c, struct snapshot *s, int page_size,
 		}
 		return 0;
 	}
-	rc = org_paged(&r, "ListRoots", NULL, NULL, pg_roots, &s->org, NULL, 0);
+	rc = org_paged(r, "ListRoots", NULL, NULL, pg_roots, &s->org, NULL, 0);
 	if (rc == STEP_OK && s->org.root_id == NULL)
-		rc = org_fail(&r, "organizations:ListRoots: Roots: empty; the organization has no root");
+		rc = org_fail(r, "organizations:ListRoots: Roots: empty; the organization has no root");
 	if (rc == STEP_FATAL)
 		return -1;
 	if (rc == STEP_FAILED) {
@@ -348,28 +348,59 @@ collect_org_run(struct aws_client *c, struct snapshot *s, int page_size,
 		return 0;
 	}
 	s->org.mode = SNAP_ORG_PRESENT;
-	/* Each phase stops at its own first failure; the first reason is kept. */
-	rc = walk_tree(&r);
-	if (rc == STEP_FATAL)
+	/* The walk stops at its first failure; the policies are still read. */
+	return walk_tree(r) == STEP_FATAL ? -1 : 0;
+}
+
+/* SCPs then RCPs (each stops at its own first failure), then the verdict. */
+static int
+org_policies(struct orgrun *r)
+{
+	struct snapshot *s = r->s;
+
+	if (s->org.mode != SNAP_ORG_PRESENT)
+		return 0;
+	if (s->org.scp_enabled && !stopped(r) && fetch_policies(r, SNAP_SCP) == STEP_FATAL)
 		return -1;
-	rc2 = STEP_OK;
-	if (s->org.scp_enabled && !stopped(&r))
-		rc2 = fetch_policies(&r, SNAP_SCP);
-	if (rc2 == STEP_FATAL)
+	if (s->org.rcp_enabled && !stopped(r) && fetch_policies(r, SNAP_RCP) == STEP_FATAL)
 		return -1;
-	if (s->org.rcp_enabled && !stopped(&r))
-		rc2 = fetch_policies(&r, SNAP_RCP);
-	if (rc2 == STEP_FATAL)
-		return -1;
-	if (stopped(&r) && org_fail(&r, "interrupted") == STEP_FATAL)
+	if (stopped(r) && org_fail(r, "interrupted") == STEP_FATAL)
 		return -1;
 	if (s->org.part.why == NULL)
 		snap_part_ok(&s->org.part);
-	log_info("organizations: %s, %zu OUs, %zu accounts, %zu policies%s%s",
-	    s->org.id, s->org.nous, s->naccounts, s->org.npolicies,
-	    s->org.part.complete ? "" : "; incomplete: ",
+	log_info("organizations: %s, %zu OUs, %zu policies%s%s", s->org.id, s->org.nous,
+	    s->org.npolicies, s->org.part.complete ? "" : "; incomplete: ",
 	    s->org.part.complete ? "" : s->org.part.why);
 	return 0;
+}
+
+int
+collect_org_tree(struct aws_client *c, struct snapshot *s, int page_size,
+    const volatile sig_atomic_t *stop, struct err *e)
+{
+	struct orgrun r = { c, s, page_size, stop, e };
+
+	return org_tree(&r);
+}
+
+int
+collect_org_policies(struct aws_client *c, struct snapshot *s, int page_size,
+    const volatile sig_atomic_t *stop, struct err *e)
+{
+	struct orgrun r = { c, s, page_size, stop, e };
+
+	return org_policies(&r);
+}
+
+int
+collect_org_run(struct aws_client *c, struct snapshot *s, int page_size,
+    const volatile sig_atomic_t *stop, struct err *e)
+{
+	struct orgrun r = { c, s, page_size, stop, e };
+
+	if (org_tree(&r) != 0)
+		return -1;
+	return org_policies(&r);
 }
 
 int

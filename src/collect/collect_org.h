@@ -39,6 +39,19 @@
 int collect_org_run(struct aws_client *c, struct snapshot *s, int page_size,
     const volatile sig_atomic_t *stop, struct err *e);
 
+/*
+ * collect_org_run() in two halves, so that the policies can be read while
+ * the accounts are fetched: the tree (DescribeOrganization, ListRoots, OUs
+ * and accounts; decides the mode) and then the policies (SCPs, RCPs, their
+ * targets). After the tree alone a PRESENT org's part is undecided
+ * (incomplete, why NULL, unless the walk failed): collect_org_policies()
+ * must follow; it touches only s->org. Same returns as collect_org_run().
+ */
+int collect_org_tree(struct aws_client *c, struct snapshot *s, int page_size,
+    const volatile sig_atomic_t *stop, struct err *e);
+int collect_org_policies(struct aws_client *c, struct snapshot *s, int page_size,
+    const volatile sig_atomic_t *stop, struct err *e);
+
 /* The part reset to "being fetched": incomplete, no reason yet (a part
  * keeps its first reason, so "not fetched" must go before fetching). */
 void collect_part_reset(struct snap_part *p);

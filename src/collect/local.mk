@@ -28,4 +28,11 @@ tests_unit_check_collect_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collect_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_collect
 EXTRA_DIST += tests/data/scenarios/org-nested.json tests/data/scenarios/org-standalone.json
+# make bench: fetching 50 accounts x 2 regions against the emulator with 50 ms
+# per call; fetch-run is the driver (one collect_snapshot() run).
+check_PROGRAMS += tests/bench/fetch-run
+tests_bench_fetch_run_SOURCES = tests/bench/fetch-run.c
+tests_bench_fetch_run_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+PRA_BENCHES += tests/bench/fetch.sh
+EXTRA_DIST += tests/bench/fetch.sh tests/bench/fetch-scenario.py
 # --- end of helper "org"
