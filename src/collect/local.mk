@@ -35,4 +35,12 @@ tests_bench_fetch_run_SOURCES = tests/bench/fetch-run.c
 tests_bench_fetch_run_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 PRA_BENCHES += tests/bench/fetch.sh
 EXTRA_DIST += tests/bench/fetch.sh tests/bench/fetch-scenario.py
+# The IAM policies the daemon needs (auditor identity, member-account role
+# and its trust), installed as data for operators to copy into AWS:
+# $(pkgdatadir)/iam/. The test proves they grant exactly what the code calls.
+pra_iamdir = $(pkgdatadir)/iam
+dist_pra_iam_DATA = etc/iam-policy-auditor.json etc/iam-policy-member-role.json \
+	etc/iam-trust-member-role.json
+TESTS += tests/integration/iam-policy-actions.sh
+EXTRA_DIST += tests/integration/iam-policy-actions.sh
 # --- end of helper "org"

@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-ROLE_PATH = "/audit/"
+ROLE_PATH = "/"
 ROLE_NAME = "PassroleAuditor"
 EXTERNAL_ID = "bench-ext-id"
 

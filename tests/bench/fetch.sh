@@ -41,7 +41,7 @@ trap cleanup EXIT
 
 "$top_builddir/tests/bench/fetch-run" --url "$EMU_URL" --akid AKIDEXAMPLE \
 	--secret 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' --regions "$REGIONS" \
-	--member-role audit/PassroleAuditor --external-id bench-ext-id \
+	--member-role PassroleAuditor --external-id bench-ext-id \
 	--concurrency "$CONCURRENCY" >"$work/run.out"
 emu_requests >"$work/requests.json"
 
