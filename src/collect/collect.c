@@ -105,6 +105,25 @@ stopped(const struct pool *p)
 	return p->stop != NULL && *p->stop != 0;
 }
 
+/*
+ * The retry layer's sleep, cut short by the stop flag: a throttled call may
+ * wait up to aws.retry.max_delay_ms between attempts, and a stopping
+ * daemon must not sit through that. The call then makes its next attempt
+ * at once and the run ends after it.
+ */
+static void
+stop_sleep(void *ctx, unsigned ms)
+{
+	const struct pool *p = ctx;
+
+	while (ms > 0 && !stopped(p)) {
+		unsigned slice = ms < 100 ? ms : 100;
+
+		retry_sleep_real(NULL, slice);
+		ms -= slice;
+	}
+}
+
 static bool
 strlist_has(const struct confschema_strlist *l, const char *s)
 {
@@ -357,6 +376,7 @@ task_fetch(struct pool *p, const struct task *t, struct err *e)
 	collect_part_reset(part);
 	if ((c = aws_client_new(&o, t->job->creds, &ce)) == NULL)
 		return snap_part_fail(part, "%s", ce.msg) == 0 ? 0 : -1;
+	aws_client_set_sleep(c, stop_sleep, p);
 	if (t->kind == TASK_IAM)
 		rc = collect_iam(c, &a->iam, page, e);
 	else
@@ -520,6 +540,7 @@ collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
 	/* Also makes libcurl's global state before any worker thread exists. */
 	if ((c = aws_client_new(&p.copts, base, e)) == NULL)
 		goto out;
+	aws_client_set_sleep(c, stop_sleep, &p);
 	if (sts_get_caller_identity(c, &id, e) != 0) {
 		err_prefix(e, "who the collector is");
 		goto out;

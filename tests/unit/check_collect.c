@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "aws/credprov.h"
 #include "collect/collect.h"
@@ -479,6 +482,46 @@ START_TEST(test_stop_flag)
 }
 END_TEST
 
+static volatile sig_atomic_t late_stop;
+
+static void *
+set_stop_later(void *arg)
+{
+	(void)arg;
+	usleep(300 * 1000);
+	late_stop = 1;
+	return NULL;
+}
+
+START_TEST(test_stop_during_backoff)
+{
+	struct fx f;
+	struct snapshot *s;
+	struct timespec t0, t1;
+	pthread_t th;
+
+	/* The server asks for 30 s before a retry; a stop 0.3 s in must not
+	 * wait them out. */
+	emu_scenario("org-nested");
+	emu_fault("{\"operation\":\"GetCallerIdentity\",\"kind\":\"retry_after\","
+	    "\"status\":429,\"seconds\":30}");
+	fx_init(&f, AUDITOR);
+	f.cfg.aws.retry.budget_s = 120;
+	late_stop = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, set_stop_later, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	s = collect_snapshot(&f.cfg, f.base, &late_stop, &f.e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(th, NULL);
+	ck_assert_ptr_null(s);
+	ck_assert_str_eq(f.e.msg, "interrupted");
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 20);
+	ck_assert_int_eq(emu_count("GetCallerIdentity", 0, NULL), 2);
+	ck_assert_int_eq(emu_count("DescribeOrganization", 0, NULL), 0);
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_no_identity_no_snapshot)
 {
 	struct fx f;
@@ -534,6 +577,7 @@ main(void)
 	tcase_add_test(tc, test_expired_token_mid_pagination);
 	tcase_add_test(tc, test_truncated_body);
 	tcase_add_test(tc, test_stop_flag);
+	tcase_add_test(tc, test_stop_during_backoff);
 	tcase_add_test(tc, test_no_identity_no_snapshot);
 	tcase_add_test(tc, test_concurrency_one_and_many);
 	suite_add_tcase(s, tc);
