@@ -6,6 +6,45 @@ PRA_LIBS += libpra_collect.a
 libpra_collect_a_SOURCES = \
 	src/collect/snapshot.c src/collect/snapshot.h
 
+# --- helper "org": Organizations, orchestration, fetch benchmark, IAM policies
+# (issue 5). orgjson is shared with the offline loader.
+libpra_collect_a_SOURCES += \
+	src/collect/orgjson.c src/collect/orgjson.h \
+	src/collect/collect_org.c src/collect/collect_org.h \
+	src/collect/collect_creds.c src/collect/collect_creds.h \
+	src/collect/collect.c
+check_PROGRAMS += tests/unit/check_collect_org
+tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \
+	tests/unit/testserver.c tests/unit/testserver.h \
+	tests/unit/collect_emu.h
+tests_unit_check_collect_org_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_collect_org_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_collect_org
+# collect_snapshot() end to end; runs the real IAM and EC2 collectors.
+check_PROGRAMS += tests/unit/check_collect
+tests_unit_check_collect_SOURCES = tests/unit/check_collect.c \
+	tests/unit/testserver.c tests/unit/testserver.h tests/unit/collect_emu.h
+tests_unit_check_collect_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_collect_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_collect
+EXTRA_DIST += tests/data/scenarios/org-nested.json tests/data/scenarios/org-standalone.json
+# make bench: fetching 50 accounts x 2 regions against the emulator with 50 ms
+# per call; fetch-run is the driver (one collect_snapshot() run).
+check_PROGRAMS += tests/bench/fetch-run
+tests_bench_fetch_run_SOURCES = tests/bench/fetch-run.c
+tests_bench_fetch_run_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+PRA_BENCHES += tests/bench/fetch.sh
+EXTRA_DIST += tests/bench/fetch.sh tests/bench/fetch-scenario.py
+# The IAM policies the daemon needs (auditor identity, member-account role
+# and its trust), installed as data for operators to copy into AWS:
+# $(pkgdatadir)/iam/. The test proves they grant exactly what the code calls.
+pra_iamdir = $(pkgdatadir)/iam
+dist_pra_iam_DATA = etc/iam-policy-auditor.json etc/iam-policy-member-role.json \
+	etc/iam-trust-member-role.json
+TESTS += tests/integration/iam-policy-actions.sh
+EXTRA_DIST += tests/integration/iam-policy-actions.sh
+# --- end of helper "org"
+
 # --- iamec2: IAM (GetAccountAuthorizationDetails) and EC2 (DescribeVpcEndpoints)
 # collectors, their tests against the emulator and the GAAD page fuzz target.
 libpra_collect_a_SOURCES += \
