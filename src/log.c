@@ -11,7 +11,11 @@
 #include <time.h>
 
 #define LOG_MSG_MAX     4096
-#define LOG_SECRETS_MAX 32
+/* Each member account's session registers its secret key and token while
+ * its fetch runs, so the table must hold two per concurrent fetch
+ * (collect.concurrency is at most 64) plus the daemon's own keys and the
+ * webhook secrets. Scrubbing is one search per secret per logged line. */
+#define LOG_SECRETS_MAX 256
 
 static const char *log_ident = "passrole-auditd";
 static enum log_target log_target = LOG_TARGET_STDERR;
