@@ -158,6 +158,10 @@ struct policy_stmt {
 	bool not_action, not_resource, not_principal;
 	bool has_resource;	/* Resource or NotResource present */
 	bool has_principal;	/* Principal or NotPrincipal present */
+	/* Principal holds "*" and a Condition entry tests aws:PrincipalArn:
+	 * AWS does not let a permissions boundary or session policy limit what
+	 * such a statement grants (see eval.c, eval_principals). */
+	bool wildcard_principal_arn;
 	const struct policy_action *actions;
 	size_t nactions;
 	const struct policy_resource *resources;

@@ -262,6 +262,101 @@ START_TEST(test_batch_run)
 }
 END_TEST
 
+/*
+ * Which same-account resource-based grants lift the implicit deny of a
+ * permissions boundary and of a session policy. AWS, "How AWS enforcement
+ * code logic evaluates requests to allow or deny access", Resource-based
+ * policies: a grant to the IAM user ARN, the role session ARN or the AWS STS
+ * federated user ARN is not limited by them; a grant to the role ARN is;
+ * "Permissions boundaries and session policies do not limit permissions
+ * granted using the aws:PrincipalArn condition key with a wildcard(*) in the
+ * Principal element". "*" alone is not among the cases listed, so the
+ * boundary and session policy still limit it.
+ */
+struct lift_case {
+	const char *what;
+	const char *principal;
+	const char *action;	/* on arn:aws:s3:::b/k, or the Admin role for sts:AssumeRole */
+	const char *ceiling;	/* "boundary" or "session" */
+	const char *principal_elem;
+	const char *cond;	/* Condition object or "" */
+	const char *identity;	/* identity policy list */
+	const char *decision, *layer;
+};
+
+#define S3_ONLY_BOUNDARY "{\"name\":\"Ec2Only\",\"document\":{\"Version\":\"2012-10-17\",\"Statement\":" \
+	"{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}}}"
+#define SESSION_ARN "arn:aws:sts::111122223333:assumed-role/Builder/ci"
+#define FED_ARN "arn:aws:sts::111122223333:federated-user/bob"
+#define PARN_BUILDER ",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/ops/Builder\"}}"
+
+static const struct lift_case lift_cases[] = {
+	{ "federated user ARN, boundary", FED_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "federated user ARN, session policy", FED_ARN, "s3:GetObject", "session",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "federated user ARN in a trust policy, boundary", FED_ARN, "sts:AssumeRole", "boundary",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "session ARN, boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"" SESSION_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "role ARN, boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"arn:aws:iam::111122223333:role/ops/Builder\"}", "", "[]", "denied", "boundary" },
+	{ "role ARN, session policy", SESSION_ARN, "s3:GetObject", "session",
+	  "{\"AWS\":\"arn:aws:iam::111122223333:role/ops/Builder\"}", "", "[]", "denied", "session" },
+	{ "* with aws:PrincipalArn, session policy", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", PARN_BUILDER, "[]", "allowed", NULL },
+	{ "{AWS:*} with aws:principalarn (any case), boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"*\"}", ",\"Condition\":{\"ArnLike\":{\"aws:principalarn\":\"arn:aws:iam::*:role/*/Builder\"}}",
+	  "[]", "allowed", NULL },
+	{ "* with aws:PrincipalArn naming a user, boundary", "arn:aws:iam::111122223333:user/alice",
+	  "sts:AssumeRole", "boundary", "\"*\"",
+	  ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:user/alice\"}}",
+	  "[]", "allowed", NULL },
+	{ "* with aws:PrincipalArn that does not hold", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", ",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/Other\"}}",
+	  "[]", "denied", "identity" },
+	{ "* with aws:PrincipalArn, explicit deny in an identity policy", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", PARN_BUILDER, "[{\"name\":\"DenyS3\",\"document\":{\"Version\":\"2012-10-17\",\"Statement\":"
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}}]", "denied", "identity" },
+	{ "* alone in a trust policy, boundary", "arn:aws:iam::111122223333:user/alice", "sts:AssumeRole",
+	  "boundary", "\"*\"", "", "[]", "denied", "boundary" },
+	{ "* alone, session policy", SESSION_ARN, "s3:GetObject", "session", "{\"AWS\":\"*\"}", "", "[]",
+	  "denied", "session" },
+	{ "* with another key, boundary", SESSION_ARN, "s3:GetObject", "boundary", "\"*\"",
+	  ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}", "[]", "denied", "boundary" },
+};
+
+START_TEST(test_resource_grant_lifts_ceiling)
+{
+	const struct lift_case *lc = &lift_cases[_i];
+	bool assume = strcmp(lc->action, "sts:AssumeRole") == 0;
+	struct err e = { "" };
+	char buf[4096];
+	cJSON *r;
+
+	/* A session's aws:PrincipalArn is its role's ARN, path included
+	 * (derived from the session ARN it would lack the path). */
+	snprintf(buf, sizeof(buf), "{\"request\":{\"principal\":\"%s\",\"action\":\"%s\",\"resource\":\"%s\"%s},"
+	    "\"policies\":{\"identity\":%s,%s%s%s,\"resource\":[{\"name\":\"rbp\",\"document\":{"
+	    "\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":%s,\"Action\":\"%s\""
+	    "%s%s}}}]}}",
+	    lc->principal, lc->action, assume ? "arn:aws:iam::111122223333:role/Admin" : "arn:aws:s3:::b/k",
+	    strcmp(lc->principal, SESSION_ARN) == 0 ?
+	    ",\"context\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/ops/Builder\"}" : "",
+	    lc->identity, strcmp(lc->ceiling, "boundary") == 0 ? "\"boundary\":" : "\"session\":[",
+	    S3_ONLY_BOUNDARY, strcmp(lc->ceiling, "boundary") == 0 ? "" : "]",
+	    lc->principal_elem, lc->action, assume ? "" : ",\"Resource\":\"arn:aws:s3:::b/*\"", lc->cond);
+	r = run_json(buf, &e);
+	ck_assert_msg(r != NULL, "%s: %s", lc->what, e.msg);
+	ck_assert_msg(strcmp(str(r, "decision"), lc->decision) == 0, "%s: decision %s, expected %s",
+	    lc->what, str(r, "decision"), lc->decision);
+	if (lc->layer != NULL)
+		ck_assert_msg(str(r, "layer") != NULL && strcmp(str(r, "layer"), lc->layer) == 0,
+		    "%s: layer %s, expected %s", lc->what, str(r, "layer"), lc->layer);
+	cJSON_Delete(r);
+}
+END_TEST
+
 static Suite *
 eval_suite(void)
 {
@@ -276,6 +371,8 @@ eval_suite(void)
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_no_growth);
 	tcase_add_test(tc, test_batch_run);
+	tcase_add_loop_test(tc, test_resource_grant_lifts_ceiling, 0,
+	    (int)(sizeof(lift_cases) / sizeof(lift_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -394,6 +394,59 @@ START_TEST(test_principal_matching)
 	ck_assert_int_eq(decide_trust(notp, U), EVAL_ALLOWED);
 	ck_assert_int_eq(decide_trust(notp, "arn:aws:iam::111122223333:user/bob"), EVAL_DENIED);
 	ck_assert_int_eq(decide_trust(svc, U), EVAL_DENIED);
+	/* NotPrincipal "*" excludes every caller: the statement applies to
+	 * no one (the string form of "*" is a principal like {"AWS": "*"}) */
+	ck_assert_int_eq(decide_trust(STMT("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" U "\"},"
+	    "\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"sts:*\"}"),
+	    "arn:aws:iam::111122223333:user/alice"), EVAL_ALLOWED);
+}
+END_TEST
+
+/* What the compiler records about a statement's Principal for the chain:
+ * whether it names a principal at all, whether it applies to every
+ * request, and whether it is the "*" plus aws:PrincipalArn form whose
+ * grants AWS lets past permissions boundaries and session policies. */
+START_TEST(test_principal_flags)
+{
+	static const struct {
+		const char *stmt;
+		bool has_principal, always, wildcard_principal_arn;
+	} cases[] = {
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, true, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, true, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, false, false },
+		{ "{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, false, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:role/x\"}}}", true, false, true },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"111122223333\",\"*\"]},\"Action\":\"s3:*\","
+		  "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalAccount\":\"1\"},"
+		  "\"ArnNotEquals\":{\"AWS:PRINCIPALARN\":\"arn:aws:iam::1:role/x\"}}}", true, false, true },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" R "\"},\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"" R "\"}}}", true, false, false },
+		{ "{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"*\"},\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"" R "\"}}}", true, false, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArnX\":\"" R "\"}}}", true, false, false },
+	};
+	struct err e = { "" };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char doc[1024];
+		struct policy *p;
+
+		snprintf(doc, sizeof(doc), "{\"Version\":\"2012-10-17\",\"Statement\":[%s]}", cases[i].stmt);
+		p = parse(doc, POLICY_KIND_RESOURCE, &e);
+		ck_assert_msg(p != NULL, "%zu: %s", i, e.msg);
+		ck_assert_msg(p->stmts[0].has_principal == cases[i].has_principal, "%zu: has_principal", i);
+		ck_assert_msg(p->stmts[0].always == cases[i].always, "%zu: always", i);
+		ck_assert_msg(p->stmts[0].wildcard_principal_arn == cases[i].wildcard_principal_arn,
+		    "%zu: wildcard_principal_arn", i);
+		policy_free(p);
+	}
 }
 END_TEST
 
@@ -718,6 +771,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_resource_matching);
 	tcase_add_test(tc, test_resource_split_agrees_with_match_arn);
 	tcase_add_test(tc, test_principal_matching);
+	tcase_add_test(tc, test_principal_flags);
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
 	tcase_add_test(tc, test_formula_decide_blocks);
