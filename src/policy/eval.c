@@ -104,7 +104,9 @@ eval_state_free(struct eval_state *st)
  *            deny in an identity-based policy, a permissions boundary, or
  *            session policy").
  */
-enum eval_pmatch { EVAL_PM_NONE, EVAL_PM_ACCOUNT, EVAL_PM_DIRECT, EVAL_PM_WILDARN, EVAL_PM_EXACT };
+enum eval_pmatch {
+	EVAL_PM_NONE, EVAL_PM_ACCOUNT, EVAL_PM_DIRECT, EVAL_PM_WILDARN, EVAL_PM_EXACT, EVAL_PM_COUNT
+};
 
 struct eval_run_state {
 	struct eval_state *st;
@@ -383,7 +385,7 @@ eval_stmt(struct eval_run_state *rs, const struct policy *p, const struct policy
 
 /* Allow formulas of a resource layer split by how the principal matched. */
 struct eval_res_allow {
-	const struct formula *account, *direct, *wildarn, *exact;
+	const struct formula *by[EVAL_PM_COUNT];	/* [EVAL_PM_NONE] unused */
 };
 
 static int
@@ -438,9 +440,7 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
 			if (a == NULL)
 				return -1;
 			if (ra != NULL) {
-				const struct formula **slot = pm == EVAL_PM_ACCOUNT ? &ra->account :
-				    pm == EVAL_PM_EXACT ? &ra->exact :
-				    pm == EVAL_PM_WILDARN ? &ra->wildarn : &ra->direct;
+				const struct formula **slot = &ra->by[pm];
 
 				*slot = formula_or(&rs->st->arena, *slot, f);
 				if (*slot == NULL)
@@ -570,8 +570,8 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	struct eval_run_state rs = { st, rq->ctx, false, explain, rq->boundary != NULL };
 	const struct ctx *c = rq->ctx;
 	struct arena *ar = &st->arena;
-	struct eval_res_allow ra = { formula_false(), formula_false(), formula_false(),
-	    formula_false() };
+	struct eval_res_allow ra = { { formula_false(), formula_false(), formula_false(),
+	    formula_false(), formula_false() } };
 	const struct formula *allowed = formula_true(), *grant, *lift_boundary, *lift_session;
 	bool scp_on = rq->nscp > 0 && !rq->is_management_account &&
 	    !rq->principal_is_service_linked_role;
@@ -657,12 +657,12 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	/* Resource-based grants the boundary's and the session policy's
 	 * implicit deny do not limit (enum eval_pmatch). A role ARN caller
 	 * stands for its sessions: only the wildcard form reaches it. */
-	lift_boundary = lift_session = ra.wildarn;
+	lift_boundary = lift_session = ra.by[EVAL_PM_WILDARN];
 	if (c->kind == CTX_PRINCIPAL_USER || c->kind == CTX_PRINCIPAL_SESSION ||
 	    c->kind == CTX_PRINCIPAL_FEDERATED)
-		lift_boundary = formula_or(ar, lift_boundary, ra.exact);
+		lift_boundary = formula_or(ar, lift_boundary, ra.by[EVAL_PM_EXACT]);
 	if (c->kind == CTX_PRINCIPAL_SESSION || c->kind == CTX_PRINCIPAL_FEDERATED)
-		lift_session = formula_or(ar, lift_session, ra.exact);
+		lift_session = formula_or(ar, lift_session, ra.by[EVAL_PM_EXACT]);
 	if (lift_boundary == NULL || lift_session == NULL)
 		goto oom;
 	if (rq->boundary != NULL) {
@@ -686,7 +686,7 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	 * policy naming the principal (an account principal delegates to
 	 * IAM, so it needs the identity policy too). */
 	grant = formula_or(ar, res->layers[EVAL_LAYER_IDENTITY].allow,
-	    formula_or(ar, ra.direct, formula_or(ar, ra.wildarn, ra.exact)));
+	    formula_or(ar, ra.by[EVAL_PM_DIRECT], formula_or(ar, ra.by[EVAL_PM_WILDARN], ra.by[EVAL_PM_EXACT])));
 	if (c->kind == CTX_PRINCIPAL_GROUP)
 		grant = formula_false();
 	gate[EVAL_LAYER_IDENTITY] = grant;

@@ -587,6 +587,17 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 			c->keyhash = ctx_key_hash(c->key, c->keylen);
 			c->vals = vals;
 			c->nvals = nv;
+			{
+				uint64_t *vh = arena_alloc(&cc->p->arena, (nv ? nv : 1) * sizeof(*vh));
+
+				if (vh == NULL)
+					return policy_nomem(cc);
+				for (i = 0; i < nv; i++) {
+					vh[i] = condop_value_hash(vals[i], strlen(vals[i]));
+					c->valset += policy_valset_term(vh[i]);
+				}
+				c->valhash = vh;
+			}
 			/* Numeric, Date, Binary, IpAddress and Null take no
 			 * variables: a ${...} there is literal (and invalid). */
 			for (i = 0; i < nv; i++)
