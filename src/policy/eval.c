@@ -658,13 +658,15 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	 * implicit deny do not limit (enum eval_pmatch). A role ARN caller
 	 * stands for its sessions: only the wildcard form reaches it. */
 	lift_boundary = lift_session = ra.by[EVAL_PM_WILDARN];
-	if (c->kind == CTX_PRINCIPAL_USER || c->kind == CTX_PRINCIPAL_SESSION ||
-	    c->kind == CTX_PRINCIPAL_FEDERATED)
-		lift_boundary = formula_or(ar, lift_boundary, ra.by[EVAL_PM_EXACT]);
-	if (c->kind == CTX_PRINCIPAL_SESSION || c->kind == CTX_PRINCIPAL_FEDERATED)
-		lift_session = formula_or(ar, lift_session, ra.by[EVAL_PM_EXACT]);
-	if (lift_boundary == NULL || lift_session == NULL)
-		goto oom;
+	if (rq->nresource > 0 && !formula_is_false(ra.by[EVAL_PM_EXACT])) {
+		if (c->kind == CTX_PRINCIPAL_USER || c->kind == CTX_PRINCIPAL_SESSION ||
+		    c->kind == CTX_PRINCIPAL_FEDERATED)
+			lift_boundary = formula_or(ar, lift_boundary, ra.by[EVAL_PM_EXACT]);
+		if (c->kind == CTX_PRINCIPAL_SESSION || c->kind == CTX_PRINCIPAL_FEDERATED)
+			lift_session = formula_or(ar, lift_session, ra.by[EVAL_PM_EXACT]);
+		if (lift_boundary == NULL || lift_session == NULL)
+			goto oom;
+	}
 	if (rq->boundary != NULL) {
 		struct eval_layer_out *lo = &res->layers[EVAL_LAYER_BOUNDARY];
 
