@@ -75,8 +75,38 @@ eval_state_free(struct eval_state *st)
 	arena_free(&st->arena);
 }
 
-/* How a statement's Principal matched the caller. */
-enum eval_pmatch { EVAL_PM_NONE, EVAL_PM_ACCOUNT, EVAL_PM_DIRECT, EVAL_PM_EXACT };
+/*
+ * How a statement's Principal matched the caller, weakest first (a statement
+ * naming several principals counts as its strongest match). Within one
+ * account AWS's "Policy evaluation for requests within a single account"
+ * (How AWS enforcement code logic evaluates requests, "Resource-based
+ * policies") lists which grants an implicit deny in a permissions boundary
+ * or a session policy does not limit, by the principal the policy names:
+ *
+ *  ACCOUNT   the account: "delegates authority to the account", so an
+ *            identity-based policy must grant too.
+ *  DIRECT    "*" alone, or the role behind a session ("Resource-based
+ *            policies that grant permissions to an IAM role ARN are limited
+ *            by an implicit deny in a permissions boundary or session
+ *            policy"): grants, limited by the boundary and session policy.
+ *            "*" alone is in none of the cases the page lists as not
+ *            limited, so it stays limited.
+ *  WILDARN   "*" with an aws:PrincipalArn condition: "Permissions boundaries
+ *            and session policies do not limit permissions granted using
+ *            the aws:PrincipalArn condition key with a wildcard(*) in the
+ *            Principal element, unless the identity-based policies contain
+ *            an explicit deny" (an explicit deny denies in any case).
+ *  EXACT     the caller's own ARN: an IAM user ARN ("not limited by an
+ *            implicit deny in an identity-based policy or permissions
+ *            boundary"), a role session ARN or an AWS STS federated user
+ *            ARN ("grant permissions directly to the session. Permissions
+ *            granted directly to a session are not limited by an implicit
+ *            deny in an identity-based policy, a permissions boundary, or
+ *            session policy").
+ */
+enum eval_pmatch {
+	EVAL_PM_NONE, EVAL_PM_ACCOUNT, EVAL_PM_DIRECT, EVAL_PM_WILDARN, EVAL_PM_EXACT, EVAL_PM_COUNT
+};
 
 struct eval_run_state {
 	struct eval_state *st;
@@ -174,6 +204,9 @@ eval_principals(const struct policy_stmt *s, const struct ctx *c)
 	}
 	if (s->not_principal)
 		return best == EVAL_PM_NONE ? EVAL_PM_DIRECT : EVAL_PM_NONE;
+	/* "*" matches every caller, so best is at least DIRECT here. */
+	if (s->wildcard_principal_arn && best < EVAL_PM_WILDARN)
+		return EVAL_PM_WILDARN;
 	return best;
 }
 
@@ -352,7 +385,7 @@ eval_stmt(struct eval_run_state *rs, const struct policy *p, const struct policy
 
 /* Allow formulas of a resource layer split by how the principal matched. */
 struct eval_res_allow {
-	const struct formula *account, *direct, *exact;
+	const struct formula *by[EVAL_PM_COUNT];	/* [EVAL_PM_NONE] unused */
 };
 
 static int
@@ -407,8 +440,7 @@ eval_layer_policies(struct eval_run_state *rs, struct eval_layer_out *lo,
 			if (a == NULL)
 				return -1;
 			if (ra != NULL) {
-				const struct formula **slot = pm == EVAL_PM_ACCOUNT ? &ra->account :
-				    pm == EVAL_PM_EXACT ? &ra->exact : &ra->direct;
+				const struct formula **slot = &ra->by[pm];
 
 				*slot = formula_or(&rs->st->arena, *slot, f);
 				if (*slot == NULL)
@@ -538,8 +570,9 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 	struct eval_run_state rs = { st, rq->ctx, false, explain, rq->boundary != NULL };
 	const struct ctx *c = rq->ctx;
 	struct arena *ar = &st->arena;
-	struct eval_res_allow ra = { formula_false(), formula_false(), formula_false() };
-	const struct formula *allowed = formula_true(), *grant;
+	struct eval_res_allow ra = { { formula_false(), formula_false(), formula_false(),
+	    formula_false(), formula_false() } };
+	const struct formula *allowed = formula_true(), *grant, *lift_boundary, *lift_session;
 	bool scp_on = rq->nscp > 0 && !rq->is_management_account &&
 	    !rq->principal_is_service_linked_role;
 	bool rcp_on = rq->nrcp > 0 && !rq->is_management_account &&
@@ -621,17 +654,26 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 		}
 		lo->outcome = eval_outcome_of(lo->allow, lo->deny);
 	}
+	/* Resource-based grants the boundary's and the session policy's
+	 * implicit deny do not limit (enum eval_pmatch). A role ARN caller
+	 * stands for its sessions: only the wildcard form reaches it. */
+	lift_boundary = lift_session = ra.by[EVAL_PM_WILDARN];
+	if (rq->nresource > 0 && !formula_is_false(ra.by[EVAL_PM_EXACT])) {
+		if (c->kind == CTX_PRINCIPAL_USER || c->kind == CTX_PRINCIPAL_SESSION ||
+		    c->kind == CTX_PRINCIPAL_FEDERATED)
+			lift_boundary = formula_or(ar, lift_boundary, ra.by[EVAL_PM_EXACT]);
+		if (c->kind == CTX_PRINCIPAL_SESSION || c->kind == CTX_PRINCIPAL_FEDERATED)
+			lift_session = formula_or(ar, lift_session, ra.by[EVAL_PM_EXACT]);
+		if (lift_boundary == NULL || lift_session == NULL)
+			goto oom;
+	}
 	if (rq->boundary != NULL) {
 		struct eval_layer_out *lo = &res->layers[EVAL_LAYER_BOUNDARY];
 
 		if (eval_layer_policies(&rs, lo, rq->boundary, 1, 0, &lo->allow, NULL) < 0)
 			goto oom;
 		lo->outcome = eval_outcome_of(lo->allow, lo->deny);
-		gate[EVAL_LAYER_BOUNDARY] = lo->allow;
-		/* In the same account a resource-based policy naming the user or
-		 * the session ARN is not limited by the boundary. */
-		if (c->kind == CTX_PRINCIPAL_USER || c->kind == CTX_PRINCIPAL_SESSION)
-			gate[EVAL_LAYER_BOUNDARY] = formula_or(ar, gate[EVAL_LAYER_BOUNDARY], ra.exact);
+		gate[EVAL_LAYER_BOUNDARY] = formula_or(ar, lo->allow, lift_boundary);
 	}
 	if (rq->has_session) {
 		struct eval_layer_out *lo = &res->layers[EVAL_LAYER_SESSION];
@@ -639,16 +681,14 @@ eval_chain(struct eval_state *st, const struct eval_request *rq, struct eval_res
 		if (eval_layer_policies(&rs, lo, rq->session, rq->nsession, 0, &lo->allow, NULL) < 0)
 			goto oom;
 		lo->outcome = eval_outcome_of(lo->allow, lo->deny);
-		gate[EVAL_LAYER_SESSION] = lo->allow;
-		if (c->kind == CTX_PRINCIPAL_SESSION)
-			gate[EVAL_LAYER_SESSION] = formula_or(ar, gate[EVAL_LAYER_SESSION], ra.exact);
+		gate[EVAL_LAYER_SESSION] = formula_or(ar, lo->allow, lift_session);
 	}
 
 	/* Grant: an identity policy, or in the same account a resource-based
 	 * policy naming the principal (an account principal delegates to
 	 * IAM, so it needs the identity policy too). */
 	grant = formula_or(ar, res->layers[EVAL_LAYER_IDENTITY].allow,
-	    formula_or(ar, ra.direct, ra.exact));
+	    formula_or(ar, ra.by[EVAL_PM_DIRECT], formula_or(ar, ra.by[EVAL_PM_WILDARN], ra.by[EVAL_PM_EXACT])));
 	if (c->kind == CTX_PRINCIPAL_GROUP)
 		grant = formula_false();
 	gate[EVAL_LAYER_IDENTITY] = grant;

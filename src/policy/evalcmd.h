@@ -18,6 +18,8 @@
 #include "policy/eval.h"
 #include "util/err.h"
 
+/* A single request file is parsed whole; a batch file is streamed, one
+ * line (one request) at a time, with no bound on its size. */
 #define EVALCMD_MAX_FILE (64u * 1024u * 1024u)
 #define EVALCMD_MAX_LINE (8u * 1024u * 1024u)
 #define EVALCMD_MAX_POLICIES 256u	/* per layer or level */
@@ -60,8 +62,9 @@ int evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache
 void evalcmd_case_free(struct evalcmd_case *ec);
 /* The result object of the contract (caller frees with cJSON_Delete). */
 cJSON *evalcmd_result_json(const struct evalcmd_case *ec, const struct eval_result *r);
-/* Run a file: one request, or JSON Lines with batch. Output as text or JSON
- * (batch is always JSON, one object per line). */
+/* Run a file: one request, or JSON Lines with batch (read as a stream: one
+ * result line per request line, written as it is evaluated). Output as text
+ * or JSON (batch is always JSON, one object per line). */
 int evalcmd_run(const char *path, bool batch, bool json, FILE *out, struct err *e);
 
 #endif

@@ -8,18 +8,59 @@
 
 #include "policy/match.h"
 
-const struct formula formula_const_true = { .kind = FORMULA_TRUE };
-const struct formula formula_const_false = { .kind = FORMULA_FALSE };
+const struct formula formula_const_true = { .kind = FORMULA_TRUE, .hash = 1 };
+const struct formula formula_const_false = { .kind = FORMULA_FALSE, .hash = 2 };
+
+static inline uint64_t
+formula_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+	return h;
+}
 
 const struct formula *
 formula_atom(struct arena *a, const struct formula_atom *atom)
 {
 	struct formula *f = arena_alloc(a, sizeof(*f));
+	const struct formula_atom *at;
+	uint64_t h;
 
 	if (f == NULL)
 		return NULL;
 	f->kind = FORMULA_ATOM;
 	f->u.atom = *atom;
+	at = &f->u.atom;
+	if (at->valhash == NULL && at->cond != NULL && at->vals == at->cond->vals)
+		f->u.atom.valhash = at->cond->valhash;
+	if (at->valhash == NULL && at->nvals > 0) {
+		/* values substituted for this request */
+		uint64_t *vh = arena_alloc(a, at->nvals * sizeof(*vh));
+
+		if (vh == NULL)
+			return NULL;
+		for (size_t i = 0; i < at->nvals; i++)
+			vh[i] = condop_value_hash(at->vals[i], strlen(at->vals[i]));
+		f->u.atom.valhash = vh;
+	}
+	/* What formula_atom_equal() compares, no more. */
+	if (at->cond == NULL) {
+		h = at->text != NULL ? condop_value_hash(at->text, strlen(at->text)) : 3;
+	} else {
+		uint64_t vs = 0;
+
+		/* A condition's values are ORed whatever the operator: their
+		 * order does not matter, so neither does it to the hash. */
+		if (at->vals == at->cond->vals && at->nvals == at->cond->nvals)
+			vs = at->cond->valset;
+		else
+			for (size_t i = 0; i < at->nvals; i++)
+				vs += policy_valset_term(at->valhash[i]);
+		h = formula_mix(at->cond->keyhash, (uint64_t)at->cond->op.kind |
+		    (uint64_t)at->cond->op.set << 8 | (uint64_t)at->cond->op.if_exists << 16 |
+		    (uint64_t)at->unresolved << 17 | (uint64_t)at->nvals << 20);
+		h = formula_mix(h, vs);
+	}
+	f->hash = formula_mix(h, FORMULA_ATOM);
 	return f;
 }
 
@@ -38,10 +79,19 @@ formula_atom_equal(const struct formula_atom *x, const struct formula_atom *y)
 	    x->cond->op.set != y->cond->op.set || x->cond->op.if_exists != y->cond->op.if_exists ||
 	    x->cond->keyhash != y->cond->keyhash))
 		return false;
+	/* Values compare as sets (each condition ORs its values), so that
+	 * {ec2, lambda} and {lambda, ec2} from two statements are one
+	 * constraint. Counts are equal; value lists are short. */
 	if (x->vals != y->vals)
-		for (size_t i = 0; i < x->nvals; i++)
-			if (strcmp(x->vals[i], y->vals[i]) != 0)
+		for (size_t i = 0; i < x->nvals; i++) {
+			bool found = false;
+
+			for (size_t j = 0; j < y->nvals && !found; j++)
+				found = x->valhash[i] == y->valhash[j] &&
+				    strcmp(x->vals[i], y->vals[j]) == 0;
+			if (!found)
 				return false;
+		}
 	if (x->cond != y->cond && strcasecmp(x->cond->key, y->cond->key) != 0)
 		return false;
 	return true;
@@ -52,7 +102,7 @@ formula_equal(const struct formula *x, const struct formula *y)
 {
 	if (x == y)
 		return true;
-	if (x->kind != y->kind)
+	if (x->kind != y->kind || x->hash != y->hash)
 		return false;
 	switch (x->kind) {
 	case FORMULA_TRUE:
@@ -77,13 +127,120 @@ formula_is_negation(const struct formula *x, const struct formula *y)
 	    (y->kind == FORMULA_NOT && formula_equal(y->u.neg, x));
 }
 
+/*
+ * The operands of AND/OR chains. A chain grows by appending (eval.c ORs one
+ * statement's formula at a time into a layer's), so a node and the nodes
+ * built on it share one set: members are numbered in insertion order and a
+ * node sees the first bin.n of them. Only the newest node of a set (tip)
+ * may append in place; extending an older one (a chain used twice) copies
+ * the members it sees into a new set. Each membership test is then expected
+ * O(1) and building a chain of n operands O(n), where walking the chain for
+ * every new operand made it O(n^2).
+ */
+struct formula_set {
+	const struct formula *tip;
+	const struct formula **member;	/* in insertion order */
+	uint32_t *slot;			/* open addressing by hash: index + 1 */
+	size_t n, cap;			/* cap: slots, a power of two, >= 2 n */
+};
+
+#define FORMULA_SET_MIN 8u
+
+/* A new empty set with room for FORMULA_SET_MIN / 2 members, in one
+ * allocation: most chains stay that short. */
+static struct formula_set *
+formula_set_new(struct arena *a)
+{
+	struct {
+		struct formula_set set;
+		const struct formula *member[FORMULA_SET_MIN / 2];
+		uint32_t slot[FORMULA_SET_MIN];
+	} *b = arena_alloc(a, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->set.tip = NULL;
+	b->set.member = b->member;
+	b->set.slot = b->slot;
+	b->set.n = 0;
+	b->set.cap = FORMULA_SET_MIN;
+	memset(b->slot, 0, sizeof(b->slot));
+	return &b->set;
+}
+
+static bool
+formula_set_grow(struct arena *a, struct formula_set *set)
+{
+	size_t cap = set->cap != 0 ? 2 * set->cap : FORMULA_SET_MIN;
+	const struct formula **member = arena_alloc(a, cap / 2 * sizeof(*member));
+	uint32_t *slot = arena_zalloc(a, cap * sizeof(*slot));
+
+	if (member == NULL || slot == NULL || cap > UINT32_MAX)
+		return false;
+	for (size_t i = 0; i < set->n; i++) {
+		size_t k = (size_t)set->member[i]->hash & (cap - 1);
+
+		member[i] = set->member[i];
+		while (slot[k] != 0)
+			k = (k + 1) & (cap - 1);
+		slot[k] = (uint32_t)i + 1;
+	}
+	set->member = member;
+	set->slot = slot;
+	set->cap = cap;
+	return true;
+}
+
+static bool
+formula_set_add(struct arena *a, struct formula_set *set, const struct formula *x)
+{
+	size_t k;
+
+	if (2 * (set->n + 1) > set->cap && !formula_set_grow(a, set))
+		return false;
+	k = (size_t)x->hash & (set->cap - 1);
+	while (set->slot[k] != 0)
+		k = (k + 1) & (set->cap - 1);
+	set->member[set->n] = x;
+	set->slot[k] = (uint32_t)++set->n;
+	return true;
+}
+
+/* Is x one of the first n members? */
+static bool
+formula_set_has(const struct formula_set *set, size_t n, const struct formula *x)
+{
+	for (size_t k = (size_t)x->hash & (set->cap - 1); set->slot[k] != 0;
+	    k = (k + 1) & (set->cap - 1)) {
+		size_t i = set->slot[k] - 1;
+
+		if (i < n && set->member[i]->hash == x->hash && formula_equal(set->member[i], x))
+			return true;
+	}
+	return false;
+}
+
+/* Add operand o to set: the members of its chain if it is a chain of `kind`
+ * itself, or o. */
+static bool
+formula_set_add_operand(struct arena *a, struct formula_set *set, enum formula_kind kind,
+    const struct formula *o)
+{
+	if (o->kind != kind)
+		return formula_set_add(a, set, o);
+	for (size_t i = 0; i < o->u.bin.n; i++)
+		if (!formula_set_add(a, set, o->u.bin.set->member[i]))
+			return false;
+	return true;
+}
+
 /* Does the chain of `kind` nodes rooted at f contain x as one operand? */
 static bool
 formula_chain_has(const struct formula *f, enum formula_kind kind, const struct formula *x)
 {
-	if (f->kind == kind)
-		return formula_chain_has(f->u.bin.a, kind, x) || formula_chain_has(f->u.bin.b, kind, x);
-	return formula_equal(f, x);
+	if (f->kind != kind)
+		return formula_equal(f, x);
+	return formula_set_has(f->u.bin.set, f->u.bin.n, x);
 }
 
 const struct formula *
@@ -113,6 +270,20 @@ formula_combine(struct arena *a, enum formula_kind kind, const struct formula *x
 	f->kind = kind;
 	f->u.bin.a = x;
 	f->u.bin.b = y;
+	/* symmetric: formula_equal() takes a and b in either order */
+	f->hash = formula_mix(kind, x->hash + y->hash);
+	if (x->kind == kind && x->u.bin.set->tip == x && x->u.bin.n == x->u.bin.set->n) {
+		/* x is its set's newest node: append in place */
+		f->u.bin.set = x->u.bin.set;
+	} else {
+		f->u.bin.set = formula_set_new(a);
+		if (f->u.bin.set == NULL || !formula_set_add_operand(a, f->u.bin.set, kind, x))
+			return NULL;
+	}
+	if (!formula_set_add_operand(a, f->u.bin.set, kind, y))
+		return NULL;
+	f->u.bin.set->tip = f;
+	f->u.bin.n = f->u.bin.set->n;
 	return f;
 }
 
@@ -128,6 +299,7 @@ formula_negate(struct arena *a, const struct formula *x)
 		return NULL;
 	f->kind = FORMULA_NOT;
 	f->u.neg = x;
+	f->hash = formula_mix(FORMULA_NOT, x->hash);
 	return f;
 }
 
@@ -185,6 +357,7 @@ struct formula_dom {
 	uint32_t hash;		/* ctx_key_hash(key), as policy_cond.keyhash */
 	bool case_sensitive, case_insensitive;
 	const char *cands[FORMULA_MAX_CANDS];	/* NULL = absent */
+	uint64_t chash[FORMULA_MAX_CANDS];	/* condop_value_hash(), 0 for absent */
 	size_t ncands;
 };
 
@@ -212,20 +385,27 @@ formula_dom_of(const struct formula_doms *ds, const struct formula_atom *at)
 	return i;
 }
 
+/* Add a candidate value (h: its condop_value_hash(), 0 for absence) unless
+ * the key has it already: compared by hash, strcmp only on a hash match. */
 static void
-formula_dom_add(struct formula_dom *d, const char *v, struct formula_doms *ds)
+formula_dom_add(struct formula_dom *d, const char *v, uint64_t h, struct formula_doms *ds)
 {
-	/* Comparing first bytes before strcmp skips most calls: the stand-in
-	 * candidates differ from real values at once. */
 	for (size_t i = 0; i < d->ncands; i++)
-		if (d->cands[i] == v || (d->cands[i] != NULL && v != NULL &&
-		    d->cands[i][0] == v[0] && strcmp(d->cands[i], v) == 0))
+		if (d->chash[i] == h && (d->cands[i] == v || (d->cands[i] != NULL && v != NULL &&
+		    strcmp(d->cands[i], v) == 0)))
 			return;
 	if (d->ncands == FORMULA_MAX_CANDS) {
 		ds->finite = false;
 		return;
 	}
+	d->chash[d->ncands] = h;
 	d->cands[d->ncands++] = v;
+}
+
+static uint64_t
+formula_str_hash(const char *s)
+{
+	return condop_value_hash(s, strlen(s));
 }
 
 static void
@@ -274,10 +454,10 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 		d->ncands = 0;
 		/* absent; one value no literal equals; the empty value (a
 		 * null dataset for Null); two values at once */
-		formula_dom_add(d, NULL, ds);
-		formula_dom_add(d, "\x02", ds);
-		formula_dom_add(d, "", ds);
-		formula_dom_add(d, formula_multi, ds);
+		formula_dom_add(d, NULL, 0, ds);
+		formula_dom_add(d, "\x02", formula_str_hash("\x02"), ds);
+		formula_dom_add(d, "", formula_str_hash(""), ds);
+		formula_dom_add(d, formula_multi, formula_str_hash(formula_multi), ds);
 	}
 	switch (at->cond->op.kind) {
 	case CONDOP_STRING_EQUALS:
@@ -300,8 +480,8 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 				ds->finite = false;
 		break;
 	case CONDOP_BOOL:
-		formula_dom_add(d, "true", ds);
-		formula_dom_add(d, "false", ds);
+		formula_dom_add(d, "true", formula_str_hash("true"), ds);
+		formula_dom_add(d, "false", formula_str_hash("false"), ds);
 		return;
 	case CONDOP_NULL:
 		return;
@@ -314,7 +494,7 @@ formula_collect(const struct formula *f, struct formula_doms *ds)
 	if (d->case_sensitive && d->case_insensitive)
 		ds->finite = false;
 	for (size_t i = 0; i < at->nvals; i++)
-		formula_dom_add(d, at->vals[i], ds);
+		formula_dom_add(d, at->vals[i], at->valhash[i], ds);
 }
 
 /* The formula's value under the one combination in ds->cur. */
@@ -387,16 +567,97 @@ formula_eval_block(const struct formula *f, const struct formula_doms *ds,
 	return bits;
 }
 
+/*
+ * The formula's value, Kleene-style, when the key of condition kc has the
+ * one value val and every other key is absent (kc NULL: every key absent):
+ * 1 or 0, or -1 when it depends on an atom that cannot be evaluated
+ * (opaque, or values still holding an unknown variable).
+ */
+static int
+formula_eval_witness(const struct formula *f, const struct policy_cond *kc, const char *val)
+{
+	const struct formula_atom *at;
+	int x, y;
+
+	switch (f->kind) {
+	case FORMULA_TRUE:
+		return 1;
+	case FORMULA_FALSE:
+		return 0;
+	case FORMULA_NOT:
+		x = formula_eval_witness(f->u.neg, kc, val);
+		return x < 0 ? -1 : !x;
+	case FORMULA_AND:
+	case FORMULA_OR:
+		/* the absorbing value of one side decides, even if the
+		 * other side cannot be evaluated */
+		x = formula_eval_witness(f->u.bin.a, kc, val);
+		if (x == (f->kind == FORMULA_OR))
+			return x;
+		y = formula_eval_witness(f->u.bin.b, kc, val);
+		if (y == (f->kind == FORMULA_OR))
+			return y;
+		return x < 0 || y < 0 ? -1 : x;
+	case FORMULA_ATOM:
+		break;
+	}
+	at = &f->u.atom;
+	if (at->cond == NULL || at->unresolved)
+		return -1;
+	if (kc != NULL && (at->cond == kc || (at->cond->keyhash == kc->keyhash &&
+	    strcasecmp(at->cond->key, kc->key) == 0)))
+		return formula_atom_eval(at, val);
+	return formula_atom_eval(at, NULL);
+}
+
+/* The first atom (left to right) that formula_eval_witness can evaluate
+ * and that has a value. */
+static const struct formula_atom *
+formula_first_atom(const struct formula *f)
+{
+	const struct formula_atom *at;
+
+	switch (f->kind) {
+	case FORMULA_TRUE:
+	case FORMULA_FALSE:
+		return NULL;
+	case FORMULA_NOT:
+		return formula_first_atom(f->u.neg);
+	case FORMULA_AND:
+	case FORMULA_OR:
+		at = formula_first_atom(f->u.bin.a);
+		return at != NULL ? at : formula_first_atom(f->u.bin.b);
+	case FORMULA_ATOM:
+		break;
+	}
+	at = &f->u.atom;
+	return at->cond != NULL && !at->unresolved && at->nvals > 0 ? at : NULL;
+}
+
 const struct formula *
 formula_decide(struct arena *a, const struct formula *f)
 {
 	struct formula_doms ds;
 	size_t combos = 1, stride[FORMULA_MAX_KEYS];
 	bool seen_t = false, seen_f = false;
+	const struct formula_atom *first;
 
 	(void)a;
 	if (formula_is_const(f))
 		return f;
+	/* Two witnesses first: every key absent, and the first atom's key
+	 * given that atom's first value. A typical open constraint (the
+	 * services a role may be passed to) is false for the one and true
+	 * for the other: it is then open, whatever the other combinations
+	 * give, and nothing needs collecting or enumerating. */
+	first = formula_first_atom(f);
+	if (first != NULL) {
+		int none = formula_eval_witness(f, NULL, NULL);
+		int one = formula_eval_witness(f, first->cond, first->vals[0]);
+
+		if (none >= 0 && one >= 0 && none != one)
+			return f;
+	}
 	ds.n = 0;
 	ds.finite = true;
 	ds.hash_unique = true;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy/arena.h"
 #include "policy/policy.h"
@@ -36,14 +37,29 @@ struct formula_atom {
 	const struct condop_values *compiled;	/* when the values had no variables */
 	bool unresolved;	/* values still hold ${...} of an unknown key */
 	const char *text;	/* opaque constraints: their description */
+	/* condop_value_hash() of each value; formula_atom() fills it in
+	 * (from the condition's when vals are its own). */
+	const uint64_t *valhash;
 };
+
+struct formula_set;
 
 struct formula {
 	enum formula_kind kind;
+	/* Structural hash: formulas formula_equal() calls equal have equal
+	 * hashes, so a differing hash rejects at once. */
+	uint64_t hash;
 	union {
 		struct formula_atom atom;
 		struct {
 			const struct formula *a, *b;
+			/* The operands of the chain of same-kind nodes rooted
+			 * here are the first n members of set (a hash set
+			 * shared along a chain built by appending, formula.c):
+			 * whether a formula is already one of them is answered
+			 * in expected O(1), not by walking the chain. */
+			struct formula_set *set;
+			size_t n;
 		} bin;
 		const struct formula *neg;
 	} u;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy/ctx.h"
 #include "policy/match.h"
@@ -399,6 +400,7 @@ policy_compile_principals(struct policy_cc *cc, struct policy_stmt *st, const cJ
 		pr->value = "*";
 		st->principals = pr;
 		st->nprincipals = 1;
+		st->has_principal = true;
 		return 0;
 	}
 	if (!cJSON_IsObject(v))
@@ -585,6 +587,17 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 			c->keyhash = ctx_key_hash(c->key, c->keylen);
 			c->vals = vals;
 			c->nvals = nv;
+			{
+				uint64_t *vh = arena_alloc(&cc->p->arena, (nv ? nv : 1) * sizeof(*vh));
+
+				if (vh == NULL)
+					return policy_nomem(cc);
+				for (i = 0; i < nv; i++) {
+					vh[i] = condop_value_hash(vals[i], strlen(vals[i]));
+					c->valset += policy_valset_term(vh[i]);
+				}
+				c->valhash = vh;
+			}
 			/* Numeric, Date, Binary, IpAddress and Null take no
 			 * variables: a ${...} there is literal (and invalid). */
 			for (i = 0; i < nv; i++)
@@ -691,8 +704,22 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 	st->not_principal = nprin != NULL;
 	if (cond != NULL && policy_compile_conditions(cc, st, cond) < 0)
 		return -1;
-	st->always = !st->not_action && !st->has_principal && st->nconds == 0 &&
-	    (!st->has_resource || !st->not_resource);
+	if (prin != NULL) {
+		bool any = false, parn = false;
+
+		for (size_t i = 0; i < st->nprincipals; i++)
+			any |= st->principals[i].type == POLICY_PRINCIPAL_ANY;
+		/* Any operator: AWS's sentence speaks of permissions "granted
+		 * using the aws:PrincipalArn condition key", whatever the test. */
+		for (size_t i = 0; i < st->nconds && any; i++)
+			parn |= st->conds[i].keylen == 16 &&
+			    strncasecmp(st->conds[i].key, "aws:PrincipalArn", 16) == 0;
+		st->wildcard_principal_arn = any && parn;
+	}
+	/* Principal "*" alone (RCPFullAWSAccess) names every caller. */
+	st->always = !st->not_action && st->nconds == 0 && (!st->has_resource || !st->not_resource);
+	for (size_t i = 0; i < st->nprincipals && st->always; i++)
+		st->always = !st->not_principal && st->principals[i].type == POLICY_PRINCIPAL_ANY;
 	for (size_t i = 0; i < st->nactions && st->always; i++)
 		if (st->actions[i].kind == POLICY_ACT_ANY)
 			break;

@@ -117,6 +117,16 @@ struct policy_principal {
 	const char *value;	/* the account id for ACCOUNT */
 };
 
+/* A value's share of a value set's hash (policy_cond.valset): a sum of
+ * these does not depend on the values' order, as a condition's meaning
+ * does not (its values are ORed). */
+static inline uint64_t
+policy_valset_term(uint64_t valhash)
+{
+	valhash ^= valhash >> 31;
+	return valhash * 0x9e3779b97f4a7c15u;
+}
+
 /* One operator/key pair of a Condition block. */
 struct policy_cond {
 	struct condop op;
@@ -126,6 +136,10 @@ struct policy_cond {
 	uint32_t keyhash;	/* ctx_key_hash() */
 	const char *const *vals;	/* the values as strings */
 	size_t nvals;
+	/* condop_value_hash() of each value as written: formulas compare
+	 * and collect their atoms' values by these (formula.c). */
+	const uint64_t *valhash;
+	uint64_t valset;	/* sum of policy_valset_term(valhash[i]): order-free */
 	bool has_var;		/* values need substitution per request */
 	struct condop_values *compiled;	/* NULL when has_var */
 };
@@ -158,6 +172,10 @@ struct policy_stmt {
 	bool not_action, not_resource, not_principal;
 	bool has_resource;	/* Resource or NotResource present */
 	bool has_principal;	/* Principal or NotPrincipal present */
+	/* Principal holds "*" and a Condition entry tests aws:PrincipalArn:
+	 * AWS does not let a permissions boundary or session policy limit what
+	 * such a statement grants (see eval.c, eval_principals). */
+	bool wildcard_principal_arn;
 	const struct policy_action *actions;
 	size_t nactions;
 	const struct policy_resource *resources;

@@ -52,6 +52,26 @@ scp = [[full], [full, region], [full, platform]]
 
 out = sys.stdout
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 64
+# "unknown": only the PassRole requests whose iam:PassedToService is unknown
+# (the decision that builds and decides an open constraint);
+# "chain N": one principal whose N PassRole statements each allow two
+# services, iam:PassedToService unknown: the constraint is an OR of N atoms,
+# so its cost per decision shows how constraint building scales.
+mode = sys.argv[2] if len(sys.argv) > 2 else "mix"
+if mode == "chain":
+    m = int(sys.argv[3])
+    st = [{"Sid": "P%d" % i, "Effect": "Allow", "Action": "iam:PassRole",
+           "Resource": "arn:aws:iam::%s:role/app-*" % ACCT,
+           "Condition": {"StringEquals": {"iam:PassedToService": [
+               "svc%d.amazonaws.com" % i, "svc%d.amazonaws.com" % (i + 1)]}}} for i in range(m)]
+    pols = [{"name": "p%d" % k, "document": {"Version": "2012-10-17", "Statement": st[k::4]}}
+            for k in range(4) if st[k::4]]
+    for k in range(n):
+        out.write(json.dumps({"name": "chain-%d" % k, "request": {
+            "principal": "arn:aws:sts::%s:assumed-role/app/session-%d" % (ACCT, k), "action": "iam:PassRole",
+            "resource": "arn:aws:iam::%s:role/app-%d" % (ACCT, k), "unknown": ["iam:PassedToService"]},
+            "policies": {"identity": pols}}, separators=(",", ":")) + "\n")
+    sys.exit(0)
 for k in range(n):
     kind = k % 4
     ctx = {"aws:RequestedRegion": rnd.choice(["eu-west-1", "us-east-1", "ap-south-1"])}
@@ -73,4 +93,6 @@ for k in range(n):
            "request": {"principal": "arn:aws:sts::%s:assumed-role/app/session-%d" % (ACCT, k),
                        "action": action, "resource": res, "context": ctx, "unknown": unknown},
            "policies": {"identity": identity, "boundary": boundary, "scp": scp}}
-    out.write(json.dumps(req, separators=(",", ":")) + "\n")
+    # every request is generated (the same random stream), some written
+    if mode != "unknown" or kind == 1:
+        out.write(json.dumps(req, separators=(",", ":")) + "\n")

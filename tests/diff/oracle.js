@@ -225,15 +225,27 @@ function hasNullVariable(str, ctx) {
 	return false;
 }
 
+// Principal "*" or {"AWS": "*"} (alone or in a list).
+function isWildcardPrincipal(p) {
+	return p === '*' || (p !== null && typeof p === 'object' && p.AWS !== undefined &&
+		[].concat(p.AWS).includes('*'));
+}
+
+// Does the statement have a Condition entry on aws:PrincipalArn?
+function testsPrincipalArn(st) {
+	return Object.values(st.Condition || {}).some((keys) =>
+		Object.keys(keys).some((k) => k.toLowerCase() === 'aws:principalarn'));
+}
+
 const NEGATED = /^(For(Any|All)Values?:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/;
 
 const TRANSFORMS = {
-	// A grant to the role session ARN itself is not limited by the session
-	// policy: leave the session policy out when the resource-based policy
-	// names the session.
+	// A grant to the session's own ARN (role session or federated user) is
+	// not limited by the session policy: leave the session policy out when
+	// the resource-based policy names the session.
 	'session-arn-grant-ignores-session-policy'(s) {
 		const who = s.request.principal;
-		if (!s.sessionPolicy || !s.resourcePolicy || !/:assumed-role\//.test(who))
+		if (!s.sessionPolicy || !s.resourcePolicy || !/:(assumed-role|federated-user)\//.test(who))
 			return null;
 		const names = [].concat(s.resourcePolicy.Statement || []).some((st) => st.Effect === 'Allow' &&
 			st.Principal && st.Principal.AWS !== undefined && [].concat(st.Principal.AWS).includes(who));
@@ -243,26 +255,6 @@ const TRANSFORMS = {
 		delete n.sessionPolicy;
 		return n;
 	},
-	// Engine bug (open): the engine does not let a resource-based policy
-	// naming a federated user session lift the permissions boundary's
-	// implicit deny; AWS does. Make the oracle share it: name the account
-	// instead, which grants without lifting the boundary.
-	'federated-user-no-boundary-bypass'(s) {
-		const who = s.request.principal;
-		if (!s.permissionBoundaryPolicies || !s.resourcePolicy || !/:federated-user\//.test(who))
-			return null;
-		const acct = s.request.resource.accountId;
-		let changed = false;
-		const d = JSON.parse(JSON.stringify(s.resourcePolicy));
-		for (const st of [].concat(d.Statement || [])) {
-			const aws = st.Principal && st.Principal.AWS;
-			if (aws !== undefined && [].concat(aws).includes(who)) {
-				st.Principal = { AWS: [].concat(aws).map((a) => (a === who ? acct : a)) };
-				changed = true;
-			}
-		}
-		return changed ? { ...s, resourcePolicy: d } : null;
-	},
 	// 0.0.0.0/0 is every IPv4 address; iam-simulate matches none with it.
 	// Write it as the two /1 halves, which it handles.
 	'ip-zero-prefix-as-halves'(s) {
@@ -271,10 +263,10 @@ const TRANSFORMS = {
 		const [n, changed] = mapConditions(s, (op, key, vals) => (/IpAddress/.test(op) ? split(vals) : vals));
 		return changed ? n : null;
 	},
-	// Engine bug (open): the engine lets a permissions boundary's implicit
-	// deny stand against a same-account resource-based policy with Principal
-	// "*"; AWS does not. Make the oracle share it: write wildcard principals
-	// as the account, which grants without lifting the boundary.
+	// Principal "*" without an aws:PrincipalArn condition is none of the
+	// grants AWS lists as not limited by a permissions boundary; iam-simulate
+	// lets it lift the boundary's implicit deny. Write such wildcard
+	// principals as the account, which grants without lifting the boundary.
 	'wildcard-principal-no-boundary-bypass'(s) {
 		if (!s.permissionBoundaryPolicies || !s.resourcePolicy)
 			return null;
@@ -282,12 +274,39 @@ const TRANSFORMS = {
 		let changed = false;
 		const d = JSON.parse(JSON.stringify(s.resourcePolicy));
 		for (const st of [].concat(d.Statement || [])) {
-			if (st.Principal === '*' || (st.Principal && st.Principal.AWS === '*')) {
-				st.Principal = { AWS: acct };
+			if (isWildcardPrincipal(st.Principal) && !testsPrincipalArn(st)) {
+				st.Principal = st.Principal === '*' ? { AWS: acct } :
+					{ ...st.Principal, AWS: [].concat(st.Principal.AWS).map((a) => (a === '*' ? acct : a)) };
 				changed = true;
 			}
 		}
 		return changed ? { ...s, resourcePolicy: d } : null;
+	},
+	// "Permissions boundaries and session policies do not limit permissions
+	// granted using the aws:PrincipalArn condition key with a wildcard(*) in
+	// the Principal element": iam-simulate still applies the session policy.
+	// Let the session policy allow what each such statement grants (same
+	// actions, resources and conditions), keeping its own denies.
+	'wildcard-principal-arn-session-grant'(s) {
+		if (!s.sessionPolicy || !s.resourcePolicy)
+			return null;
+		const add = [];
+		for (const st of [].concat(s.resourcePolicy.Statement || [])) {
+			if (st.Effect !== 'Allow' || !isWildcardPrincipal(st.Principal) || !testsPrincipalArn(st))
+				continue;
+			const g = { Effect: 'Allow' };
+			for (const el of ['Action', 'NotAction', 'Resource', 'NotResource', 'Condition'])
+				if (st[el] !== undefined)
+					g[el] = JSON.parse(JSON.stringify(st[el]));
+			if (g.Resource === undefined && g.NotResource === undefined)
+				g.Resource = '*';
+			add.push(g);
+		}
+		if (add.length === 0)
+			return null;
+		const d = JSON.parse(JSON.stringify(s.sessionPolicy));
+		d.Statement = [].concat(d.Statement || []).concat(add);
+		return { ...s, sessionPolicy: d };
 	},
 	// "If you specify an IP address without the associated routing prefix,
 	// IAM uses the default prefix value of /32": write the prefix out.

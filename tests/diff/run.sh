@@ -32,19 +32,14 @@ rm -rf "$out"
 mkdir -p "$out"
 node "$src/gen.js" --seed "$seed" --count "$cases" --cases "$out/cases.jsonl" --oracle "$out/oracle.jsonl" ||
 	{ echo "diff: gen.js failed"; exit 1; }
-# One pra-eval process per 10000 cases: pra-eval reads a batch file whole
-# and refuses one above 64 MiB (EVALCMD_MAX_FILE), about 20000 cases.
-split -l 10000 -a 4 "$out/cases.jsonl" "$out/chunk-"
-: >"$out/engine.jsonl"
-for chunk in "$out"/chunk-*; do
-	"$top_builddir/tests/tools/pra-eval" --batch "$chunk" >>"$out/engine.jsonl" 2>"$out/engine.err"
-	rc=$?
-	if [ "$rc" -ne 0 ]; then
-		# Bad input lines are reported in engine.jsonl and compared as errors.
-		echo "diff: pra-eval exited $rc on $chunk: $(head -c 500 "$out/engine.err")"
-	fi
-	rm -f "$chunk"
-done
+# One pra-eval process for every case: it streams the batch, so the number
+# of cases is not limited by a file size.
+"$top_builddir/tests/tools/pra-eval" --batch "$out/cases.jsonl" >"$out/engine.jsonl" 2>"$out/engine.err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	# Bad input lines are reported in engine.jsonl and compared as errors.
+	echo "diff: pra-eval exited $rc: $(head -c 500 "$out/engine.err")"
+fi
 node "$src/compare.js" --cases "$out/cases.jsonl" --oracle "$out/oracle.jsonl" \
 	--ours "$out/engine.jsonl" --known "$top_srcdir/tests/data/diff/known-differences.json" \
 	--outdir "$out" ${DIFF_MINIMIZE:+--minimize "$top_builddir/tests/tools/pra-eval"}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "policy/evalcmd.h"
@@ -262,6 +263,176 @@ START_TEST(test_batch_run)
 }
 END_TEST
 
+/* A batch is streamed: its size is not bounded by EVALCMD_MAX_FILE (here
+ * 65 MiB of blank lines around three requests), and a line above
+ * EVALCMD_MAX_LINE is reported with its length while the next line is
+ * still evaluated. */
+START_TEST(test_batch_streams)
+{
+	char path[] = "/tmp/check_eval_big_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w"), *out;
+	char *blank = malloc(1u << 20), *text = NULL, *nl;
+	size_t len = 0, lines = 0;
+	struct err e = { "" };
+
+	ck_assert(f != NULL && blank != NULL);
+	memset(blank, ' ', 1u << 20);
+	fprintf(f, "%s\n", REQ("", "\"identity\":[" ALLOWPASS "]"));
+	for (unsigned i = 0; i < 65; i++) {
+		fwrite(blank, 1, 1u << 20, f);
+		fputc('\n', f);
+	}
+	/* one line of 9 MiB: too long */
+	for (unsigned i = 0; i < 9; i++)
+		fwrite(blank, 1, 1u << 20, f);
+	fputs("x\n", f);
+	fprintf(f, "%s\n", REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}",
+	    "\"identity\":[" ALLOWPASS "]"));
+	/* the last line without its newline */
+	fprintf(f, "%s", REQ("", "\"identity\":[" ALLOWPASS "]"));
+	ck_assert_int_eq(fclose(f), 0);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_gt(lseek(fd, 0, SEEK_END), (off_t)EVALCMD_MAX_FILE);
+	close(fd);
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(evalcmd_run(path, true, true, out, &e), -1);
+	fclose(out);
+	ck_assert_msg(strstr(e.msg, ":67: line too long (9437185 bytes, at most 8388608)") != NULL, "%s", e.msg);
+	for (nl = text; (nl = strchr(nl, '\n')) != NULL; nl++)
+		lines++;
+	ck_assert_uint_eq(lines, 4);
+	ck_assert_msg(strncmp(text, "{\"name\":\"t\",\"decision\":\"denied\"", 31) == 0, "%s", text);
+	ck_assert_msg(strstr(text, "\n{\"line\":67,\"error\":\"") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\n{\"name\":\"t\",\"decision\":\"allowed\"") != NULL, "%s", text);
+	unlink(path);
+	free(blank);
+	free(text);
+}
+END_TEST
+
+/* A single request file stays bounded, and the refusal says what to do. */
+START_TEST(test_single_file_bound)
+{
+	char path[] = "/tmp/check_eval_one_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w"), *out;
+	char *blank = malloc(1u << 20), *text = NULL;
+	size_t len = 0;
+	struct err e = { "" };
+
+	ck_assert(f != NULL && blank != NULL);
+	memset(blank, ' ', 1u << 20);
+	fprintf(f, "%s\n", REQ("", "\"identity\":[" ALLOWPASS "]"));
+	for (unsigned i = 0; i < 65; i++)
+		fwrite(blank, 1, 1u << 20, f);
+	ck_assert_int_eq(fclose(f), 0);
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(evalcmd_run(path, false, true, out, &e), -1);
+	fclose(out);
+	ck_assert_msg(strstr(e.msg, ": request file too large (more than 64 MiB): a file holds one request; "
+	    "put many requests one per line in a batch file") != NULL, "%s", e.msg);
+	unlink(path);
+	free(blank);
+	free(text);
+}
+END_TEST
+
+/*
+ * Which same-account resource-based grants lift the implicit deny of a
+ * permissions boundary and of a session policy. AWS, "How AWS enforcement
+ * code logic evaluates requests to allow or deny access", Resource-based
+ * policies: a grant to the IAM user ARN, the role session ARN or the AWS STS
+ * federated user ARN is not limited by them; a grant to the role ARN is;
+ * "Permissions boundaries and session policies do not limit permissions
+ * granted using the aws:PrincipalArn condition key with a wildcard(*) in the
+ * Principal element". "*" alone is not among the cases listed, so the
+ * boundary and session policy still limit it.
+ */
+struct lift_case {
+	const char *what;
+	const char *principal;
+	const char *action;	/* on arn:aws:s3:::b/k, or the Admin role for sts:AssumeRole */
+	const char *ceiling;	/* "boundary" or "session" */
+	const char *principal_elem;
+	const char *cond;	/* Condition object or "" */
+	const char *identity;	/* identity policy list */
+	const char *decision, *layer;
+};
+
+#define S3_ONLY_BOUNDARY "{\"name\":\"Ec2Only\",\"document\":{\"Version\":\"2012-10-17\",\"Statement\":" \
+	"{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}}}"
+#define SESSION_ARN "arn:aws:sts::111122223333:assumed-role/Builder/ci"
+#define FED_ARN "arn:aws:sts::111122223333:federated-user/bob"
+#define PARN_BUILDER ",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/ops/Builder\"}}"
+
+static const struct lift_case lift_cases[] = {
+	{ "federated user ARN, boundary", FED_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "federated user ARN, session policy", FED_ARN, "s3:GetObject", "session",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "federated user ARN in a trust policy, boundary", FED_ARN, "sts:AssumeRole", "boundary",
+	  "{\"AWS\":\"" FED_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "session ARN, boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"" SESSION_ARN "\"}", "", "[]", "allowed", NULL },
+	{ "role ARN, boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"arn:aws:iam::111122223333:role/ops/Builder\"}", "", "[]", "denied", "boundary" },
+	{ "role ARN, session policy", SESSION_ARN, "s3:GetObject", "session",
+	  "{\"AWS\":\"arn:aws:iam::111122223333:role/ops/Builder\"}", "", "[]", "denied", "session" },
+	{ "* with aws:PrincipalArn, session policy", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", PARN_BUILDER, "[]", "allowed", NULL },
+	{ "{AWS:*} with aws:principalarn (any case), boundary", SESSION_ARN, "s3:GetObject", "boundary",
+	  "{\"AWS\":\"*\"}", ",\"Condition\":{\"ArnLike\":{\"aws:principalarn\":\"arn:aws:iam::*:role/*/Builder\"}}",
+	  "[]", "allowed", NULL },
+	{ "* with aws:PrincipalArn naming a user, boundary", "arn:aws:iam::111122223333:user/alice",
+	  "sts:AssumeRole", "boundary", "\"*\"",
+	  ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:user/alice\"}}",
+	  "[]", "allowed", NULL },
+	{ "* with aws:PrincipalArn that does not hold", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", ",\"Condition\":{\"ArnEquals\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/Other\"}}",
+	  "[]", "denied", "identity" },
+	{ "* with aws:PrincipalArn, explicit deny in an identity policy", SESSION_ARN, "s3:GetObject", "session",
+	  "\"*\"", PARN_BUILDER, "[{\"name\":\"DenyS3\",\"document\":{\"Version\":\"2012-10-17\",\"Statement\":"
+	  "{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}}]", "denied", "identity" },
+	{ "* alone in a trust policy, boundary", "arn:aws:iam::111122223333:user/alice", "sts:AssumeRole",
+	  "boundary", "\"*\"", "", "[]", "denied", "boundary" },
+	{ "* alone, session policy", SESSION_ARN, "s3:GetObject", "session", "{\"AWS\":\"*\"}", "", "[]",
+	  "denied", "session" },
+	{ "* with another key, boundary", SESSION_ARN, "s3:GetObject", "boundary", "\"*\"",
+	  ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalAccount\":\"111122223333\"}}", "[]", "denied", "boundary" },
+};
+
+START_TEST(test_resource_grant_lifts_ceiling)
+{
+	const struct lift_case *lc = &lift_cases[_i];
+	bool assume = strcmp(lc->action, "sts:AssumeRole") == 0;
+	struct err e = { "" };
+	char buf[4096];
+	cJSON *r;
+
+	/* A session's aws:PrincipalArn is its role's ARN, path included
+	 * (derived from the session ARN it would lack the path). */
+	snprintf(buf, sizeof(buf), "{\"request\":{\"principal\":\"%s\",\"action\":\"%s\",\"resource\":\"%s\"%s},"
+	    "\"policies\":{\"identity\":%s,%s%s%s,\"resource\":[{\"name\":\"rbp\",\"document\":{"
+	    "\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":%s,\"Action\":\"%s\""
+	    "%s%s}}}]}}",
+	    lc->principal, lc->action, assume ? "arn:aws:iam::111122223333:role/Admin" : "arn:aws:s3:::b/k",
+	    strcmp(lc->principal, SESSION_ARN) == 0 ?
+	    ",\"context\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/ops/Builder\"}" : "",
+	    lc->identity, strcmp(lc->ceiling, "boundary") == 0 ? "\"boundary\":" : "\"session\":[",
+	    S3_ONLY_BOUNDARY, strcmp(lc->ceiling, "boundary") == 0 ? "" : "]",
+	    lc->principal_elem, lc->action, assume ? "" : ",\"Resource\":\"arn:aws:s3:::b/*\"", lc->cond);
+	r = run_json(buf, &e);
+	ck_assert_msg(r != NULL, "%s: %s", lc->what, e.msg);
+	ck_assert_msg(strcmp(str(r, "decision"), lc->decision) == 0, "%s: decision %s, expected %s",
+	    lc->what, str(r, "decision"), lc->decision);
+	if (lc->layer != NULL)
+		ck_assert_msg(str(r, "layer") != NULL && strcmp(str(r, "layer"), lc->layer) == 0,
+		    "%s: layer %s, expected %s", lc->what, str(r, "layer"), lc->layer);
+	cJSON_Delete(r);
+}
+END_TEST
+
 static Suite *
 eval_suite(void)
 {
@@ -276,6 +447,10 @@ eval_suite(void)
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_no_growth);
 	tcase_add_test(tc, test_batch_run);
+	tcase_add_test(tc, test_batch_streams);
+	tcase_add_test(tc, test_single_file_bound);
+	tcase_add_loop_test(tc, test_resource_grant_lifts_ceiling, 0,
+	    (int)(sizeof(lift_cases) / sizeof(lift_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -394,6 +394,59 @@ START_TEST(test_principal_matching)
 	ck_assert_int_eq(decide_trust(notp, U), EVAL_ALLOWED);
 	ck_assert_int_eq(decide_trust(notp, "arn:aws:iam::111122223333:user/bob"), EVAL_DENIED);
 	ck_assert_int_eq(decide_trust(svc, U), EVAL_DENIED);
+	/* NotPrincipal "*" excludes every caller: the statement applies to
+	 * no one (the string form of "*" is a principal like {"AWS": "*"}) */
+	ck_assert_int_eq(decide_trust(STMT("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" U "\"},"
+	    "\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"sts:*\"}"),
+	    "arn:aws:iam::111122223333:user/alice"), EVAL_ALLOWED);
+}
+END_TEST
+
+/* What the compiler records about a statement's Principal for the chain:
+ * whether it names a principal at all, whether it applies to every
+ * request, and whether it is the "*" plus aws:PrincipalArn form whose
+ * grants AWS lets past permissions boundaries and session policies. */
+START_TEST(test_principal_flags)
+{
+	static const struct {
+		const char *stmt;
+		bool has_principal, always, wildcard_principal_arn;
+	} cases[] = {
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, true, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, true, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, false, false },
+		{ "{\"Effect\":\"Deny\",\"NotPrincipal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}",
+		  true, false, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::*:role/x\"}}}", true, false, true },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"111122223333\",\"*\"]},\"Action\":\"s3:*\","
+		  "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalAccount\":\"1\"},"
+		  "\"ArnNotEquals\":{\"AWS:PRINCIPALARN\":\"arn:aws:iam::1:role/x\"}}}", true, false, true },
+		{ "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" R "\"},\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"" R "\"}}}", true, false, false },
+		{ "{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"*\"},\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArn\":\"" R "\"}}}", true, false, false },
+		{ "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\","
+		  "\"Condition\":{\"ArnLike\":{\"aws:PrincipalArnX\":\"" R "\"}}}", true, false, false },
+	};
+	struct err e = { "" };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char doc[1024];
+		struct policy *p;
+
+		snprintf(doc, sizeof(doc), "{\"Version\":\"2012-10-17\",\"Statement\":[%s]}", cases[i].stmt);
+		p = parse(doc, POLICY_KIND_RESOURCE, &e);
+		ck_assert_msg(p != NULL, "%zu: %s", i, e.msg);
+		ck_assert_msg(p->stmts[0].has_principal == cases[i].has_principal, "%zu: has_principal", i);
+		ck_assert_msg(p->stmts[0].always == cases[i].always, "%zu: always", i);
+		ck_assert_msg(p->stmts[0].wildcard_principal_arn == cases[i].wildcard_principal_arn,
+		    "%zu: wildcard_principal_arn", i);
+		policy_free(p);
+	}
 }
 END_TEST
 
@@ -526,6 +579,78 @@ START_TEST(test_formula)
 	ck_assert(formula_decide(&a, f) == f);
 	arena_free(&a);
 	policy_free(fp);
+}
+END_TEST
+
+/*
+ * Constraint dedupe: an atom already among a chain's operands is not added
+ * again, also when its values are the same set in another order (values
+ * are ORed), also in a chain far longer than a hash-set resize, also when
+ * an older node of the chain is extended a second way (the shared set must
+ * then not show the other extension's operands). formula_decide answers an
+ * open OR of service constraints without enumerating.
+ */
+START_TEST(test_formula_chain_dedupe)
+{
+	struct err e = { "" };
+	struct arena a;
+	struct buf doc;
+	const struct formula *f, *g, *h, *at[200];
+	struct policy *p;
+
+	buf_init(&doc, 0);
+	buf_puts(&doc, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+	    "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":[\"b\",\"a\"]}}}");
+	for (int i = 0; i < 200; i++)
+		buf_printf(&doc, ",{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":"
+		    "{\"StringEquals\":{\"iam:PassedToService\":[\"%c\",\"s%d\"]}}}", i == 0 ? 'a' : 'x', i);
+	buf_puts(&doc, "]}");
+	p = parse(buf_cstr(&doc), POLICY_KIND_IDENTITY, &e);
+	ck_assert_msg(p != NULL, "%s", e.msg);
+	arena_init(&a, 1024, 0);
+	for (int i = 0; i < 200; i++) {
+		struct formula_atom fa = { 0 };
+
+		fa.cond = &p->stmts[i + 1].conds[0];
+		fa.vals = fa.cond->vals;
+		fa.nvals = fa.cond->nvals;
+		fa.compiled = fa.cond->compiled;
+		at[i] = formula_atom(&a, &fa);
+	}
+	{
+		/* {a, s0} in another order equals {s0, a} given literally */
+		struct formula_atom fa = { 0 };
+		const char *vals[] = { "s0", "a" };
+
+		fa.cond = &p->stmts[1].conds[0];
+		fa.vals = vals;
+		fa.nvals = 2;
+		ck_assert(formula_equal(formula_atom(&a, &fa), at[0]));
+		vals[0] = "s1";
+		ck_assert(!formula_equal(formula_atom(&a, &fa), at[0]));
+	}
+	f = at[0];
+	for (int i = 1; i < 200; i++)
+		f = formula_or(&a, f, at[i]);
+	/* every operand again, in any order: the chain stays as it is */
+	for (int i = 199; i >= 0; i--)
+		ck_assert(formula_or(&a, f, at[i]) == f);
+	/* extend an older node of the chain a second way */
+	g = at[0];
+	for (int i = 1; i < 100; i++)
+		g = formula_or(&a, g, at[i]);
+	ck_assert(formula_or(&a, g, at[150]) != g);	/* g does not have at[150] */
+	h = formula_or(&a, g, at[150]);
+	ck_assert(h != g && formula_or(&a, h, at[150]) == h);
+	ck_assert(formula_or(&a, h, at[120]) != h);
+	ck_assert(formula_or(&a, g, at[99]) == g);
+	/* open: false with the key absent, true for a listed service */
+	ck_assert(formula_decide(&a, f) == f);
+	ck_assert(formula_is_true(formula_assign(&a, f, "iam:PassedToService", "s150")));
+	ck_assert(formula_is_false(formula_assign(&a, f, "iam:PassedToService", "zz")));
+	arena_free(&a);
+	policy_free(p);
+	buf_free(&doc);
 }
 END_TEST
 
@@ -718,9 +843,11 @@ policy_suite(void)
 	tcase_add_test(tc, test_resource_matching);
 	tcase_add_test(tc, test_resource_split_agrees_with_match_arn);
 	tcase_add_test(tc, test_principal_matching);
+	tcase_add_test(tc, test_principal_flags);
 	tcase_add_test(tc, test_pvar);
 	tcase_add_test(tc, test_formula);
 	tcase_add_test(tc, test_formula_decide_blocks);
+	tcase_add_test(tc, test_formula_chain_dedupe);
 	tcase_add_test(tc, test_glob_against_reference);
 	tcase_add_test(tc, test_condop_eval_one_agrees);
 	suite_add_tcase(s, tc);
