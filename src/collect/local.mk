@@ -5,3 +5,15 @@ noinst_LIBRARIES += libpra_collect.a
 PRA_LIBS += libpra_collect.a
 libpra_collect_a_SOURCES = \
 	src/collect/snapshot.c src/collect/snapshot.h
+
+# --- snapjson (helper snapjson): the snapshot's JSON form, the offline
+# loader of AWS CLI dumps, scripts/aws-dump, their tests and fuzz target.
+libpra_collect_a_SOURCES += \
+	src/collect/snapjson.c src/collect/snapjson.h
+
+check_PROGRAMS += tests/unit/check_snapjson
+tests_unit_check_snapjson_SOURCES = tests/unit/check_snapjson.c
+tests_unit_check_snapjson_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_snapjson_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_snapjson
+# --- end snapjson
