@@ -6,6 +6,18 @@ PRA_LIBS += libpra_collect.a
 libpra_collect_a_SOURCES = \
 	src/collect/snapshot.c src/collect/snapshot.h
 
+# --- helper "org": Organizations, orchestration, fetch benchmark, IAM policies
+# (issue 5). orgjson is shared with the offline loader.
+libpra_collect_a_SOURCES += \
+	src/collect/orgjson.c src/collect/orgjson.h
+check_PROGRAMS += tests/unit/check_collect_org
+tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \
+	tests/unit/testserver.c tests/unit/testserver.h
+tests_unit_check_collect_org_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_collect_org_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_collect_org
+# --- end of helper "org"
+
 # --- snapjson (helper snapjson): the snapshot's JSON form, the offline
 # loader of AWS CLI dumps, scripts/aws-dump, their tests and fuzz target.
 libpra_collect_a_SOURCES += \
