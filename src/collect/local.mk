@@ -21,11 +21,17 @@ TESTS += tests/unit/check_collect_org
 # --- snapjson (helper snapjson): the snapshot's JSON form, the offline
 # loader of AWS CLI dumps, scripts/aws-dump, their tests and fuzz target.
 libpra_collect_a_SOURCES += \
-	src/collect/snapjson.c src/collect/snapjson.h
+	src/collect/snapjson.c src/collect/snapjson.h \
+	src/collect/offline.c src/collect/offline.h
 
 check_PROGRAMS += tests/unit/check_snapjson
 tests_unit_check_snapjson_SOURCES = tests/unit/check_snapjson.c
 tests_unit_check_snapjson_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_snapjson_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_snapjson
+
+# snapshot-tool: offline_load and snapjson from the shell (integration tests).
+check_PROGRAMS += tests/tools/snapshot-tool
+tests_tools_snapshot_tool_SOURCES = tests/tools/snapshot-tool.c
+tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 # --- end snapjson
