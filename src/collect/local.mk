@@ -34,4 +34,8 @@ TESTS += tests/unit/check_snapjson
 check_PROGRAMS += tests/tools/snapshot-tool
 tests_tools_snapshot_tool_SOURCES = tests/tools/snapshot-tool.c
 tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+
+TESTS += tests/integration/offline-dump.sh
+EXTRA_DIST += tests/integration/offline-dump.sh
+dist_noinst_SCRIPTS += scripts/aws-dump
 # --- end snapjson
