@@ -30,6 +30,12 @@ tests_unit_check_snapjson_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_snapjson_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_snapjson
 
+check_PROGRAMS += tests/unit/check_offline
+tests_unit_check_offline_SOURCES = tests/unit/check_offline.c
+tests_unit_check_offline_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_offline_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_offline
+
 # snapshot-tool: offline_load and snapjson from the shell (integration tests).
 check_PROGRAMS += tests/tools/snapshot-tool
 tests_tools_snapshot_tool_SOURCES = tests/tools/snapshot-tool.c

@@ -628,7 +628,7 @@ w_org(struct w *w, const struct snap_org *o)
 		w_item(w);
 		w_open(w, '{');
 		w_kstr(w, "id", ou->id, false);
-		w_kstr(w, "name", ou->name, false);
+		w_kstr(w, "name", ou->name, true);
 		w_kstr(w, "parent_id", ou->parent_id, false);
 		w_close(w, '}');
 		path_pop(&w->path, o3);
@@ -647,8 +647,8 @@ w_org(struct w *w, const struct snap_org *o)
 		w_item(w);
 		w_open(w, '{');
 		w_kstr(w, "id", p->id, false);
-		w_kstr(w, "arn", p->arn, false);
-		w_kstr(w, "name", p->name, false);
+		w_kstr(w, "arn", p->arn, true);
+		w_kstr(w, "name", p->name, true);
 		if ((unsigned)p->type >= sizeof(org_policy_types) / sizeof(org_policy_types[0])) {
 			err_set(w->e, "%s.type: invalid value %d in the snapshot",
 			    path_str(&w->path), (int)p->type);
@@ -1199,7 +1199,7 @@ rd_org(struct rd *r, const cJSON *root, struct snap_org *o)
 		if (ou == NULL)
 			continue;
 		rd_str(r, el, "id", false, &ou->id);
-		rd_str(r, el, "name", false, &ou->name);
+		rd_str(r, el, "name", true, &ou->name);
 		rd_str(r, el, "parent_id", false, &ou->parent_id);
 	}
 	path_pop(&r->path, o2);
@@ -1214,8 +1214,8 @@ rd_org(struct rd *r, const cJSON *root, struct snap_org *o)
 		if (p == NULL)
 			continue;
 		rd_str(r, el, "id", false, &p->id);
-		rd_str(r, el, "arn", false, &p->arn);
-		rd_str(r, el, "name", false, &p->name);
+		rd_str(r, el, "arn", true, &p->arn);
+		rd_str(r, el, "name", true, &p->name);
 		if (rd_enum(r, el, "type", org_policy_types, 2, &type) == 0)
 			p->type = (enum snap_org_policy_type)type;
 		rd_bool(r, el, "aws_managed", &p->aws_managed);
