@@ -44,4 +44,13 @@ tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 TESTS += tests/integration/offline-dump.sh
 EXTRA_DIST += tests/integration/offline-dump.sh
 dist_noinst_SCRIPTS += scripts/aws-dump
+
+# The snapjson fuzz target: built and run by tests/fuzz/build.sh and run.sh
+# with the others (its seeds are in tests/fuzz/corpus/snapjson).
+EXTRA_DIST += tests/fuzz/fuzz_snapjson.c tests/fuzz/snapjson.dict
+clean-local: clean-local-snapjson
+clean-local-snapjson:
+	-rm -rf tests/fuzz/work-snapjson
+	-rm -f tests/fuzz/fuzz_snapjson tests/fuzz/fuzz_snapjson.log
+.PHONY: clean-local-snapjson
 # --- end snapjson

@@ -94,8 +94,10 @@ time_format(time_t t, char out[32])
 
 	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
 		return -1;
-	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		return -1;
+	/* Not strftime: %Y does not pad years below 1000 to four digits, and
+	 * the reader accepts exactly four. */
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	return 0;
 }
 

@@ -798,6 +798,18 @@ START_TEST(test_empty_snapshot)
 	ck_assert_str_eq(b->org.part.why, "not fetched");
 	free(one);
 	free(two);
+	snapshot_free(b);
+
+	/* Years below 1000 keep four digits (found by fuzz_snapjson). */
+	s->taken_at = -31083523200;	/* 0985-01-01T00:00:00Z */
+	one = write_str(s);
+	ck_assert_ptr_nonnull(strstr(one, "\"taken_at\": \"0985-01-01T00:00:00Z\""));
+	ck_assert_msg(snapjson_read(one, strlen(one), &b, &e) == 0, "%s", e.msg);
+	ck_assert(b->taken_at == s->taken_at);
+	two = write_str(b);
+	ck_assert_str_eq(one, two);
+	free(one);
+	free(two);
 	snapshot_free(s);
 	snapshot_free(b);
 }
