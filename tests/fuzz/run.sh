@@ -17,10 +17,10 @@ fi
 sh "$src/build.sh" "$out" || { echo "fuzz: build failed"; exit 1; }
 
 rc=0
-for t in policy eval snapjson; do
-	work="$out/work-$t"
+for t in policy eval gaad snapjson; do
 	dict="$src/iam.dict"
 	[ -f "$src/$t.dict" ] && dict="$src/$t.dict"
+	work="$out/work-$t"
 	rm -rf "$work"
 	mkdir -p "$work/corpus" "$out/artifacts"
 	cp "$src/corpus/$t"/* "$work/corpus/"
