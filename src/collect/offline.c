@@ -1484,13 +1484,14 @@ offline_load(const char *dir, struct err *e)
 	}
 	if (ld_dump_info(&l) != 0 || ld_org(&l) != 0 || ld_accounts(&l) != 0)
 		goto fail;
+	/* Sorted first, so "the first ARN" does not depend on readdir order. */
+	snapshot_sort(s);
 	if (s->partition == NULL && guess_partition(s) != 0) {
 		err_set(e, "out of memory");
 		goto fail;
 	}
 	if (s->taken_at == 0)
 		s->taken_at = l.newest;
-	snapshot_sort(s);
 	buf_free(&l.file);
 	strv_free(l.regions, l.nregions);
 	free(clean);
