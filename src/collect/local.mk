@@ -66,3 +66,40 @@ clean-local-gaad:
 	-rm -f tests/fuzz/fuzz_gaad tests/fuzz/fuzz_gaad.log
 .PHONY: clean-local-gaad
 # --- end iamec2
+
+# --- snapjson (helper snapjson): the snapshot's JSON form, the offline
+# loader of AWS CLI dumps, scripts/aws-dump, their tests and fuzz target.
+libpra_collect_a_SOURCES += \
+	src/collect/snapjson.c src/collect/snapjson.h \
+	src/collect/offline.c src/collect/offline.h
+
+check_PROGRAMS += tests/unit/check_snapjson
+tests_unit_check_snapjson_SOURCES = tests/unit/check_snapjson.c
+tests_unit_check_snapjson_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_snapjson_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_snapjson
+
+check_PROGRAMS += tests/unit/check_offline
+tests_unit_check_offline_SOURCES = tests/unit/check_offline.c
+tests_unit_check_offline_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_offline_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_offline
+
+# snapshot-tool: offline_load and snapjson from the shell (integration tests).
+check_PROGRAMS += tests/tools/snapshot-tool
+tests_tools_snapshot_tool_SOURCES = tests/tools/snapshot-tool.c
+tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+
+TESTS += tests/integration/offline-dump.sh
+EXTRA_DIST += tests/integration/offline-dump.sh
+dist_noinst_SCRIPTS += scripts/aws-dump
+
+# The snapjson fuzz target: built and run by tests/fuzz/build.sh and run.sh
+# with the others (its seeds are in tests/fuzz/corpus/snapjson).
+EXTRA_DIST += tests/fuzz/fuzz_snapjson.c tests/fuzz/snapjson.dict
+clean-local: clean-local-snapjson
+clean-local-snapjson:
+	-rm -rf tests/fuzz/work-snapjson
+	-rm -f tests/fuzz/fuzz_snapjson tests/fuzz/fuzz_snapjson.log
+.PHONY: clean-local-snapjson
+# --- end snapjson

@@ -25,11 +25,22 @@ for f in "$top_srcdir"/src/policy/*.c "$top_srcdir"/src/util/*.c "$top_srcdir/sr
 	fi
 	objs="$objs $o"
 done
-for t in fuzz_policy fuzz_eval; do
+# The snapshot reader needs the snapshot model too (src/collect).
+for f in "$top_srcdir/src/collect/snapshot.c" "$top_srcdir/src/collect/snapjson.c"; do
+	o="$out/obj/$(echo "${f#"$top_srcdir"/}" | tr / _ | sed 's/\.c$/.o/')"
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+		# shellcheck disable=SC2086
+		$CLANG $common $san -c "$f" -o "$o"
+	fi
+	collect_objs="${collect_objs:-} $o"
+done
+for t in fuzz_policy fuzz_eval fuzz_snapjson; do
+	extra=
+	[ "$t" = fuzz_snapjson ] && extra=$collect_objs
 	# shellcheck disable=SC2086
 	$CLANG $common $san -Wall -Wextra -Werror -c "$top_srcdir/tests/fuzz/$t.c" -o "$out/obj/$t.o"
 	# shellcheck disable=SC2086
-	$CLANG -fsanitize=fuzzer,address,undefined -o "$out/$t" "$out/obj/$t.o" $objs $cjson_libs -lm
+	$CLANG -fsanitize=fuzzer,address,undefined -o "$out/$t" "$out/obj/$t.o" $extra $objs $cjson_libs -lm
 done
 
 # fuzz_gaad: the IAM page parser, with the AWS layer it reads pages through

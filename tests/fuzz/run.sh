@@ -17,7 +17,7 @@ fi
 sh "$src/build.sh" "$out" || { echo "fuzz: build failed"; exit 1; }
 
 rc=0
-for t in policy eval gaad; do
+for t in policy eval gaad snapjson; do
 	dict="$src/iam.dict"
 	[ -f "$src/$t.dict" ] && dict="$src/$t.dict"
 	work="$out/work-$t"
