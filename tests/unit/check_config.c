@@ -725,14 +725,14 @@ static const char *const demo_levels[] = { "low", "high", NULL };
 
 static const struct confschema_entry demo_entries[] = {
 	{ "name", CONFSCHEMA_STRING, offsetof(struct demo, name), 0, 0, NULL,
-	    NULL, CONFSCHEMA_REQUIRED, NULL, "a required name" },
-	{ "opts", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "options" },
+	    NULL, CONFSCHEMA_REQUIRED, NULL, "a required name", NULL, 0, 0 },
+	{ "opts", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "options", NULL, 0, 0 },
 	{ "opts.level", CONFSCHEMA_ENUM, offsetof(struct demo, level), 0, 0,
-	    demo_levels, "low", 0, NULL, "a level" },
+	    demo_levels, "low", 0, NULL, "a level", NULL, 0, 0 },
 	{ "opts.tags", CONFSCHEMA_STRLIST, offsetof(struct demo, tags), 0, 0,
-	    NULL, NULL, 0, NULL, "some tags" },
+	    NULL, NULL, 0, NULL, "some tags", NULL, 0, 0 },
 	{ "opts.token", CONFSCHEMA_STRING, offsetof(struct demo, token), 0, 0,
-	    NULL, NULL, CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED, NULL, "a token" },
+	    NULL, NULL, CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED, NULL, "a token", NULL, 0, 0 },
 };
 static const struct confschema demo_schema = { demo_entries, 5 };
 
@@ -794,13 +794,13 @@ END_TEST
 START_TEST(test_selfcheck_catches_bad_tables)
 {
 	static const struct confschema_entry orphan[] = {
-		{ "a.b", CONFSCHEMA_BOOL, 0, 0, 0, NULL, "true", 0, NULL, "x" },
+		{ "a.b", CONFSCHEMA_BOOL, 0, 0, 0, NULL, "true", 0, NULL, "x", NULL, 0, 0 },
 	};
 	static const struct confschema_entry badrange[] = {
-		{ "a", CONFSCHEMA_INT, 0, 5, 1, NULL, "3", 0, NULL, "x" },
+		{ "a", CONFSCHEMA_INT, 0, 5, 1, NULL, "3", 0, NULL, "x", NULL, 0, 0 },
 	};
 	static const struct confschema_entry nodoc[] = {
-		{ "a", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "" },
+		{ "a", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "", NULL, 0, 0 },
 	};
 	const struct confschema s1 = { orphan, 1 }, s2 = { badrange, 1 },
 	    s3 = { nodoc, 1 };
