@@ -14,3 +14,7 @@ tests_unit_check_daemon_SOURCES = tests/unit/check_daemon.c
 tests_unit_check_daemon_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_daemon_LDADD = $(CHECK_LDADD_ALL) -lpthread
 TESTS += tests/unit/check_sdnotify tests/unit/check_daemon
+
+# The real daemon under signals, with a notification socket (issue 7).
+TESTS += tests/integration/daemon-signals.sh
+EXTRA_DIST += tests/integration/daemon-signals.sh
