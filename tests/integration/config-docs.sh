@@ -156,5 +156,14 @@ sed 's/\\-/-/g' "$MAN8" | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$tmp/man-opts
 missing=$(comm -23 "$tmp/help-opts" "$tmp/man-opts" | tr '\n' ' ')
 if [ -z "$missing" ]; then ok; else fail "passrole-auditd.8 lacks options: $missing"; fi
 
+# passrole-auditd.8 has the sections the issue asks for, the daemon's
+# signals and every exit code of cli.h.
+for want in '.SH SIGNALS' '.SH EXIT STATUS' '.SH FILES' '.SH EXAMPLES' \
+	'.SH IAM PERMISSIONS' '.SH THE DAEMON' '.B SIGHUP' '.B SIGUSR1' \
+	'.BR SIGTERM ", " SIGINT' '.B 0' '.B 1' '.B 2' '.B 3' '.B 64' \
+	'.B NOTIFY_SOCKET'; do
+	if grep -qxF "$want" "$MAN8"; then ok; else fail "passrole-auditd.8 lacks '$want'"; fi
+done
+
 echo "config-docs: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
