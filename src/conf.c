@@ -692,8 +692,8 @@ static const struct confschema_entry config_entries[] = {
 	    "raise alerts only about these roles (empty: all); same forms as "
 	    "audit.privileged_roles"),
 	INT("alerts.outbox_max", alerts.outbox_max, 10, 1000000, "10000",
-	    "alerts kept queued for delivery; beyond, the oldest are dropped and "
-	    "that is alerted to syslog"),
+	    "alerts kept queued for delivery; when full, new alerts are refused "
+	    "(the queued ones kept) and each refusal is logged to syslog"),
 	GROUP("alerts.syslog", "alerts as syslog lines"),
 	BOOL("alerts.syslog.enabled", alerts.syslog.enabled, "true",
 	    "write one syslog line per alert"),
@@ -712,6 +712,8 @@ static const struct confschema_entry config_entries[] = {
 	ENUM("alerts.syslog.privileged", alerts.syslog.privileged,
 	    log_level_values, "notice",
 	    "severity of a privileged role added or removed"),
+	STR("alerts.syslog.socket", alerts.syslog.socket, NULL, 0, check_abs_path,
+	    "unix datagram socket the alert lines are sent to (not set: /dev/log)"),
 	{ "alerts.webhooks", CONFSCHEMA_GROUPLIST, OFF(alerts.webhooks), 0, 16,
 	    NULL, NULL, 0, NULL, "webhooks alerts are POSTed to, each a group",
 	    &webhook_schema, sizeof(struct config_webhook),
@@ -935,6 +937,10 @@ check_collect(struct loadctx *x)
 static const char *const reserved_headers[] = {
 	"Host", "Content-Type", "Content-Length", "Transfer-Encoding",
 	"Connection", "Expect",
+	/* The webhook sink's own (alert/webhook.h): the id receivers
+	 * de-duplicate on and the signature they verify. */
+	"X-Passrole-Auditd-Alert-Id", "X-Passrole-Auditd-Timestamp",
+	"X-Passrole-Auditd-Signature",
 };
 
 static void

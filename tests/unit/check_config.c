@@ -1062,6 +1062,7 @@ START_TEST(test_new_defaults)
 	ck_assert_int_eq(c.alerts.syslog.changed, LOG_LVL_NOTICE);
 	ck_assert_int_eq(c.alerts.syslog.failed, LOG_LVL_ERROR);
 	ck_assert_int_eq(c.alerts.syslog.privileged, LOG_LVL_NOTICE);
+	ck_assert_ptr_null(c.alerts.syslog.socket);
 	ck_assert_uint_eq(c.alerts.nwebhooks, 0);
 	config_free(&c);
 }
@@ -1144,6 +1145,9 @@ START_TEST(test_new_value_checks)
 	    "authpriv, auth, daemon, user, local0 .. local7, ...");
 	expect_ok("alerts = { syslog = { facility = \"local7\"; ident = \"pra-1\"; "
 	    "gained = \"error\"; }; };\n");
+	expect_ok("alerts = { syslog = { socket = \"/run/test/log.sock\"; }; };\n");
+	expect_one("alerts = { syslog = { socket = \"log.sock\"; }; };\n", 1,
+	    "alerts.syslog.socket: \"log.sock\": must be an absolute path");
 	expect_one("alerts = { syslog = { ident = \"my prog\"; }; };\n", 1,
 	    "alerts.syslog.ident: \"my prog\": 1 to 64 characters of A-Z, a-z, "
 	    "0-9 and ._-");
@@ -1295,6 +1299,10 @@ START_TEST(test_webhook_problems)
 	    "   headers = ( { name = \"Content-Type\"; value = \"x\"; } ); }\n); };\n",
 	    3, "alerts.webhooks.[0].headers.[0]: \"Content-Type\" is set by the "
 	    "program itself");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"x-passrole-auditd-signature\"; "
+	    "value = \"x\"; } ); }\n); };\n", 3, "alerts.webhooks.[0].headers.[0]: "
+	    "\"x-passrole-auditd-signature\" is set by the program itself");
 	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
 	    "   headers = ( { name = \"X-A\"; } ); }\n); };\n",
 	    3, "alerts.webhooks.[0].headers.[0]: needs value or value_file");
