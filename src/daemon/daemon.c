@@ -235,7 +235,8 @@ finish_job(struct daemon *d)
 		d->audits++;
 		snprintf(d->last_summary, sizeof(d->last_summary), "%s",
 		    d->job.summary);
-		if (d->job.audit_rc == 0)
+		/* An audit abandoned because the daemon stops is no error. */
+		if (d->job.audit_rc == 0 || d->stopping)
 			log_notice("%s", d->job.summary);
 		else
 			log_error("%s", d->job.summary);
