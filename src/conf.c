@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* The config file itself is small; refuse anything that is clearly not one
@@ -27,6 +28,8 @@
 _Static_assert(sizeof(enum log_level) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_partition) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_cred_source) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_org_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_webhook_format) == sizeof(int), "enum size");
 
 /* Same order as enum log_level. */
 static const char *const log_level_values[] = {
@@ -41,6 +44,37 @@ static const char *const cred_source_values[] = {
 	"auto", "static", "environment", "profile", "web_identity", "ecs", "imds",
 	NULL,
 };
+
+/* Same order as enum config_org_mode. */
+static const char *const org_mode_values[] = { "auto", "off", NULL };
+/* Same order as enum config_webhook_format. */
+static const char *const webhook_format_values[] = { "json", "slack", NULL };
+
+/* The facilities syslog(3) offers a program; "kern" is the kernel's own. */
+static const struct {
+	const char *name;
+	int value;
+} facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV }, { "cron", LOG_CRON },
+	{ "daemon", LOG_DAEMON }, { "ftp", LOG_FTP }, { "lpr", LOG_LPR },
+	{ "mail", LOG_MAIL }, { "news", LOG_NEWS }, { "syslog", LOG_SYSLOG },
+	{ "user", LOG_USER }, { "uucp", LOG_UUCP },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+int
+config_syslog_facility(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(facilities[i].name, name) == 0)
+			return facilities[i].value;
+	return -1;
+}
 
 /* ---- value checks ------------------------------------------------------- */
 
@@ -270,18 +304,253 @@ check_region(const char *v, char *why, size_t whylen)
 	return config_check_region(v, why, whylen);
 }
 
+/* n characters of v, all in set (plus alphanumerics), within lo..hi. */
+static bool
+chars_ok(const char *v, const char *set, size_t lo, size_t hi)
+{
+	size_t n;
+
+	for (n = 0; v[n] != '\0'; n++)
+		if (!isalnum((unsigned char)v[n]) && strchr(set, v[n]) == NULL)
+			return false;
+	return n >= lo && n <= hi;
+}
+
+int
+config_check_account_id(const char *v, char *why, size_t whylen)
+{
+	size_t n;
+
+	for (n = 0; isdigit((unsigned char)v[n]); n++)
+		;
+	if (n != 12 || v[n] != '\0') {
+		snprintf(why, whylen, "an account ID is 12 digits");
+		return -1;
+	}
+	return 0;
+}
+
+/* "ou-" root part "-" own part, as Organizations makes them; a root id
+ * ("r-...") stands for the whole organization. */
+static int
+check_ou_id(const char *v, char *why, size_t whylen)
+{
+	const char *p;
+	size_t a, b;
+
+	if (strncmp(v, "r-", 2) == 0) {
+		for (a = 0; islower((unsigned char)v[2 + a]) ||
+		    isdigit((unsigned char)v[2 + a]); a++)
+			;
+		if (a >= 4 && a <= 32 && v[2 + a] == '\0')
+			return 0;
+	} else if (strncmp(v, "ou-", 3) == 0) {
+		p = v + 3;
+		for (a = 0; islower((unsigned char)p[a]) || isdigit((unsigned char)p[a]);
+		    a++)
+			;
+		if (a >= 4 && a <= 32 && p[a] == '-') {
+			p += a + 1;
+			for (b = 0; islower((unsigned char)p[b]) ||
+			    isdigit((unsigned char)p[b]); b++)
+				;
+			if (b >= 8 && b <= 32 && p[b] == '\0')
+				return 0;
+		}
+	}
+	snprintf(why, whylen, "not an OU id like \"ou-ab12-cd34ef56\" "
+	    "(or a root id like \"r-ab12\")");
+	return -1;
+}
+
+/* IAM's own rules for a role name; empty means "no member role". */
+static int
+check_role_name_or_empty(const char *v, char *why, size_t whylen)
+{
+	if (v[0] == '\0' || chars_ok(v, "+=,.@_-", 1, 64))
+		return 0;
+	snprintf(why, whylen, "a role name is 1 to 64 characters of A-Z, a-z, "
+	    "0-9 and +=,.@_-");
+	return -1;
+}
+
+static int
+check_session_name(const char *v, char *why, size_t whylen)
+{
+	if (chars_ok(v, "+=,.@_-", 2, 64))
+		return 0;
+	snprintf(why, whylen, "a session name is 2 to 64 characters of A-Z, a-z, "
+	    "0-9 and +=,.@_-");
+	return -1;
+}
+
+/* Used on a secret: the reason must not quote it. */
+static int
+check_external_id(const char *v, char *why, size_t whylen)
+{
+	if (chars_ok(v, "+=,.@:/_-", 2, 1224))
+		return 0;
+	snprintf(why, whylen, "an external ID is 2 to 1224 characters of A-Z, "
+	    "a-z, 0-9 and +=,.@:/_-");
+	return -1;
+}
+
+/*
+ * A role pattern: a name ("Admin*"), a path ending in a slash then a name
+ * pattern ("/ops/" then "Deploy*"), or a role ARN pattern. Wildcards * and ? anywhere.
+ */
+int
+config_check_role_pattern(const char *v, char *why, size_t whylen)
+{
+	const char *rest;
+
+	if (strncmp(v, "arn:", 4) == 0) {
+		/* arn:PARTITION:iam::ACCOUNT:role/NAME, any part a pattern. */
+		rest = strstr(v, ":iam::");
+		if (rest == NULL || (rest = strchr(rest + 6, ':')) == NULL ||
+		    strncmp(rest + 1, "role/", 5) != 0 || rest[6] == '\0' ||
+		    !chars_ok(rest + 6, "+=,.@_-/*?", 1, 576)) {
+			snprintf(why, whylen, "not a role ARN pattern like "
+			    "\"arn:aws:iam::*:role/Admin*\"");
+			return -1;
+		}
+		return 0;
+	}
+	if (!chars_ok(v, "+=,.@_-/*?", 1, 576)) {
+		snprintf(why, whylen, "a role name, path or pattern is A-Z, a-z, 0-9, "
+		    "+=,.@_-/ and the wildcards * and ?");
+		return -1;
+	}
+	if (v[0] == '/' && strchr(v + 1, '/') == NULL) {
+		snprintf(why, whylen, "a role path starts and ends with a slash: "
+		    "\"/ops/*\"");
+		return -1;
+	}
+	return 0;
+}
+
+/* "key=value" or "key=*", with IAM's limits on tag keys and values. */
+static int
+check_tag(const char *v, char *why, size_t whylen)
+{
+	const char *eq = strchr(v, '=');
+	size_t klen;
+
+	if (eq == NULL || eq == v) {
+		snprintf(why, whylen, "a tag match is \"key=value\" or \"key=*\"");
+		return -1;
+	}
+	klen = (size_t)(eq - v);
+	if (klen > 128 || strlen(eq + 1) > 256) {
+		snprintf(why, whylen, "a tag key is at most 128 characters, a value "
+		    "at most 256");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_facility(const char *v, char *why, size_t whylen)
+{
+	if (config_syslog_facility(v) >= 0)
+		return 0;
+	snprintf(why, whylen, "not a syslog facility: use authpriv, auth, daemon, "
+	    "user, local0 .. local7, ...");
+	return -1;
+}
+
+/* The ident is the program name in every syslog line: keep it one word. */
+static int
+check_ident(const char *v, char *why, size_t whylen)
+{
+	if (chars_ok(v, "._-", 1, 64))
+		return 0;
+	snprintf(why, whylen, "1 to 64 characters of A-Z, a-z, 0-9 and ._-");
+	return -1;
+}
+
+static int
+check_webhook_name(const char *v, char *why, size_t whylen)
+{
+	if (chars_ok(v, "._-", 1, 64))
+		return 0;
+	snprintf(why, whylen, "1 to 64 characters of A-Z, a-z, 0-9 and ._-");
+	return -1;
+}
+
+/* An HTTP field name is an RFC 9110 token. */
+static int
+check_header_name(const char *v, char *why, size_t whylen)
+{
+	if (chars_ok(v, "!#$%&'*+-.^_`|~", 1, 128))
+		return 0;
+	snprintf(why, whylen, "not an HTTP header name (letters, digits and "
+	    "!#$%%&'*+-.^_`|~)");
+	return -1;
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 #define OFF(f) offsetof(struct config, f)
-#define GROUP(p, d) { p, CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, d }
+#define GROUP(p, d) { p, CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, d, NULL, 0, 0 }
 #define STR(p, f, def, flags, chk, d) \
-	{ p, CONFSCHEMA_STRING, OFF(f), 0, 0, NULL, def, flags, chk, d }
+	{ p, CONFSCHEMA_STRING, OFF(f), 0, 0, NULL, def, flags, chk, d, NULL, 0, 0 }
 #define INT(p, f, lo, hi, def, d) \
-	{ p, CONFSCHEMA_INT, OFF(f), lo, hi, NULL, def, 0, NULL, d }
+	{ p, CONFSCHEMA_INT, OFF(f), lo, hi, NULL, def, 0, NULL, d, NULL, 0, 0 }
 #define BOOL(p, f, def, d) \
-	{ p, CONFSCHEMA_BOOL, OFF(f), 0, 0, NULL, def, 0, NULL, d }
+	{ p, CONFSCHEMA_BOOL, OFF(f), 0, 0, NULL, def, 0, NULL, d, NULL, 0, 0 }
 #define ENUM(p, f, vals, def, d) \
-	{ p, CONFSCHEMA_ENUM, OFF(f), 0, 0, vals, def, 0, NULL, d }
+	{ p, CONFSCHEMA_ENUM, OFF(f), 0, 0, vals, def, 0, NULL, d, NULL, 0, 0 }
+#define LIST(p, f, chk, d) \
+	{ p, CONFSCHEMA_STRLIST, OFF(f), 0, 0, NULL, NULL, 0, chk, d, NULL, 0, 0 }
+
+/* Element tables of the lists of groups: offsets within one element. */
+#define HOFF(f) offsetof(struct config_webhook_header, f)
+static const struct confschema_entry header_entries[] = {
+	{ "name", CONFSCHEMA_STRING, HOFF(name), 0, 0, NULL, NULL,
+	    CONFSCHEMA_REQUIRED, check_header_name, "HTTP header name, such as "
+	    "\"Authorization\"", NULL, 0, 0 },
+	{ "value", CONFSCHEMA_STRING, HOFF(value), 0, 0, NULL, NULL,
+	    CONFSCHEMA_SECRET, NULL, "header value, a secret (prefer the _file form)", NULL, 0, 0 },
+	{ "value_file", CONFSCHEMA_STRING, HOFF(value_file), 0, 0, NULL, NULL, 0,
+	    check_abs_path, "file holding the header value, read when the config "
+	    "is loaded", NULL, 0, 0 },
+};
+static const struct confschema header_schema = {
+	header_entries, sizeof(header_entries) / sizeof(header_entries[0]),
+};
+
+#define WOFF(f) offsetof(struct config_webhook, f)
+static const struct confschema_entry webhook_entries[] = {
+	{ "name", CONFSCHEMA_STRING, WOFF(name), 0, 0, NULL, NULL,
+	    CONFSCHEMA_REQUIRED, check_webhook_name,
+	    "name of the webhook in logs, unique", NULL, 0, 0 },
+	{ "url", CONFSCHEMA_STRING, WOFF(url), 0, 0, NULL, NULL,
+	    CONFSCHEMA_REQUIRED, check_url,
+	    "URL alerts are POSTed to (https://, or http:// for a loopback host)", NULL, 0, 0 },
+	{ "format", CONFSCHEMA_ENUM, WOFF(format), 0, 0, webhook_format_values,
+	    "json", 0, NULL, "body format: generic JSON, or Slack's text and blocks", NULL, 0, 0 },
+	{ "headers", CONFSCHEMA_GROUPLIST, WOFF(headers), 0, 16, NULL, NULL, 0,
+	    NULL, "extra HTTP headers sent with every POST",
+	    &header_schema, sizeof(struct config_webhook_header), WOFF(nheaders) },
+	{ "hmac_secret", CONFSCHEMA_STRING, WOFF(hmac_secret), 0, 0, NULL, NULL,
+	    CONFSCHEMA_SECRET, check_nonempty, "shared secret for the HMAC-SHA256 "
+	    "signature header (prefer the _file form)", NULL, 0, 0 },
+	{ "hmac_secret_file", CONFSCHEMA_STRING, WOFF(hmac_secret_file), 0, 0,
+	    NULL, NULL, 0, check_abs_path, "file holding the HMAC secret, read "
+	    "when the config is loaded", NULL, 0, 0 },
+	{ "timeout", CONFSCHEMA_INT, WOFF(timeout), 1, 300, NULL, "10", 0, NULL,
+	    "seconds allowed for one POST", NULL, 0, 0 },
+	{ "max_attempts", CONFSCHEMA_INT, WOFF(max_attempts), 1, 100, NULL, "5",
+	    0, NULL, "POST attempts per delivery round before the alert waits "
+	    "in the outbox for the next round", NULL, 0, 0 },
+	{ "min_severity", CONFSCHEMA_ENUM, WOFF(min_severity), 0, 0,
+	    log_level_values, "info", 0, NULL,
+	    "least severe alert sent to this webhook", NULL, 0, 0 },
+};
+static const struct confschema webhook_schema = {
+	webhook_entries, sizeof(webhook_entries) / sizeof(webhook_entries[0]),
+};
 
 static const struct confschema_entry config_entries[] = {
 	ENUM("log_level", log_level, log_level_values, "info",
@@ -357,6 +626,98 @@ static const struct confschema_entry config_entries[] = {
 	    "longest backoff delay in milliseconds"),
 	INT("aws.retry.budget_s", aws.retry.budget_s, 1, 3600, "120",
 	    "total seconds one request may spend retrying"),
+
+	GROUP("collect", "what is fetched: organization, member accounts, regions"),
+	ENUM("collect.organizations", collect.organizations, org_mode_values,
+	    "auto", "read AWS Organizations (auto: single-account mode when it "
+	    "cannot be read; off: never)"),
+	STR("collect.member_role", collect.member_role, NULL, 0,
+	    check_role_name_or_empty, "role name assumed in each member account; "
+	    "not set: audit only the credentials' own account"),
+	STR("collect.external_id", collect.external_id, NULL, CONFSCHEMA_SECRET,
+	    check_external_id, "ExternalId sent when assuming member_role "
+	    "(prefer the _file form)"),
+	STR("collect.external_id_file", collect.external_id_file, NULL, 0,
+	    check_abs_path, "file holding the ExternalId, read when the config "
+	    "is loaded"),
+	STR("collect.session_name", collect.session_name, "passrole-auditd", 0,
+	    check_session_name, "RoleSessionName used when assuming member_role"),
+	INT("collect.session_duration", collect.session_duration, 900, 43200,
+	    "3600", "seconds the member-account sessions last"),
+	LIST("collect.regions", collect.regions, check_region,
+	    "regions whose VPC endpoints are read (empty: aws.region)"),
+	LIST("collect.accounts_include", collect.accounts_include,
+	    config_check_account_id, "account IDs to audit (empty: all)"),
+	LIST("collect.accounts_exclude", collect.accounts_exclude,
+	    config_check_account_id, "account IDs never audited"),
+	LIST("collect.ous_include", collect.ous_include, check_ou_id,
+	    "OU ids whose accounts, at any depth, are audited (empty: all)"),
+	LIST("collect.ous_exclude", collect.ous_exclude, check_ou_id,
+	    "OU ids whose accounts, at any depth, are not audited"),
+	INT("collect.concurrency", collect.concurrency, 1, 64, "8",
+	    "accounts fetched at the same time"),
+	INT("collect.page_size", collect.page_size, 0, 1000, "0",
+	    "items per page of paginated calls (0: the API's default)"),
+
+	GROUP("audit", "which roles are privileged, and how deep paths go"),
+	LIST("audit.privileged_roles", audit.privileged_roles,
+	    config_check_role_pattern, "roles always privileged: names, paths "
+	    "or ARNs, with * and ? wildcards"),
+	LIST("audit.privileged_tags", audit.privileged_tags, check_tag,
+	    "roles with one of these tags are privileged: \"key=value\" or "
+	    "\"key=*\""),
+	LIST("audit.privileged_exclude", audit.privileged_exclude,
+	    config_check_role_pattern, "roles never privileged, whatever else "
+	    "says so; same forms as privileged_roles"),
+	BOOL("audit.auto_privileged", audit.auto_privileged, "true",
+	    "also classify roles as privileged by their effective permissions"),
+	INT("audit.max_depth", audit.max_depth, 0, 10, "3",
+	    "longest transitive path followed (0: direct edges only)"),
+	INT("audit.state_keep", audit.state_keep, 1, 1000, "10",
+	    "edge sets kept in the state directory"),
+
+	GROUP("daemon", "the audit schedule of the service"),
+	INT("daemon.interval", daemon.interval, 60, 604800, "3600",
+	    "seconds between the starts of two audits"),
+	INT("daemon.jitter", daemon.jitter, 0, 86400, "60",
+	    "up to this many seconds of random delay added to each wait; at most "
+	    "daemon.interval"),
+
+	GROUP("alerts", "what is alerted, and where alerts go"),
+	ENUM("alerts.min_severity", alerts.min_severity, log_level_values, "info",
+	    "least severe alert raised"),
+	LIST("alerts.accounts", alerts.accounts, config_check_account_id,
+	    "raise alerts only about these accounts (empty: all)"),
+	LIST("alerts.roles", alerts.roles, config_check_role_pattern,
+	    "raise alerts only about these roles (empty: all); same forms as "
+	    "audit.privileged_roles"),
+	INT("alerts.outbox_max", alerts.outbox_max, 10, 1000000, "10000",
+	    "alerts kept queued for delivery; when full, new alerts are refused "
+	    "(the queued ones kept) and each refusal is logged to syslog"),
+	GROUP("alerts.syslog", "alerts as syslog lines"),
+	BOOL("alerts.syslog.enabled", alerts.syslog.enabled, "true",
+	    "write one syslog line per alert"),
+	STR("alerts.syslog.ident", alerts.syslog.ident, "passrole-auditd", 0,
+	    check_ident, "program name in the alert lines"),
+	STR("alerts.syslog.facility", alerts.syslog.facility, "authpriv", 0,
+	    check_facility, "syslog facility of the alert lines"),
+	ENUM("alerts.syslog.gained", alerts.syslog.gained, log_level_values,
+	    "warning", "severity of a gained edge"),
+	ENUM("alerts.syslog.lost", alerts.syslog.lost, log_level_values,
+	    "notice", "severity of a lost edge"),
+	ENUM("alerts.syslog.changed", alerts.syslog.changed, log_level_values,
+	    "notice", "severity of a changed edge"),
+	ENUM("alerts.syslog.failed", alerts.syslog.failed, log_level_values,
+	    "error", "severity of a failed or incomplete audit"),
+	ENUM("alerts.syslog.privileged", alerts.syslog.privileged,
+	    log_level_values, "notice",
+	    "severity of a privileged role added or removed"),
+	STR("alerts.syslog.socket", alerts.syslog.socket, NULL, 0, check_abs_path,
+	    "unix datagram socket the alert lines are sent to (not set: /dev/log)"),
+	{ "alerts.webhooks", CONFSCHEMA_GROUPLIST, OFF(alerts.webhooks), 0, 16,
+	    NULL, NULL, 0, NULL, "webhooks alerts are POSTed to, each a group",
+	    &webhook_schema, sizeof(struct config_webhook),
+	    OFF(alerts.nwebhooks) },
 };
 
 static const struct confschema config_schema_table = {
@@ -371,11 +732,44 @@ config_schema(void)
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* collect.regions defaults to [aws.region]; the schema engine's lists
+ * start empty, so the default is filled in here. 0, or -1 (no memory). */
+static int
+fill_regions(struct config *c)
+{
+	struct confschema_strlist *l = &c->collect.regions;
+
+	if (l->n > 0 || c->aws.region == NULL)
+		return 0;
+	if ((l->items = calloc(1, sizeof(*l->items))) == NULL)
+		return -1;
+	if ((l->items[0] = strdup(c->aws.region)) == NULL) {
+		free(l->items);
+		l->items = NULL;
+		return -1;
+	}
+	l->n = 1;
+	return 0;
+}
+
+static void
+default_regions(struct config *c, struct confdiag *d)
+{
+	if (fill_regions(c) != 0)
+		confdiag_add(d, c->path, 0, "collect.regions", "out of memory");
+}
+
 int
 config_defaults(struct config *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
-	return confschema_defaults(&config_schema_table, c, e);
+	if (confschema_defaults(&config_schema_table, c, e) != 0)
+		return -1;
+	if (fill_regions(c) != 0) {
+		err_set(e, "collect.regions: out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 const char *
@@ -492,10 +886,107 @@ check_credentials(struct loadctx *x)
 		    "required for static credentials (or secret_access_key_file)");
 }
 
+static bool
+strlist_has(const struct confschema_strlist *l, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->items[i], v) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_collect(struct loadctx *x)
+{
+	const struct config_collect *co = &x->c->collect;
+	const char *want = partition_values[x->c->aws.partition];
+	size_t i;
+
+	if (co->external_id != NULL && co->external_id_file != NULL)
+		lproblem(x, "collect.external_id_file",
+		    "set together with external_id; use only one");
+	if ((co->external_id != NULL || co->external_id_file != NULL) &&
+	    (co->member_role == NULL || co->member_role[0] == '\0'))
+		lproblem(x, in_file(x->lc, "collect.external_id") ?
+		    "collect.external_id" : "collect.external_id_file",
+		    "set, but collect.member_role is not: no role is assumed");
+	for (i = 0; i < co->accounts_exclude.n; i++)
+		if (strlist_has(&co->accounts_include, co->accounts_exclude.items[i]))
+			lproblem(x, "collect.accounts_exclude", "\"%s\" is also in "
+			    "collect.accounts_include", co->accounts_exclude.items[i]);
+	for (i = 0; i < co->ous_exclude.n; i++)
+		if (strlist_has(&co->ous_include, co->ous_exclude.items[i]))
+			lproblem(x, "collect.ous_exclude", "\"%s\" is also in "
+			    "collect.ous_include", co->ous_exclude.items[i]);
+	/* One set of credentials cannot sign for two partitions. */
+	for (i = 0; i < co->regions.n; i++) {
+		const char *r = co->regions.items[i];
+		const char *in = strncmp(r, "cn-", 3) == 0 ? "aws-cn" :
+		    strncmp(r, "us-gov-", 7) == 0 ? "aws-us-gov" : "aws";
+
+		if (strcmp(in, want) != 0)
+			lproblem(x, "collect.regions", "region \"%s\" is not in "
+			    "partition \"%s\" (it is in \"%s\")", r, want, in);
+	}
+}
+
+/* The body's own headers are the sink's to set; a config that overrode
+ * them would produce requests the receiver cannot parse. */
+static const char *const reserved_headers[] = {
+	"Host", "Content-Type", "Content-Length", "Transfer-Encoding",
+	"Connection", "Expect",
+	/* The webhook sink's own (alert/webhook.h): the id receivers
+	 * de-duplicate on and the signature they verify. */
+	"X-Passrole-Auditd-Alert-Id", "X-Passrole-Auditd-Timestamp",
+	"X-Passrole-Auditd-Signature",
+};
+
+static void
+check_webhook(struct loadctx *x, size_t wi)
+{
+	const struct config_webhook *wh = &x->c->alerts.webhooks[wi];
+	char path[128];
+	size_t i, j, k;
+
+	for (j = 0; j < wi; j++)
+		if (strcmp(x->c->alerts.webhooks[j].name, wh->name) == 0) {
+			snprintf(path, sizeof(path), "alerts.webhooks.[%zu].name", wi);
+			lproblem(x, path, "\"%s\" is also the name of "
+			    "alerts.webhooks.[%zu]", wh->name, j);
+		}
+	if (wh->hmac_secret != NULL && wh->hmac_secret_file != NULL) {
+		snprintf(path, sizeof(path), "alerts.webhooks.[%zu].hmac_secret_file",
+		    wi);
+		lproblem(x, path, "set together with hmac_secret; use only one");
+	}
+	for (i = 0; i < wh->nheaders; i++) {
+		const struct config_webhook_header *h = &wh->headers[i];
+
+		snprintf(path, sizeof(path), "alerts.webhooks.[%zu].headers.[%zu]",
+		    wi, i);
+		if (h->value == NULL && h->value_file == NULL)
+			lproblem(x, path, "needs value or value_file");
+		else if (h->value != NULL && h->value_file != NULL)
+			lproblem(x, path, "set both value and value_file; use only one");
+		for (k = 0; k < sizeof(reserved_headers) / sizeof(reserved_headers[0]);
+		    k++)
+			if (strcasecmp(h->name, reserved_headers[k]) == 0)
+				lproblem(x, path, "\"%s\" is set by the program itself",
+				    h->name);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(wh->headers[j].name, h->name) == 0)
+				lproblem(x, path, "header \"%s\" is also set by "
+				    "headers.[%zu]", h->name, j);
+	}
+}
+
 static void
 check_cross(struct loadctx *x)
 {
 	const struct config_aws *a = &x->c->aws;
+	size_t i;
 
 	check_partition_region(x);
 	if (a->connect_timeout > a->request_timeout)
@@ -505,15 +996,31 @@ check_cross(struct loadctx *x)
 		lproblem(x, "aws.retry.base_delay_ms", "%d exceeds max_delay_ms (%d)",
 		    a->retry.base_delay_ms, a->retry.max_delay_ms);
 	check_credentials(x);
+	check_collect(x);
+	if (x->c->daemon.jitter > x->c->daemon.interval)
+		lproblem(x, "daemon.jitter", "%d exceeds daemon.interval (%d)",
+		    x->c->daemon.jitter, x->c->daemon.interval);
+	for (i = 0; i < x->c->alerts.nwebhooks; i++)
+		check_webhook(x, i);
 }
 
-/* Read secret_access_key_file now, so that a daemon that later drops
- * privileges, or a file that later vanishes, cannot surprise the audit. */
+/* What a secret file must hold, for its messages and its content rules. */
+struct secret_file {
+	const char *path;	/* the *_file setting, for problems */
+	const char *setting;	/* the secret it stands for, for the warning */
+	const char *noun;	/* "the secret access key" */
+	bool spaces;		/* inner spaces allowed ("Bearer abc") */
+};
+
+/*
+ * Read a *_file secret now, so that a daemon that later drops privileges,
+ * or a file that later vanishes, cannot surprise the audit or a delivery.
+ * The result goes to *dest (NULL until then).
+ */
 static void
-load_secret_file(struct loadctx *x)
+load_secret_file(struct loadctx *x, const struct secret_file *sf,
+    const char *file, char **dest)
 {
-	static const char *const path = "aws.credentials.secret_access_key_file";
-	const char *file = x->c->aws.credentials.secret_access_key_file;
 	char buf[CONFIG_SECRET_FILE_MAX + 1];
 	struct stat st;
 	size_t len = 0, i;
@@ -523,23 +1030,23 @@ load_secret_file(struct loadctx *x)
 	if (file == NULL)
 		return;
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		lproblem(x, path, "cannot open %s: %s", file, strerror(errno));
+		lproblem(x, sf->path, "cannot open %s: %s", file, strerror(errno));
 		return;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		lproblem(x, path, "%s is not a regular file", file);
+		lproblem(x, sf->path, "%s is not a regular file", file);
 		goto out;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH))
 		log_warn("%s: readable by group or others (mode %04o): chmod 600 it; "
-		    "it holds aws.credentials.secret_access_key", file,
-		    (unsigned)(st.st_mode & 07777));
+		    "it holds %s", file, (unsigned)(st.st_mode & 07777), sf->setting);
 	while (len < sizeof(buf)) {
 		n = read(fd, buf + len, sizeof(buf) - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			lproblem(x, path, "cannot read %s: %s", file, strerror(errno));
+			lproblem(x, sf->path, "cannot read %s: %s", file,
+			    strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -547,31 +1054,135 @@ load_secret_file(struct loadctx *x)
 		len += (size_t)n;
 	}
 	if (len > CONFIG_SECRET_FILE_MAX) {
-		lproblem(x, path, "%s is larger than %d bytes", file,
+		lproblem(x, sf->path, "%s is larger than %d bytes", file,
 		    CONFIG_SECRET_FILE_MAX);
 		goto out;
 	}
-	/* Files written with echo end in a newline; that is not the key. */
+	/* Files written with echo end in a newline; that is not the secret. */
 	while (len > 0 && isspace((unsigned char)buf[len - 1]))
 		len--;
 	buf[len] = '\0';
 	if (len == 0) {
-		lproblem(x, path, "%s is empty", file);
+		lproblem(x, sf->path, "%s is empty", file);
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
-		if (isspace((unsigned char)buf[i]) || iscntrl((unsigned char)buf[i])) {
-			lproblem(x, path, "%s holds more than one word or control "
-			    "characters; it must hold only the secret access key", file);
+		unsigned char ch = (unsigned char)buf[i];
+
+		if (iscntrl(ch) || (!sf->spaces && isspace(ch))) {
+			lproblem(x, sf->path, "%s holds %s; it must hold only %s",
+			    file, sf->spaces ? "more than one line or control "
+			    "characters" : "more than one word or control characters",
+			    sf->noun);
 			goto out;
 		}
 	}
-	if ((x->c->aws.credentials.secret_access_key_from_file =
-	    secret_strdup(buf)) == NULL)
-		lproblem(x, path, "out of memory");
+	if ((*dest = secret_strdup(buf)) == NULL)
+		lproblem(x, sf->path, "out of memory");
 out:
 	secret_wipe(buf, sizeof(buf));
 	close(fd);
+}
+
+static void
+load_secret_files(struct loadctx *x)
+{
+	static const struct secret_file aws_key = {
+		"aws.credentials.secret_access_key_file",
+		"aws.credentials.secret_access_key", "the secret access key", false,
+	}, ext_id = {
+		"collect.external_id_file", "collect.external_id",
+		"the external ID", false,
+	};
+	char path[128], setting[128];
+	struct config *c = x->c;
+	size_t i, j;
+
+	load_secret_file(x, &aws_key, c->aws.credentials.secret_access_key_file,
+	    &c->aws.credentials.secret_access_key_from_file);
+	load_secret_file(x, &ext_id, c->collect.external_id_file,
+	    &c->collect.external_id);
+	for (i = 0; i < c->alerts.nwebhooks; i++) {
+		struct config_webhook *wh = &c->alerts.webhooks[i];
+		struct secret_file sf = { path, setting, "the HMAC secret", true };
+
+		snprintf(path, sizeof(path), "alerts.webhooks.[%zu].hmac_secret_file", i);
+		snprintf(setting, sizeof(setting), "alerts.webhooks.[%zu].hmac_secret", i);
+		load_secret_file(x, &sf, wh->hmac_secret_file, &wh->hmac_secret);
+		for (j = 0; j < wh->nheaders; j++) {
+			snprintf(path, sizeof(path),
+			    "alerts.webhooks.[%zu].headers.[%zu].value_file", i, j);
+			snprintf(setting, sizeof(setting),
+			    "alerts.webhooks.[%zu].headers.[%zu].value", i, j);
+			sf.noun = "the header value";
+			load_secret_file(x, &sf, wh->headers[j].value_file,
+			    &wh->headers[j].value);
+		}
+	}
+}
+
+/* A secret in the config's collect.external_id check passes for an
+ * external ID read from a file as well: the file's contents get the same
+ * rules as the setting. */
+static void
+check_external_id_from_file(struct loadctx *x)
+{
+	char why[256];
+
+	if (x->c->collect.external_id_file != NULL &&
+	    x->c->collect.external_id != NULL &&
+	    check_external_id(x->c->collect.external_id, why, sizeof(why)) != 0)
+		lproblem(x, "collect.external_id_file", "%s: %s",
+		    x->c->collect.external_id_file, why);
+}
+
+/* The file each secret setting of one table was written in, warned about
+ * once per file; recurses into the elements of lists of groups. */
+static void
+warn_secret_perms_in(struct loadctx *x, const struct confschema *s,
+    const config_setting_t *grp, const char *prefix, char *warned,
+    size_t warnedlen)
+{
+	char fbuf[PATH_MAX], sub[CONFSCHEMA_PATH_MAX * 2];
+	struct stat st;
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i < s->n; i++) {
+		const struct confschema_entry *en = &s->entries[i];
+		const config_setting_t *set;
+		const char *f;
+
+		set = config_setting_lookup((config_setting_t *)grp, en->path);
+		if (set == NULL)
+			continue;
+		if (en->type == CONFSCHEMA_GROUPLIST) {
+			if (config_setting_type(set) != CONFIG_TYPE_LIST)
+				continue;
+			for (k = 0; k < (unsigned)config_setting_length(set); k++) {
+				const config_setting_t *el = config_setting_get_elem(set, k);
+
+				snprintf(sub, sizeof(sub), "%.*s%.*s.[%u].",
+				    CONFSCHEMA_PATH_MAX / 2, prefix,
+				    CONFSCHEMA_PATH_MAX / 2, en->path, k);
+				if (config_setting_is_group(el))
+					warn_secret_perms_in(x, en->sub, el, sub, warned,
+					    warnedlen);
+			}
+			continue;
+		}
+		if (!(en->flags & CONFSCHEMA_SECRET))
+			continue;
+		f = confschema_setting_file(set, x->file, fbuf, sizeof(fbuf));
+		if (strcmp(warned, f) == 0)
+			continue;
+		if (stat(f, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
+			log_warn("%s: holds %s%s but is readable by group or others "
+			    "(mode %04o): chmod 600 it, or use the setting's _file form",
+			    f, prefix, en->path, (unsigned)(st.st_mode & 07777));
+			snprintf(warned, warnedlen, "%s", f);
+		}
+	}
 }
 
 /* A secret in a file others can read is a leak waiting to happen; the
@@ -579,29 +1190,10 @@ out:
 static void
 warn_secret_perms(struct loadctx *x)
 {
-	const struct confschema *s = &config_schema_table;
-	char warned[PATH_MAX] = "", fbuf[PATH_MAX];
-	struct stat st;
-	size_t i;
+	char warned[PATH_MAX] = "";
 
-	for (i = 0; i < s->n; i++) {
-		const config_setting_t *set;
-		const char *f;
-
-		if (!(s->entries[i].flags & CONFSCHEMA_SECRET))
-			continue;
-		if ((set = config_lookup(x->lc, s->entries[i].path)) == NULL)
-			continue;
-		f = confschema_setting_file(set, x->file, fbuf, sizeof(fbuf));
-		if (strcmp(warned, f) == 0)
-			continue;
-		if (stat(f, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
-			log_warn("%s: holds %s but is readable by group or others "
-			    "(mode %04o): chmod 600 it, or use secret_access_key_file",
-			    f, s->entries[i].path, (unsigned)(st.st_mode & 07777));
-			snprintf(warned, sizeof(warned), "%s", f);
-		}
-	}
+	warn_secret_perms_in(x, &config_schema_table, config_root_setting(x->lc),
+	    "", warned, sizeof(warned));
 }
 
 static void
@@ -627,20 +1219,55 @@ warn_insecure(struct loadctx *x)
 			    "aws.insecure_loopback_tls", names[i]);
 }
 
+/* Every secret of c, wherever it came from, for the log's scrubber. */
 static void
-register_secrets(const struct config *c)
+for_each_secret(const struct config *c, void (*fn)(const char *, bool *),
+    bool *arg)
 {
 	const char *s[] = {
 		c->aws.credentials.secret_access_key,
 		c->aws.credentials.secret_access_key_from_file,
 		c->aws.credentials.session_token,
+		c->collect.external_id,
 	};
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		if (s[i] != NULL && log_secret_add(s[i]) != 0)
-			log_warn("the log's secret scrubber is full; "
-			    "not all secrets are registered with it");
+		if (s[i] != NULL)
+			fn(s[i], arg);
+	for (i = 0; i < c->alerts.nwebhooks; i++) {
+		const struct config_webhook *wh = &c->alerts.webhooks[i];
+
+		if (wh->hmac_secret != NULL)
+			fn(wh->hmac_secret, arg);
+		for (j = 0; j < wh->nheaders; j++)
+			if (wh->headers[j].value != NULL)
+				fn(wh->headers[j].value, arg);
+	}
+}
+
+static void
+add_secret(const char *s, bool *full)
+{
+	if (log_secret_add(s) != 0)
+		*full = true;
+}
+
+static void
+remove_secret(const char *s, bool *unused)
+{
+	log_secret_remove(s);
+}
+
+static void
+register_secrets(const struct config *c)
+{
+	bool full = false;
+
+	for_each_secret(c, add_secret, &full);
+	if (full)
+		log_warn("the log's secret scrubber is full; "
+		    "not all secrets are registered with it");
 }
 
 /* @include "x" is resolved against the config file's own directory, so a
@@ -737,7 +1364,10 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 	bool lc_inited = false;
 	int include_budget = CONFIG_INCLUDES_MAX;
 
-	if (config_defaults(c, &e) != 0) {
+	/* Not config_defaults(): collect.regions must follow the file's
+	 * aws.region, so it is filled in only after the file is read. */
+	memset(c, 0, sizeof(*c));
+	if (confschema_defaults(&config_schema_table, c, &e) != 0) {
 		confdiag_add(d, path, 0, NULL, "%s", e.msg);
 		return -1;
 	}
@@ -789,11 +1419,16 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 	if (x.problems == 0)
 		check_cross(&x);
 	if (x.problems == 0)
-		load_secret_file(&x);
+		load_secret_files(&x);
+	if (x.problems == 0)
+		check_external_id_from_file(&x);
+	if (x.problems == 0)
+		default_regions(c, d);
 	warn_secret_perms(&x);
 	if (x.problems == 0) {
 		warn_insecure(&x);
 		register_secrets(c);
+		c->registered = true;
 	}
 out:
 	if (lc_inited)
@@ -807,9 +1442,11 @@ config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	log_secret_remove(c->aws.credentials.secret_access_key);
-	log_secret_remove(c->aws.credentials.secret_access_key_from_file);
-	log_secret_remove(c->aws.credentials.session_token);
+	/* Only what register_secrets() added; removing a secret that was
+	 * never added is harmless (the scrubber counts references). */
+	if (c->registered)
+		for_each_secret(c, remove_secret, NULL);
+	c->registered = false;
 	secret_free(c->aws.credentials.secret_access_key_from_file);
 	c->aws.credentials.secret_access_key_from_file = NULL;
 	confschema_free(&config_schema_table, c);

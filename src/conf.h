@@ -91,11 +91,13 @@ struct config_collect {
 	/* Role name assumed in each member account; NULL or "": audit only
 	 * the account of the daemon's own credentials. */
 	char *member_role;
-	char *external_id;		/* secret; NULL: none */
+	char *external_id;		/* secret; NULL: none; also filled from: */
 	char *external_id_file;		/* read at load into external_id */
 	char *session_name;		/* default "passrole-auditd" */
 	int session_duration;		/* seconds, 900..43200, default 3600 */
-	struct confschema_strlist regions;	/* default: [aws.region] */
+	/* Never empty after config_load()/config_defaults(): left out of the
+	 * file, it is [aws.region]. */
+	struct confschema_strlist regions;
 	struct confschema_strlist accounts_include;	/* empty: all */
 	struct confschema_strlist accounts_exclude;
 	struct confschema_strlist ous_include;	/* OU ids; accounts below them */
@@ -140,18 +142,20 @@ enum config_webhook_format { CONFIG_WEBHOOK_JSON = 0, CONFIG_WEBHOOK_SLACK };
 
 struct config_webhook_header {
 	char *name;
-	char *value;			/* secret; or from value_file */
-	char *value_file;
+	char *value;			/* secret; set, or read from value_file */
+	char *value_file;		/* exactly one of the two is set */
 };
 
 struct config_webhook {
 	char *name;			/* for logs: "slack-secops" */
 	char *url;			/* https://..., http:// only for loopback */
 	enum config_webhook_format format;
-	struct config_webhook_header *headers;
+	struct config_webhook_header *headers;	/* owned, 0..16 */
 	size_t nheaders;
-	char *hmac_secret_file;		/* NULL: no signature header */
-	char *hmac_secret;		/* secret: the file's contents, read at load */
+	char *hmac_secret_file;		/* read at load into hmac_secret */
+	/* secret: set in the config, or the file's contents; NULL (neither
+	 * set): no signature header */
+	char *hmac_secret;
 	int timeout;			/* seconds, default 10 */
 	int max_attempts;		/* per delivery round, default 5 */
 	enum log_level min_severity;	/* default info: every alert */
@@ -163,7 +167,7 @@ struct config_alerts {
 	struct confschema_strlist roles;	/* role name/ARN patterns; empty: all */
 	int outbox_max;			/* queued alerts kept, default 10000 */
 	struct config_alert_syslog syslog;
-	struct config_webhook *webhooks;
+	struct config_webhook *webhooks;	/* owned, 0..16, unique names */
 	size_t nwebhooks;
 };
 
@@ -176,6 +180,9 @@ struct config {
 	struct config_audit audit;
 	struct config_daemon daemon;
 	struct config_alerts alerts;
+	/* Not a setting: the secrets above are registered with the log's
+	 * scrubber (a valid load did it), so config_free() unregisters them. */
+	bool registered;
 };
 
 /* The project's settings table. */
@@ -217,5 +224,16 @@ int config_check_endpoint_url(const char *url, bool *loopback, char *why,
 
 /* "us-east-1", "us-gov-west-1", "cn-north-1": 0, or -1 with why. */
 int config_check_region(const char *region, char *why, size_t whylen);
+
+/* Twelve digits: 0, or -1 with why. */
+int config_check_account_id(const char *id, char *why, size_t whylen);
+
+/* A role pattern as audit.privileged_roles takes it: a name ("Admin*"), a
+ * path then a name ("/ops/" "Admin*"), or a role ARN, with * and ? wildcards. */
+int config_check_role_pattern(const char *pat, char *why, size_t whylen);
+
+/* The syslog(3) facility value (LOG_AUTHPRIV...) of an alerts.syslog.facility
+ * name, or -1 for a name that is not one. */
+int config_syslog_facility(const char *name);
 
 #endif

@@ -18,6 +18,7 @@ static const char *const type_names[] = {
 	[CONFSCHEMA_BOOL] = "bool",
 	[CONFSCHEMA_ENUM] = "enum",
 	[CONFSCHEMA_STRLIST] = "list of strings",
+	[CONFSCHEMA_GROUPLIST] = "list of groups",
 };
 
 const char *
@@ -227,6 +228,40 @@ free_strlist(const struct confschema_entry *en, struct confschema_strlist *l)
 	l->n = 0;
 }
 
+static void **
+list_field(void *base, const struct confschema_entry *en)
+{
+	return (void **)field(base, en);
+}
+
+static size_t *
+count_field(void *base, const struct confschema_entry *en)
+{
+	return (size_t *)(void *)((char *)base + en->count_offset);
+}
+
+/* Free n elements of a list of groups (each freed as its own struct). */
+static void
+free_elems(const struct confschema_entry *en, void *elems, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		confschema_free(en->sub, (char *)elems + i * en->elem_size);
+	free(elems);
+}
+
+static void
+free_grouplist(const struct confschema_entry *en, void *base)
+{
+	void **p = list_field(base, en);
+	size_t *n = count_field(base, en);
+
+	free_elems(en, *p, *n);
+	*p = NULL;
+	*n = 0;
+}
+
 static int
 enum_index(const struct confschema_entry *en, const char *v)
 {
@@ -305,6 +340,13 @@ confschema_defaults(const struct confschema *s, void *out, struct err *e)
 			}
 			free_strlist(en, field(out, en));
 			break;
+		case CONFSCHEMA_GROUPLIST:
+			if (en->def != NULL) {
+				err_set(e, "%s: list defaults are not supported", en->path);
+				return -1;
+			}
+			free_grouplist(en, out);
+			break;
 		}
 	}
 	return 0;
@@ -322,13 +364,17 @@ confschema_free(const struct confschema *s, void *out)
 			free_string(en, field(out, en));
 		else if (en->type == CONFSCHEMA_STRLIST)
 			free_strlist(en, field(out, en));
+		else if (en->type == CONFSCHEMA_GROUPLIST)
+			free_grouplist(en, out);
 	}
 }
 
-int
-confschema_selfcheck(const struct confschema *s, struct err *e)
+/* prefix: "" for the top table, "path.[]." for an element's table, so that
+ * a mistake deep in a sub-table is named by its full path. */
+static int
+selfcheck(const struct confschema *s, const char *prefix, struct err *e)
 {
-	char why[256];
+	char why[256], sub[CONFSCHEMA_PATH_MAX];
 	size_t i, j, plen;
 
 	for (i = 0; i < s->n; i++) {
@@ -336,19 +382,19 @@ confschema_selfcheck(const struct confschema *s, struct err *e)
 		bool parent_ok;
 
 		if (en->path == NULL || en->path[0] == '\0' ||
-		    strlen(en->path) >= CONFSCHEMA_PATH_MAX) {
-			err_set(e, "schema entry %zu: bad path", i);
+		    strlen(prefix) + strlen(en->path) >= CONFSCHEMA_PATH_MAX) {
+			err_set(e, "schema entry %s%zu: bad path", prefix, i);
 			return -1;
 		}
 		if (en->doc == NULL || en->doc[0] == '\0') {
-			err_set(e, "%s: no documentation", en->path);
+			err_set(e, "%s%s: no documentation", prefix, en->path);
 			return -1;
 		}
 		plen = parent_len(en->path);
 		parent_ok = plen == 0;
 		for (j = 0; j < i; j++) {
 			if (strcmp(s->entries[j].path, en->path) == 0) {
-				err_set(e, "%s: listed twice", en->path);
+				err_set(e, "%s%s: listed twice", prefix, en->path);
 				return -1;
 			}
 			if (plen > 0 && s->entries[j].type == CONFSCHEMA_GROUP &&
@@ -357,31 +403,50 @@ confschema_selfcheck(const struct confschema *s, struct err *e)
 				parent_ok = true;
 		}
 		if (!parent_ok) {
-			err_set(e, "%s: its group is not listed before it", en->path);
+			err_set(e, "%s%s: its group is not listed before it", prefix, en->path);
 			return -1;
 		}
 		if (en->type == CONFSCHEMA_INT &&
 		    (en->min > en->max || en->min < INT_MIN || en->max > INT_MAX)) {
-			err_set(e, "%s: bad range", en->path);
+			err_set(e, "%s%s: bad range", prefix, en->path);
 			return -1;
 		}
 		if (en->type == CONFSCHEMA_ENUM &&
 		    (en->values == NULL || en->values[0] == NULL)) {
-			err_set(e, "%s: enum without values", en->path);
+			err_set(e, "%s%s: enum without values", prefix, en->path);
 			return -1;
 		}
 		if (en->type == CONFSCHEMA_STRING && en->def != NULL &&
 		    en->check != NULL && en->check(en->def, why, sizeof(why)) != 0) {
-			err_set(e, "%s: default fails its own check: %s", en->path, why);
+			err_set(e, "%s%s: default fails its own check: %s", prefix,
+			    en->path, why);
 			return -1;
 		}
 		if ((en->flags & CONFSCHEMA_REQUIRED) && en->def != NULL) {
-			err_set(e, "%s: a required setting cannot have a default",
-			    en->path);
+			err_set(e, "%s%s: a required setting cannot have a default",
+			    prefix, en->path);
 			return -1;
+		}
+		if (en->type == CONFSCHEMA_GROUPLIST) {
+			if (en->sub == NULL || en->elem_size == 0 ||
+			    en->min < 0 || en->max < en->min ||
+			    en->max > CONFSCHEMA_LIST_MAX) {
+				err_set(e, "%s%s: list of groups without its element "
+				    "table, size or a good range", prefix, en->path);
+				return -1;
+			}
+			snprintf(sub, sizeof(sub), "%s%s.[].", prefix, en->path);
+			if (selfcheck(en->sub, sub, e) != 0)
+				return -1;
 		}
 	}
 	return 0;
+}
+
+int
+confschema_selfcheck(const struct confschema *s, struct err *e)
+{
+	return selfcheck(s, "", e);
 }
 
 /* ---- validation ---------------------------------------------------------- */
@@ -462,18 +527,26 @@ want_name(enum confschema_type t)
 	case CONFSCHEMA_INT: return "an integer";
 	case CONFSCHEMA_BOOL: return "true or false";
 	case CONFSCHEMA_STRLIST: return "a list of strings";
+	case CONFSCHEMA_GROUPLIST: return "a list of groups ( { ... }, ... )";
 	case CONFSCHEMA_STRING:
 	case CONFSCHEMA_ENUM:
 	default: return "a string";
 	}
 }
 
+/*
+ * One table applied to one struct. Inside a list of groups the table is the
+ * element's and out the element; paths stay whole for the messages
+ * ("alerts.webhooks.[0].url") and the table is searched with the part after
+ * the first base_len bytes ("url").
+ */
 struct walk {
 	const struct confschema *s;
 	const char *file;
 	void *out;
 	struct confdiag *d;
 	size_t problems;
+	size_t base_len;
 };
 
 static void
@@ -680,16 +753,103 @@ store_strlist(struct walk *w, const config_setting_t *st, const char *path,
 static void walk_group(struct walk *w, const config_setting_t *grp,
     const char *prefix);
 
+/* Settings an element must have, reported at the element's own line. */
+static void
+check_required(struct walk *w, const config_setting_t *grp, const char *prefix)
+{
+	char path[CONFSCHEMA_PATH_MAX * 2 + 2];
+	size_t i;
+
+	for (i = 0; i < w->s->n; i++) {
+		const struct confschema_entry *en = &w->s->entries[i];
+
+		if (!(en->flags & CONFSCHEMA_REQUIRED) ||
+		    config_setting_lookup((config_setting_t *)grp, en->path) != NULL)
+			continue;
+		/* Both parts are below CONFSCHEMA_PATH_MAX (selfcheck, walk). */
+		snprintf(path, sizeof(path), "%.*s.%.*s", CONFSCHEMA_PATH_MAX, prefix,
+		    CONFSCHEMA_PATH_MAX, en->path);
+		problem(w, grp, path, "required setting is missing");
+	}
+}
+
+/*
+ * The elements are built in a new array, defaults first, and replace the
+ * old list only when every one of them is valid: a half-read list is worse
+ * than none, since a webhook with a rejected URL would silently not exist.
+ */
+static void
+store_grouplist(struct walk *w, const config_setting_t *st, const char *path,
+    const struct confschema_entry *en)
+{
+	char elpath[CONFSCHEMA_PATH_MAX + 16];
+	struct err e;
+	long long max = en->max > 0 ? en->max : CONFSCHEMA_LIST_MAX;
+	size_t before = w->problems, n = 0;
+	char *elems = NULL;
+	int len, i;
+
+	if (config_setting_type(st) != CONFIG_TYPE_LIST) {
+		problem(w, st, path, "expected %s, got %s", want_name(en->type),
+		    lc_type_name(st));
+		return;
+	}
+	len = config_setting_length(st);
+	if (len < en->min || len > max) {
+		problem(w, st, path, "%d elements; allowed %lld..%lld", len, en->min,
+		    max);
+		return;
+	}
+	if (len > 0 && (elems = calloc((size_t)len, en->elem_size)) == NULL) {
+		problem(w, st, path, "out of memory");
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		const config_setting_t *el = config_setting_get_elem(st, (unsigned)i);
+		void *elem = elems + (size_t)i * en->elem_size;
+		struct walk sub = { en->sub, w->file, elem, w->d, 0, 0 };
+		int k;
+
+		k = snprintf(elpath, sizeof(elpath), "%s.[%d]", path, i);
+		if (k < 0 || (size_t)k >= CONFSCHEMA_PATH_MAX) {
+			problem(w, el, NULL, "setting name too long");
+			continue;
+		}
+		if (!config_setting_is_group(el)) {
+			problem(w, el, elpath, "expected a group { ... }, got %s",
+			    lc_type_name(el));
+			continue;
+		}
+		n = (size_t)i + 1;
+		if (confschema_defaults(en->sub, elem, &e) != 0) {
+			problem(w, el, elpath, "%s", e.msg);
+			continue;
+		}
+		sub.base_len = (size_t)k + 1;
+		walk_group(&sub, el, elpath);
+		check_required(&sub, el, elpath);
+		w->problems += sub.problems;
+	}
+	if (w->problems != before) {
+		free_elems(en, elems, n);
+		return;
+	}
+	free_grouplist(en, w->out);
+	*list_field(w->out, en) = elems;
+	*count_field(w->out, en) = (size_t)len;
+}
+
 static void
 walk_setting(struct walk *w, const config_setting_t *st, const char *path)
 {
-	const struct confschema_entry *en = confschema_find(w->s, path);
+	const char *rel = path + w->base_len;
+	const struct confschema_entry *en = confschema_find(w->s, rel);
 	const struct confschema_entry *sug;
 
 	if (en == NULL) {
-		if ((sug = confschema_suggest(w->s, path)) != NULL)
-			problem(w, st, path, "unknown setting; did you mean '%s'?",
-			    sug->path);
+		if ((sug = confschema_suggest(w->s, rel)) != NULL)
+			problem(w, st, path, "unknown setting; did you mean '%.*s%s'?",
+			    (int)w->base_len, path, sug->path);
 		else
 			problem(w, st, path, "unknown setting");
 		return;
@@ -723,6 +883,9 @@ walk_setting(struct walk *w, const config_setting_t *st, const char *path)
 	case CONFSCHEMA_STRLIST:
 		store_strlist(w, st, path, en);
 		break;
+	case CONFSCHEMA_GROUPLIST:
+		store_grouplist(w, st, path, en);
+		break;
 	}
 }
 
@@ -754,7 +917,7 @@ size_t
 confschema_apply(const struct confschema *s, const config_t *lc,
     const char *file, void *out, struct confdiag *d)
 {
-	struct walk w = { s, file, out, d, 0 };
+	struct walk w = { s, file, out, d, 0, 0 };
 	const config_setting_t *root = config_root_setting(lc);
 	size_t i;
 
@@ -808,8 +971,32 @@ print_quoted(FILE *fp, const char *s)
 	return fputc('"', fp) == EOF ? -1 : 0;
 }
 
-int
-confschema_print(const struct confschema *s, const void *in, FILE *fp)
+static int print_entries(const struct confschema *s, const void *in,
+    const char *prefix, FILE *fp);
+
+static int
+print_grouplist(const struct confschema_entry *en, const void *in,
+    const char *prefix, FILE *fp)
+{
+	char sub[CONFSCHEMA_PATH_MAX + 32];
+	const char *elems = *(void *const *)cfield(in, en);
+	size_t n = *(const size_t *)(const void *)((const char *)in +
+	    en->count_offset), i;
+
+	if (fprintf(fp, "# %s%s: %zu element%s\n", prefix, en->path, n,
+	    n == 1 ? "" : "s") < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(sub, sizeof(sub), "%s%s.[%zu].", prefix, en->path, i);
+		if (print_entries(en->sub, elems + i * en->elem_size, sub, fp) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+print_entries(const struct confschema *s, const void *in, const char *prefix,
+    FILE *fp)
 {
 	size_t i, j;
 
@@ -821,14 +1008,17 @@ confschema_print(const struct confschema *s, const void *in, FILE *fp)
 		switch (en->type) {
 		case CONFSCHEMA_GROUP:
 			continue;
+		case CONFSCHEMA_GROUPLIST:
+			rc = print_grouplist(en, in, prefix, fp);
+			break;
 		case CONFSCHEMA_STRING: {
 			const char *v = *(char *const *)cfield(in, en);
 
 			if (v == NULL) {
-				rc = fprintf(fp, "# %s is not set\n", en->path) < 0 ? -1 : 0;
+				rc = fprintf(fp, "# %s%s is not set\n", prefix, en->path) < 0 ? -1 : 0;
 				break;
 			}
-			rc = fprintf(fp, "%s = ", en->path) < 0 ? -1 : 0;
+			rc = fprintf(fp, "%s%s = ", prefix, en->path) < 0 ? -1 : 0;
 			if (rc == 0)
 				rc = print_quoted(fp, secret ? "********" : v);
 			if (rc == 0)
@@ -836,17 +1026,17 @@ confschema_print(const struct confschema *s, const void *in, FILE *fp)
 			break;
 		}
 		case CONFSCHEMA_INT:
-			rc = fprintf(fp, "%s = %d;\n", en->path,
+			rc = fprintf(fp, "%s%s = %d;\n", prefix, en->path,
 			    *(const int *)cfield(in, en)) < 0 ? -1 : 0;
 			break;
 		case CONFSCHEMA_BOOL:
-			rc = fprintf(fp, "%s = %s;\n", en->path,
+			rc = fprintf(fp, "%s%s = %s;\n", prefix, en->path,
 			    *(const bool *)cfield(in, en) ? "true" : "false") < 0 ? -1 : 0;
 			break;
 		case CONFSCHEMA_ENUM: {
 			int idx = *(const int *)cfield(in, en);
 
-			rc = fprintf(fp, "%s = ", en->path) < 0 ? -1 : 0;
+			rc = fprintf(fp, "%s%s = ", prefix, en->path) < 0 ? -1 : 0;
 			if (rc == 0)
 				rc = print_quoted(fp, en->values[idx]);
 			if (rc == 0)
@@ -856,7 +1046,7 @@ confschema_print(const struct confschema *s, const void *in, FILE *fp)
 		case CONFSCHEMA_STRLIST: {
 			const struct confschema_strlist *l = cfield(in, en);
 
-			rc = fprintf(fp, "%s = [", en->path) < 0 ? -1 : 0;
+			rc = fprintf(fp, "%s%s = [", prefix, en->path) < 0 ? -1 : 0;
 			for (j = 0; rc == 0 && j < l->n; j++) {
 				if (j > 0)
 					rc = fputs(", ", fp) == EOF ? -1 : 0;
@@ -871,13 +1061,21 @@ confschema_print(const struct confschema *s, const void *in, FILE *fp)
 		if (rc != 0)
 			return -1;
 	}
-	return fflush(fp) == EOF ? -1 : 0;
+	return 0;
 }
 
 int
-confschema_dump(const struct confschema *s, FILE *fp)
+confschema_print(const struct confschema *s, const void *in, FILE *fp)
 {
-	char range[512];
+	if (print_entries(s, in, "", fp) != 0)
+		return -1;
+	return fflush(fp) == EOF ? -1 : 0;
+}
+
+static int
+dump(const struct confschema *s, const char *prefix, FILE *fp)
+{
+	char range[512], sub[CONFSCHEMA_PATH_MAX + 8];
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
@@ -888,7 +1086,10 @@ confschema_dump(const struct confschema *s, FILE *fp)
 			snprintf(range, sizeof(range), "%lld..%lld", en->min, en->max);
 		else if (en->type == CONFSCHEMA_ENUM)
 			join_values(en, range, sizeof(range));
-		if (fprintf(fp, "%s\t%s\t%s\t%s\t%s%s%s\t%s\n", en->path,
+		else if (en->type == CONFSCHEMA_GROUPLIST)
+			snprintf(range, sizeof(range), "%lld..%lld", en->min,
+			    en->max > 0 ? en->max : CONFSCHEMA_LIST_MAX);
+		if (fprintf(fp, "%s%s\t%s\t%s\t%s\t%s%s%s\t%s\n", prefix, en->path,
 		    confschema_type_name(en->type), range,
 		    en->def != NULL ? en->def : "",
 		    (en->flags & CONFSCHEMA_SECRET) ? "secret" : "",
@@ -897,6 +1098,19 @@ confschema_dump(const struct confschema *s, FILE *fp)
 		    (en->flags & CONFSCHEMA_REQUIRED) ? "required" : "",
 		    en->doc) < 0)
 			return -1;
+		if (en->type == CONFSCHEMA_GROUPLIST) {
+			snprintf(sub, sizeof(sub), "%s%s.[].", prefix, en->path);
+			if (dump(en->sub, sub, fp) != 0)
+				return -1;
+		}
 	}
+	return 0;
+}
+
+int
+confschema_dump(const struct confschema *s, FILE *fp)
+{
+	if (dump(s, "", fp) != 0)
+		return -1;
 	return fflush(fp) == EOF ? -1 : 0;
 }

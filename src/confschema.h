@@ -27,6 +27,16 @@ enum confschema_type {
 	CONFSCHEMA_BOOL,	/* field: bool */
 	CONFSCHEMA_ENUM,	/* field: int (or an int-sized enum): index into values */
 	CONFSCHEMA_STRLIST,	/* field: struct confschema_strlist */
+	/*
+	 * A libconfig list of groups, "( { ... }, { ... } )": field is a
+	 * pointer to an owned array of elem_size-byte elements, and the size_t
+	 * at count_offset their number, within [min, max] (max 0: up to
+	 * CONFSCHEMA_LIST_MAX). sub is the schema of one element, with paths
+	 * and offsets relative to it. Problems inside name the element the
+	 * way libconfig paths do: "alerts.webhooks.[1].url" (0-based). In
+	 * docs (confschema_dump) an element's settings are "path.[].name".
+	 */
+	CONFSCHEMA_GROUPLIST,
 };
 
 #define CONFSCHEMA_SECRET   0x1u	/* never printed, wiped on free */
@@ -62,6 +72,10 @@ struct confschema_entry {
 	unsigned flags;			/* CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED */
 	confschema_check_fn check;	/* CONFSCHEMA_STRING, may be NULL */
 	const char *doc;		/* one line, no trailing period */
+	/* CONFSCHEMA_GROUPLIST only: */
+	const struct confschema *sub;	/* one element's settings */
+	size_t elem_size;
+	size_t count_offset;		/* of the size_t element count */
 };
 
 struct confschema {
@@ -106,7 +120,8 @@ size_t confschema_edit_distance(const char *a, const char *b, size_t limit);
  * their own bounds and checks, docs present. 0, or -1 and e. */
 int confschema_selfcheck(const struct confschema *s, struct err *e);
 
-/* Store every default in out (whose fields must be zeroed or freed). */
+/* Store every default in out (whose fields must be zeroed or freed).
+ * Lists, of strings or of groups, start empty. */
 int confschema_defaults(const struct confschema *s, void *out, struct err *e);
 
 /*
@@ -122,11 +137,13 @@ size_t confschema_apply(const struct confschema *s, const config_t *lc,
 void confschema_free(const struct confschema *s, void *out);
 
 /* Print every non-group setting as "path = value;" (secrets masked, unset
- * ones as a comment). -1 on a write error. */
+ * ones as a comment); the elements of a list of groups as
+ * "path.[i].name = value;". -1 on a write error. */
 int confschema_print(const struct confschema *s, const void *in, FILE *fp);
 
 /* Machine-readable schema, one setting per line, tab-separated:
- * path, type, range or values, default, flags, doc. */
+ * path, type, range or values, default, flags, doc. The settings of a list
+ * of groups' elements follow it as "path.[].name". */
 int confschema_dump(const struct confschema *s, FILE *fp);
 
 const char *confschema_type_name(enum confschema_type t);

@@ -1,2 +1,20 @@
 # src/daemon: the audit loop, signals, config reload and the systemd
 # notification protocol (issue 7).
+noinst_LIBRARIES += libpra_daemon.a
+PRA_LIBS += libpra_daemon.a
+libpra_daemon_a_SOURCES = \
+	src/daemon/daemon.c src/daemon/daemon.h \
+	src/daemon/sdnotify.c src/daemon/sdnotify.h
+
+check_PROGRAMS += tests/unit/check_sdnotify tests/unit/check_daemon
+tests_unit_check_sdnotify_SOURCES = tests/unit/check_sdnotify.c
+tests_unit_check_sdnotify_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_sdnotify_LDADD = $(CHECK_LDADD_ALL)
+tests_unit_check_daemon_SOURCES = tests/unit/check_daemon.c
+tests_unit_check_daemon_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_daemon_LDADD = $(CHECK_LDADD_ALL) -lpthread
+TESTS += tests/unit/check_sdnotify tests/unit/check_daemon
+
+# The real daemon under signals, with a notification socket (issue 7).
+TESTS += tests/integration/daemon-signals.sh
+EXTRA_DIST += tests/integration/daemon-signals.sh

@@ -55,9 +55,28 @@ while IFS=$us read -r path type range def flags doc; do
 	[ -n "$s" ] || { fail "the sample config does not document $path"; continue; }
 	ok
 	leaf=${path##*.}
-	# The sample shows the setting itself, commented out, under its header.
-	grep -qE "^[[:space:]]*#$leaf = .*;\$" "$SAMPLE" || fail "sample has no '#$leaf = ...;' line"
+	# The sample shows the setting itself, commented out, under its header;
+	# a list of groups opens its example there.
+	if [ "$type" = "list of groups" ]; then
+		grep -qE "^[[:space:]]*#$leaf = \($" "$SAMPLE" || fail "sample has no '#$leaf = (' line"
+	else
+		grep -qE "^[[:space:]]*#$leaf = .*;\$" "$SAMPLE" || fail "sample has no '#$leaf = ...;' line"
+	fi
+	case $flags in *required*)
+		echo "$m" | grep -qF "Required" || fail "conf.5 $path: not marked required"
+		echo "$s" | grep -qF "required" || fail "sample $path: not marked required"
+		continue ;;
+	esac
 	case $type in
+	"list of strings")
+		echo "$m" | grep -qF "List of strings" || fail "conf.5 $path: type missing"
+		echo "$s" | grep -qF "list of strings" || fail "sample $path: type missing"
+		;;
+	"list of groups")
+		lo=${range%..*}; hi=${range#*..}
+		echo "$m" | grep -qF "List of $lo to $hi groups" || fail "conf.5 $path: 'List of $lo to $hi groups' missing"
+		echo "$s" | grep -qF "list of groups, $range;" || fail "sample $path: 'list of groups, $range;' missing"
+		;;
 	int)
 		lo=${range%..*}; hi=${range#*..}
 		echo "$m" | grep -qF "$lo to $hi" || fail "conf.5 $path: range $lo to $hi missing"
@@ -96,27 +115,33 @@ while IFS=$us read -r path type range def flags doc; do
 done <"$tmp/schema.us"
 
 # Nothing documented that the program does not know.
-grep -E '^\.B [a-z_]+(\.[a-z_]+)*$' "$MAN5" | sed 's/^\.B //' | while read -r p; do
+grep -E '^\.B [a-z_]+(\.(\[\]|[a-z_]+))*$' "$MAN5" | sed 's/^\.B //' | while read -r p; do
 	case $p in *.*|log_level|state_dir) ;; *) continue ;; esac
 	cut -f1 "$tmp/schema" | grep -qxF "$p" || echo "$p"
 done >"$tmp/extra"
 if [ -s "$tmp/extra" ]; then fail "conf.5 documents unknown settings: $(cat "$tmp/extra")"; else ok; fi
-grep -oE '^[[:space:]]*# [a-z_.]+: (int|bool|enum|string)' "$SAMPLE" | sed 's/^[[:space:]]*# //; s/:.*$//' | while read -r p; do
+grep -oE '^[[:space:]]*# [][a-z_.]+: (int|bool|enum|string|list)' "$SAMPLE" | sed 's/^[[:space:]]*# //; s/:.*$//' | while read -r p; do
 	cut -f1 "$tmp/schema" | grep -qxF "$p" || echo "$p"
 done >"$tmp/extra"
 if [ -s "$tmp/extra" ]; then fail "sample documents unknown settings: $(cat "$tmp/extra")"; else ok; fi
 
 # The sample is valid as shipped, and with every example line uncommented
-# (except the two that name files this machine may not have).
+# (except those that name files this machine may not have; those _file
+# forms would also clash with the settings they stand for), the braces of
+# the lists of groups included.
 if "$BIN" --check-config -c "$SAMPLE" >"$tmp/out" 2>"$tmp/err"; then ok; else
 	fail "sample config rejected:"; cat "$tmp/err"; fi
-sed -E '/secret_access_key_file|ca_bundle/!s/^([[:space:]]*)#([a-z0-9_]+ = )/\1\2/' \
+sed -E -e '/(key|id|secret|value)_file = |ca_bundle/!s/^([[:space:]]*)#([a-z0-9_]+ = )/\1\2/' \
+	-e 's/^([[:space:]]*)#([(){}][,;)]*)$/\1\2/' \
 	"$SAMPLE" >"$tmp/all.conf"
 chmod 600 "$tmp/all.conf"
 [ "$(grep -cE '^[[:space:]]*[a-z0-9_]+ = [^{]' "$tmp/all.conf")" -ge 20 ] ||
 	fail "uncommenting the sample enabled too few settings"
 if "$BIN" --check-config -c "$tmp/all.conf" >"$tmp/out" 2>"$tmp/err"; then ok; else
 	fail "sample with examples uncommented rejected:"; cat "$tmp/err"; fi
+# ... and that enabled the example webhook with its header.
+if grep -qxF 'alerts.webhooks.[0].headers.[0].name = "Authorization";' "$tmp/out"; then ok; else
+	fail "uncommenting the sample did not enable the example webhook"; fi
 
 # The man pages lint clean with both formatters.
 for page in "$MAN8" "$MAN5"; do
@@ -130,6 +155,15 @@ done
 sed 's/\\-/-/g' "$MAN8" | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$tmp/man-opts"
 missing=$(comm -23 "$tmp/help-opts" "$tmp/man-opts" | tr '\n' ' ')
 if [ -z "$missing" ]; then ok; else fail "passrole-auditd.8 lacks options: $missing"; fi
+
+# passrole-auditd.8 has the sections the issue asks for, the daemon's
+# signals and every exit code of cli.h.
+for want in '.SH SIGNALS' '.SH EXIT STATUS' '.SH FILES' '.SH EXAMPLES' \
+	'.SH IAM PERMISSIONS' '.SH THE DAEMON' '.B SIGHUP' '.B SIGUSR1' \
+	'.BR SIGTERM ", " SIGINT' '.B 0' '.B 1' '.B 2' '.B 3' '.B 64' \
+	'.B NOTIFY_SOCKET'; do
+	if grep -qxF "$want" "$MAN8"; then ok; else fail "passrole-auditd.8 lacks '$want'"; fi
+done
 
 echo "config-docs: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

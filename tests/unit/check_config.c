@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -725,14 +726,14 @@ static const char *const demo_levels[] = { "low", "high", NULL };
 
 static const struct confschema_entry demo_entries[] = {
 	{ "name", CONFSCHEMA_STRING, offsetof(struct demo, name), 0, 0, NULL,
-	    NULL, CONFSCHEMA_REQUIRED, NULL, "a required name" },
-	{ "opts", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "options" },
+	    NULL, CONFSCHEMA_REQUIRED, NULL, "a required name", NULL, 0, 0 },
+	{ "opts", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "options", NULL, 0, 0 },
 	{ "opts.level", CONFSCHEMA_ENUM, offsetof(struct demo, level), 0, 0,
-	    demo_levels, "low", 0, NULL, "a level" },
+	    demo_levels, "low", 0, NULL, "a level", NULL, 0, 0 },
 	{ "opts.tags", CONFSCHEMA_STRLIST, offsetof(struct demo, tags), 0, 0,
-	    NULL, NULL, 0, NULL, "some tags" },
+	    NULL, NULL, 0, NULL, "some tags", NULL, 0, 0 },
 	{ "opts.token", CONFSCHEMA_STRING, offsetof(struct demo, token), 0, 0,
-	    NULL, NULL, CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED, NULL, "a token" },
+	    NULL, NULL, CONFSCHEMA_SECRET | CONFSCHEMA_REQUIRED, NULL, "a token", NULL, 0, 0 },
 };
 static const struct confschema demo_schema = { demo_entries, 5 };
 
@@ -794,13 +795,13 @@ END_TEST
 START_TEST(test_selfcheck_catches_bad_tables)
 {
 	static const struct confschema_entry orphan[] = {
-		{ "a.b", CONFSCHEMA_BOOL, 0, 0, 0, NULL, "true", 0, NULL, "x" },
+		{ "a.b", CONFSCHEMA_BOOL, 0, 0, 0, NULL, "true", 0, NULL, "x", NULL, 0, 0 },
 	};
 	static const struct confschema_entry badrange[] = {
-		{ "a", CONFSCHEMA_INT, 0, 5, 1, NULL, "3", 0, NULL, "x" },
+		{ "a", CONFSCHEMA_INT, 0, 5, 1, NULL, "3", 0, NULL, "x", NULL, 0, 0 },
 	};
 	static const struct confschema_entry nodoc[] = {
-		{ "a", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "" },
+		{ "a", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "", NULL, 0, 0 },
 	};
 	const struct confschema s1 = { orphan, 1 }, s2 = { badrange, 1 },
 	    s3 = { nodoc, 1 };
@@ -823,6 +824,580 @@ START_TEST(test_edit_distance)
 	ck_assert_uint_eq(confschema_edit_distance("", "ab", 2), 2);
 	ck_assert_uint_eq(confschema_edit_distance("abc", "xyzabc", 2), 3);
 	ck_assert_uint_eq(confschema_edit_distance("kitten", "sitting", 5), 3);
+}
+END_TEST
+
+/* ---- lists of groups (the engine, on a table of its own) --------------- */
+
+struct demo_item {
+	char *id;
+	int weight;
+	char *secret;
+	struct confschema_strlist tags;
+	struct demo_sub { char *k; } *subs;
+	size_t nsubs;
+};
+
+struct demo_lg {
+	struct demo_item *items;
+	size_t nitems;
+};
+
+static const struct confschema_entry demo_sub_entries[] = {
+	{ "k", CONFSCHEMA_STRING, offsetof(struct demo_sub, k), 0, 0, NULL, NULL,
+	    CONFSCHEMA_REQUIRED, NULL, "a key", NULL, 0, 0 },
+};
+static const struct confschema demo_sub_schema = { demo_sub_entries, 1 };
+
+static const struct confschema_entry demo_item_entries[] = {
+	{ "id", CONFSCHEMA_STRING, offsetof(struct demo_item, id), 0, 0, NULL,
+	    NULL, CONFSCHEMA_REQUIRED, NULL, "an id", NULL, 0, 0 },
+	{ "weight", CONFSCHEMA_INT, offsetof(struct demo_item, weight), 1, 9,
+	    NULL, "5", 0, NULL, "a weight", NULL, 0, 0 },
+	{ "secret", CONFSCHEMA_STRING, offsetof(struct demo_item, secret), 0, 0,
+	    NULL, NULL, CONFSCHEMA_SECRET, NULL, "a secret", NULL, 0, 0 },
+	{ "tags", CONFSCHEMA_STRLIST, offsetof(struct demo_item, tags), 0, 0,
+	    NULL, NULL, 0, NULL, "tags", NULL, 0, 0 },
+	{ "subs", CONFSCHEMA_GROUPLIST, offsetof(struct demo_item, subs), 0, 2,
+	    NULL, NULL, 0, NULL, "nested groups", &demo_sub_schema,
+	    sizeof(struct demo_sub), offsetof(struct demo_item, nsubs) },
+};
+static const struct confschema demo_item_schema = { demo_item_entries, 5 };
+
+static const struct confschema_entry demo_lg_entries[] = {
+	{ "g", CONFSCHEMA_GROUP, 0, 0, 0, NULL, NULL, 0, NULL, "a group", NULL,
+	    0, 0 },
+	{ "g.items", CONFSCHEMA_GROUPLIST, offsetof(struct demo_lg, items), 0, 3,
+	    NULL, NULL, 0, NULL, "items", &demo_item_schema,
+	    sizeof(struct demo_item), offsetof(struct demo_lg, nitems) },
+};
+static const struct confschema demo_lg_schema = { demo_lg_entries, 2 };
+
+static size_t
+lg_apply(const char *text, struct demo_lg *out, struct confdiag *d)
+{
+	config_t lc;
+	size_t n;
+
+	config_init(&lc);
+	ck_assert_int_eq(config_read_string(&lc, text), CONFIG_TRUE);
+	n = confschema_apply(&demo_lg_schema, &lc, "lg.conf", out, d);
+	config_destroy(&lc);
+	return n;
+}
+
+START_TEST(test_grouplist_values)
+{
+	struct demo_lg v;
+	struct confdiag d = CONFDIAG_INIT;
+	struct err e;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	ck_assert_int_eq(confschema_selfcheck(&demo_lg_schema, &e), 0);
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(confschema_defaults(&demo_lg_schema, &v, &e), 0);
+	ck_assert_uint_eq(v.nitems, 0);
+	ck_assert_uint_eq(lg_apply("g = { items = (\n"
+	    " { id = \"a\"; weight = 7; secret = \"s1\"; tags = [\"x\"];\n"
+	    "   subs = ( { k = \"k1\"; }, { k = \"k2\"; } ); },\n"
+	    " { id = \"b\"; }\n); };\n", &v, &d), 0);
+	ck_assert_uint_eq(v.nitems, 2);
+	ck_assert_str_eq(v.items[0].id, "a");
+	ck_assert_int_eq(v.items[0].weight, 7);
+	ck_assert_str_eq(v.items[0].secret, "s1");
+	ck_assert_uint_eq(v.items[0].tags.n, 1);
+	ck_assert_uint_eq(v.items[0].nsubs, 2);
+	ck_assert_str_eq(v.items[0].subs[1].k, "k2");
+	/* Each element gets the element table's defaults. */
+	ck_assert_str_eq(v.items[1].id, "b");
+	ck_assert_int_eq(v.items[1].weight, 5);
+	ck_assert_ptr_null(v.items[1].secret);
+	ck_assert_uint_eq(v.items[1].nsubs, 0);
+
+	fp = open_memstream(&s, &n);
+	ck_assert_int_eq(confschema_print(&demo_lg_schema, &v, fp), 0);
+	fclose(fp);
+	ck_assert_str_eq(s, "# g.items: 2 elements\n"
+	    "g.items.[0].id = \"a\";\ng.items.[0].weight = 7;\n"
+	    "g.items.[0].secret = \"********\";\ng.items.[0].tags = [\"x\"];\n"
+	    "# g.items.[0].subs: 2 elements\n"
+	    "g.items.[0].subs.[0].k = \"k1\";\ng.items.[0].subs.[1].k = \"k2\";\n"
+	    "g.items.[1].id = \"b\";\ng.items.[1].weight = 5;\n"
+	    "# g.items.[1].secret is not set\ng.items.[1].tags = [];\n"
+	    "# g.items.[1].subs: 0 elements\n");
+	free(s);
+	s = NULL;
+
+	fp = open_memstream(&s, &n);
+	ck_assert_int_eq(confschema_dump(&demo_lg_schema, fp), 0);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(s, "g.items\tlist of groups\t0..3\t\t\titems\n"
+	    "g.items.[].id\tstring\t\t\trequired\tan id\n"));
+	ck_assert_ptr_nonnull(strstr(s, "g.items.[].subs.[].k\tstring\t\t\t"
+	    "required\ta key\n"));
+	free(s);
+
+	confschema_free(&demo_lg_schema, &v);
+	ck_assert_ptr_null(v.items);
+	ck_assert_uint_eq(v.nitems, 0);
+	/* An empty list is a valid list. */
+	ck_assert_uint_eq(lg_apply("g = { items = (); };", &v, &d), 0);
+	ck_assert_uint_eq(v.nitems, 0);
+	confschema_free(&demo_lg_schema, &v);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_grouplist_problems)
+{
+	struct demo_lg v;
+	struct confdiag d = CONFDIAG_INIT;
+	struct err e;
+
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(confschema_defaults(&demo_lg_schema, &v, &e), 0);
+	ck_assert_uint_eq(lg_apply("g = { items = (\n"
+	    " { id = \"a\"; },\n"
+	    " { weight = 12;\n"
+	    "   wieght = 1; },\n"
+	    " 7\n); };\n", &v, &d), 4);
+	ck_assert_str_eq(d.msgs[0], "lg.conf:3: g.items.[1].weight: 12 is out of "
+	    "range 1..9");
+	ck_assert_str_eq(d.msgs[1], "lg.conf:4: g.items.[1].wieght: unknown "
+	    "setting; did you mean 'g.items.[1].weight'?");
+	ck_assert_str_eq(d.msgs[2], "lg.conf:3: g.items.[1].id: required setting "
+	    "is missing");
+	ck_assert_str_eq(d.msgs[3], "lg.conf:5: g.items.[2]: expected a group "
+	    "{ ... }, got an integer");
+	/* Nothing of a list with a bad element is kept, not even the good one. */
+	ck_assert_uint_eq(v.nitems, 0);
+	confdiag_free(&d);
+
+	/* A valid list, then a bad one: the first stays. */
+	ck_assert_uint_eq(lg_apply("g = { items = ( { id = \"keep\"; } ); };",
+	    &v, &d), 0);
+	ck_assert_uint_eq(lg_apply("g = { items = ( { id = \"new\";\n"
+	    " subs = ( { k = \"1\"; }, { k = \"2\"; }, { k = \"3\"; } ); } ); };",
+	    &v, &d), 1);
+	ck_assert_str_eq(d.msgs[0], "lg.conf:2: g.items.[0].subs: 3 elements; "
+	    "allowed 0..2");
+	ck_assert_uint_eq(v.nitems, 1);
+	ck_assert_str_eq(v.items[0].id, "keep");
+	confdiag_free(&d);
+
+	ck_assert_uint_eq(lg_apply("g = { items = { id = \"x\"; }; };", &v, &d), 1);
+	ck_assert_str_eq(d.msgs[0], "lg.conf:1: g.items: expected a list of "
+	    "groups ( { ... }, ... ), got a group");
+	confdiag_free(&d);
+	ck_assert_uint_eq(lg_apply("g = { items = ( { id = \"x\";\n"
+	    " subs = ( { k = 1; } ); } ); };", &v, &d), 1);
+	ck_assert_str_eq(d.msgs[0], "lg.conf:2: g.items.[0].subs.[0].k: expected "
+	    "a string, got an integer");
+	confdiag_free(&d);
+	ck_assert_uint_eq(lg_apply("g = { items = ( {}, {}, {}, {} ); };", &v, &d),
+	    1);
+	ck_assert_str_eq(d.msgs[0], "lg.conf:1: g.items: 4 elements; allowed 0..3");
+	confdiag_free(&d);
+	ck_assert_uint_eq(v.nitems, 1);
+	confschema_free(&demo_lg_schema, &v);
+}
+END_TEST
+
+START_TEST(test_grouplist_selfcheck)
+{
+	static const struct confschema_entry nosub[] = {
+		{ "l", CONFSCHEMA_GROUPLIST, 0, 0, 4, NULL, NULL, 0, NULL, "x", NULL,
+		    8, 8 },
+	};
+	static const struct confschema_entry bad_inner[] = {
+		{ "x", CONFSCHEMA_INT, 0, 1, 5, NULL, "3", 0, NULL, "", NULL, 0, 0 },
+	};
+	static const struct confschema inner = { bad_inner, 1 };
+	static const struct confschema_entry outer[] = {
+		{ "l", CONFSCHEMA_GROUPLIST, 0, 0, 4, NULL, NULL, 0, NULL, "x", &inner,
+		    8, 8 },
+	};
+	const struct confschema s1 = { nosub, 1 }, s2 = { outer, 1 };
+	struct err e;
+
+	ck_assert_int_eq(confschema_selfcheck(&s1, &e), -1);
+	ck_assert_str_eq(e.msg, "l: list of groups without its element table, "
+	    "size or a good range");
+	/* A sub-table's own mistakes are found and named by the full path. */
+	ck_assert_int_eq(confschema_selfcheck(&s2, &e), -1);
+	ck_assert_str_eq(e.msg, "l.[].x: no documentation");
+}
+END_TEST
+
+/* ---- the collect, audit, daemon and alerts settings -------------------- */
+
+START_TEST(test_new_defaults)
+{
+	struct config c;
+	struct err e;
+
+	ck_assert_int_eq(config_defaults(&c, &e), 0);
+	ck_assert_int_eq(c.collect.organizations, CONFIG_ORG_AUTO);
+	ck_assert_ptr_null(c.collect.member_role);
+	ck_assert_str_eq(c.collect.session_name, "passrole-auditd");
+	ck_assert_int_eq(c.collect.session_duration, 3600);
+	ck_assert_uint_eq(c.collect.regions.n, 1);
+	ck_assert_str_eq(c.collect.regions.items[0], "us-east-1");
+	ck_assert_int_eq(c.collect.concurrency, 8);
+	ck_assert_int_eq(c.collect.page_size, 0);
+	ck_assert(c.audit.auto_privileged);
+	ck_assert_int_eq(c.audit.max_depth, 3);
+	ck_assert_int_eq(c.audit.state_keep, 10);
+	ck_assert_int_eq(c.daemon.interval, 3600);
+	ck_assert_int_eq(c.daemon.jitter, 60);
+	ck_assert_int_eq(c.alerts.min_severity, LOG_LVL_INFO);
+	ck_assert_int_eq(c.alerts.outbox_max, 10000);
+	ck_assert(c.alerts.syslog.enabled);
+	ck_assert_str_eq(c.alerts.syslog.ident, "passrole-auditd");
+	ck_assert_str_eq(c.alerts.syslog.facility, "authpriv");
+	ck_assert_int_eq(c.alerts.syslog.gained, LOG_LVL_WARN);
+	ck_assert_int_eq(c.alerts.syslog.lost, LOG_LVL_NOTICE);
+	ck_assert_int_eq(c.alerts.syslog.changed, LOG_LVL_NOTICE);
+	ck_assert_int_eq(c.alerts.syslog.failed, LOG_LVL_ERROR);
+	ck_assert_int_eq(c.alerts.syslog.privileged, LOG_LVL_NOTICE);
+	ck_assert_ptr_null(c.alerts.syslog.socket);
+	ck_assert_uint_eq(c.alerts.nwebhooks, 0);
+	config_free(&c);
+}
+END_TEST
+
+/* collect.regions left out follows the file's aws.region. */
+START_TEST(test_regions_default_follows_region)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	ck_assert_int_eq(load("aws = { region = \"eu-west-3\"; };\n", &c, &d), 0);
+	ck_assert_uint_eq(c.collect.regions.n, 1);
+	ck_assert_str_eq(c.collect.regions.items[0], "eu-west-3");
+	config_free(&c);
+	ck_assert_int_eq(load("aws = { region = \"eu-west-3\"; };\n"
+	    "collect = { regions = [\"us-east-2\", \"eu-west-1\"]; };\n", &c, &d), 0);
+	ck_assert_uint_eq(c.collect.regions.n, 2);
+	ck_assert_str_eq(c.collect.regions.items[0], "us-east-2");
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_new_value_checks)
+{
+	expect_one("collect = {\n accounts_include = [\"123456789012\", \"12345\"];\n"
+	    "};\n", 2, "collect.accounts_include[1]: \"12345\": an account ID is "
+	    "12 digits");
+	expect_one("alerts = { accounts = [\"1234567890123\"]; };\n", 1,
+	    "alerts.accounts[0]: \"1234567890123\": an account ID is 12 digits");
+	expect_one("collect = { ous_exclude = [\"ou-x\"]; };\n", 1,
+	    "collect.ous_exclude[0]: \"ou-x\": not an OU id like "
+	    "\"ou-ab12-cd34ef56\" (or a root id like \"r-ab12\")");
+	expect_ok("collect = { ous_include = [\"ou-ab12-cd34ef56\", \"r-ab12\"]; };\n");
+	expect_one("collect = { regions = [\"us-east-1\", \"useast1\"]; };\n", 1,
+	    "collect.regions[1]: \"useast1\": not a region name like "
+	    "\"us-east-1\"");
+	expect_one("collect = { member_role = \"a role\"; };\n", 1,
+	    "collect.member_role: \"a role\": a role name is 1 to 64 characters of "
+	    "A-Z, a-z, 0-9 and +=,.@_-");
+	expect_ok("collect = { member_role = \"\"; };\n");
+	expect_one("collect = { session_name = \"x\"; };\n", 1,
+	    "collect.session_name: \"x\": a session name is 2 to 64 characters of "
+	    "A-Z, a-z, 0-9 and +=,.@_-");
+	/* The external id is a secret: its problem does not quote it. */
+	expect_one("collect = { member_role = \"R\"; external_id = \"bad id\"; };\n",
+	    1, "collect.external_id: an external ID is 2 to 1224 characters of "
+	    "A-Z, a-z, 0-9 and +=,.@:/_-");
+	expect_one("collect = { session_duration = 600; };\n", 1,
+	    "collect.session_duration: 600 is out of range 900..43200");
+	expect_one("collect = { organizations = \"on\"; };\n", 1,
+	    "collect.organizations: \"on\" is not one of auto, off");
+	expect_ok("audit = { privileged_roles = [\"Admin*\", \"/ops/*\", "
+	    "\"arn:aws:iam::*:role/ops/Deploy?\", \"arn:aws-cn:iam::123456789012:"
+	    "role/x\"]; };\n");
+	expect_one("audit = { privileged_roles = [\"arn:aws:s3:::bucket\"]; };\n", 1,
+	    "audit.privileged_roles[0]: \"arn:aws:s3:::bucket\": not a role ARN "
+	    "pattern like \"arn:aws:iam::*:role/Admin*\"");
+	expect_one("audit = { privileged_exclude = [\"/ops\"]; };\n", 1,
+	    "audit.privileged_exclude[0]: \"/ops\": a role path starts and ends "
+	    "with a slash: \"/ops/*\"");
+	expect_one("alerts = { roles = [\"Admin Role\"]; };\n", 1,
+	    "alerts.roles[0]: \"Admin Role\": a role name, path or pattern is A-Z, "
+	    "a-z, 0-9, +=,.@_-/ and the wildcards * and ?");
+	expect_ok("audit = { privileged_tags = [\"tier=admin\", \"priv=*\", "
+	    "\"empty=\"]; };\n");
+	expect_one("audit = { privileged_tags = [\"=admin\"]; };\n", 1,
+	    "audit.privileged_tags[0]: \"=admin\": a tag match is \"key=value\" "
+	    "or \"key=*\"");
+	expect_one("audit = { privileged_tags = [\"tier\"]; };\n", 1,
+	    "audit.privileged_tags[0]: \"tier\": a tag match is \"key=value\" "
+	    "or \"key=*\"");
+	expect_one("audit = { max_depth = 11; };\n", 1,
+	    "audit.max_depth: 11 is out of range 0..10");
+	expect_one("daemon = { interval = 59; };\n", 1,
+	    "daemon.interval: 59 is out of range 60..604800");
+	expect_one("alerts = { syslog = { facility = \"local8\"; }; };\n", 1,
+	    "alerts.syslog.facility: \"local8\": not a syslog facility: use "
+	    "authpriv, auth, daemon, user, local0 .. local7, ...");
+	expect_ok("alerts = { syslog = { facility = \"local7\"; ident = \"pra-1\"; "
+	    "gained = \"error\"; }; };\n");
+	expect_ok("alerts = { syslog = { socket = \"/run/test/log.sock\"; }; };\n");
+	expect_one("alerts = { syslog = { socket = \"log.sock\"; }; };\n", 1,
+	    "alerts.syslog.socket: \"log.sock\": must be an absolute path");
+	expect_one("alerts = { syslog = { ident = \"my prog\"; }; };\n", 1,
+	    "alerts.syslog.ident: \"my prog\": 1 to 64 characters of A-Z, a-z, "
+	    "0-9 and ._-");
+	expect_one("alerts = { syslog = { lost = \"Notice\"; }; };\n", 1,
+	    "alerts.syslog.lost: \"Notice\" is not one of error, warning, notice, "
+	    "info, debug; did you mean \"notice\"?");
+	ck_assert_int_eq(config_syslog_facility("authpriv"), LOG_AUTHPRIV);
+	ck_assert_int_eq(config_syslog_facility("local3"), LOG_LOCAL3);
+	ck_assert_int_eq(config_syslog_facility("kern"), -1);
+}
+END_TEST
+
+START_TEST(test_new_cross_checks)
+{
+	expect_one("daemon = {\n interval = 600;\n jitter = 601;\n};\n", 3,
+	    "daemon.jitter: 601 exceeds daemon.interval (600)");
+	expect_one("collect = {\n external_id = \"abc-123\";\n};\n", 2,
+	    "collect.external_id: set, but collect.member_role is not: no role is "
+	    "assumed");
+	expect_one("collect = {\n accounts_include = [\"111111111111\"];\n"
+	    " accounts_exclude = [\"111111111111\"];\n};\n", 3,
+	    "collect.accounts_exclude: \"111111111111\" is also in "
+	    "collect.accounts_include");
+	expect_one("collect = {\n ous_include = [\"r-ab12\"];\n"
+	    " ous_exclude = [\"r-ab12\"];\n};\n", 3,
+	    "collect.ous_exclude: \"r-ab12\" is also in collect.ous_include");
+	expect_one("collect = {\n regions = [\"cn-north-1\"];\n};\n", 2,
+	    "collect.regions: region \"cn-north-1\" is not in partition \"aws\" "
+	    "(it is in \"aws-cn\")");
+	expect_ok("aws = { partition = \"aws-cn\"; region = \"cn-north-1\"; };\n"
+	    "collect = { regions = [\"cn-northwest-1\"]; };\n");
+}
+END_TEST
+
+START_TEST(test_webhooks)
+{
+	char tokfile[192], hmacfile[192], text[1024];
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *log, *p;
+	int rc;
+
+	snprintf(tokfile, sizeof(tokfile), "%s/token", tmpdir);
+	snprintf(hmacfile, sizeof(hmacfile), "%s/hmac", tmpdir);
+	write_file(tokfile, "Bearer tok-123456\n", 0600);
+	write_file(hmacfile, "hmac-secret-0987\n", 0600);
+	snprintf(text, sizeof(text), "alerts = { webhooks = (\n"
+	    " { name = \"secops\"; url = \"https://hooks.example.com/a\";\n"
+	    "   hmac_secret_file = \"%s\";\n"
+	    "   headers = ( { name = \"Authorization\"; value_file = \"%s\"; },\n"
+	    "               { name = \"X-Team\"; value = \"sec team\"; } ); },\n"
+	    " { name = \"chat\"; url = \"http://127.0.0.1:8080/x\"; format = \"slack\";\n"
+	    "   hmac_secret = \"inline-hmac\"; timeout = 3; max_attempts = 2;\n"
+	    "   min_severity = \"warning\"; }\n); };\n", hmacfile, tokfile);
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(log, "");
+	free(log);
+	ck_assert_uint_eq(c.alerts.nwebhooks, 2);
+	ck_assert_str_eq(c.alerts.webhooks[0].name, "secops");
+	ck_assert_int_eq(c.alerts.webhooks[0].format, CONFIG_WEBHOOK_JSON);
+	ck_assert_str_eq(c.alerts.webhooks[0].hmac_secret, "hmac-secret-0987");
+	ck_assert_int_eq(c.alerts.webhooks[0].timeout, 10);
+	ck_assert_int_eq(c.alerts.webhooks[0].max_attempts, 5);
+	ck_assert_int_eq(c.alerts.webhooks[0].min_severity, LOG_LVL_INFO);
+	ck_assert_uint_eq(c.alerts.webhooks[0].nheaders, 2);
+	ck_assert_str_eq(c.alerts.webhooks[0].headers[0].value, "Bearer tok-123456");
+	ck_assert_str_eq(c.alerts.webhooks[0].headers[1].value, "sec team");
+	ck_assert_int_eq(c.alerts.webhooks[1].format, CONFIG_WEBHOOK_SLACK);
+	ck_assert_str_eq(c.alerts.webhooks[1].hmac_secret, "inline-hmac");
+	ck_assert_int_eq(c.alerts.webhooks[1].timeout, 3);
+	ck_assert_int_eq(c.alerts.webhooks[1].max_attempts, 2);
+	ck_assert_int_eq(c.alerts.webhooks[1].min_severity, LOG_LVL_WARN);
+	/* No secret in the printed config, from the file or inline. */
+	p = printed(&c);
+	ck_assert_ptr_null(strstr(p, "tok-123456"));
+	ck_assert_ptr_null(strstr(p, "hmac-secret"));
+	ck_assert_ptr_null(strstr(p, "inline-hmac"));
+	ck_assert_ptr_null(strstr(p, "sec team"));
+	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = "
+	    "\"http://127.0.0.1:8080/x\";"));
+	free(p);
+	/* The log's scrubber knows every one of them. */
+	log = NULL;
+	{
+		size_t n = 0;
+		FILE *fp = open_memstream(&log, &n);
+
+		log_set_stream(fp);
+		log_error("leak? %s %s %s", c.alerts.webhooks[0].headers[0].value,
+		    c.alerts.webhooks[0].hmac_secret, c.alerts.webhooks[1].hmac_secret);
+		log_set_stream(NULL);
+		fclose(fp);
+	}
+	ck_assert_ptr_null(strstr(log, "tok-123456"));
+	ck_assert_ptr_null(strstr(log, "hmac-secret-0987"));
+	ck_assert_ptr_null(strstr(log, "inline-hmac"));
+	free(log);
+	config_free(&c);
+
+	/* A header value file others can read: loaded, with a warning. */
+	chmod(tokfile, 0644);
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "readable by group or others (mode 0644)"
+	    ": chmod 600 it; it holds alerts.webhooks.[0].headers.[0].value"));
+	ck_assert_ptr_null(strstr(log, "tok-123456"));
+	free(log);
+	config_free(&c);
+	/* An inline secret in a config others can read: the same. */
+	log = logged_load(text, 0644, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].headers.[1]"
+	    ".value but is readable by group or others (mode 0644)"));
+	free(log);
+	config_free(&c);
+
+	unlink(tokfile);
+	ck_assert_int_eq(load(text, &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], ":4: alerts.webhooks.[0].headers.[0]"
+	    ".value_file: cannot open "));
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_webhook_problems)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	expect_one("alerts = { webhooks = (\n { name = \"a\";\n"
+	    "   url = \"http://hooks.example.com/\"; }\n); };\n", 3,
+	    "alerts.webhooks.[0].url: \"http://hooks.example.com/\": http:// is "
+	    "only allowed for a loopback host (127.0.0.1, [::1], localhost); use "
+	    "https://");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\"; },\n"
+	    " { url = \"https://h/\"; }\n); };\n", 3,
+	    "alerts.webhooks.[1].name: required setting is missing");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\"; },\n"
+	    " { name = \"a\"; url = \"https://h/\"; }\n); };\n", 3,
+	    "alerts.webhooks.[1].name: \"a\" is also the name of alerts.webhooks.[0]");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   fromat = \"json\"; }\n); };\n", 3,
+	    "alerts.webhooks.[0].fromat: unknown setting; did you mean "
+	    "'alerts.webhooks.[0].format'?");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"Content-Type\"; value = \"x\"; } ); }\n); };\n",
+	    3, "alerts.webhooks.[0].headers.[0]: \"Content-Type\" is set by the "
+	    "program itself");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"x-passrole-auditd-signature\"; "
+	    "value = \"x\"; } ); }\n); };\n", 3, "alerts.webhooks.[0].headers.[0]: "
+	    "\"x-passrole-auditd-signature\" is set by the program itself");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"X-A\"; } ); }\n); };\n",
+	    3, "alerts.webhooks.[0].headers.[0]: needs value or value_file");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"X-A\"; value = \"1\"; },\n"
+	    "     { name = \"x-a\"; value = \"2\"; } ); }\n); };\n",
+	    4, "alerts.webhooks.[0].headers.[1]: header \"x-a\" is also set by "
+	    "headers.[0]");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   headers = ( { name = \"Bad Name\"; value = \"1\"; } ); }\n); };\n",
+	    3, "alerts.webhooks.[0].headers.[0].name: \"Bad Name\": not an HTTP "
+	    "header name (letters, digits and !#$%&'*+-.^_`|~)");
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   hmac_secret = \"x\";\n   hmac_secret_file = \"/nonexistent\"; }\n"
+	    "); };\n", 4, "alerts.webhooks.[0].hmac_secret_file: set together with "
+	    "hmac_secret; use only one");
+	/* A secret's problem never quotes it. */
+	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\";\n"
+	    "   hmac_secret = \"\"; }\n); };\n", 3,
+	    "alerts.webhooks.[0].hmac_secret: must not be empty");
+	ck_assert_int_eq(load("alerts = { webhooks = ( {}, {}, {}, {}, {}, {}, {}, "
+	    "{}, {}, {}, {}, {}, {}, {}, {}, {}, {} ); };\n", &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, 1, "alerts.webhooks: 17 elements; allowed 0..16");
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+START_TEST(test_external_id_file)
+{
+	char idfile[192], text[512];
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *log;
+	int rc;
+
+	snprintf(idfile, sizeof(idfile), "%s/extid", tmpdir);
+	snprintf(text, sizeof(text), "collect = {\n member_role = \"Auditor\";\n"
+	    " external_id_file = \"%s\";\n};\n", idfile);
+	write_file(idfile, "ext-id-42\n", 0600);
+	log = logged_load(text, 0600, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(log, "");
+	ck_assert_str_eq(c.collect.external_id, "ext-id-42");
+	free(log);
+	config_free(&c);
+
+	/* The file's content obeys the setting's own rules, unquoted. */
+	write_file(idfile, "ext!id\n", 0600);
+	ck_assert_int_eq(load(text, &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], ":3: collect.external_id_file: "));
+	ck_assert_ptr_null(strstr(d.msgs[0], "ext!id"));
+	config_free(&c);
+	confdiag_free(&d);
+
+	write_file(idfile, "two words\n", 0600);
+	ck_assert_int_eq(load(text, &c, &d), -1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "holds more than one word or "
+	    "control characters; it must hold only the external ID"));
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/*
+ * A reload that fails must not take the running config's secrets off the
+ * log's scrubber: both configs hold the same secret, and freeing the
+ * rejected one must leave it scrubbed.
+ */
+START_TEST(test_failed_load_keeps_scrubbing)
+{
+	static const char good[] = "collect = { member_role = \"R\"; "
+	    "external_id = \"shared-ext-id-777\"; };\n";
+	static const char bad[] = "collect = { member_role = \"R\"; "
+	    "external_id = \"shared-ext-id-777\"; };\ndaemon = { interval = 1; };\n";
+	struct config a, b;
+	struct confdiag d = CONFDIAG_INIT;
+	char *log = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	ck_assert_int_eq(load(good, &a, &d), 0);
+	ck_assert_int_eq(load(bad, &b, &d), -1);
+	config_free(&b);
+	confdiag_free(&d);
+	fp = open_memstream(&log, &n);
+	log_set_stream(fp);
+	log_error("id %s", a.collect.external_id);
+	log_set_stream(NULL);
+	fclose(fp);
+	ck_assert_ptr_null(strstr(log, "shared-ext-id-777"));
+	free(log);
+	config_free(&a);
 }
 END_TEST
 
@@ -925,6 +1500,17 @@ config_suite(void)
 	tcase_add_test(tc, test_edit_distance);
 	tcase_add_test(tc, test_endpoint_urls);
 	tcase_add_test(tc, test_regions);
+	tcase_add_test(tc, test_grouplist_values);
+	tcase_add_test(tc, test_grouplist_problems);
+	tcase_add_test(tc, test_grouplist_selfcheck);
+	tcase_add_test(tc, test_new_defaults);
+	tcase_add_test(tc, test_regions_default_follows_region);
+	tcase_add_test(tc, test_new_value_checks);
+	tcase_add_test(tc, test_new_cross_checks);
+	tcase_add_test(tc, test_webhooks);
+	tcase_add_test(tc, test_webhook_problems);
+	tcase_add_test(tc, test_external_id_file);
+	tcase_add_test(tc, test_failed_load_keeps_scrubbing);
 	suite_add_tcase(s, tc);
 	return s;
 }
