@@ -3,3 +3,10 @@ noinst_LIBRARIES += libpra_audit.a
 PRA_LIBS += libpra_audit.a
 libpra_audit_a_SOURCES = \
 	src/audit/edge.c src/audit/edge.h
+
+# ---- helper "state": edge JSON, state directory, diff, report, audit run ----
+libpra_audit_a_SOURCES += \
+	src/audit/edgejson.c src/audit/edgejson.h \
+	src/audit/state.c src/audit/state.h \
+	src/audit/diff.c src/audit/diff.h
+# ---- end helper "state" ----
