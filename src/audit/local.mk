@@ -14,4 +14,18 @@ libpra_audit_a_SOURCES += \
 # TEMPORARY until the helpers "audit", "snapjson" and "org" are merged: the
 # lead deletes these two files and this line (see premerge.h).
 libpra_audit_a_SOURCES += src/audit/premerge.c src/audit/premerge.h
+
+# Unit tests of the above; edge_testlib.h builds edge sets by hand.
+check_PROGRAMS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state
+TESTS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state
+EXTRA_DIST += tests/unit/edge_testlib.h
+tests_unit_check_edgejson_SOURCES = tests/unit/check_edgejson.c
+tests_unit_check_edgejson_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_edgejson_LDADD = $(CHECK_LDADD_ALL)
+tests_unit_check_diff_SOURCES = tests/unit/check_diff.c
+tests_unit_check_diff_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_diff_LDADD = $(CHECK_LDADD_ALL)
+tests_unit_check_state_SOURCES = tests/unit/check_state.c
+tests_unit_check_state_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_state_LDADD = $(CHECK_LDADD_ALL)
 # ---- end helper "state" ----
