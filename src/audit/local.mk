@@ -28,4 +28,11 @@ tests_unit_check_diff_LDADD = $(CHECK_LDADD_ALL)
 tests_unit_check_state_SOURCES = tests/unit/check_state.c
 tests_unit_check_state_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_state_LDADD = $(CHECK_LDADD_ALL)
+
+# Crash safety: a writer killed with SIGKILL at random moments, >= 50 times.
+check_PROGRAMS += tests/tools/state-writer
+tests_tools_state_writer_SOURCES = tests/tools/state-writer.c
+tests_tools_state_writer_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+TESTS += tests/integration/state-kill9.sh
+EXTRA_DIST += tests/integration/state-kill9.sh
 # ---- end helper "state" ----
