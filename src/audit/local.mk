@@ -16,8 +16,10 @@ libpra_audit_a_SOURCES += \
 libpra_audit_a_SOURCES += src/audit/premerge.c src/audit/premerge.h
 
 # Unit tests of the above; edge_testlib.h builds edge sets by hand.
-check_PROGRAMS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state
-TESTS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state
+check_PROGRAMS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state \
+	tests/unit/check_report
+TESTS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state \
+	tests/unit/check_report
 EXTRA_DIST += tests/unit/edge_testlib.h
 tests_unit_check_edgejson_SOURCES = tests/unit/check_edgejson.c
 tests_unit_check_edgejson_CFLAGS = $(CHECK_CFLAGS_ALL)
@@ -28,6 +30,9 @@ tests_unit_check_diff_LDADD = $(CHECK_LDADD_ALL)
 tests_unit_check_state_SOURCES = tests/unit/check_state.c
 tests_unit_check_state_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_state_LDADD = $(CHECK_LDADD_ALL)
+tests_unit_check_report_SOURCES = tests/unit/check_report.c
+tests_unit_check_report_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_report_LDADD = $(CHECK_LDADD_ALL)
 
 # Crash safety: a writer killed with SIGKILL at random moments, >= 50 times.
 check_PROGRAMS += tests/tools/state-writer
