@@ -170,7 +170,13 @@ edgejson_build(const struct edge_set *s, struct err *e)
 	add_str(o, "format", EDGEJSON_FORMAT, &ok);
 	if (ok && cJSON_AddNumberToObject(o, "version", EDGE_FORMAT_VERSION) == NULL)
 		ok = false;
-	add_time(o, "taken_at", s->taken_at, &ok);
+	{
+		char b[21];
+
+		/* Always a time, even 0: taken_at is not optional. */
+		edgejson_time(s->taken_at, b);
+		add_str(o, "taken_at", b, &ok);
+	}
 	add_str(o, "source", s->source, &ok);
 	add_str(o, "org_note", s->org_note, &ok);
 	a = ok ? cJSON_AddArrayToObject(o, "accounts") : NULL;
@@ -205,31 +211,6 @@ edgejson_build(const struct edge_set *s, struct err *e)
 		return NULL;
 	}
 	return o;
-}
-
-int
-edgejson_write(const struct edge_set *s, struct buf *out, struct err *e)
-{
-	cJSON *o = edgejson_build(s, e);
-	char *text;
-	int rc = -1;
-
-	if (o == NULL)
-		return -1;
-	text = cJSON_Print(o);
-	if (text == NULL) {
-		err_set(e, "out of memory printing the edge set");
-		goto out;
-	}
-	if (buf_puts(out, text) != 0 || buf_putc(out, '\n') != 0) {
-		err_set(e, "edge set JSON: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	free(text);
-	cJSON_Delete(o);
-	return rc;
 }
 
 /* ---- reading ---- */
@@ -281,12 +262,21 @@ subpath(char *p, size_t n, const char *path, const char *key)
 	snprintf(p, n, "%s%s%s", path, path[0] != '\0' ? "." : "", key);
 }
 
-/* A string (nullable: or null) into a fresh copy in *out. Empty strings
- * are refused: every string in the set names or says something. */
+/* How get_str/get_strv accept a value. Identifiers (ARNs, ids, kinds)
+ * must not be empty; free text (reasons, messages) may be, since the
+ * writer writes whatever the audit said and every file it writes must
+ * read back. */
+#define STR_ID		0
+#define STR_NULL	1	/* or null */
+#define STR_TEXT	2	/* may be empty */
+
+/* A string into a fresh copy in *out (NULL for an accepted null). */
 static int
 get_str(struct rd *r, const cJSON *obj, const char *path, const char *key,
-    bool nullable, char **out)
+    int how, char **out)
 {
+	bool nullable = (how & STR_NULL) != 0;
+
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	char p[512];
 
@@ -297,7 +287,7 @@ get_str(struct rd *r, const cJSON *obj, const char *path, const char *key,
 	}
 	if (!cJSON_IsString(v))
 		return bad(r, p, nullable ? "not a string or null" : "not a string");
-	if (v->valuestring[0] == '\0')
+	if (v->valuestring[0] == '\0' && (how & STR_TEXT) == 0)
 		return bad(r, p, "empty string");
 	*out = strdup(v->valuestring);
 	if (*out == NULL)
@@ -334,7 +324,7 @@ parse_time(struct rd *r, const char *p, const char *s, time_t *out)
 	/* strptime accepts out-of-range fields that timegm normalises
 	 * (02-30); the canonical text must read back the same. */
 	edgejson_time(*out, back);
-	if (*out <= 0 || strcmp(back, s) != 0)
+	if (*out < 0 || strcmp(back, s) != 0)
 		return bad(r, p, "not a valid UTC time");
 	return 0;
 }
@@ -385,7 +375,7 @@ alloc_array(struct rd *r, const char *p, void **out, size_t n, size_t size)
 
 /* Strings of an array, sorted input not required; duplicates refused. */
 static int
-get_strv(struct rd *r, const cJSON *obj, const char *path, const char *key,
+get_strv(struct rd *r, const cJSON *obj, const char *path, const char *key, int how,
     char ***out, size_t *nout)
 {
 	const cJSON *a, *it;
@@ -403,7 +393,7 @@ get_strv(struct rd *r, const cJSON *obj, const char *path, const char *key,
 		snprintf(ip, sizeof(ip), "%s[%zu]", p, i);
 		if (!cJSON_IsString(it))
 			return bad(r, ip, "not a string");
-		if (it->valuestring[0] == '\0')
+		if (it->valuestring[0] == '\0' && (how & STR_TEXT) == 0)
 			return bad(r, ip, "empty string");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp((*out)[j], it->valuestring) == 0)
@@ -432,9 +422,9 @@ static int
 read_account(struct rd *r, const cJSON *o, const char *p, struct edge_account *ac)
 {
 	if (keys_exact(r, o, p, k_account) != 0 ||
-	    get_str(r, o, p, "id", false, &ac->id) != 0 ||
+	    get_str(r, o, p, "id", STR_ID, &ac->id) != 0 ||
 	    get_bool(r, o, p, "audited", &ac->audited) != 0 ||
-	    get_str(r, o, p, "why", true, &ac->why) != 0 ||
+	    get_str(r, o, p, "why", STR_NULL | STR_TEXT, &ac->why) != 0 ||
 	    get_bool(r, o, p, "org_unknown", &ac->org_unknown) != 0 ||
 	    get_time(r, o, p, "known_at", true, &ac->known_at) != 0)
 		return -1;
@@ -453,9 +443,9 @@ static int
 read_priv(struct rd *r, const cJSON *o, const char *p, struct edge_privileged *pr)
 {
 	return keys_exact(r, o, p, k_priv) != 0 ||
-	    get_str(r, o, p, "role_arn", false, &pr->role_arn) != 0 ||
-	    get_str(r, o, p, "account", false, &pr->account) != 0 ||
-	    get_strv(r, o, p, "reasons", &pr->reasons, &pr->nreasons) != 0 ? -1 : 0;
+	    get_str(r, o, p, "role_arn", STR_ID, &pr->role_arn) != 0 ||
+	    get_str(r, o, p, "account", STR_ID, &pr->account) != 0 ||
+	    get_strv(r, o, p, "reasons", STR_TEXT, &pr->reasons, &pr->nreasons) != 0 ? -1 : 0;
 }
 
 static int
@@ -466,15 +456,15 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 	char ap[560], ip[600], fp[640];
 
 	if (keys_exact(r, o, p, k_edge) != 0 ||
-	    get_str(r, o, p, "principal_arn", false, &ed->principal_arn) != 0 ||
-	    get_str(r, o, p, "principal_type", false, &ed->principal_type) != 0 ||
-	    get_str(r, o, p, "account", false, &ed->account) != 0 ||
-	    get_str(r, o, p, "role_arn", false, &ed->role_arn) != 0 ||
-	    get_strv(r, o, p, "services", &ed->services, &ed->nservices) != 0 ||
+	    get_str(r, o, p, "principal_arn", STR_ID, &ed->principal_arn) != 0 ||
+	    get_str(r, o, p, "principal_type", STR_ID, &ed->principal_type) != 0 ||
+	    get_str(r, o, p, "account", STR_ID, &ed->account) != 0 ||
+	    get_str(r, o, p, "role_arn", STR_ID, &ed->role_arn) != 0 ||
+	    get_strv(r, o, p, "services", STR_ID, &ed->services, &ed->nservices) != 0 ||
 	    get_bool(r, o, p, "no_service", &ed->no_service) != 0 ||
 	    get_bool(r, o, p, "conditional", &ed->conditional) != 0 ||
-	    get_str(r, o, p, "conditions", true, &ed->conditions) != 0 ||
-	    get_str(r, o, p, "reason", true, &ed->reason) != 0)
+	    get_str(r, o, p, "conditions", STR_NULL | STR_TEXT, &ed->conditions) != 0 ||
+	    get_str(r, o, p, "reason", STR_NULL | STR_TEXT, &ed->reason) != 0)
 		return -1;
 	if (strcmp(ed->principal_type, "user") != 0 && strcmp(ed->principal_type, "role") != 0) {
 		subpath(fp, sizeof(fp), p, "principal_type");
@@ -502,9 +492,9 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
 		ed->npath = ++i;
 		if (keys_exact(r, it, ip, k_hop) != 0 ||
-		    get_str(r, it, ip, "kind", false, &h->kind) != 0 ||
-		    get_str(r, it, ip, "arn", false, &h->arn) != 0 ||
-		    get_str(r, it, ip, "via_service", true, &h->via_service) != 0)
+		    get_str(r, it, ip, "kind", STR_ID, &h->kind) != 0 ||
+		    get_str(r, it, ip, "arn", STR_ID, &h->arn) != 0 ||
+		    get_str(r, it, ip, "via_service", STR_NULL, &h->via_service) != 0)
 			return -1;
 		if (strcmp(h->kind, "assume") != 0 && strcmp(h->kind, "pass") != 0) {
 			subpath(fp, sizeof(fp), ip, "kind");
@@ -529,10 +519,10 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
 		ed->ncaveats = ++i;
 		if (keys_exact(r, it, ip, k_caveat) != 0 ||
-		    get_str(r, it, ip, "endpoint_id", false, &c->endpoint_id) != 0 ||
-		    get_str(r, it, ip, "region", false, &c->region) != 0 ||
-		    get_str(r, it, ip, "service_name", false, &c->service_name) != 0 ||
-		    get_str(r, it, ip, "message", false, &c->message) != 0)
+		    get_str(r, it, ip, "endpoint_id", STR_ID, &c->endpoint_id) != 0 ||
+		    get_str(r, it, ip, "region", STR_ID, &c->region) != 0 ||
+		    get_str(r, it, ip, "service_name", STR_ID, &c->service_name) != 0 ||
+		    get_str(r, it, ip, "message", STR_TEXT, &c->message) != 0)
 			return -1;
 	}
 	return 0;
@@ -560,7 +550,7 @@ read_top(struct rd *r, const cJSON *root, struct edge_set *s)
 
 	if (keys_exact(r, root, "", k_top) != 0)
 		return -1;
-	rc = get_str(r, root, "", "format", false, &fmt);
+	rc = get_str(r, root, "", "format", STR_ID, &fmt);
 	if (rc == 0 && strcmp(fmt, EDGEJSON_FORMAT) != 0)
 		rc = bad(r, "format", "not \"" EDGEJSON_FORMAT "\"");
 	free(fmt);
@@ -578,8 +568,8 @@ read_top(struct rd *r, const cJSON *root, struct edge_set *s)
 	}
 	s->format_version = EDGE_FORMAT_VERSION;
 	if (get_time(r, root, "", "taken_at", false, &s->taken_at) != 0 ||
-	    get_str(r, root, "", "source", false, &s->source) != 0 ||
-	    get_str(r, root, "", "org_note", true, &s->org_note) != 0)
+	    get_str(r, root, "", "source", STR_TEXT, &s->source) != 0 ||
+	    get_str(r, root, "", "org_note", STR_NULL | STR_TEXT, &s->org_note) != 0)
 		return -1;
 
 	if (get_array(r, root, "", "accounts", &a, &n) != 0 ||
@@ -684,6 +674,52 @@ fail:
 	edge_set_free(s);
 	cJSON_Delete(root);
 	return NULL;
+}
+
+/*
+ * The tree is read back with the reader's checks before any text is
+ * produced: a set that breaks the model (a conditional edge without its
+ * conditions, two edges for one pair, an empty ARN) would otherwise be
+ * saved, fail to load on the next run, and stop every later save.
+ */
+int
+edgejson_write(const struct edge_set *s, struct buf *out, struct err *e)
+{
+	cJSON *o = edgejson_build(s, e);
+	struct edge_set *check = NULL;
+	struct rd r = { "edge set to save", e };
+	char *text = NULL;
+	int rc = -1;
+
+	if (o == NULL)
+		return -1;
+	check = edge_set_new(e);
+	if (check == NULL)
+		goto out;
+	if (read_top(&r, o, check) != 0) {
+		err_prefix(e, "internal error: not saved");
+		goto out;
+	}
+	edge_set_sort(check);
+	if (check_unique(&r, check) != 0) {
+		err_prefix(e, "internal error: not saved");
+		goto out;
+	}
+	text = cJSON_Print(o);
+	if (text == NULL) {
+		err_set(e, "out of memory printing the edge set");
+		goto out;
+	}
+	if (buf_puts(out, text) != 0 || buf_putc(out, '\n') != 0) {
+		err_set(e, "edge set JSON: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	edge_set_free(check);
+	cJSON_Delete(o);
+	return rc;
 }
 
 struct edge_set *

@@ -21,17 +21,34 @@ leftovers=0
 last=0
 stalls=0
 
-# A random delay of 20..399 ms, as a sleep(1) argument.
+# A random delay of 0..299 ms, as a sleep(1) argument.
 delay() {
 	r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-	printf '0.%03d' $((20 + r % 380))
+	printf '0.%03d' $((r % 300))
+}
+
+# The newest edge file's number, 0 when none.
+newest() {
+	n=$(ls "$dir" 2>/dev/null | sed -n 's/^edges-0*\([0-9][0-9]*\)\.json$/\1/p' |
+	    sort -n | tail -n 1)
+	echo "${n:-0}"
 }
 
 i=0
 while [ "$i" -lt "$ROUNDS" ]; do
 	i=$((i + 1))
+	before=$(newest)
 	"$TOOL" write "$dir" 2>"$tmp/writer.err" &
 	pid=$!
+	# Kill at a random moment of the save loop, not during the start-up
+	# (on a loaded machine that can take longer than any fixed delay):
+	# wait for this round's first save, then a random delay.
+	waited=0
+	while [ "$(newest)" -le "$before" ] && [ "$waited" -lt 1500 ]; do
+		sleep 0.02
+		waited=$((waited + 1))
+	done
+	[ "$waited" -ge 1500 ] && stalls=$((stalls + 1))
 	sleep "$(delay)"
 	if ! kill -9 "$pid" 2>/dev/null; then
 		echo "FAIL: round $i: the writer had already exited:"
@@ -47,17 +64,14 @@ while [ "$i" -lt "$ROUNDS" ]; do
 		fails=$((fails + 1))
 		continue
 	fi
-	seq=$(sed -n 's/^seq \([0-9]*\) .*/\1/p' "$tmp/check.out")
-	[ "$seq" -le "$last" ] && stalls=$((stalls + 1))
-	last=$seq
+	last=$(sed -n 's/^seq \([0-9]*\) .*/\1/p' "$tmp/check.out")
 done
 
-# The test proves nothing if the writer never got a save in: most rounds
-# must have advanced the state.
-if [ "$stalls" -gt $((ROUNDS / 2)) ]; then
-	echo "FAIL: the writer advanced the state in only $((ROUNDS - stalls)) of $ROUNDS rounds"
+# The test proves nothing if the writer never got a save in.
+if [ "$stalls" -gt 0 ]; then
+	echo "FAIL: in $stalls rounds the writer made no save within 30 s"
 	fails=$((fails + 1))
 fi
-echo "state-kill9: $ROUNDS kills, $last saves survived, $leftovers kills left a temp file," \
-    "$stalls rounds without a new save; $fails failures"
+echo "state-kill9: $ROUNDS kills, $last saves in all, $leftovers kills left a temp file;" \
+    "$fails failures"
 [ "$fails" -eq 0 ]

@@ -7,7 +7,7 @@
  *                            every edge file in it is complete and is the
  *                            set the writer made for its number
  *
- * Each set is a function of its number (source "writer:N", 1000 + N % 500
+ * Each set is a function of its number (source "writer:N", 300 + N % 100
  * edges), so a file that holds another number's content, or half of one,
  * is caught, not only a file that does not parse.
  */
@@ -27,7 +27,7 @@
 static size_t
 edges_for(uint64_t seq)
 {
-	return 1000 + (size_t)(seq % 500);
+	return 300 + (size_t)(seq % 100);
 }
 
 static char *

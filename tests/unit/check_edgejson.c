@@ -295,6 +295,51 @@ START_TEST(test_files)
 }
 END_TEST
 
+/* What the writer accepts reads back; what breaks the model is refused
+ * before a file is written, so a save cannot make the state unloadable. */
+START_TEST(test_write_checks)
+{
+	struct edge_set *s = tl_set(0, ""), *r;
+	struct edge *ed;
+	struct buf b;
+	struct err e;
+	char *t;
+
+	tl_account(s, "1", false, "", false);
+	ed = tl_edge(s, "1", "user/a", "R", "x.amazonaws.com");
+	free(ed->reason);
+	ed->reason = tl_dup("");
+	edge_set_sort(s);
+	t = to_text(s);
+	r = edgejson_parse(t, strlen(t), "mem", &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(r->edges[0].reason, "");
+	ck_assert_int_eq(r->taken_at, 0);
+	ck_assert_str_eq(r->accounts[0].why, "");
+	edge_set_free(r);
+	free(t);
+
+	s->edges[0].conditional = true;
+	buf_init(&b, 0);
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_str_eq(e.msg, "internal error: not saved: edge set to save: "
+	    "edges[0].conditions: must say the conditions of a conditional edge");
+	ck_assert_uint_eq(b.len, 0);
+	s->edges[0].conditional = false;
+	tl_edge(s, "1", "user/a", "R", "");
+	edge_set_sort(s);
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_str_eq(e.msg, "internal error: not saved: edge set to save: edges: two "
+	    "edges for arn:aws:iam::1:user/a -> arn:aws:iam::1:role/R");
+	free(s->edges[0].account);
+	s->edges[0].account = NULL;
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, ".account: not a string"));
+	buf_free(&b);
+	edge_set_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -309,6 +354,7 @@ main(void)
 	tcase_add_test(tc, test_base_doc_valid);
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_files);
+	tcase_add_test(tc, test_write_checks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
