@@ -113,8 +113,9 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 		goto out;
 	}
 	if (!r.complete)
-		log_warn("the audit is incomplete: %zu account(s) not audited or not "
-		    "compared; see the report", r.diff.nnot_audited);
+		log_warn("the audit is incomplete (%zu account(s) not audited or not "
+		    "compared%s); see the report", r.diff.nnot_audited,
+		    r.cur->org_note != NULL ? ", organization policies unknown" : "");
 	/* Precedence (cli.h): error, then changes, then incomplete. */
 	rc = audit_result_changed(&r) ? CLI_EXIT_CHANGES :
 	    !r.complete ? CLI_EXIT_INCOMPLETE : CLI_EXIT_OK;
