@@ -185,16 +185,24 @@ out:
 	return rc;
 }
 
+/* max_reasons 0: all. An administrator role has a reason per
+ * escalation action; the audit report shows the first few, and
+ * --list-privileged (whose subject they are) all of them. */
 static void
-privileged_text(FILE *out, const struct edge_set *s)
+privileged_text(FILE *out, const struct edge_set *s, size_t max_reasons)
 {
 	fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
 	for (size_t i = 0; i < s->nprivileged; i++) {
 		const struct edge_privileged *p = &s->privileged[i];
+		size_t shown = max_reasons == 0 || p->nreasons <= max_reasons + 1 ?
+		    p->nreasons : max_reasons;
 
 		fprintf(out, "  %s\n", p->role_arn);
-		for (size_t k = 0; k < p->nreasons; k++)
+		for (size_t k = 0; k < shown; k++)
 			fprintf(out, "      %s\n", p->reasons[k]);
+		if (shown < p->nreasons)
+			fprintf(out, "      ... and %zu more (--list-privileged lists them)\n",
+			    p->nreasons - shown);
 	}
 }
 
@@ -292,7 +300,7 @@ report_text(FILE *out, const struct audit_result *r, struct err *e)
 		return -1;
 	}
 	fputc('\n', out);
-	privileged_text(out, s);
+	privileged_text(out, s, 3);
 	changes_text(out, r);
 	not_audited_text(out, r);
 	if (r->saved)
@@ -463,7 +471,7 @@ report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e)
 				fprintf(out, "Not audited: %s: %s\n", s->accounts[i].id,
 				    s->accounts[i].why != NULL ? s->accounts[i].why : "?");
 		fputc('\n', out);
-		privileged_text(out, s);
+		privileged_text(out, s, 0);
 		return finish(out, e);
 	}
 	o = cJSON_CreateObject();

@@ -185,10 +185,23 @@ START_TEST(test_privileged)
 	cJSON *o;
 
 	make_result(&r, true);
+	for (int i = 0; i < 5; i++) {
+		struct edge_privileged *p = &r.cur->privileged[0];
+
+		p->reasons = tl_grow(p->reasons, &p->nreasons, sizeof(char *));
+		p->reasons[p->nreasons - 1] = tl_dup("auto: allows iam:PutRolePolicy on *");
+	}
+	s = render(&r, false);
+	ck_assert_ptr_nonnull(strstr(s, "  arn:aws:iam::111111111111:role/Admin\n"
+	    "      auto: allows * on *\n      auto: allows iam:PutRolePolicy on *\n"
+	    "      auto: allows iam:PutRolePolicy on *\n"
+	    "      ... and 3 more (--list-privileged lists them)\n"));
+	free(s);
 	fp = open_memstream(&s, &n);
 	ck_assert_int_eq(report_privileged(fp, r.cur, false, &e), 0);
 	fclose(fp);
 	ck_assert_ptr_nonnull(strstr(s, "Not audited: 222222222222: AccessDenied"));
+	ck_assert_ptr_null(strstr(s, "more (--list-privileged"));
 	ck_assert_ptr_nonnull(strstr(s, "  arn:aws:iam::111111111111:role/Deploy\n"
 	    "      config: name Deploy*\n"));
 	free(s);
