@@ -130,6 +130,10 @@ struct config_alert_syslog {
 	enum log_level changed;		/* default notice */
 	enum log_level failed;		/* audit failed or incomplete: default error */
 	enum log_level privileged;	/* privileged role added/removed: default notice */
+	/* Unix datagram socket the syslog lines are sent to; NULL or "":
+	 * "/dev/log" (journald and rsyslog read it). Tests point it at their
+	 * own receiver. (Added by the alert work: alerts.syslog.socket.) */
+	char *socket;
 };
 
 enum config_webhook_format { CONFIG_WEBHOOK_JSON = 0, CONFIG_WEBHOOK_SLACK };

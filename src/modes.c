@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/premerge.h"	/* at merge: audit/audit.h */
+#include "audit/audit.h"
 #include "audit/report.h"
 #include "audit/run.h"
 #include "aws/sts.h"

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#include "audit/premerge.h"	/* at merge: audit/audit.h and collect/offline.h */
+#include "audit/audit.h"
+#include "audit/premerge.h"	/* at merge: collect/offline.h */
 #include "audit/edgejson.h"
 #include "audit/state.h"
 #include "collect/collect.h"

@@ -99,7 +99,11 @@ awserr_classify(struct awserr *a)
 	for (i = 0; i < sizeof(awserr_credential_codes) / sizeof(awserr_credential_codes[0]); i++)
 		if (strcmp(a->code, awserr_credential_codes[i]) == 0)
 			a->flags |= AWSERR_CREDENTIAL;
-	if (strcmp(a->code, "ExpiredToken") == 0 || strcmp(a->code, "ExpiredTokenException") == 0)
+	/* EC2 says RequestExpired both for expired session credentials and for
+	 * a request dated too far back; fresh credentials and a new signature
+	 * (with a new date) cure either, so both count as expired. */
+	if (strcmp(a->code, "ExpiredToken") == 0 || strcmp(a->code, "ExpiredTokenException") == 0 ||
+	    strcmp(a->code, "RequestExpired") == 0)
 		a->flags |= AWSERR_EXPIRED;
 	if (strncmp(a->code, "AccessDenied", 12) == 0 || strcmp(a->code, "UnauthorizedOperation") == 0)
 		a->flags |= AWSERR_ACCESS_DENIED;

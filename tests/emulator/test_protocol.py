@@ -350,6 +350,14 @@ def test_iam(emu):
     check_eq(dev["GroupPolicyList"][0]["PolicyDocument"]["Statement"][0]["Condition"],
              {"StringEquals": {"aws:PrincipalTag/équipe": "a+b c"}}, "botocore decodes it back")
 
+    sc["iam_document_encoding"] = "none"
+    emu.control("POST", "/_emu/scenario", sc)
+    st, b = gaad_raw(emu, b"&Filter.member.1=Group")
+    text = b.decode()
+    check("<PolicyDocument>{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\"" in text
+          and "équipe\":\"a+b c\"" in text and "%" not in text,
+          "none sends documents as plain JSON text")
+
     sc = load_scenario()
     sc["credentials"][0]["deny"] = {"iam:GetAccount*":
                                     "with an explicit deny in a service control policy"}

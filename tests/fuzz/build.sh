@@ -31,3 +31,24 @@ for t in fuzz_policy fuzz_eval; do
 	# shellcheck disable=SC2086
 	$CLANG -fsanitize=fuzzer,address,undefined -o "$out/$t" "$out/obj/$t.o" $objs $cjson_libs -lm
 done
+
+# fuzz_gaad: the IAM page parser, with the AWS layer it reads pages through
+# (collect_iam.c also holds the fetch loop, hence the whole layer and curl).
+aws_cflags="$(pkg-config --cflags expat libcurl)"
+aws_libs="$(pkg-config --libs expat libcurl)"
+gaad_objs=""
+for f in "$top_srcdir"/src/aws/*.c "$top_srcdir/src/collect/snapshot.c" \
+    "$top_srcdir/src/collect/collect_iam.c"; do
+	o="$out/obj/$(echo "${f#"$top_srcdir"/}" | tr / _ | sed 's/\.c$/.o/')"
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+		# shellcheck disable=SC2086
+		$CLANG $common $aws_cflags $san -c "$f" -o "$o"
+	fi
+	gaad_objs="$gaad_objs $o"
+done
+# shellcheck disable=SC2086
+$CLANG $common $san -Wall -Wextra -Werror -c "$top_srcdir/tests/fuzz/fuzz_gaad.c" \
+	-o "$out/obj/fuzz_gaad.o"
+# shellcheck disable=SC2086
+$CLANG -fsanitize=fuzzer,address,undefined -o "$out/fuzz_gaad" "$out/obj/fuzz_gaad.o" \
+	$gaad_objs $objs $aws_libs $cjson_libs -lm

@@ -17,7 +17,9 @@ fi
 sh "$src/build.sh" "$out" || { echo "fuzz: build failed"; exit 1; }
 
 rc=0
-for t in policy eval; do
+for t in policy eval gaad; do
+	dict="$src/iam.dict"
+	[ -f "$src/$t.dict" ] && dict="$src/$t.dict"
 	work="$out/work-$t"
 	rm -rf "$work"
 	mkdir -p "$work/corpus" "$out/artifacts"
@@ -28,7 +30,7 @@ for t in policy eval; do
 	ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1" \
 	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 	"$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 -detect_leaks=1 -timeout=10 \
-		-max_len=16384 -dict="$src/iam.dict" -artifact_prefix="$out/artifacts/$t-" \
+		-max_len=16384 -dict="$dict" -artifact_prefix="$out/artifacts/$t-" \
 		-print_final_stats=1 "$work/corpus" >"$out/fuzz_$t.log" 2>&1
 	r=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz_$t.log")

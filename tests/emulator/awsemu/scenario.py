@@ -167,8 +167,9 @@ class Scenario:
                 _fail(f"$.page_sizes.{svc}", "must be at least 1")
             self.page_sizes[svc] = n
         enc = _get(d, "iam_document_encoding", "$", str, "rfc3986")
-        if enc not in ("rfc3986", "rfc3986-literal-star"):
-            _fail("$.iam_document_encoding", f"'{enc}' is not 'rfc3986' or 'rfc3986-literal-star'")
+        if enc not in ("rfc3986", "rfc3986-literal-star", "none"):
+            _fail("$.iam_document_encoding",
+                  f"'{enc}' is not 'rfc3986', 'rfc3986-literal-star' or 'none'")
         self.iam_document_encoding = enc
 
         self.aws_managed_policies = {}

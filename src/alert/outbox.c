@@ -1,0 +1,608 @@
+/* The durable outbox: one file per queued alert, written atomically. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert/outbox.h"
+#include "log.h"
+#include "util/buf.h"
+
+#define TMP_PREFIX ".tmp-"
+#define CORRUPT_DIR "corrupt"
+
+static void
+entry_clear(struct outbox_entry *en)
+{
+	size_t i;
+
+	for (i = 0; i < en->ndelivered; i++)
+		free(en->delivered[i]);
+	free(en->delivered);
+	en->delivered = NULL;
+	en->ndelivered = 0;
+}
+
+void
+outbox_close(struct outbox *ob)
+{
+	size_t i;
+
+	if (ob == NULL)
+		return;
+	for (i = 0; i < ob->n; i++)
+		entry_clear(&ob->v[i]);
+	free(ob->v);
+	if (ob->dirfd >= 0)
+		close(ob->dirfd);
+	free(ob->dir);
+	free(ob);
+}
+
+/* "<20 digits>-<64 hex>.json" */
+static int
+parse_name(const char *name, unsigned long long *seq, char *id)
+{
+	size_t i;
+
+	if (strlen(name) != OUTBOX_NAME_LEN || name[20] != '-' ||
+	    strcmp(name + 85, ".json") != 0)
+		return -1;
+	*seq = 0;
+	for (i = 0; i < 20; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		*seq = *seq * 10 + (unsigned long long)(name[i] - '0');
+	}
+	for (i = 0; i < 64; i++) {
+		char c = name[21 + i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		id[i] = c;
+	}
+	id[64] = '\0';
+	return 0;
+}
+
+static int
+read_file_at(int dirfd, const char *name, struct buf *b, struct err *e)
+{
+	char chunk[8192];
+	ssize_t r;
+	int fd, rc = -1;
+
+	buf_init(b, OUTBOX_ENTRY_MAX_BYTES);
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		err_set(e, "open: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_set(e, "read: %s", strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (buf_append(b, chunk, (size_t)r) != 0) {
+			err_set(e, "larger than %d bytes", OUTBOX_ENTRY_MAX_BYTES);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	close(fd);
+	if (rc != 0)
+		buf_free(b);
+	return rc;
+}
+
+/* Parse and check an entry file; *doc owned by the caller on success. */
+static int
+load_doc(struct outbox *ob, const char *name, const char *id, unsigned long long seq,
+    cJSON **doc, struct err *e)
+{
+	struct buf b;
+	cJSON *d = NULL;
+	const cJSON *v, *a, *aid;
+	int rc = -1;
+
+	*doc = NULL;
+	if (read_file_at(ob->dirfd, name, &b, e) != 0)
+		return -1;
+	if ((d = cJSON_ParseWithLength(b.data != NULL ? b.data : "", b.len)) == NULL) {
+		err_set(e, "not valid JSON");
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(d, "outbox");
+	if (!cJSON_IsNumber(v) || v->valuedouble != OUTBOX_FORMAT) {
+		err_set(e, "\"outbox\" is not %d", OUTBOX_FORMAT);
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(d, "seq");
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)seq) {
+		err_set(e, "\"seq\" does not match the file name");
+		goto out;
+	}
+	a = cJSON_GetObjectItemCaseSensitive(d, "alert");
+	aid = cJSON_GetObjectItemCaseSensitive(a, "id");
+	if (!cJSON_IsObject(a) || !cJSON_IsString(aid) || strcmp(aid->valuestring, id) != 0) {
+		err_set(e, "\"alert.id\" does not match the file name");
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(d, "delivered");
+	if (!cJSON_IsArray(v)) {
+		err_set(e, "\"delivered\" is not an array");
+		goto out;
+	}
+	*doc = d;
+	d = NULL;
+	rc = 0;
+out:
+	cJSON_Delete(d);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+entry_set_delivered(struct outbox_entry *en, const cJSON *arr, struct err *e)
+{
+	const cJSON *it;
+	size_t n = (size_t)cJSON_GetArraySize(arr);
+
+	entry_clear(en);
+	if (n == 0)
+		return 0;
+	if (n > 1024) {
+		err_set(e, "\"delivered\" lists more than 1024 sinks");
+		return -1;
+	}
+	if ((en->delivered = calloc(n, sizeof(char *))) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || strlen(it->valuestring) > OUTBOX_SINK_NAME_MAX) {
+			err_set(e, "\"delivered\" holds something that is not a sink name");
+			return -1;
+		}
+		if ((en->delivered[en->ndelivered] = strdup(it->valuestring)) == NULL) {
+			err_set(e, "out of memory");
+			return -1;
+		}
+		en->ndelivered++;
+	}
+	return 0;
+}
+
+static int
+push_entry(struct outbox *ob, struct outbox_entry *en)
+{
+	if (ob->n == ob->cap) {
+		size_t nc = ob->cap ? ob->cap * 2 : 64;
+		struct outbox_entry *nv = realloc(ob->v, nc * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		ob->v = nv;
+		ob->cap = nc;
+	}
+	ob->v[ob->n++] = *en;
+	return 0;
+}
+
+/* Move a file aside; the name in corrupt/ gets the time so that a second
+ * bad file with the same name does not replace the first. */
+static void
+move_aside(struct outbox *ob, const char *name, const char *why)
+{
+	char dst[OUTBOX_NAME_LEN + 256];
+
+	if (mkdirat(ob->dirfd, CORRUPT_DIR, 0700) != 0 && errno != EEXIST) {
+		log_error("alert outbox: %s/%s is unusable (%s) and cannot be moved aside: "
+		    "mkdir %s: %s", ob->dir, name, why, CORRUPT_DIR, strerror(errno));
+		return;
+	}
+	snprintf(dst, sizeof(dst), CORRUPT_DIR "/%.*s.%lld.%ld", OUTBOX_NAME_LEN + 100, name,
+	    (long long)time(NULL), (long)getpid());
+	if (renameat(ob->dirfd, name, ob->dirfd, dst) != 0) {
+		log_error("alert outbox: %s/%s is unusable (%s) and cannot be moved aside: %s",
+		    ob->dir, name, why, strerror(errno));
+		return;
+	}
+	if (fsync(ob->dirfd) != 0)
+		log_warn("alert outbox: fsync %s: %s", ob->dir, strerror(errno));
+	log_error("alert outbox: %s/%s is unusable (%s); moved to %s/%s", ob->dir, name, why,
+	    ob->dir, dst);
+	ob->quarantined++;
+}
+
+static int
+cmp_seq(const void *a, const void *b)
+{
+	const struct outbox_entry *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+scan(struct outbox *ob, outbox_check_fn check, struct err *e)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd, rc = -1;
+	size_t i;
+
+	if ((fd = dup(ob->dirfd)) < 0) {
+		err_set(e, "alert outbox: dup %s: %s", ob->dir, strerror(errno));
+		return -1;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		err_set(e, "alert outbox: opendir %s: %s", ob->dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		struct outbox_entry en;
+		struct err le;
+		cJSON *doc = NULL;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, CORRUPT_DIR) == 0)
+			continue;
+		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+			/* A write that never reached its rename: it was never
+			 * part of the queue. */
+			if (unlinkat(ob->dirfd, de->d_name, 0) != 0)
+				log_warn("alert outbox: cannot remove %s/%s: %s", ob->dir,
+				    de->d_name, strerror(errno));
+			continue;
+		}
+		memset(&en, 0, sizeof(en));
+		if (parse_name(de->d_name, &en.seq, en.id) != 0) {
+			move_aside(ob, de->d_name, "not an outbox entry name");
+			continue;
+		}
+		memcpy(en.name, de->d_name, OUTBOX_NAME_LEN + 1);
+		err_clear(&le);
+		if (load_doc(ob, en.name, en.id, en.seq, &doc, &le) != 0 ||
+		    entry_set_delivered(&en, cJSON_GetObjectItemCaseSensitive(doc, "delivered"),
+		    &le) != 0 ||
+		    (check != NULL && check(cJSON_GetObjectItemCaseSensitive(doc, "alert"), en.id,
+		    &le) != 0)) {
+			entry_clear(&en);
+			cJSON_Delete(doc);
+			move_aside(ob, de->d_name, le.msg);
+			continue;
+		}
+		cJSON_Delete(doc);
+		if (push_entry(ob, &en) != 0) {
+			entry_clear(&en);
+			err_set(e, "alert outbox: out of memory");
+			goto out;
+		}
+	}
+	if (errno != 0) {
+		err_set(e, "alert outbox: readdir %s: %s", ob->dir, strerror(errno));
+		goto out;
+	}
+	if (ob->n > 0)
+		qsort(ob->v, ob->n, sizeof(*ob->v), cmp_seq);
+	ob->next_seq = 1;
+	for (i = 0; i < ob->n; i++)
+		if (ob->v[i].seq >= ob->next_seq)
+			ob->next_seq = ob->v[i].seq + 1;
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+struct outbox *
+outbox_open(const char *state_dir, size_t max, outbox_check_fn check, struct err *e)
+{
+	struct outbox *ob;
+	struct buf p;
+
+	if ((ob = calloc(1, sizeof(*ob))) == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		return NULL;
+	}
+	ob->dirfd = -1;
+	ob->max = max > 0 ? max : OUTBOX_DEFAULT_MAX;
+	buf_init(&p, 4096);
+	if (buf_printf(&p, "%s/outbox", state_dir) != 0) {
+		err_set(e, "alert outbox: state directory path too long");
+		goto fail;
+	}
+	ob->dir = buf_steal(&p);
+	if (ob->dir == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		goto fail;
+	}
+	if (mkdir(ob->dir, 0700) != 0 && errno != EEXIST) {
+		err_set(e, "alert outbox: mkdir %s: %s", ob->dir, strerror(errno));
+		goto fail;
+	}
+	if ((ob->dirfd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		err_set(e, "alert outbox: open %s: %s", ob->dir, strerror(errno));
+		goto fail;
+	}
+	if (scan(ob, check, e) != 0)
+		goto fail;
+	return ob;
+fail:
+	buf_free(&p);
+	outbox_close(ob);
+	return NULL;
+}
+
+long
+outbox_find(const struct outbox *ob, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ob->n; i++)
+		if (strcmp(ob->v[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+bool
+outbox_entry_delivered(const struct outbox_entry *en, const char *sink)
+{
+	size_t i;
+
+	for (i = 0; i < en->ndelivered; i++)
+		if (strcmp(en->delivered[i], sink) == 0)
+			return true;
+	return false;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* temp + fsync + rename + fsync(dir). */
+static int
+write_entry(struct outbox *ob, const char *name, const cJSON *doc, struct err *e)
+{
+	char tmp[OUTBOX_NAME_LEN + 64];
+	char *text;
+	int fd = -1, rc = -1;
+	bool created = false;
+
+	if ((text = cJSON_PrintUnformatted(doc)) == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		return -1;
+	}
+	if (strlen(text) > OUTBOX_ENTRY_MAX_BYTES) {
+		err_set(e, "alert outbox: entry %s would be larger than %d bytes", name,
+		    OUTBOX_ENTRY_MAX_BYTES);
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s.%ld", name, (long)getpid());
+	fd = openat(ob->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		err_set(e, "alert outbox: create %s/%s: %s", ob->dir, tmp, strerror(errno));
+		goto out;
+	}
+	created = true;
+	if (write_all(fd, text, strlen(text)) != 0 || write_all(fd, "\n", 1) != 0) {
+		err_set(e, "alert outbox: write %s/%s: %s", ob->dir, tmp, strerror(errno));
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		err_set(e, "alert outbox: fsync %s/%s: %s", ob->dir, tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		err_set(e, "alert outbox: close %s/%s: %s", ob->dir, tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (renameat(ob->dirfd, tmp, ob->dirfd, name) != 0) {
+		err_set(e, "alert outbox: rename %s/%s: %s", ob->dir, tmp, strerror(errno));
+		goto out;
+	}
+	created = false;
+	if (fsync(ob->dirfd) != 0) {
+		err_set(e, "alert outbox: fsync %s: %s", ob->dir, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		unlinkat(ob->dirfd, tmp, 0);
+	free(text);
+	return rc;
+}
+
+static cJSON *
+make_doc(unsigned long long seq, const cJSON *alert, const struct outbox_entry *en)
+{
+	cJSON *doc, *a, *arr;
+	size_t i;
+
+	if ((doc = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (cJSON_AddNumberToObject(doc, "outbox", OUTBOX_FORMAT) == NULL ||
+	    cJSON_AddNumberToObject(doc, "seq", (double)seq) == NULL ||
+	    (a = cJSON_Duplicate(alert, true)) == NULL)
+		goto fail;
+	if (!cJSON_AddItemToObject(doc, "alert", a)) {
+		cJSON_Delete(a);
+		goto fail;
+	}
+	if ((arr = cJSON_AddArrayToObject(doc, "delivered")) == NULL)
+		goto fail;
+	for (i = 0; en != NULL && i < en->ndelivered; i++) {
+		cJSON *s = cJSON_CreateString(en->delivered[i]);
+
+		if (s == NULL || !cJSON_AddItemToArray(arr, s)) {
+			cJSON_Delete(s);
+			goto fail;
+		}
+	}
+	return doc;
+fail:
+	cJSON_Delete(doc);
+	return NULL;
+}
+
+int
+outbox_add(struct outbox *ob, const char *id, const cJSON *alert, struct err *e)
+{
+	struct outbox_entry en;
+	cJSON *doc = NULL;
+	unsigned long long seq_dummy;
+	char idcheck[65];
+	int rc = -1;
+
+	memset(&en, 0, sizeof(en));
+	if (outbox_find(ob, id) >= 0)
+		return OUTBOX_ALREADY;
+	if (ob->n >= ob->max)
+		return OUTBOX_FULL;
+	en.seq = ob->next_seq;
+	snprintf(en.name, sizeof(en.name), "%020llu-%s.json", en.seq, id);
+	if (parse_name(en.name, &seq_dummy, idcheck) != 0) {
+		err_set(e, "alert outbox: \"%.80s\" is not a 64-hex-digit alert id", id);
+		return -1;
+	}
+	memcpy(en.id, idcheck, sizeof(en.id));
+	if ((doc = make_doc(en.seq, alert, NULL)) == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		goto out;
+	}
+	if (write_entry(ob, en.name, doc, e) != 0)
+		goto out;
+	if (push_entry(ob, &en) != 0) {
+		/* On disk but not in memory: the next open picks it up; do not
+		 * report it as queued to a caller that would then think it was
+		 * lost. Remove it instead so that state and disk agree. */
+		unlinkat(ob->dirfd, en.name, 0);
+		err_set(e, "alert outbox: out of memory");
+		goto out;
+	}
+	ob->next_seq++;
+	rc = OUTBOX_ADDED;
+out:
+	cJSON_Delete(doc);
+	return rc;
+}
+
+cJSON *
+outbox_read_alert(struct outbox *ob, size_t i, struct err *e)
+{
+	cJSON *doc = NULL, *a;
+
+	if (load_doc(ob, ob->v[i].name, ob->v[i].id, ob->v[i].seq, &doc, e) != 0) {
+		err_prefix(e, "alert outbox: %s/%s", ob->dir, ob->v[i].name);
+		return NULL;
+	}
+	a = cJSON_DetachItemFromObjectCaseSensitive(doc, "alert");
+	cJSON_Delete(doc);
+	if (a == NULL)
+		err_set(e, "alert outbox: %s/%s has no alert", ob->dir, ob->v[i].name);
+	return a;
+}
+
+int
+outbox_mark_delivered(struct outbox *ob, size_t i, const char *sink, struct err *e)
+{
+	struct outbox_entry *en = &ob->v[i];
+	cJSON *a = NULL, *doc = NULL;
+	char **nd;
+	char *s = NULL;
+	int rc = -1;
+
+	if (outbox_entry_delivered(en, sink))
+		return 0;
+	if ((a = outbox_read_alert(ob, i, e)) == NULL)
+		return -1;
+	if ((s = strdup(sink)) == NULL ||
+	    (nd = realloc(en->delivered, (en->ndelivered + 1) * sizeof(char *))) == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		goto out;
+	}
+	en->delivered = nd;
+	en->delivered[en->ndelivered++] = s;
+	s = NULL;
+	if ((doc = make_doc(en->seq, a, en)) == NULL) {
+		err_set(e, "alert outbox: out of memory");
+		free(en->delivered[--en->ndelivered]);
+		goto out;
+	}
+	if (write_entry(ob, en->name, doc, e) != 0) {
+		/* Not recorded on disk: forget it in memory too, so the next
+		 * round retries the write (at worst a re-delivery). */
+		free(en->delivered[--en->ndelivered]);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(s);
+	cJSON_Delete(a);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static void
+drop(struct outbox *ob, size_t i)
+{
+	entry_clear(&ob->v[i]);
+	memmove(&ob->v[i], &ob->v[i + 1], (ob->n - i - 1) * sizeof(*ob->v));
+	ob->n--;
+}
+
+int
+outbox_remove(struct outbox *ob, size_t i, struct err *e)
+{
+	if (unlinkat(ob->dirfd, ob->v[i].name, 0) != 0 && errno != ENOENT) {
+		err_set(e, "alert outbox: remove %s/%s: %s", ob->dir, ob->v[i].name,
+		    strerror(errno));
+		return -1;
+	}
+	if (fsync(ob->dirfd) != 0) {
+		err_set(e, "alert outbox: fsync %s: %s", ob->dir, strerror(errno));
+		drop(ob, i);
+		return -1;
+	}
+	drop(ob, i);
+	return 0;
+}
+
+void
+outbox_quarantine(struct outbox *ob, size_t i, const char *why)
+{
+	move_aside(ob, ob->v[i].name, why);
+	drop(ob, i);
+}

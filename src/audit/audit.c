@@ -1,0 +1,391 @@
+/*
+ * audit_snapshot(): privileged roles, direct PassRole edges with services,
+ * conditions, reasons and VPC endpoint caveats; transitive paths come from
+ * paths.c.
+ */
+#include "config.h"
+
+#include "audit/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit_int.h"
+#include "audit/paths.h"
+#include "audit/privileged.h"
+#include "policy/explain.h"
+#include "policy/formula.h"
+
+#define AUD_TEXT_MAX (1u << 20)
+
+char *
+aud_strdup(const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*oom = true;
+	return d;
+}
+
+struct aud_edge *
+aud_edges_push(struct aud_edges *E, struct err *e)
+{
+	if (E->n == E->cap) {
+		size_t cap = E->cap ? E->cap * 2 : 64;
+		struct aud_edge *n = realloc(E->v, cap * sizeof(*n));
+
+		if (n == NULL) {
+			err_set(e, "out of memory");
+			return NULL;
+		}
+		E->v = n;
+		E->cap = cap;
+	}
+	memset(&E->v[E->n], 0, sizeof(E->v[E->n]));
+	return &E->v[E->n++];
+}
+
+void
+aud_edges_free(struct aud_edges *E)
+{
+	for (size_t i = 0; i < E->n; i++)
+		edge_clear(&E->v[i].ed);
+	free(E->v);
+	free(E->grid);
+	memset(E, 0, sizeof(*E));
+}
+
+int
+aud_endpoint_message(const struct eval_result *r, const struct ctx *c,
+    const struct aud_endpoint *ae, const char *service, struct buf *out)
+{
+	int rc = explain_message(r, c, out);
+
+	rc |= buf_printf(out, " (when the call to %s goes through %s, %s in %s: the other "
+	    "policies allow it, so this endpoint policy is the only reason the request fails)",
+	    service, ae->ep->id, ae->ep->service_name, ae->region);
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+aud_cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Endpoint caveats of a direct edge: every endpoint of the account whose
+ * service carries the PassRole to one of the edge's services and whose
+ * policy would refuse it. */
+static int
+aud_caveats(const struct aud_account *a, const struct aud_principal *p,
+    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct err *e)
+{
+	struct ctx c;
+	struct eval_request rq;
+	struct eval_result res;
+	struct buf msg;
+	bool oom = false;
+	int rc = -1;
+
+	buf_init(&msg, AUD_TEXT_MAX);
+	for (size_t i = 0; i < a->nendpoints; i++) {
+		const struct aud_endpoint *ae = &a->endpoints[i];
+		const char *const *svc = NULL;
+		struct edge_caveat *cv, *n;
+
+		if (ae->policy == NULL)
+			continue;
+		for (size_t k = 0; k < ed->nservices && svc == NULL; k++) {
+			const char *epn = aud_service_endpoint(ed->services[k]);
+
+			if (epn != NULL && strcmp(epn, ae->service) == 0)
+				svc = (const char *const *)&ed->services[k];
+		}
+		if (svc == NULL)
+			continue;
+		if (aud_request(a, p, "iam:PassRole", r->arn, r, svc, ae->policy, &c, &rq, e) < 0 ||
+		    eval_decide(st, &rq, &res, e) < 0)
+			goto out;
+		if (res.decision != EVAL_DENIED)
+			continue;
+		buf_reset(&msg);
+		if (aud_endpoint_message(&res, &c, ae, *svc, &msg) < 0) {
+			err_set(e, "endpoint caveat of %s: message too long", ae->ep->id);
+			goto out;
+		}
+		n = realloc(ed->caveats, (ed->ncaveats + 1) * sizeof(*n));
+		if (n == NULL) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		ed->caveats = n;
+		cv = &ed->caveats[ed->ncaveats++];
+		cv->endpoint_id = aud_strdup(ae->ep->id, &oom);
+		cv->region = aud_strdup(ae->region, &oom);
+		cv->service_name = aud_strdup(ae->ep->service_name, &oom);
+		cv->message = aud_strdup(buf_cstr(&msg), &oom);
+		if (oom) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_free(&msg);
+	return rc;
+}
+
+/* Fill a direct edge from a decision (res from eval_decide on rq). */
+static int
+aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
+    const struct aud_principal *r, struct eval_state *st, const struct eval_request *rq,
+    struct eval_result *res, struct edge *ed, struct err *e)
+{
+	struct buf b;
+	bool oom = false, cond = false;
+	int rc = -1;
+
+	buf_init(&b, AUD_TEXT_MAX);
+	ed->principal_arn = aud_strdup(p->arn, &oom);
+	ed->principal_type = aud_strdup(p->type == AUD_USER ? "user" : "role", &oom);
+	ed->account = aud_strdup(a->sa->id, &oom);
+	ed->role_arn = aud_strdup(r->arn, &oom);
+	if (oom)
+		goto oom;
+	if (res->nservices > 0) {
+		ed->services = calloc(res->nservices, sizeof(*ed->services));
+		if (ed->services == NULL)
+			goto oom;
+		for (size_t i = 0; i < res->nservices; i++)
+			ed->services[ed->nservices++] = aud_strdup(res->services[i], &oom);
+		if (oom)
+			goto oom;
+		qsort(ed->services, ed->nservices, sizeof(*ed->services), aud_cmp_str);
+	}
+	ed->no_service = ed->nservices == 0;
+	/* Per-service conditions in the services' sorted order, so that the
+	 * text does not change with the order of the trust policy. */
+	if (aud_conditions(&st->arena, res->constraints, (const char *const *)ed->services,
+	    ed->nservices, &cond, &b) < 0) {
+		err_set(e, "%s -> %s: conditions too long to render", p->arn, r->arn);
+		goto out;
+	}
+	ed->conditional = cond;
+	if (cond && (ed->conditions = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+		goto oom;
+	/* The explanation: the same request again, recording matches. */
+	if (eval_run(st, rq, res, e) < 0)
+		goto out;
+	buf_reset(&b);
+	if (aud_reason(res, &b) < 0) {
+		err_set(e, "%s -> %s: reason too long", p->arn, r->arn);
+		goto out;
+	}
+	if ((ed->reason = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+		goto oom;
+	if (aud_caveats(a, p, r, ed, st, e) < 0)
+		goto out;
+	rc = 0;
+	goto out;
+oom:
+	err_set(e, "out of memory");
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* Direct edges: every principal against every privileged role. */
+int
+aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_edges *E,
+    struct eval_state *st, struct err *e)
+{
+	struct ctx c;
+	struct eval_request rq;
+	struct eval_result res;
+
+	for (size_t i = 0; i < a->nprincipals; i++) {
+		const struct aud_principal *p = &a->principals[i];
+
+		for (size_t j = 0; p->may_pass && j < pl->n; j++) {
+			const struct aud_principal *r = &a->principals[pl->v[j].principal];
+			struct aud_edge *ae;
+
+			/* Passing oneself gains nothing. */
+			if (pl->v[j].principal == i)
+				continue;
+			if (aud_request(a, p, "iam:PassRole", r->arn, r, NULL, NULL, &c, &rq, e) < 0 ||
+			    eval_decide(st, &rq, &res, e) < 0) {
+				err_prefix(e, "account %s", a->sa->id);
+				return -1;
+			}
+			if (res.decision == EVAL_DENIED)
+				continue;
+			if ((ae = aud_edges_push(E, e)) == NULL)
+				return -1;
+			ae->p = i;
+			ae->r = j;
+			ae->depth = 0;
+			E->grid[i * E->npriv + j] = (long)(E->n - 1);
+			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, e) < 0) {
+				err_prefix(e, "account %s", a->sa->id);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Move an account's results into the set. */
+static int
+aud_collect(struct edge_set *set, const struct aud_account *a, struct priv_list *pl,
+    struct aud_edges *E, struct err *e)
+{
+	struct edge_privileged *np;
+	struct edge *ne;
+
+	if (pl->n > 0) {
+		np = realloc(set->privileged, (set->nprivileged + pl->n) * sizeof(*np));
+		if (np == NULL)
+			goto oom;
+		set->privileged = np;
+		for (size_t i = 0; i < pl->n; i++) {
+			struct edge_privileged *ep = &set->privileged[set->nprivileged];
+			bool oom = false;
+
+			memset(ep, 0, sizeof(*ep));
+			ep->role_arn = aud_strdup(a->principals[pl->v[i].principal].arn, &oom);
+			ep->account = aud_strdup(a->sa->id, &oom);
+			ep->reasons = pl->v[i].reasons;
+			ep->nreasons = pl->v[i].nreasons;
+			pl->v[i].reasons = NULL;
+			pl->v[i].nreasons = 0;
+			set->nprivileged++;
+			if (oom)
+				goto oom;
+		}
+	}
+	if (E->n > 0) {
+		ne = realloc(set->edges, (set->nedges + E->n) * sizeof(*ne));
+		if (ne == NULL)
+			goto oom;
+		set->edges = ne;
+		for (size_t i = 0; i < E->n; i++) {
+			set->edges[set->nedges++] = E->v[i].ed;
+			memset(&E->v[i].ed, 0, sizeof(E->v[i].ed));
+		}
+	}
+	return 0;
+oom:
+	err_set(e, "out of memory");
+	return -1;
+}
+
+static int
+aud_one_account(struct edge_set *set, const struct snapshot *s, const struct snap_account *sa,
+    const struct config_audit *cfg, struct aud_org *org, struct eval_state *st, struct err *e)
+{
+	struct aud_account a;
+	struct priv_list pl = { 0 };
+	struct aud_edges E = { 0 };
+	struct edge_account *ea, *na;
+	bool oom = false;
+	int rc = -1;
+
+	if (aud_account_build(&a, s, sa, org, e) < 0)
+		goto out;
+	na = realloc(set->accounts, (set->naccounts + 1) * sizeof(*na));
+	if (na == NULL) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	set->accounts = na;
+	ea = &set->accounts[set->naccounts++];
+	memset(ea, 0, sizeof(*ea));
+	ea->id = aud_strdup(sa->id, &oom);
+	ea->audited = a.ok;
+	ea->why = a.ok ? NULL : aud_strdup(a.why, &oom);
+	ea->org_unknown = a.org_unknown;
+	if (oom) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (!a.ok) {
+		rc = 0;
+		goto out;
+	}
+	if (priv_classify(&a, cfg, st, &pl, e) < 0)
+		goto out;
+	E.npriv = pl.n;
+	if (a.nprincipals > 0 && pl.n > 0) {
+		E.grid = malloc(a.nprincipals * pl.n * sizeof(*E.grid));
+		if (E.grid == NULL) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < a.nprincipals * pl.n; i++)
+			E.grid[i] = -1;
+		if (aud_direct(&a, &pl, &E, st, e) < 0)
+			goto out;
+		if (paths_extend(&a, &pl, &E, cfg != NULL ? cfg->max_depth : 3, st, e) < 0) {
+			err_prefix(e, "account %s", sa->id);
+			goto out;
+		}
+	}
+	if (aud_collect(set, &a, &pl, &E, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	aud_edges_free(&E);
+	priv_list_free(&pl);
+	aud_account_free(&a);
+	return rc;
+}
+
+struct edge_set *
+audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	struct edge_set *set = edge_set_new(e);
+	struct eval_state st;
+	struct aud_org org;
+	bool oom = false;
+
+	if (set == NULL)
+		return NULL;
+	if (aud_org_init(&org, s, e) < 0) {
+		edge_set_free(set);
+		return NULL;
+	}
+	eval_state_init(&st);
+	set->taken_at = s->taken_at;
+	set->source = aud_strdup(s->source, &oom);
+	if (s->org.mode == SNAP_ORG_UNKNOWN) {
+		struct buf b;
+
+		buf_init(&b, 8192);
+		buf_printf(&b, "single-account mode: SCPs and RCPs could not be read (%s); results "
+		    "assume no SCP or RCP restricts these accounts", s->org.part.why != NULL ?
+		    s->org.part.why : "Organizations not read");
+		set->org_note = aud_strdup(buf_cstr(&b), &oom);
+		buf_free(&b);
+	}
+	if (oom) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < s->naccounts; i++)
+		if (aud_one_account(set, s, &s->accounts[i], cfg, &org, &st, e) < 0)
+			goto fail;
+	eval_state_free(&st);
+	aud_org_free(&org);
+	edge_set_sort(set);
+	return set;
+fail:
+	eval_state_free(&st);
+	aud_org_free(&org);
+	edge_set_free(set);
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * The audit: from a snapshot to the edge set (privileged roles, effective
+ * iam:PassRole edges with their services, conditions, reasons, VPC endpoint
+ * caveats and transitive paths), and the layer-by-layer explanation of one
+ * principal/role pair.
+ *
+ * Every policy document is compiled once per account; each principal and
+ * each privileged role of the same account is evaluated through the whole
+ * chain (SCP levels root -> OUs -> account, RCPs where AWS applies them, the
+ * permissions boundary, identity policies, explicit denies). See
+ * docs/iam-evaluation.md and passrole-auditd-privileged(7).
+ */
+#ifndef PRA_AUDIT_AUDIT_H
+#define PRA_AUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "audit/edge.h"
+#include "collect/snapshot.h"
+#include "conf.h"
+#include "util/err.h"
+
+/* The edge set of a snapshot (sorted). cfg may be NULL: auto_privileged,
+ * max_depth 3, nothing configured. Accounts whose snapshot parts are
+ * incomplete (or whose policies cannot be evaluated) are listed with
+ * audited = false and why, without edges. NULL with e set on failure. */
+struct edge_set *audit_snapshot(const struct snapshot *s, const struct config_audit *cfg,
+    struct err *e);
+
+/* Explain one pair (principal and role by ARN or name; a name must be
+ * unique across the snapshot's accounts): every layer with its policies and
+ * statements, the AccessDenied sentence AWS would give, the services, the
+ * endpoint caveats and the indirect paths. service: a known
+ * iam:PassedToService, or NULL for any. Text, or one JSON object with json.
+ * 0, or -1 with e set (unknown or ambiguous name, ...). */
+int audit_explain(const struct snapshot *s, const struct config_audit *cfg,
+    const char *principal, const char *role, const char *service /* may be NULL */,
+    bool json, FILE *out, struct err *e);
+
+#endif
