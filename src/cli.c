@@ -15,6 +15,14 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_DUMP_SCHEMA,
+	OPT_EXPLAIN,
+	OPT_SERVICE,
+	OPT_LIST_PRIVILEGED,
+	OPT_INPUT,
+	OPT_STATE_DIR,
+	OPT_NO_STATE,
+	OPT_BASELINE,
+	OPT_WRITE_EDGES,
 };
 
 static const struct option cli_longopts[] = {
@@ -31,6 +39,14 @@ static const struct option cli_longopts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "dump-schema", no_argument, NULL, OPT_DUMP_SCHEMA },
+	{ "explain", required_argument, NULL, OPT_EXPLAIN },
+	{ "service", required_argument, NULL, OPT_SERVICE },
+	{ "list-privileged", no_argument, NULL, OPT_LIST_PRIVILEGED },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "no-state", no_argument, NULL, OPT_NO_STATE },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "write-edges", required_argument, NULL, OPT_WRITE_EDGES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -44,6 +60,8 @@ cli_mode_option(enum cli_mode mode)
 	case CLI_MODE_WHOAMI: return "--whoami";
 	case CLI_MODE_EVAL: return "--eval";
 	case CLI_MODE_EVAL_BATCH: return "--eval-batch";
+	case CLI_MODE_EXPLAIN: return "--explain";
+	case CLI_MODE_LIST_PRIVILEGED: return "--list-privileged";
 	case CLI_MODE_HELP: return "--help";
 	case CLI_MODE_VERSION: return "--version";
 	case CLI_MODE_DUMP_SCHEMA: return "--dump-schema";
@@ -64,6 +82,62 @@ set_mode(struct cli_opts *o, enum cli_mode m, struct err *e)
 		return -1;
 	}
 	o->mode = m;
+	return 0;
+}
+
+/* An option that takes a non-empty value and may be given once. */
+static int
+set_value(const char **slot, const char *opt, const char *what, const char *arg,
+    struct err *e)
+{
+	if (*slot != NULL) {
+		err_set(e, "%s given twice", opt);
+		return -1;
+	}
+	if (arg[0] == '\0') {
+		err_set(e, "%s needs %s", opt, what);
+		return -1;
+	}
+	*slot = arg;
+	return 0;
+}
+
+/* The checks that involve several options, once all are read. */
+static int
+check_combinations(const struct cli_opts *o, struct err *e)
+{
+	bool audit = o->mode == CLI_MODE_AUDIT_NOW;
+
+	if (o->format_given && o->mode != CLI_MODE_AUDIT_NOW &&
+	    o->mode != CLI_MODE_WHOAMI && o->mode != CLI_MODE_EVAL &&
+	    o->mode != CLI_MODE_EVAL_BATCH && o->mode != CLI_MODE_EXPLAIN &&
+	    o->mode != CLI_MODE_LIST_PRIVILEGED) {
+		err_set(e, "--format applies only to --audit-now, --explain, "
+		    "--list-privileged, --whoami, --eval and --eval-batch");
+		return -1;
+	}
+	if (o->input_dir != NULL && !audit && o->mode != CLI_MODE_EXPLAIN &&
+	    o->mode != CLI_MODE_LIST_PRIVILEGED) {
+		err_set(e, "--input applies only to --audit-now, --explain and "
+		    "--list-privileged");
+		return -1;
+	}
+	if (o->explain_service != NULL && o->mode != CLI_MODE_EXPLAIN) {
+		err_set(e, "--service applies only to --explain");
+		return -1;
+	}
+	if (!audit && (o->state_dir != NULL || o->no_state || o->baseline != NULL ||
+	    o->write_edges != NULL)) {
+		err_set(e, "%s applies only to --audit-now", o->state_dir != NULL ?
+		    "--state-dir" : o->no_state ? "--no-state" : o->baseline != NULL ?
+		    "--baseline" : "--write-edges");
+		return -1;
+	}
+	if (o->state_dir != NULL && (o->no_state || o->baseline != NULL)) {
+		err_set(e, "--state-dir cannot be used with %s",
+		    o->no_state ? "--no-state" : "--baseline");
+		return -1;
+	}
 	return 0;
 }
 
@@ -160,6 +234,50 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 			}
 			o->format_given = true;
 			break;
+		case OPT_EXPLAIN:
+			if (set_mode(o, CLI_MODE_EXPLAIN, e) != 0)
+				return -1;
+			/* The role is the next argument: getopt takes one
+			 * value per option, --explain takes two. */
+			if (optarg[0] == '\0' || optind >= argc ||
+			    argv[optind][0] == '\0' ||
+			    strncmp(argv[optind], "--", 2) == 0) {
+				err_set(e, "--explain needs a principal and a role");
+				return -1;
+			}
+			o->explain_principal = optarg;
+			o->explain_role = argv[optind++];
+			break;
+		case OPT_SERVICE:
+			if (set_value(&o->explain_service, "--service", "a service principal "
+			    "(lambda.amazonaws.com)", optarg, e) != 0)
+				return -1;
+			break;
+		case OPT_LIST_PRIVILEGED:
+			if (set_mode(o, CLI_MODE_LIST_PRIVILEGED, e) != 0)
+				return -1;
+			break;
+		case OPT_INPUT:
+			if (set_value(&o->input_dir, "--input", "a directory", optarg, e) != 0)
+				return -1;
+			break;
+		case OPT_STATE_DIR:
+			if (set_value(&o->state_dir, "--state-dir", "a directory", optarg,
+			    e) != 0)
+				return -1;
+			break;
+		case OPT_NO_STATE:
+			o->no_state = true;
+			break;
+		case OPT_BASELINE:
+			if (set_value(&o->baseline, "--baseline", "a file name", optarg, e) != 0)
+				return -1;
+			break;
+		case OPT_WRITE_EDGES:
+			if (set_value(&o->write_edges, "--write-edges", "a file name", optarg,
+			    e) != 0)
+				return -1;
+			break;
 		case OPT_DUMP_SCHEMA:
 			if (set_mode(o, CLI_MODE_DUMP_SCHEMA, e) != 0)
 				return -1;
@@ -195,14 +313,7 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 		err_set(e, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (o->format_given && o->mode != CLI_MODE_AUDIT_NOW &&
-	    o->mode != CLI_MODE_WHOAMI && o->mode != CLI_MODE_EVAL &&
-	    o->mode != CLI_MODE_EVAL_BATCH) {
-		err_set(e, "--format applies only to --audit-now, --whoami, --eval "
-		    "and --eval-batch");
-		return -1;
-	}
-	return 0;
+	return check_combinations(o, e);
 }
 
 enum log_level
@@ -227,6 +338,9 @@ cli_help(FILE *fp)
 "\n"
 "Modes (at most one):\n"
 "      --audit-now         run one audit, report the changes, and exit\n"
+"      --explain PRINCIPAL ROLE\n"
+"                          why PRINCIPAL can or cannot pass ROLE, layer by layer\n"
+"      --list-privileged   list the privileged roles and why each is one\n"
 "      --check-config      validate the config and print the effective settings\n"
 "      --whoami            print the AWS identity the daemon would use\n"
 "      --eval FILE         evaluate one policy-evaluation request file\n"
@@ -237,15 +351,28 @@ cli_help(FILE *fp)
 "  -f, --foreground        do not detach; log to standard error\n"
 "  -v, --verbose           log more (repeat for more; info -> debug)\n"
 "  -q, --quiet             log less (repeat for less; info -> notice -> ...)\n"
-"      --format text|json  output format of --audit-now, --whoami, --eval*\n"
+"      --format text|json  output format of --audit-now, --explain,\n"
+"                          --list-privileged, --whoami, --eval*\n"
+"      --input DIR         audit the AWS CLI dumps in DIR instead of fetching\n"
+"                          (with --audit-now, --explain, --list-privileged)\n"
+"      --service S         with --explain: passing to service S only\n"
+"      --state-dir DIR     with --audit-now: keep edge sets in DIR instead of\n"
+"                          the configured state_dir\n"
+"      --no-state          with --audit-now: neither read nor write saved state\n"
+"                          (the run is a baseline unless --baseline is given)\n"
+"      --baseline FILE     with --audit-now: diff against the edge set in FILE\n"
+"                          instead of the saved state (implies --no-state)\n"
+"      --write-edges FILE  with --audit-now: also write the edge set, as the\n"
+"                          state keeps it, to FILE (a later --baseline)\n"
 "      --help              print this help and exit\n"
 "      --version           print the version and exit\n"
 "\n"
 "Exit status:\n"
-"   0  success; for an audit: no change\n"
+"   0  success; for an audit: no change, or a first run (baseline)\n"
 "   1  error, including an invalid config\n"
-"   2  audit: changes found\n"
-"   3  audit: incomplete (some data could not be read)\n"
+"   2  audit: changes found (also when the audit was incomplete)\n"
+"   3  audit, --list-privileged: incomplete (some data could not be read), no\n"
+"      change found in what could be read\n"
 "  64  command-line usage error\n"
 "\n"
 "See passrole-auditd(8) and passrole-auditd.conf(5).\n",

@@ -11,7 +11,10 @@
 #include "log.h"
 #include "util/err.h"
 
-/* The program's exit codes, documented in --help and passrole-auditd(8). */
+/* The program's exit codes, documented in --help and passrole-auditd(8).
+ * When an audit finds changes and was also incomplete, it exits
+ * CLI_EXIT_CHANGES: a change is a finding to act on, and the report says
+ * what could not be seen; an error (1) wins over both. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,		/* success; audit: no change */
 	CLI_EXIT_ERROR = 1,		/* error, including an invalid config */
@@ -27,6 +30,8 @@ enum cli_mode {
 	CLI_MODE_WHOAMI,
 	CLI_MODE_EVAL,
 	CLI_MODE_EVAL_BATCH,
+	CLI_MODE_EXPLAIN,
+	CLI_MODE_LIST_PRIVILEGED,
 	CLI_MODE_HELP,
 	CLI_MODE_VERSION,
 	CLI_MODE_DUMP_SCHEMA,	/* hidden: the settings table, for the docs test */
@@ -49,6 +54,17 @@ struct cli_opts {
 	enum cli_format format;
 	bool format_given;
 	const char *mode_arg;		/* FILE of --eval / --eval-batch */
+	/* --explain PRINCIPAL ROLE [--service S] */
+	const char *explain_principal;
+	const char *explain_role;
+	const char *explain_service;	/* NULL: every service the role trusts */
+	/* The audit's input and state (--audit-now; --input also with
+	 * --explain and --list-privileged). */
+	const char *input_dir;		/* --input DIR: offline snapshot; NULL: live */
+	const char *state_dir;		/* --state-dir DIR; NULL: the config's */
+	bool no_state;			/* --no-state */
+	const char *baseline;		/* --baseline FILE */
+	const char *write_edges;	/* --write-edges FILE */
 };
 
 /*

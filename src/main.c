@@ -87,6 +87,10 @@ dispatch(const struct cli_opts *opts, const struct config *cfg)
 		return mode_eval(cfg, opts);
 	case CLI_MODE_EVAL_BATCH:
 		return mode_eval_batch(cfg, opts);
+	case CLI_MODE_EXPLAIN:
+		return mode_explain(cfg, opts);
+	case CLI_MODE_LIST_PRIVILEGED:
+		return mode_list_privileged(cfg, opts);
 	case CLI_MODE_DAEMON:
 		return mode_daemon(cfg, opts);
 	case CLI_MODE_HELP:

@@ -16,6 +16,10 @@
 int mode_daemon(const struct config *cfg, const struct cli_opts *opts);
 /* --audit-now: one audit; CLI_EXIT_OK, _CHANGES or _INCOMPLETE. */
 int mode_audit_now(const struct config *cfg, const struct cli_opts *opts);
+/* --explain PRINCIPAL ROLE [--service S]: the layer-by-layer reasoning. */
+int mode_explain(const struct config *cfg, const struct cli_opts *opts);
+/* --list-privileged: the privileged roles and why; CLI_EXIT_OK or _INCOMPLETE. */
+int mode_list_privileged(const struct config *cfg, const struct cli_opts *opts);
 /* --whoami: the AWS identity the daemon would use. */
 int mode_whoami(const struct config *cfg, const struct cli_opts *opts);
 /* --eval FILE (opts->mode_arg): one policy-evaluation request. */

@@ -40,6 +40,9 @@ struct diff_entry {
 struct diff_not_audited {
 	const char *account;	/* borrowed */
 	const char *why;	/* borrowed */
+	/* true: it was the previous run that did not audit it (or it was not
+	 * in its scope); this run's edges there are a baseline. */
+	bool previous;
 };
 
 struct edge_diff {

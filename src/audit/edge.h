@@ -86,6 +86,11 @@ struct edge_account {
 	/* The SCPs/RCPs could not be read: results in this account are
 	 * single-account mode results. */
 	bool org_unknown;
+	/* When this account's edges were last audited: 0 means by the run
+	 * that made this set. The saved state carries the last known edges of
+	 * an account a run could not audit (state.c), with the time they were
+	 * seen, so that a later complete run diffs against them. */
+	time_t known_at;
 };
 
 struct edge_set {

@@ -36,7 +36,9 @@ lacks() {
 run 0 --help
 for opt in "-c, --config FILE" "-f, --foreground" "-v, --verbose" "-q, --quiet" \
     "--audit-now" "--check-config" "--whoami" "--eval FILE" "--eval-batch FILE" \
-    "--format text|json" "--help" "--version"; do
+    "--format text|json" "--help" "--version" "--explain PRINCIPAL ROLE" \
+    "--list-privileged" "--input DIR" "--service S" "--state-dir DIR" "--no-state" \
+    "--baseline FILE" "--write-edges FILE"; do
 	has "$tmp/out" "$opt"
 done
 for code in 0 1 2 3 64; do
@@ -66,10 +68,26 @@ usage "--whoami and --audit-now cannot be used together" --whoami --audit-now
 usage "--check-config and --eval-batch cannot be used together" --check-config --eval-batch x
 usage "--format: 'yaml' is not one of text, json" --format yaml --whoami
 usage "unexpected argument 'extra'" -f extra
+usage "--explain needs a principal and a role" --explain alice
+usage "--service applies only to --explain" --audit-now --service lambda.amazonaws.com
+usage "--input applies only to --audit-now, --explain and --list-privileged" --whoami --input d
+usage "--state-dir cannot be used with --no-state" --audit-now --no-state --state-dir /s
+usage "--baseline applies only to --audit-now" --list-privileged --baseline b.json
 
-# --check-config on the sample: valid, and every setting is printed.
 cp "$SAMPLE" "$tmp/sample.conf"
 chmod 600 "$tmp/sample.conf"
+
+# The audit modes on input that cannot be read: exit 1, naming it, and
+# nothing written to the state directory.
+for mode in --audit-now --list-privileged "--explain alice Admin"; do
+	# shellcheck disable=SC2086
+	run 1 $mode --input "$tmp/no-such-dump" -c "$tmp/sample.conf"
+	has "$tmp/err" "$tmp/no-such-dump"
+done
+run 1 --audit-now --input "$tmp/no-such-dump" --state-dir "$tmp/state" -c "$tmp/sample.conf"
+if [ -e "$tmp/state" ]; then fail "a failed audit created its state directory"; else ok; fi
+
+# --check-config on the sample: valid, and every setting is printed.
 run 0 --check-config -c "$tmp/sample.conf"
 "$BIN" --dump-schema | while IFS='	' read -r path type _rest; do
 	[ "$type" = group ] && continue

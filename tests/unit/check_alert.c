@@ -44,7 +44,7 @@ static struct edge_privileged p_bg = { (char *)"arn:aws:iam::333333333333:role/B
 	(char *)"333333333333", reasons, 1 };
 
 static struct diff_entry entries[5];
-static struct diff_not_audited na[1] = { { "444444444444", "AssumeRole: AccessDenied" } };
+static struct diff_not_audited na[1] = { { "444444444444", "AssumeRole: AccessDenied", false } };
 static struct edge_diff diff;
 static struct config cfg;
 
@@ -541,7 +541,7 @@ START_TEST(test_huge_fields_are_capped)
 	big.nservices = 5000;
 	many = calloc(3000, sizeof(*many));
 	for (i = 0; i < 3000; i++)
-		many[i] = (struct diff_not_audited){ "555555555555", reason };
+		many[i] = (struct diff_not_audited){ "555555555555", reason, false };
 	entries[0].new_edge = &big;
 	diff.n = 1;
 	diff.not_audited = many;

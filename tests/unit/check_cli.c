@@ -31,6 +31,12 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.verbosity, 0);
 	ck_assert_int_eq(o.format, CLI_FORMAT_TEXT);
 	ck_assert_ptr_null(o.mode_arg);
+	ck_assert_ptr_null(o.input_dir);
+	ck_assert_ptr_null(o.state_dir);
+	ck_assert_ptr_null(o.baseline);
+	ck_assert_ptr_null(o.write_edges);
+	ck_assert(!o.no_state);
+	ck_assert_ptr_null(o.explain_principal);
 }
 END_TEST
 
@@ -58,6 +64,7 @@ START_TEST(test_each_mode)
 		{ "--audit-now", CLI_MODE_AUDIT_NOW },
 		{ "--check-config", CLI_MODE_CHECK_CONFIG },
 		{ "--whoami", CLI_MODE_WHOAMI },
+		{ "--list-privileged", CLI_MODE_LIST_PRIVILEGED },
 		{ "--help", CLI_MODE_HELP },
 		{ "--version", CLI_MODE_VERSION },
 		{ "--dump-schema", CLI_MODE_DUMP_SCHEMA },
@@ -80,6 +87,43 @@ START_TEST(test_each_mode)
 		ck_assert_int_eq(o.mode, CLI_MODE_EVAL);
 		ck_assert_str_eq(o.mode_arg, "req.json");
 	}
+}
+END_TEST
+
+START_TEST(test_audit_options)
+{
+	struct cli_opts o;
+	struct err e;
+
+	ck_assert_int_eq(parse(9, ARGV("--audit-now", "--input", "/dumps", "--state-dir=/s",
+	    "--write-edges", "/e.json", "--format", "json"), &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_AUDIT_NOW);
+	ck_assert_str_eq(o.input_dir, "/dumps");
+	ck_assert_str_eq(o.state_dir, "/s");
+	ck_assert_str_eq(o.write_edges, "/e.json");
+	ck_assert_int_eq(o.format, CLI_FORMAT_JSON);
+	ck_assert_int_eq(parse(5, ARGV("--no-state", "--baseline", "b.json", "--audit-now"),
+	    &o, &e), 0);
+	ck_assert(o.no_state);
+	ck_assert_str_eq(o.baseline, "b.json");
+
+	/* --explain takes two arguments, then --service and --input. */
+	ck_assert_int_eq(parse(9, ARGV("--explain", "arn:aws:iam::1:user/alice", "Admin",
+	    "--service", "lambda.amazonaws.com", "--input", "d", "-v"), &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_EXPLAIN);
+	ck_assert_str_eq(o.explain_principal, "arn:aws:iam::1:user/alice");
+	ck_assert_str_eq(o.explain_role, "Admin");
+	ck_assert_str_eq(o.explain_service, "lambda.amazonaws.com");
+	ck_assert_str_eq(o.input_dir, "d");
+	ck_assert_int_eq(o.verbosity, 1);
+	ck_assert_int_eq(parse(4, ARGV("--explain=alice", "Admin", "--format=json"), &o, &e), 0);
+	ck_assert_str_eq(o.explain_principal, "alice");
+	ck_assert_str_eq(o.explain_role, "Admin");
+	ck_assert_ptr_null(o.explain_service);
+
+	ck_assert_int_eq(parse(4, ARGV("--list-privileged", "--input", "d"), &o, &e), 0);
+	ck_assert_int_eq(o.mode, CLI_MODE_LIST_PRIVILEGED);
+	ck_assert_str_eq(cli_mode_option(CLI_MODE_EXPLAIN), "--explain");
 }
 END_TEST
 
@@ -113,7 +157,36 @@ START_TEST(test_usage_errors)
 	expect_usage(3, ARGV("--audit-now", "--audit-now"), "--audit-now given twice");
 	expect_usage(3, ARGV("--format", "xml"), "--format: 'xml' is not one of text, json");
 	expect_usage(3, ARGV("--format", "json"),
-	    "--format applies only to --audit-now, --whoami, --eval and --eval-batch");
+	    "--format applies only to --audit-now, --explain, --list-privileged, --whoami, "
+	    "--eval and --eval-batch");
+	expect_usage(2, ARGV("--explain"), "option '--explain' requires an argument");
+	expect_usage(2, ARGV("--explain=alice"), "--explain needs a principal and a role");
+	expect_usage(3, ARGV("--explain", "alice"), "--explain needs a principal and a role");
+	expect_usage(4, ARGV("--explain", "alice", "--service"),
+	    "--explain needs a principal and a role");
+	expect_usage(4, ARGV("--explain", "alice", ""), "--explain needs a principal and a role");
+	expect_usage(5, ARGV("--explain", "a", "b", "--audit-now"),
+	    "--explain and --audit-now cannot be used together");
+	expect_usage(4, ARGV("--audit-now", "--service", "x"),
+	    "--service applies only to --explain");
+	expect_usage(7, ARGV("--explain", "a", "b", "--service", "x", "--service=y"),
+	    "--service given twice");
+	expect_usage(3, ARGV("--input", "d"),
+	    "--input applies only to --audit-now, --explain and --list-privileged");
+	expect_usage(4, ARGV("--whoami", "--input", "d"),
+	    "--input applies only to --audit-now, --explain and --list-privileged");
+	expect_usage(3, ARGV("--audit-now", "--input="), "--input needs a directory");
+	expect_usage(5, ARGV("--audit-now", "--input", "a", "--input=b"), "--input given twice");
+	expect_usage(3, ARGV("--state-dir", "/s"), "--state-dir applies only to --audit-now");
+	expect_usage(3, ARGV("--list-privileged", "--no-state"),
+	    "--no-state applies only to --audit-now");
+	expect_usage(4, ARGV("--baseline", "b", "--list-privileged"),
+	    "--baseline applies only to --audit-now");
+	expect_usage(2, ARGV("--write-edges=x"), "--write-edges applies only to --audit-now");
+	expect_usage(4, ARGV("--audit-now", "--no-state", "--state-dir=/s"),
+	    "--state-dir cannot be used with --no-state");
+	expect_usage(4, ARGV("--audit-now", "--baseline=b", "--state-dir=/s"),
+	    "--state-dir cannot be used with --baseline");
 	expect_usage(2, ARGV("stray"), "unexpected argument 'stray'");
 	expect_usage(3, ARGV("--whoami", "stray"), "unexpected argument 'stray'");
 	expect_usage(5, ARGV("-c", "/a", "-c", "/b"), "-c/--config given twice");
@@ -149,7 +222,9 @@ START_TEST(test_help_text)
 {
 	static const char *const opts[] = { "--config", "--foreground", "--verbose",
 		"--quiet", "--audit-now", "--check-config", "--whoami", "--eval FILE",
-		"--eval-batch FILE", "--format", "--help", "--version", " 64 " };
+		"--eval-batch FILE", "--format", "--help", "--version", " 64 ",
+		"--explain PRINCIPAL ROLE", "--list-privileged", "--input DIR", "--service S",
+		"--state-dir DIR", "--no-state", "--baseline FILE", "--write-edges FILE" };
 	char *s = NULL;
 	size_t n = 0, i;
 	FILE *fp = open_memstream(&s, &n);
@@ -175,6 +250,7 @@ main(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_each_mode);
+	tcase_add_test(tc, test_audit_options);
 	tcase_add_test(tc, test_usage_errors);
 	tcase_add_test(tc, test_help_stops_parsing);
 	tcase_add_test(tc, test_log_level);

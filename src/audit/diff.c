@@ -1,0 +1,332 @@
+/*
+ * Diff of two edge sets. See diff.h.
+ *
+ * Both sets must be sorted (edge_set_sort): the edges and the privileged
+ * roles are walked side by side in key order.
+ *
+ * An account's edges are compared only when both runs audited it with the
+ * same knowledge of the organization policies; every other account is
+ * listed as not audited, with the reason, and none of its edges count as
+ * gained or lost:
+ *   - not audited this run (its snapshot parts were incomplete);
+ *   - not audited, or not in scope, in the previous run (this run is its
+ *     baseline: "previous" is set);
+ *   - in the previous run but not in this one;
+ *   - SCPs/RCPs readable in one run and not in the other: single-account
+ *     results would show every SCP-denied edge as gained (or lost).
+ */
+#include "config.h"
+
+#include "audit/diff.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+static const char WHY_NOT_BEFORE[] = "not in the previous run";
+static const char WHY_GONE_SCOPE[] =
+    "not in this run (it left the organization or the configured scope)";
+static const char WHY_GONE_ORG[] =
+    "not listed in this run (the organization could not be read)";
+static const char WHY_ORG_NOW[] =
+    "organization policies (SCPs, RCPs) could not be read in this run; not compared";
+static const char WHY_ORG_BEFORE[] =
+    "organization policies (SCPs, RCPs) could not be read in the previous run; "
+    "not compared";
+
+const char *
+diff_kind_name(enum diff_kind k)
+{
+	switch (k) {
+	case DIFF_GAINED: return "gained";
+	case DIFF_LOST: return "lost";
+	case DIFF_CHANGED: return "changed";
+	case DIFF_PRIV_ADDED: return "privileged-added";
+	case DIFF_PRIV_REMOVED: return "privileged-removed";
+	}
+	return "?";
+}
+
+void
+diff_free(struct edge_diff *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->entries[i].what);
+	free(d->entries);
+	free(d->not_audited);
+	memset(d, 0, sizeof(*d));
+}
+
+static bool
+comparable(const struct edge_set *old, const struct edge_set *cur, const char *account)
+{
+	const struct edge_account *o, *c;
+
+	if (account == NULL)
+		return false;
+	o = edge_set_account(old, account);
+	c = edge_set_account(cur, account);
+	return o != NULL && c != NULL && o->audited && c->audited &&
+	    o->org_unknown == c->org_unknown;
+}
+
+static struct diff_entry *
+new_entry(struct edge_diff *d, enum diff_kind k)
+{
+	struct diff_entry *g = realloc(d->entries, (d->n + 1) * sizeof(*g));
+
+	if (g == NULL)
+		return NULL;
+	d->entries = g;
+	memset(&g[d->n], 0, sizeof(*g));
+	g[d->n].kind = k;
+	return &g[d->n++];
+}
+
+static int
+not_audited(struct edge_diff *d, const char *account, const char *why, bool previous)
+{
+	struct diff_not_audited *g = realloc(d->not_audited,
+	    (d->nnot_audited + 1) * sizeof(*g));
+
+	if (g == NULL)
+		return -1;
+	d->not_audited = g;
+	g[d->nnot_audited].account = account;
+	g[d->nnot_audited].why = why != NULL ? why : "not audited";
+	g[d->nnot_audited].previous = previous;
+	d->nnot_audited++;
+	return 0;
+}
+
+static int
+list_not_audited(struct edge_diff *d, const struct edge_set *old, const struct edge_set *cur)
+{
+	for (size_t i = 0; i < cur->naccounts; i++) {
+		const struct edge_account *c = &cur->accounts[i];
+		const struct edge_account *o = old != NULL ? edge_set_account(old, c->id) : NULL;
+		int rc = 0;
+
+		if (!c->audited)
+			rc = not_audited(d, c->id, c->why, false);
+		else if (old == NULL)
+			continue;
+		else if (o == NULL)
+			rc = not_audited(d, c->id, WHY_NOT_BEFORE, true);
+		else if (!o->audited)
+			rc = not_audited(d, c->id, o->why, true);
+		else if (c->org_unknown && !o->org_unknown)
+			rc = not_audited(d, c->id, WHY_ORG_NOW, false);
+		else if (!c->org_unknown && o->org_unknown)
+			rc = not_audited(d, c->id, WHY_ORG_BEFORE, true);
+		if (rc != 0)
+			return -1;
+	}
+	for (size_t i = 0; old != NULL && i < old->naccounts; i++) {
+		const struct edge_account *o = &old->accounts[i];
+
+		if (edge_set_account(cur, o->id) == NULL && o->audited &&
+		    not_audited(d, o->id, cur->org_note != NULL ? WHY_GONE_ORG :
+		    WHY_GONE_SCOPE, false) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_edges(const struct edge *a, const struct edge *b)
+{
+	int c = cmp_str(a->principal_arn, b->principal_arn);
+
+	return c != 0 ? c : cmp_str(a->role_arn, b->role_arn);
+}
+
+static int
+sep(struct buf *b)
+{
+	return b->len > 0 ? buf_puts(b, "; ") : 0;
+}
+
+static int
+path_text(struct buf *b, const struct edge *ed)
+{
+	if (ed->npath == 0)
+		return buf_puts(b, "direct");
+	for (size_t i = 0; i < ed->npath; i++) {
+		const struct edge_hop *h = &ed->path[i];
+
+		if (buf_printf(b, "%s%s %s", i > 0 ? " -> " : "", h->kind, h->arn) != 0)
+			return -1;
+		if (h->via_service != NULL && buf_printf(b, " via %s", h->via_service) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool
+same_path(const struct edge *a, const struct edge *b)
+{
+	if (a->npath != b->npath)
+		return false;
+	for (size_t i = 0; i < a->npath; i++)
+		if (cmp_str(a->path[i].kind, b->path[i].kind) != 0 ||
+		    cmp_str(a->path[i].arn, b->path[i].arn) != 0 ||
+		    cmp_str(a->path[i].via_service, b->path[i].via_service) != 0)
+			return false;
+	return true;
+}
+
+/* What differs between two edges with the same key, in words; an empty
+ * buffer when nothing the diff tracks differs (the reason and the
+ * caveats are reported, not diffed: rewording a policy is not a change of
+ * who can pass what). */
+static int
+what_changed(struct buf *b, const struct edge *o, const struct edge *c)
+{
+	size_t i = 0, j = 0;
+	bool svc = false;
+
+	/* Both service lists are sorted: walk them side by side. */
+	while (i < o->nservices || j < c->nservices) {
+		int k = i >= o->nservices ? 1 : j >= c->nservices ? -1 :
+		    strcmp(o->services[i], c->services[j]);
+
+		if (k == 0) {
+			i++, j++;
+			continue;
+		}
+		if (!svc && (sep(b) != 0 || buf_puts(b, "services") != 0))
+			return -1;
+		svc = true;
+		if (buf_printf(b, " %c%s", k < 0 ? '-' : '+',
+		    k < 0 ? o->services[i++] : c->services[j++]) != 0)
+			return -1;
+	}
+	if (o->no_service != c->no_service && (sep(b) != 0 ||
+	    buf_puts(b, c->no_service ? "no service can use the role now" :
+	    "a service can use the role now") != 0))
+		return -1;
+	if (o->conditional != c->conditional || cmp_str(o->conditions, c->conditions) != 0) {
+		if (sep(b) != 0)
+			return -1;
+		if (c->conditional ? buf_printf(b, "conditions now %s",
+		    c->conditions != NULL ? c->conditions : "(unstated)") :
+		    buf_puts(b, "conditions now none"))
+			return -1;
+	}
+	if (!same_path(o, c) && (sep(b) != 0 || buf_puts(b, "path now ") != 0 ||
+	    path_text(b, c) != 0))
+		return -1;
+	return 0;
+}
+
+static int
+diff_edges(struct edge_diff *d, const struct edge_set *old, const struct edge_set *cur)
+{
+	size_t i = 0, j = 0;
+	struct buf b;
+	int rc = -1;
+
+	buf_init(&b, 0);
+	while (i < old->nedges || j < cur->nedges) {
+		const struct edge *o = i < old->nedges ? &old->edges[i] : NULL;
+		const struct edge *c = j < cur->nedges ? &cur->edges[j] : NULL;
+		int k = o == NULL ? 1 : c == NULL ? -1 : cmp_edges(o, c);
+		struct diff_entry *en;
+
+		if (k < 0) {
+			i++;
+			if (!comparable(old, cur, o->account))
+				continue;
+			if ((en = new_entry(d, DIFF_LOST)) == NULL)
+				goto out;
+			en->old_edge = o;
+		} else if (k > 0) {
+			j++;
+			if (!comparable(old, cur, c->account))
+				continue;
+			if ((en = new_entry(d, DIFF_GAINED)) == NULL)
+				goto out;
+			en->new_edge = c;
+		} else {
+			i++, j++;
+			if (!comparable(old, cur, c->account))
+				continue;
+			buf_reset(&b);
+			if (what_changed(&b, o, c) != 0)
+				goto out;
+			if (b.len == 0)
+				continue;
+			if ((en = new_entry(d, DIFF_CHANGED)) == NULL)
+				goto out;
+			en->old_edge = o;
+			en->new_edge = c;
+			if ((en->what = buf_steal(&b)) == NULL)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+static int
+diff_privileged(struct edge_diff *d, const struct edge_set *old, const struct edge_set *cur)
+{
+	size_t i = 0, j = 0;
+
+	while (i < old->nprivileged || j < cur->nprivileged) {
+		const struct edge_privileged *o = i < old->nprivileged ? &old->privileged[i] : NULL;
+		const struct edge_privileged *c = j < cur->nprivileged ? &cur->privileged[j] : NULL;
+		int k = o == NULL ? 1 : c == NULL ? -1 : cmp_str(o->role_arn, c->role_arn);
+		struct diff_entry *en;
+
+		if (k == 0) {
+			i++, j++;
+		} else if (k < 0) {
+			i++;
+			if (!comparable(old, cur, o->account))
+				continue;
+			if ((en = new_entry(d, DIFF_PRIV_REMOVED)) == NULL)
+				return -1;
+			en->old_priv = o;
+		} else {
+			j++;
+			if (!comparable(old, cur, c->account))
+				continue;
+			if ((en = new_entry(d, DIFF_PRIV_ADDED)) == NULL)
+				return -1;
+			en->new_priv = c;
+		}
+	}
+	return 0;
+}
+
+int
+diff_compute(const struct edge_set *old, const struct edge_set *cur, struct edge_diff *out,
+    struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	out->baseline = old == NULL;
+	if (list_not_audited(out, old, cur) != 0 ||
+	    (old != NULL && (diff_edges(out, old, cur) != 0 ||
+	    diff_privileged(out, old, cur) != 0))) {
+		diff_free(out);
+		err_set(e, "out of memory computing the diff");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,486 @@
+/*
+ * Audit reports: text table and JSON. See report.h.
+ */
+#include "config.h"
+
+#include "audit/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/edgejson.h"
+#include "util/buf.h"
+
+/* ---- text ---- */
+
+#define TBL_COLS 6
+
+/* A table of strings, printed with every column as wide as its widest
+ * cell so that it reads as a table in a terminal and in a log. */
+struct table {
+	size_t ncols;
+	char **cells;		/* row-major, owned */
+	size_t nrows;
+};
+
+static int
+table_add(struct table *t, char *const *row)
+{
+	char **g = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*g));
+
+	if (g == NULL)
+		return -1;
+	t->cells = g;
+	for (size_t c = 0; c < t->ncols; c++)
+		g[t->nrows * t->ncols + c] = row[c];
+	t->nrows++;
+	return 0;
+}
+
+static void
+table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+static void
+table_print(FILE *out, const struct table *t, const char *indent)
+{
+	size_t w[TBL_COLS] = { 0 };
+
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t l = strlen(t->cells[r * t->ncols + c]);
+
+			if (l > w[c])
+				w[c] = l;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		fputs(indent, out);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+
+			if (c + 1 < t->ncols)
+				fprintf(out, "%-*s  ", (int)w[c], s);
+			else
+				fprintf(out, "%s\n", s);
+		}
+	}
+}
+
+static char *
+services_text(const struct edge *ed)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (ed->nservices == 0)
+		buf_puts(&b, ed->no_service ? "none (no service can use it)" : "none");
+	for (size_t i = 0; i < ed->nservices; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", ed->services[i]);
+	return buf_steal(&b);
+}
+
+static char *
+path_text(const struct edge *ed)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (ed->npath == 0)
+		buf_puts(&b, "direct");
+	for (size_t i = 0; i < ed->npath; i++) {
+		buf_printf(&b, "%s%s %s", i > 0 ? " -> " : "", ed->path[i].kind,
+		    ed->path[i].arn);
+		if (ed->path[i].via_service != NULL)
+			buf_printf(&b, " via %s", ed->path[i].via_service);
+	}
+	return buf_steal(&b);
+}
+
+static char *
+caveats_text(const struct edge *ed)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (ed->ncaveats == 0)
+		buf_puts(&b, "-");
+	for (size_t i = 0; i < ed->ncaveats; i++)
+		buf_printf(&b, "%sdenied through %s (%s)", i > 0 ? "; " : "",
+		    ed->caveats[i].endpoint_id, ed->caveats[i].service_name);
+	return buf_steal(&b);
+}
+
+static int
+edge_row(struct table *t, const struct edge *ed)
+{
+	char *row[TBL_COLS] = {
+		strdup(ed->principal_arn != NULL ? ed->principal_arn : "?"),
+		strdup(ed->role_arn != NULL ? ed->role_arn : "?"),
+		services_text(ed),
+		strdup(ed->conditional && ed->conditions != NULL ? ed->conditions : "-"),
+		path_text(ed),
+		caveats_text(ed),
+	};
+
+	bool ok = true;
+
+	for (size_t c = 0; c < TBL_COLS; c++)
+		ok = ok && row[c] != NULL;
+	if (!ok || table_add(t, row) != 0) {
+		for (size_t k = 0; k < TBL_COLS; k++)
+			free(row[k]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+edges_table(FILE *out, const struct edge_set *s)
+{
+	static char *const head[TBL_COLS] = { "PRINCIPAL", "ROLE", "SERVICES", "CONDITIONS",
+		"PATH", "CAVEATS" };
+	struct table t = { TBL_COLS, NULL, 0 };
+	char *h[TBL_COLS];
+	int rc = -1;
+
+	fprintf(out, "PassRole edges to privileged roles: %zu\n", s->nedges);
+	if (s->nedges == 0)
+		return 0;
+	for (size_t c = 0; c < TBL_COLS; c++)
+		h[c] = strdup(head[c]);
+	for (size_t c = 0; c < TBL_COLS; c++)
+		if (h[c] == NULL) {
+			for (size_t k = 0; k < TBL_COLS; k++)
+				free(h[k]);
+			return -1;
+		}
+	if (table_add(&t, h) != 0) {
+		for (size_t k = 0; k < TBL_COLS; k++)
+			free(h[k]);
+		return -1;
+	}
+	for (size_t i = 0; i < s->nedges; i++)
+		if (edge_row(&t, &s->edges[i]) != 0)
+			goto out;
+	table_print(out, &t, "");
+	/* The reasons are long sentences: under the table, one per edge. */
+	for (size_t i = 0; i < s->nedges; i++) {
+		const struct edge *ed = &s->edges[i];
+
+		if (ed->reason != NULL)
+			fprintf(out, "  %s -> %s: %s\n", ed->principal_arn, ed->role_arn,
+			    ed->reason);
+		for (size_t k = 0; k < ed->ncaveats; k++)
+			fprintf(out, "  %s -> %s: %s\n", ed->principal_arn, ed->role_arn,
+			    ed->caveats[k].message);
+	}
+	rc = 0;
+out:
+	table_free(&t);
+	return rc;
+}
+
+/* max_reasons 0: all. An administrator role has a reason per
+ * escalation action; the audit report shows the first few, and
+ * --list-privileged (whose subject they are) all of them. */
+static void
+privileged_text(FILE *out, const struct edge_set *s, size_t max_reasons)
+{
+	fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
+	for (size_t i = 0; i < s->nprivileged; i++) {
+		const struct edge_privileged *p = &s->privileged[i];
+		size_t shown = max_reasons == 0 || p->nreasons <= max_reasons + 1 ?
+		    p->nreasons : max_reasons;
+
+		fprintf(out, "  %s\n", p->role_arn);
+		for (size_t k = 0; k < shown; k++)
+			fprintf(out, "      %s\n", p->reasons[k]);
+		if (shown < p->nreasons)
+			fprintf(out, "      ... and %zu more (--list-privileged lists them)\n",
+			    p->nreasons - shown);
+	}
+}
+
+static void
+not_audited_text(FILE *out, const struct audit_result *r)
+{
+	const struct edge_diff *d = &r->diff;
+
+	if (d->nnot_audited == 0)
+		return;
+	fprintf(out, "\nNot audited (not compared, never reported as lost): %zu\n",
+	    d->nnot_audited);
+	for (size_t i = 0; i < d->nnot_audited; i++) {
+		const struct diff_not_audited *n = &d->not_audited[i];
+
+		if (n->previous)
+			fprintf(out, "  %s: this run is its baseline; previous run: %s\n",
+			    n->account, n->why);
+		else
+			fprintf(out, "  %s: %s\n", n->account, n->why);
+	}
+}
+
+static void
+changes_text(FILE *out, const struct audit_result *r)
+{
+	const struct edge_diff *d = &r->diff;
+	char when[21];
+
+	if (d->baseline) {
+		fprintf(out, "\nChanges: none (baseline: no previous edge set to compare "
+		    "with)\n");
+		return;
+	}
+	edgejson_time(r->prev->taken_at, when);
+	if (d->n == 0) {
+		fprintf(out, "\nChanges since %s: none\n", when);
+		return;
+	}
+	fprintf(out, "\nChanges since %s: %zu\n", when, d->n);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diff_entry *en = &d->entries[i];
+		const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
+		char *svc;
+
+		switch (en->kind) {
+		case DIFF_GAINED:
+		case DIFF_LOST:
+			svc = services_text(ed);
+			fprintf(out, "  %-8s %s -> %s (services: %s)\n", diff_kind_name(en->kind),
+			    ed->principal_arn, ed->role_arn, svc != NULL ? svc : "?");
+			free(svc);
+			break;
+		case DIFF_CHANGED:
+			fprintf(out, "  %-8s %s -> %s: %s\n", "changed", ed->principal_arn,
+			    ed->role_arn, en->what != NULL ? en->what : "");
+			break;
+		case DIFF_PRIV_ADDED:
+			fprintf(out, "  %-8s %s is now privileged%s%s\n", "role",
+			    en->new_priv->role_arn, en->new_priv->nreasons > 0 ? ": " : "",
+			    en->new_priv->nreasons > 0 ? en->new_priv->reasons[0] : "");
+			break;
+		case DIFF_PRIV_REMOVED:
+			fprintf(out, "  %-8s %s is no longer privileged\n", "role",
+			    en->old_priv->role_arn);
+			break;
+		}
+	}
+}
+
+static int
+finish(FILE *out, struct err *e)
+{
+	if (fflush(out) != 0 || ferror(out)) {
+		err_set(e, "cannot write the report: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+report_text(FILE *out, const struct audit_result *r, struct err *e)
+{
+	const struct edge_set *s = r->cur;
+	char when[21];
+
+	edgejson_time(s->taken_at, when);
+	fprintf(out, "Audit of %s at %s: %s\n", s->source != NULL ? s->source : "?", when,
+	    r->complete ? "complete" : "INCOMPLETE (see below)");
+	if (s->org_note != NULL)
+		fprintf(out, "Note: %s\n", s->org_note);
+	fputc('\n', out);
+	if (edges_table(out, s) != 0) {
+		err_set(e, "out of memory formatting the report");
+		return -1;
+	}
+	fputc('\n', out);
+	privileged_text(out, s, 3);
+	changes_text(out, r);
+	not_audited_text(out, r);
+	if (r->saved)
+		fprintf(out, "\nSaved as edge set %llu.\n", (unsigned long long)r->seq);
+	return finish(out, e);
+}
+
+/* ---- JSON ---- */
+
+static bool
+add(cJSON *o, const char *k, cJSON *v)
+{
+	if (v == NULL)
+		return false;
+	if (!cJSON_AddItemToObject(o, k, v)) {
+		cJSON_Delete(v);
+		return false;
+	}
+	return true;
+}
+
+static cJSON *
+str_or_null(const char *s)
+{
+	return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+time_or_null(time_t t)
+{
+	char b[21];
+
+	if (t == 0)
+		return cJSON_CreateNull();
+	edgejson_time(t, b);
+	return cJSON_CreateString(b);
+}
+
+/* Copy the named arrays of the edge set's own JSON into o, so that the
+ * report and the state file describe accounts, roles and edges alike. */
+static bool
+add_set_arrays(cJSON *o, const struct edge_set *s, const char *const *names)
+{
+	cJSON *full = edgejson_build(s, NULL);
+	bool ok = full != NULL;
+
+	for (size_t i = 0; ok && names[i] != NULL; i++)
+		ok = add(o, names[i], cJSON_DetachItemFromObjectCaseSensitive(full, names[i]));
+	cJSON_Delete(full);
+	return ok;
+}
+
+static cJSON *
+change_json(const struct diff_entry *en)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
+	bool priv = en->kind == DIFF_PRIV_ADDED || en->kind == DIFF_PRIV_REMOVED;
+	const struct edge_privileged *p = en->new_priv != NULL ? en->new_priv : en->old_priv;
+	bool ok = o != NULL;
+
+	ok = ok && add(o, "kind", cJSON_CreateString(diff_kind_name(en->kind)));
+	ok = ok && add(o, "principal_arn", str_or_null(priv ? NULL : ed->principal_arn));
+	ok = ok && add(o, "role_arn", str_or_null(priv ? p->role_arn : ed->role_arn));
+	ok = ok && add(o, "what", str_or_null(en->what));
+	if (priv) {
+		ok = ok && add(o, "old", en->old_priv != NULL ?
+		    edgejson_privileged(en->old_priv, NULL) : cJSON_CreateNull());
+		ok = ok && add(o, "new", en->new_priv != NULL ?
+		    edgejson_privileged(en->new_priv, NULL) : cJSON_CreateNull());
+	} else {
+		ok = ok && add(o, "old", en->old_edge != NULL ?
+		    edgejson_edge(en->old_edge, NULL) : cJSON_CreateNull());
+		ok = ok && add(o, "new", en->new_edge != NULL ?
+		    edgejson_edge(en->new_edge, NULL) : cJSON_CreateNull());
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+print_json(FILE *out, cJSON *o, bool ok, struct err *e)
+{
+	char *text = ok ? cJSON_Print(o) : NULL;
+	int rc = -1;
+
+	if (text == NULL) {
+		err_set(e, "out of memory formatting the report");
+		goto out;
+	}
+	fputs(text, out);
+	fputc('\n', out);
+	rc = finish(out, e);
+out:
+	free(text);
+	cJSON_Delete(o);
+	return rc;
+}
+
+static int
+report_json(FILE *out, const struct audit_result *r, struct err *e)
+{
+	static const char *const arrays[] = { "accounts", "privileged", "edges", NULL };
+	const struct edge_set *s = r->cur;
+	cJSON *o = cJSON_CreateObject(), *a = NULL;
+	bool ok = o != NULL;
+
+	ok = ok && add(o, "format", cJSON_CreateString(REPORT_FORMAT));
+	ok = ok && add(o, "version", cJSON_CreateNumber(REPORT_VERSION));
+	ok = ok && add(o, "taken_at", time_or_null(s->taken_at));
+	ok = ok && add(o, "source", str_or_null(s->source));
+	ok = ok && add(o, "complete", cJSON_CreateBool(r->complete));
+	ok = ok && add(o, "baseline", cJSON_CreateBool(r->diff.baseline));
+	ok = ok && add(o, "previous_taken_at", time_or_null(r->prev != NULL ?
+	    r->prev->taken_at : 0));
+	ok = ok && add(o, "saved", r->saved ? cJSON_CreateNumber((double)r->seq) :
+	    cJSON_CreateNull());
+	ok = ok && add(o, "org_note", str_or_null(s->org_note));
+	ok = ok && add_set_arrays(o, s, arrays);
+	ok = ok && add(o, "changes", a = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < r->diff.n; i++) {
+		cJSON *c = change_json(&r->diff.entries[i]);
+
+		ok = c != NULL && cJSON_AddItemToArray(a, c);
+		if (!ok)
+			cJSON_Delete(c);
+	}
+	ok = ok && add(o, "not_audited", a = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < r->diff.nnot_audited; i++) {
+		const struct diff_not_audited *n = &r->diff.not_audited[i];
+		cJSON *c = cJSON_CreateObject();
+
+		ok = c != NULL && add(c, "account", cJSON_CreateString(n->account)) &&
+		    add(c, "why", cJSON_CreateString(n->why)) &&
+		    add(c, "previous", cJSON_CreateBool(n->previous)) &&
+		    cJSON_AddItemToArray(a, c);
+		if (!ok)
+			cJSON_Delete(c);
+	}
+	return print_json(out, o, ok, e);
+}
+
+int
+report_audit(FILE *out, const struct audit_result *r, bool json, struct err *e)
+{
+	return json ? report_json(out, r, e) : report_text(out, r, e);
+}
+
+int
+report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e)
+{
+	static const char *const arrays[] = { "accounts", "privileged", NULL };
+	cJSON *o;
+	bool ok;
+	char when[21];
+
+	if (!json) {
+		edgejson_time(s->taken_at, when);
+		fprintf(out, "Privileged roles in %s at %s\n", s->source != NULL ? s->source : "?",
+		    when);
+		if (s->org_note != NULL)
+			fprintf(out, "Note: %s\n", s->org_note);
+		for (size_t i = 0; i < s->naccounts; i++)
+			if (!s->accounts[i].audited)
+				fprintf(out, "Not audited: %s: %s\n", s->accounts[i].id,
+				    s->accounts[i].why != NULL ? s->accounts[i].why : "?");
+		fputc('\n', out);
+		privileged_text(out, s, 0);
+		return finish(out, e);
+	}
+	o = cJSON_CreateObject();
+	ok = o != NULL;
+	ok = ok && add(o, "format", cJSON_CreateString("passrole-auditd-privileged"));
+	ok = ok && add(o, "version", cJSON_CreateNumber(REPORT_VERSION));
+	ok = ok && add(o, "taken_at", time_or_null(s->taken_at));
+	ok = ok && add(o, "source", str_or_null(s->source));
+	ok = ok && add(o, "org_note", str_or_null(s->org_note));
+	ok = ok && add_set_arrays(o, s, arrays);
+	return print_json(out, o, ok, e);
+}

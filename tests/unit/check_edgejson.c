@@ -1,0 +1,364 @@
+/* Unit tests of the edge set JSON form: round trip, determinism, strict
+ * reading with errors that name the JSON path. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/edgejson.h"
+#include "edge_testlib.h"
+#include "util/buf.h"
+
+#define T0 1795000000	/* 2026-11-18T11:06:40Z */
+
+/* A set that uses every field of the model. */
+static struct edge_set *
+full_set(void)
+{
+	struct edge_set *s = tl_set(T0, "offline:/dumps/demo");
+	struct edge *ed;
+	struct edge_account *a;
+
+	s->org_note = tl_dup("single-account mode: AccessDenied from "
+	    "organizations:DescribeOrganization");
+	tl_account(s, "222222222222", false, "AccessDenied from iam:GetAccountAuthorization"
+	    "Details: \"quoted\" \\ and\nnewline", false);
+	a = tl_account(s, "111111111111", true, NULL, true);
+	a->known_at = T0 - 3600;
+	tl_priv(s, "111111111111", "Admin", "auto: allows * on *");
+	s->privileged[0].reasons = tl_grow(s->privileged[0].reasons,
+	    &s->privileged[0].nreasons, sizeof(char *));
+	s->privileged[0].reasons[1] = tl_dup("config: name Admin*");
+	tl_priv(s, "111111111111", "Deploy", "auto: allows iam:PassRole on *");
+	ed = tl_edge(s, "111111111111", "user/alice", "Admin", "lambda.amazonaws.com,"
+	    "ec2.amazonaws.com");
+	tl_cond(ed, "aws:RequestedRegion StringEquals eu-west-1");
+	tl_caveat(ed, "vpce-0b", "eu-west-1", "com.amazonaws.eu-west-1.events");
+	tl_caveat(ed, "vpce-0a", "eu-west-1", "com.amazonaws.eu-west-1.lambda");
+	ed = tl_edge(s, "111111111111", "role/Dev", "Admin", "");
+	tl_hop(ed, "assume", "arn:aws:iam::111111111111:role/Ops", NULL);
+	tl_hop(ed, "pass", "arn:aws:iam::111111111111:role/CfnRole",
+	    "cloudformation.amazonaws.com");
+	free(ed->reason);
+	ed->reason = NULL;
+	edge_set_sort(s);
+	return s;
+}
+
+static char *
+to_text(const struct edge_set *s)
+{
+	struct buf b;
+	struct err e;
+
+	buf_init(&b, 0);
+	ck_assert_msg(edgejson_write(s, &b, &e) == 0, "%s", e.msg);
+	return buf_steal(&b);
+}
+
+START_TEST(test_round_trip)
+{
+	struct edge_set *s = full_set(), *r;
+	char *t1 = to_text(s), *t2;
+	const struct edge *ed;
+	struct err e;
+
+	r = edgejson_parse(t1, strlen(t1), "mem", &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	t2 = to_text(r);
+	ck_assert_str_eq(t1, t2);
+	/* Spot checks that the fields really went through, not only that
+	 * the writer is consistent with itself. */
+	ck_assert_int_eq(r->taken_at, T0);
+	ck_assert_str_eq(r->source, "offline:/dumps/demo");
+	ck_assert_str_eq(r->org_note, s->org_note);
+	ck_assert_uint_eq(r->naccounts, 2);
+	ck_assert_str_eq(r->accounts[0].id, "111111111111");
+	ck_assert(r->accounts[0].audited && r->accounts[0].org_unknown);
+	ck_assert_int_eq(r->accounts[0].known_at, T0 - 3600);
+	ck_assert(!r->accounts[1].audited);
+	ck_assert_str_eq(r->accounts[1].why, s->accounts[1].why);
+	ck_assert_int_eq(r->accounts[1].known_at, 0);
+	ck_assert_uint_eq(r->nprivileged, 2);
+	ck_assert_uint_eq(r->privileged[0].nreasons, 2);
+	ck_assert_str_eq(r->privileged[0].reasons[1], "config: name Admin*");
+	ed = edge_set_find(r, "arn:aws:iam::111111111111:user/alice",
+	    "arn:aws:iam::111111111111:role/Admin");
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->nservices, 2);
+	ck_assert_str_eq(ed->services[0], "ec2.amazonaws.com");
+	ck_assert(ed->conditional && !ed->no_service);
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion StringEquals eu-west-1");
+	ck_assert_uint_eq(ed->ncaveats, 2);
+	ck_assert_str_eq(ed->caveats[0].endpoint_id, "vpce-0a");
+	ck_assert_str_eq(ed->caveats[1].service_name, "com.amazonaws.eu-west-1.events");
+	ck_assert_str_eq(ed->principal_type, "user");
+	ed = edge_set_find(r, "arn:aws:iam::111111111111:role/Dev",
+	    "arn:aws:iam::111111111111:role/Admin");
+	ck_assert_ptr_nonnull(ed);
+	ck_assert(ed->no_service && ed->nservices == 0 && !ed->conditional);
+	ck_assert_ptr_null(ed->reason);
+	ck_assert_uint_eq(ed->npath, 2);
+	ck_assert_str_eq(ed->path[1].via_service, "cloudformation.amazonaws.com");
+	ck_assert_ptr_null(ed->path[0].via_service);
+	ck_assert_ptr_nonnull(strstr(t1, "\"taken_at\":\t\"2026-11-18T11:06:40Z\""));
+	free(t1);
+	free(t2);
+	edge_set_free(r);
+	edge_set_free(s);
+}
+END_TEST
+
+START_TEST(test_deterministic)
+{
+	struct edge_set *a = tl_set(T0, "live"), *b = tl_set(T0, "live");
+	char *ta, *tb;
+
+	/* The same content added in another order: equal bytes once sorted. */
+	tl_account(a, "1", true, NULL, false);
+	tl_account(a, "2", true, NULL, false);
+	tl_edge(a, "1", "user/a", "R", "x.amazonaws.com,a.amazonaws.com");
+	tl_edge(a, "2", "user/b", "R", "");
+	tl_account(b, "2", true, NULL, false);
+	tl_account(b, "1", true, NULL, false);
+	tl_edge(b, "2", "user/b", "R", "");
+	tl_edge(b, "1", "user/a", "R", "a.amazonaws.com,x.amazonaws.com");
+	edge_set_sort(a);
+	edge_set_sort(b);
+	ta = to_text(a);
+	tb = to_text(b);
+	ck_assert_str_eq(ta, tb);
+	free(tb);
+	tb = to_text(a);
+	ck_assert_str_eq(ta, tb);
+	free(ta);
+	free(tb);
+	edge_set_free(a);
+	edge_set_free(b);
+}
+END_TEST
+
+START_TEST(test_empty_set)
+{
+	struct edge_set *s = tl_set(T0, "live"), *r;
+	char *t = to_text(s);
+	struct err e;
+
+	r = edgejson_parse(t, strlen(t), "mem", &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_uint_eq(r->nedges + r->naccounts + r->nprivileged, 0);
+	ck_assert_ptr_null(r->org_note);
+	free(t);
+	edge_set_free(r);
+	edge_set_free(s);
+}
+END_TEST
+
+/* The smallest valid document with one account, role and edge; the bad
+ * input cases each change one thing in it. */
+static const char base_doc[] =
+"{\"format\":\"passrole-auditd-edges\",\"version\":1,"
+"\"taken_at\":\"2026-11-18T11:06:40Z\",\"source\":\"live\",\"org_note\":null,"
+"\"accounts\":[{\"id\":\"1\",\"audited\":true,\"why\":null,\"org_unknown\":false,"
+"\"known_at\":null}],"
+"\"privileged\":[{\"role_arn\":\"R\",\"account\":\"1\",\"reasons\":[\"why\"]}],"
+"\"edges\":[{\"principal_arn\":\"P\",\"principal_type\":\"user\",\"account\":\"1\","
+"\"role_arn\":\"R\",\"services\":[\"a\",\"b\"],\"no_service\":false,"
+"\"conditional\":false,\"conditions\":null,"
+"\"path\":[{\"kind\":\"pass\",\"arn\":\"S\",\"via_service\":\"c\"}],"
+"\"reason\":\"r\",\"caveats\":[{\"endpoint_id\":\"v\",\"region\":\"g\","
+"\"service_name\":\"n\",\"message\":\"m\"}]}]}\n";
+
+/* base_doc with the first occurrence of from replaced by to. */
+static char *
+mutate(const char *from, const char *to)
+{
+	const char *at = strstr(base_doc, from);
+	char *out;
+
+	ck_assert_msg(at != NULL, "'%s' not in the base document", from);
+	out = malloc(sizeof(base_doc) + strlen(to));
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, base_doc, (size_t)(at - base_doc));
+	strcpy(out + (at - base_doc), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+START_TEST(test_base_doc_valid)
+{
+	struct err e;
+	struct edge_set *s = edgejson_parse(base_doc, strlen(base_doc), "t.json", &e);
+
+	ck_assert_msg(s != NULL, "%s", e.msg);
+	ck_assert_uint_eq(s->nedges, 1);
+	edge_set_free(s);
+	ck_assert_ptr_null(edgejson_parse("[]", 2, "t.json", &e));
+	ck_assert_str_eq(e.msg, "t.json: (top level): not an object");
+}
+END_TEST
+
+static const struct {
+	const char *from, *to, *msg;
+} bad_cases[] = {
+	{ "{\"format\"", "[{\"format\"", "t.json:1: not valid JSON (syntax error)" },
+	{ "]}]}\n", "]}]}\n{}", "t.json:2: text after the JSON document" },
+	{ "\"version\":1,", "\"version\":1,\"extra\":2,", "t.json: extra: unknown key" },
+	{ "\"version\":1,", "\"version\":1,\"version\":1,", "t.json: version: given twice" },
+	{ "\"version\":1,", "\"version\":2,",
+	  "t.json: version: version 2 is not supported (this program reads version 1)" },
+	{ "\"version\":1,", "\"version\":1.5,", "t.json: version: not an integer" },
+	{ "passrole-auditd-edges", "something-else",
+	  "t.json: format: not \"passrole-auditd-edges\"" },
+	{ "\"org_note\":null,", "", "t.json: org_note: missing" },
+	{ "\"taken_at\":\"2026-11-18T11:06:40Z\"", "\"taken_at\":\"2026-02-30T00:00:00Z\"",
+	  "t.json: taken_at: not a valid UTC time" },
+	{ "\"taken_at\":\"2026-11-18T11:06:40Z\"", "\"taken_at\":1795000000",
+	  "t.json: taken_at: not a time string" },
+	{ "\"accounts\":[{", "\"accounts\":[7,{", "t.json: accounts[0]: not an object" },
+	{ "\"why\":null", "\"why\":\"x\"",
+	  "t.json: accounts[0].why: must be null for an audited account" },
+	{ "\"audited\":true", "\"audited\":1", "t.json: accounts[0].audited: not true or false" },
+	{ "\"reasons\":[\"why\"]", "\"reasons\":\"why\"",
+	  "t.json: privileged[0].reasons: not an array" },
+	{ "[\"a\",\"b\"]", "[\"a\",7]", "t.json: edges[0].services[1]: not a string" },
+	{ "[\"a\",\"b\"]", "[\"a\",\"a\"]", "t.json: edges[0].services[1]: given twice" },
+	{ "[\"a\",\"b\"]", "[\"a\",\"\"]", "t.json: edges[0].services[1]: empty string" },
+	{ "\"principal_type\":\"user\"", "\"principal_type\":\"group\"",
+	  "t.json: edges[0].principal_type: not \"user\" or \"role\"" },
+	{ "\"conditions\":null", "\"conditions\":\"c\"",
+	  "t.json: edges[0].conditions: must be null when conditional is false" },
+	{ "\"conditional\":false", "\"conditional\":true",
+	  "t.json: edges[0].conditions: must say the conditions of a conditional edge" },
+	{ "\"no_service\":false", "\"no_service\":true",
+	  "t.json: edges[0].no_service: true although services are listed" },
+	{ "\"kind\":\"pass\"", "\"kind\":\"jump\"",
+	  "t.json: edges[0].path[0].kind: not \"assume\" or \"pass\"" },
+	{ "\"via_service\":\"c\"", "\"via_service\":null",
+	  "t.json: edges[0].path[0].via_service: missing for a \"pass\" hop" },
+	{ "\"message\":\"m\"", "\"message\":\"m\",\"x\":1",
+	  "t.json: edges[0].caveats[0].x: unknown key" },
+	{ "\"region\":\"g\",", "", "t.json: edges[0].caveats[0].region: missing" },
+	{ "\"role_arn\":\"R\",\"services\"", "\"role_arn\":null,\"services\"",
+	  "t.json: edges[0].role_arn: not a string" },
+	{ "\"edges\":[{\"principal_arn\":\"P\"",
+	  "\"edges\":[{\"principal_arn\":\"P\",\"principal_type\":\"role\",\"account\":\"1\","
+	  "\"role_arn\":\"R\",\"services\":[],\"no_service\":true,\"conditional\":false,"
+	  "\"conditions\":null,\"path\":[],\"reason\":null,\"caveats\":[]},"
+	  "{\"principal_arn\":\"P\"",
+	  "t.json: edges: two edges for P -> R" },
+};
+
+START_TEST(test_bad_input)
+{
+	char *doc = mutate(bad_cases[_i].from, bad_cases[_i].to);
+	struct err e;
+	struct edge_set *s;
+
+	err_clear(&e);
+	s = edgejson_parse(doc, strlen(doc), "t.json", &e);
+	ck_assert_msg(s == NULL, "case %d parsed", _i);
+	ck_assert_str_eq(e.msg, bad_cases[_i].msg);
+	free(doc);
+}
+END_TEST
+
+START_TEST(test_files)
+{
+	char dir[] = "/tmp/pra-edgejson.XXXXXX", path[128];
+	struct err e;
+	struct edge_set *s;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/absent.json", dir);
+	ck_assert_ptr_null(edgejson_read_file(path, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "absent.json: cannot open: No such file"));
+	snprintf(path, sizeof(path), "%s/empty.json", dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	ck_assert_ptr_null(edgejson_read_file(path, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "empty.json:1: not valid JSON (the file is empty)"));
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(base_doc, fp);
+	fclose(fp);
+	s = edgejson_read_file(path, &e);
+	ck_assert_msg(s != NULL, "%s", e.msg);
+	edge_set_free(s);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* What the writer accepts reads back; what breaks the model is refused
+ * before a file is written, so a save cannot make the state unloadable. */
+START_TEST(test_write_checks)
+{
+	struct edge_set *s = tl_set(0, ""), *r;
+	struct edge *ed;
+	struct buf b;
+	struct err e;
+	char *t;
+
+	tl_account(s, "1", false, "", false);
+	ed = tl_edge(s, "1", "user/a", "R", "x.amazonaws.com");
+	free(ed->reason);
+	ed->reason = tl_dup("");
+	edge_set_sort(s);
+	t = to_text(s);
+	r = edgejson_parse(t, strlen(t), "mem", &e);
+	ck_assert_msg(r != NULL, "%s", e.msg);
+	ck_assert_str_eq(r->edges[0].reason, "");
+	ck_assert_int_eq(r->taken_at, 0);
+	ck_assert_str_eq(r->accounts[0].why, "");
+	edge_set_free(r);
+	free(t);
+
+	s->edges[0].conditional = true;
+	buf_init(&b, 0);
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_str_eq(e.msg, "internal error: not saved: edge set to save: "
+	    "edges[0].conditions: must say the conditions of a conditional edge");
+	ck_assert_uint_eq(b.len, 0);
+	s->edges[0].conditional = false;
+	tl_edge(s, "1", "user/a", "R", "");
+	edge_set_sort(s);
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_str_eq(e.msg, "internal error: not saved: edge set to save: edges: two "
+	    "edges for arn:aws:iam::1:user/a -> arn:aws:iam::1:role/R");
+	free(s->edges[0].account);
+	s->edges[0].account = NULL;
+	ck_assert_int_eq(edgejson_write(s, &b, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, ".account: not a string"));
+	buf_free(&b);
+	edge_set_free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("edgejson");
+	TCase *tc = tcase_create("edgejson");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_deterministic);
+	tcase_add_test(tc, test_empty_set);
+	tcase_add_test(tc, test_base_doc_valid);
+	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, test_files);
+	tcase_add_test(tc, test_write_checks);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
