@@ -11,9 +11,6 @@ libpra_audit_a_SOURCES += \
 	src/audit/diff.c src/audit/diff.h \
 	src/audit/report.c src/audit/report.h \
 	src/audit/run.c src/audit/run.h
-# TEMPORARY until the helpers "snapjson" and "org" are merged: the lead
-# deletes these two files and this line (see premerge.h).
-libpra_audit_a_SOURCES += src/audit/premerge.c src/audit/premerge.h
 
 # Unit tests of the above; edge_testlib.h builds edge sets by hand.
 check_PROGRAMS += tests/unit/check_edgejson tests/unit/check_diff tests/unit/check_state \

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
-#include "audit/premerge.h"	/* at merge: collect/offline.h */
+#include "collect/offline.h"
 #include "audit/edgejson.h"
 #include "audit/state.h"
 #include "collect/collect.h"
