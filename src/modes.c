@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "audit/report.h"
@@ -21,38 +22,162 @@
 #include "log.h"
 #include "policy/evalcmd.h"
 #include "daemon/daemon.h"
-
-static int
-not_yet(const char *what)
-{
-	log_error("%s is not available in this build yet", what);
-	return CLI_EXIT_ERROR;
-}
+#include "alert/alert.h"
 
 /*
- * The daemon's work until the audit (audit/run.h) and the alerts
- * (alert/alert.h) are merged: each scheduled audit fails, saying so, and
- * there is nothing to deliver. The loop, the signals, the reloads and the
- * systemd protocol are real; at merge these hooks are replaced by ones that
- * call audit_run() and the alert outbox.
+ * The daemon's work, behind daemon.h's hooks: audit_run() with a credential
+ * chain kept across audits (so its cache is reused), and the alert outbox.
+ * Both are made again from a config a SIGHUP loaded, and replace the old
+ * ones only when both could be made.
  */
+struct daemon_work {
+	struct awsconf_creds cr;
+	bool have_creds;
+	struct alert_ctx *ax;
+};
+
+static void
+work_release(struct daemon_work *w)
+{
+	alert_close(w->ax);
+	w->ax = NULL;
+	if (w->have_creds)
+		awsconf_creds_free(&w->cr);
+	w->have_creds = false;
+}
+
 static int
-daemon_audit_unavailable(void *ctx, const struct config *cfg,
+work_configure(void *ctx, const struct config *cfg, struct err *e)
+{
+	struct daemon_work *w = ctx;
+	struct awsconf_creds cr;
+	struct alert_ctx *ax;
+
+	if ((ax = alert_open(cfg, cfg->state_dir, e)) == NULL)
+		return -1;
+	if (awsconf_creds_new(cfg, &cr, e) != 0) {
+		alert_close(ax);
+		return -1;
+	}
+	work_release(w);
+	w->ax = ax;
+	w->cr = cr;
+	w->have_creds = true;
+	return 0;
+}
+
+static void
+work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
+    char *out, size_t len)
+{
+	size_t n[5] = { 0, 0, 0, 0, 0 }, i;
+	char when[32];
+	struct tm tm;
+
+	for (i = 0; i < r->diff.n; i++)
+		if ((size_t)r->diff.entries[i].kind < 5)
+			n[r->diff.entries[i].kind]++;
+	gmtime_r(&r->cur->taken_at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, len, "audit of %s: %zu edge%s, %zu gained, %zu lost, "
+	    "%zu changed, %zu privileged role change%s%s; %s; %zu alert%s queued",
+	    when, r->cur->nedges, r->cur->nedges == 1 ? "" : "s",
+	    n[DIFF_GAINED], n[DIFF_LOST], n[DIFF_CHANGED],
+	    n[DIFF_PRIV_ADDED] + n[DIFF_PRIV_REMOVED],
+	    n[DIFF_PRIV_ADDED] + n[DIFF_PRIV_REMOVED] == 1 ? "" : "s",
+	    r->diff.baseline ? " (baseline)" : "",
+	    r->complete ? "complete" : "incomplete", st->queued,
+	    st->queued == 1 ? "" : "s");
+}
+
+static int
+work_audit(void *ctx, const struct config *cfg,
     const volatile sig_atomic_t *stop, char *summary, size_t len)
 {
-	snprintf(summary, len, "audit failed: the audit is not available in "
-	    "this build yet");
-	return -1;
+	struct daemon_work *w = ctx;
+	struct audit_run_opts ro;
+	struct audit_result r;
+	struct alert_run run;
+	struct alert_enqueue_stats st;
+	struct err e, ae;
+	char runid[96], when[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	int rc;
+
+	memset(&ro, 0, sizeof(ro));
+	memset(&r, 0, sizeof(r));
+	memset(&run, 0, sizeof(run));
+	memset(&st, 0, sizeof(st));
+	err_clear(&e);
+	err_clear(&ae);
+	ro.base = w->cr.client;
+	ro.lock_wait_s = 60;
+	rc = audit_run(cfg, &ro, stop, &r, &e);
+	if (*stop) {
+		/* Not a failure to alert about: the daemon is stopping. */
+		snprintf(summary, len, "audit stopped; nothing saved");
+		audit_result_free(&r);
+		return -1;
+	}
+	/* The same run always gets the same id, so alerts queued again after
+	 * a crash keep theirs. */
+	if (rc == 0) {
+		gmtime_r(&r.cur->taken_at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(runid, sizeof(runid), "%s-%s", when,
+		    r.cur->source != NULL ? r.cur->source : "live");
+		run.at = r.cur->taken_at;
+		run.status = ALERT_RUN_OK;
+	} else {
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(runid, sizeof(runid), "%s-failed", when);
+		run.at = now;
+		run.status = ALERT_RUN_FAILED;
+		run.failure = e.msg;
+	}
+	run.id = runid;
+	if (alert_enqueue(w->ax, &run, rc == 0 ? &r.diff : NULL, &st, &ae) != 0)
+		log_error("alerts: %s", ae.msg);
+	if (rc == 0)
+		work_summary(&r, &st, summary, len);
+	else
+		snprintf(summary, len, "audit failed: %s", e.msg);
+	audit_result_free(&r);
+	return rc;
+}
+
+static long
+work_deliver(void *ctx, const struct config *cfg,
+    const volatile sig_atomic_t *stop, unsigned *retry_s, struct err *e)
+{
+	struct daemon_work *w = ctx;
+	struct alert_deliver_stats st;
+	int n;
+
+	memset(&st, 0, sizeof(st));
+	n = alert_deliver_pending(w->ax, stop, &st, e);
+	*retry_s = alert_retry_delay_s(w->ax);
+	return n;
+}
+
+static void
+work_close(void *ctx)
+{
+	work_release(ctx);
 }
 
 int
 mode_daemon(const struct config *cfg, const struct cli_opts *opts)
 {
-	static const struct daemon_hooks hooks = {
-		.run_audit = daemon_audit_unavailable,
+	struct daemon_work w;
+	struct daemon_hooks hooks = {
+		&w, work_configure, work_audit, work_deliver, work_close,
 	};
 	struct daemon_opts o;
 
+	memset(&w, 0, sizeof(w));
 	memset(&o, 0, sizeof(o));
 	o.config_path = opts->config_path;
 	o.config_path_given = opts->config_path_given;
