@@ -90,6 +90,48 @@ work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
 	    st->queued == 1 ? "" : "s");
 }
 
+/* The run's alerts, queued from audit_run's before_save hook: before the
+ * state that records the run is saved (see audit/run.h). */
+struct work_enqueue {
+	struct daemon_work *w;
+	struct alert_enqueue_stats st;
+	bool queued;
+};
+
+/* The same run always gets the same id, so alerts queued again after a
+ * crash keep theirs. */
+static void
+work_run_id(time_t at, const char *what, char *out, size_t len)
+{
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, len, "%s-%s", when, what);
+}
+
+static int
+work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
+{
+	struct work_enqueue *q = ctx;
+	struct alert_run run;
+	char runid[96];
+
+	memset(&run, 0, sizeof(run));
+	work_run_id(r->cur->taken_at, r->cur->source != NULL ? r->cur->source : "live",
+	    runid, sizeof(runid));
+	run.id = runid;
+	run.at = r->cur->taken_at;
+	run.status = ALERT_RUN_OK;
+	if (alert_enqueue(q->w->ax, &run, &r->diff, &q->st, e) != 0) {
+		err_prefix(e, "alerts not queued, state not saved");
+		return -1;
+	}
+	q->queued = true;
+	return 0;
+}
+
 static int
 work_audit(void *ctx, const struct config *cfg,
     const volatile sig_atomic_t *stop, char *summary, size_t len)
@@ -98,21 +140,24 @@ work_audit(void *ctx, const struct config *cfg,
 	struct audit_run_opts ro;
 	struct audit_result r;
 	struct alert_run run;
-	struct alert_enqueue_stats st;
+	struct alert_enqueue_stats fst;
+	struct work_enqueue q;
 	struct err e, ae;
-	char runid[96], when[32];
-	struct tm tm;
+	char runid[96];
 	time_t now = time(NULL);
 	int rc;
 
 	memset(&ro, 0, sizeof(ro));
 	memset(&r, 0, sizeof(r));
-	memset(&run, 0, sizeof(run));
-	memset(&st, 0, sizeof(st));
+	memset(&q, 0, sizeof(q));
+	memset(&fst, 0, sizeof(fst));
 	err_clear(&e);
 	err_clear(&ae);
+	q.w = w;
 	ro.base = w->cr.client;
 	ro.lock_wait_s = 60;
+	ro.before_save = work_enqueue_run;
+	ro.before_save_ctx = &q;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
 	if (*stop) {
 		/* Not a failure to alert about: the daemon is stopping. */
@@ -120,30 +165,19 @@ work_audit(void *ctx, const struct config *cfg,
 		audit_result_free(&r);
 		return -1;
 	}
-	/* The same run always gets the same id, so alerts queued again after
-	 * a crash keep theirs. */
-	if (rc == 0) {
-		gmtime_r(&r.cur->taken_at, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(runid, sizeof(runid), "%s-%s", when,
-		    r.cur->source != NULL ? r.cur->source : "live");
-		run.at = r.cur->taken_at;
-		run.status = ALERT_RUN_OK;
-	} else {
-		gmtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(runid, sizeof(runid), "%s-failed", when);
+	if (rc != 0) {
+		memset(&run, 0, sizeof(run));
+		work_run_id(now, "failed", runid, sizeof(runid));
+		run.id = runid;
 		run.at = now;
 		run.status = ALERT_RUN_FAILED;
 		run.failure = e.msg;
-	}
-	run.id = runid;
-	if (alert_enqueue(w->ax, &run, rc == 0 ? &r.diff : NULL, &st, &ae) != 0)
-		log_error("alerts: %s", ae.msg);
-	if (rc == 0)
-		work_summary(&r, &st, summary, len);
-	else
+		if (alert_enqueue(w->ax, &run, NULL, &fst, &ae) != 0)
+			log_error("alerts: %s", ae.msg);
 		snprintf(summary, len, "audit failed: %s", e.msg);
+	} else {
+		work_summary(&r, &q.st, summary, len);
+	}
 	audit_result_free(&r);
 	return rc;
 }

@@ -330,7 +330,7 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
     const struct edge_diff *d, struct alert **out, size_t *n, struct err *e)
 {
 	struct alert *v = NULL;
-	size_t cap, nv = 0, i;
+	size_t cap, nv = 0, i, nthis;
 	int rc = -1;
 
 	*out = NULL;
@@ -398,27 +398,36 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 		if (frc != 0 || !ok || compute_id(a) != 0)
 			goto nomem;
 	}
-	if (d != NULL && d->nnot_audited > 0) {
+	/* Only accounts this run could not audit make it incomplete; those
+	 * the previous run missed (previous) were audited now and are merely
+	 * not compared, which the report says. */
+	nthis = 0;
+	for (i = 0; d != NULL && i < d->nnot_audited; i++)
+		if (!d->not_audited[i].previous)
+			nthis++;
+	if (nthis > 0) {
 		struct alert *a = &v[nv++];
 		struct buf b;
-		size_t nna;
+		size_t nna, j;
 		int brc = 0;
 
 		if (common(a, c, run, ALERT_AUDIT_INCOMPLETE) != 0)
 			goto nomem;
-		nna = d->nnot_audited < ALERT_LIST_CAP ? d->nnot_audited : ALERT_LIST_CAP;
+		nna = nthis < ALERT_LIST_CAP ? nthis : ALERT_LIST_CAP;
 		if ((a->not_audited = calloc(nna, sizeof(*a->not_audited))) == NULL)
 			goto nomem;
 		buf_init(&b, 0);
-		brc = buf_printf(&b, "%zu account%s not audited:", d->nnot_audited,
-		    d->nnot_audited == 1 ? "" : "s");
-		for (i = 0; i < nna; i++) {
+		brc = buf_printf(&b, "%zu account%s not audited:", nthis, nthis == 1 ? "" : "s");
+		for (i = 0, j = 0; j < d->nnot_audited && i < nna; j++) {
+			const struct diff_not_audited *na = &d->not_audited[j];
 			bool ok = true;
 
-			a->not_audited[i].account = dup_cap(d->not_audited[i].account != NULL ?
-			    d->not_audited[i].account : "?", ALERT_ITEM_CAP, &ok);
-			a->not_audited[i].why = dup_cap(d->not_audited[i].why != NULL ?
-			    d->not_audited[i].why : "unknown", ALERT_WHY_CAP, &ok);
+			if (na->previous)
+				continue;
+			a->not_audited[i].account = dup_cap(na->account != NULL ?
+			    na->account : "?", ALERT_ITEM_CAP, &ok);
+			a->not_audited[i].why = dup_cap(na->why != NULL ?
+			    na->why : "unknown", ALERT_WHY_CAP, &ok);
 			a->nnot_audited++;
 			if (!ok)
 				brc = -1;
@@ -426,9 +435,10 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 			if (brc == 0 && i < 10)
 				brc = buf_printf(&b, "%s %s (%s)", i > 0 ? ";" : "",
 				    a->not_audited[i].account, a->not_audited[i].why);
+			i++;
 		}
-		if (brc == 0 && d->nnot_audited > 10)
-			brc = buf_printf(&b, "; and %zu more", d->nnot_audited - 10);
+		if (brc == 0 && nthis > 10)
+			brc = buf_printf(&b, "; and %zu more", nthis - 10);
 		if (brc != 0) {
 			buf_free(&b);
 			goto nomem;

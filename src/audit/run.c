@@ -124,6 +124,8 @@ audit_run_edges(const struct config *cfg, const struct audit_run_opts *o,
 	/* The last check point before anything is written. */
 	if (stopped(stop, e))
 		goto out;
+	if (use_state && o->before_save != NULL && o->before_save(o->before_save_ctx, out, e) != 0)
+		goto out;
 	if (use_state && merged != NULL) {
 		if (state_save(st, merged, cfg->audit.state_keep, &out->seq, e) != 0)
 			goto out;

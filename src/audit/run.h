@@ -31,6 +31,8 @@
 #include "conf.h"
 #include "util/err.h"
 
+struct audit_result;
+
 struct audit_run_opts {
 	/* Offline: a directory of AWS CLI dumps (offline_load). NULL: live,
 	 * through collect_snapshot with base (borrowed; the caller builds it
@@ -51,6 +53,14 @@ struct audit_run_opts {
 	const char *write_edges;
 	/* Seconds to wait for the state lock; 0 = try once. */
 	int lock_wait_s;
+	/* Called once the diff is known and before the state is saved (only
+	 * when a state is used). The daemon queues the run's alerts here: a
+	 * crash between the two then repeats alerts with the same ids, which
+	 * receivers drop, and never loses them. A failure (-1 with e) leaves
+	 * the state unsaved and fails the run, so the next run diffs against
+	 * the same previous set and raises the same changes again. NULL: none. */
+	int (*before_save)(void *ctx, const struct audit_result *r, struct err *e);
+	void *before_save_ctx;
 };
 
 struct audit_result {

@@ -119,6 +119,39 @@ START_TEST(test_one_record_per_change)
 }
 END_TEST
 
+/* Accounts only the previous run missed were audited now: they are not
+ * compared, but this run is not incomplete, so they raise no alert. */
+START_TEST(test_incomplete_only_for_this_run)
+{
+	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL };
+	struct diff_not_audited mixed[3] = {
+		{ "111111111111", "not audited in the previous run", true },
+		{ "444444444444", "AssumeRole: AccessDenied", false },
+		{ "555555555555", "not audited in the previous run", true },
+	};
+	struct alert *v;
+	size_t n;
+
+	diff.n = 0;
+	diff.not_audited = mixed;
+	diff.nnot_audited = 3;
+	build(&r, &diff, &v, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].kind, ALERT_AUDIT_INCOMPLETE);
+	ck_assert_uint_eq(v[0].nnot_audited, 1);
+	ck_assert_str_eq(v[0].not_audited[0].account, "444444444444");
+	ck_assert_str_eq(v[0].reason, "1 account not audited: 444444444444 (AssumeRole: AccessDenied)");
+	alert_array_free(v, n);
+
+	mixed[1].previous = true;
+	build(&r, &diff, &v, &n);
+	ck_assert_uint_eq(n, 0);
+	alert_array_free(v, n);
+	diff.not_audited = na;
+	diff.nnot_audited = 1;
+}
+END_TEST
+
 /* The gained alert of tests/data/alerts/basic.json (same edge, run
  * "2026-11-23T10:00:00Z-live"): its id computed with python's hashlib from
  * the construction documented in alert.h, not by this code. A change here
@@ -578,6 +611,7 @@ alert_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_one_record_per_change);
+	tcase_add_test(tc, test_incomplete_only_for_this_run);
 	tcase_add_test(tc, test_id_matches_documented_construction);
 	tcase_add_test(tc, test_ids_stable_and_distinct);
 	tcase_add_test(tc, test_failed_run);
