@@ -22,6 +22,6 @@ EXTRA_DIST += tests/integration/daemon-signals.sh
 # The real daemon end to end against the emulator, a webhook receiver and a
 # syslog socket: alerts exactly once, SIGTERM mid-audit, outages and restarts;
 # and kill -9 during audits (issue 7, Proof).
-TESTS += tests/integration/daemon-e2e.sh
-EXTRA_DIST += tests/integration/daemon-e2e.sh \
+TESTS += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh
+EXTRA_DIST += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh \
 	tests/data/scenarios/e2e-base.json tests/data/scenarios/e2e-changed.json
