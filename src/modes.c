@@ -185,8 +185,9 @@ work_audit(void *ctx, const struct config *cfg,
 	ro.before_save = work_enqueue_run;
 	ro.before_save_ctx = &q;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
-	if (*stop) {
-		/* Not a failure to alert about: the daemon is stopping. */
+	if (rc != 0 && *stop) {
+		/* Not a failure to alert about: the daemon is stopping. A run
+		 * that got past its last check point saved, and says so below. */
 		snprintf(summary, len, "audit stopped; nothing saved");
 		audit_result_free(&r);
 		return -1;
