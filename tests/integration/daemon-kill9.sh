@@ -19,6 +19,9 @@
 # one id (a change seen twice under two ids is a duplicate the receiver
 # cannot drop); the same id may arrive more than once (a kill between the
 # POST and its record), and those re-deliveries are counted.
+# Then SIGTERM at random points of TERMS (default 30) more runs: each exits
+# 0, and a run that says "nothing saved" must not have saved; what it queued
+# stays queued and arrives (the same final check covers these runs).
 # DAEMON_KILL9_SEED=N replays the scenario versions and kill delays.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -26,6 +29,7 @@ set -u
 . "$top_srcdir/tests/integration/alert-lib.sh"
 bin="$top_builddir/passrole-auditd"
 TRIES=${DAEMON_KILL9_TRIES:-50}
+TERMS=${DAEMON_KILL9_TERMS:-30}
 SEED=${DAEMON_KILL9_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "daemon-kill9: seed $SEED (DAEMON_KILL9_SEED=$SEED replays it)"
 pid=
@@ -43,7 +47,7 @@ cleanup() {
 # The scenario versions and the kill delays (fractions of the measured
 # length of a run), from the seed.
 mkdir "$tmp/v"
-"$PYTHON3" - "$top_srcdir/tests/data/scenarios/e2e-base.json" "$tmp" "$TRIES" "$SEED" <<'PY'
+"$PYTHON3" - "$top_srcdir/tests/data/scenarios/e2e-base.json" "$tmp" $((TRIES + TERMS)) "$SEED" <<'PY'
 import copy, json, random, sys
 base, d, tries, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 rng = random.Random(seed)
@@ -131,16 +135,28 @@ print(newest)
 PY
 }
 
-# One daemon start; "$1" is a sleep(1) argument, or "" to wait for the end
-# of its audit and delivery round and stop it cleanly.
+# One daemon start. run_daemon KILL DELAY: kill -9 after DELAY (a sleep(1)
+# argument); run_daemon TERM DELAY: SIGTERM DELAY after it has started (a
+# signal before the handlers exist is no test), and it must exit 0;
+# run_daemon "": wait for the end of its audit and delivery round, and
+# stop it cleanly.
 run_daemon() {
 	: >"$tmp/run.log"
 	"$bin" -f -c "$tmp/d.conf" 2>"$tmp/run.log" &
 	pid=$!
-	if [ -n "$1" ]; then
-		sleep "$1"
+	if [ "$1" = KILL ]; then
+		sleep "$2"
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+	elif [ "$1" = TERM ]; then
+		i=0
+		until grep -q 'notice: started' "$tmp/run.log"; do
+			i=$((i + 1)); [ $i -le 3000 ] || fail "the daemon did not start"
+			sleep 0.01
+		done
+		sleep "$2"
+		kill -TERM "$pid"
+		wait "$pid" || fail "try $t: exit status $? after SIGTERM"
 	else
 		i=0
 		until grep -q 'notice: audit ' "$tmp/run.log" &&
@@ -171,25 +187,39 @@ v=0
 advance=1
 killed_before_save=0
 killed_after_save=0
+termed_before_save=0
+termed_after_save=0
 t=1
-while [ $t -le "$TRIES" ]; do
+while [ $t -le $((TRIES + TERMS)) ]; do
+	sig=KILL
+	if [ $t -eq $((TRIES + 1)) ]; then
+		# Then SIGTERM at random points, timed from the start message.
+		est_ms=$((est_ms * 3 / 4))
+	fi
+	[ $t -gt "$TRIES" ] && sig=TERM
 	if [ $advance -eq 1 ]; then
 		v=$((v + 1))
 		emu_scenario "$tmp/v/$v.json" || fail "scenario $v"
 	fi
 	before=$(tail -n 1 "$tmp/saved" | cut -d' ' -f1)
 	f=$(sed -n "${t}p" "$tmp/delays")
-	run_daemon "$(awk -v f="$f" -v ms="$est_ms" 'BEGIN { printf "%.3f", f * ms / 1000 }')"
-	newest=$(check_dir) || fail "try $t: the state directory is damaged after kill -9"
+	run_daemon $sig "$(awk -v f="$f" -v ms="$est_ms" 'BEGIN { printf "%.3f", f * ms / 1000 }')"
+	newest=$(check_dir) || fail "try $t: the state directory is damaged after SIG$sig"
 	if [ "$newest" -gt "$before" ]; then
 		[ "$newest" -eq $((before + 1)) ] || fail "try $t: state $before -> $newest in one run"
+		# A stopped audit says it saved nothing: then it must not have.
+		if grep -q 'nothing saved' "$tmp/run.log"; then
+			fail "try $t: the log says nothing was saved, but state $newest was: $(grep 'audit' "$tmp/run.log" | tail -n 2)"
+		fi
 		echo "$newest $v" >>"$tmp/saved"
 		advance=1
-		killed_after_save=$((killed_after_save + 1))
+		if [ $sig = KILL ]; then killed_after_save=$((killed_after_save + 1))
+		else termed_after_save=$((termed_after_save + 1)); fi
 		est_ms=$((est_ms * 9 / 10))
 	else
 		advance=0
-		killed_before_save=$((killed_before_save + 1))
+		if [ $sig = KILL ]; then killed_before_save=$((killed_before_save + 1))
+		else termed_before_save=$((termed_before_save + 1)); fi
 		est_ms=$((est_ms * 11 / 10 + 1))
 	fi
 	t=$((t + 1))
@@ -205,7 +235,7 @@ if grep -q 'audit failed' "$tmp/log"; then fail "an audit failed: $(grep 'audit 
 
 ctl_get "$CTL_W" /_ctl/deliveries >"$tmp/deliveries"
 ctl_get "$CTL_W" /_ctl/summary >"$tmp/summary"
-"$PYTHON3" - "$tmp" "$killed_before_save" "$killed_after_save" "$est_ms" <<'PY' || fail "deliveries"
+"$PYTHON3" - "$tmp" "$killed_before_save" "$killed_after_save" "$termed_before_save" "$termed_after_save" <<'PY' || fail "deliveries"
 import collections, json, re, sys
 d = sys.argv[1]
 M = "arn:aws:iam::111122223333:"
@@ -241,10 +271,11 @@ for l in open(d + "/lines"):
         sl[m.group(1)] += 1
 assert set(sl) == set(first), "syslog: %d ids missing, %d not delivered to the webhook" % (
     len(set(first) - set(sl)), len(set(sl) - set(first)))
-print("daemon-kill9: %d kills (%d before the run's save, %d after; last estimate of the save %d ms), %d saved "
-      "versions, %d alerts, webhook re-deliveries %d, syslog re-deliveries %d" % (
+print("daemon-kill9: %d kill -9 (%d before the run's save, %d after), %d SIGTERM (%d before, "
+      "%d after), %d saved versions, %d alerts, webhook re-deliveries %d, syslog "
+      "re-deliveries %d" % (
           int(sys.argv[2]) + int(sys.argv[3]), int(sys.argv[2]), int(sys.argv[3]),
-          int(sys.argv[4]), len(saved), len(first), len(dl) - len(first),
-          sum(sl.values()) - len(sl)))
+          int(sys.argv[4]) + int(sys.argv[5]), int(sys.argv[4]), int(sys.argv[5]),
+          len(saved), len(first), len(dl) - len(first), sum(sl.values()) - len(sl)))
 PY
 echo "daemon-kill9: ok"
