@@ -15,7 +15,10 @@
 #      the audit is stalled;
 #   4. restarted while the webhook still fails (its audit at start adds
 #      alerts), stopped with alerts pending, restarted, the webhook answers
-#      200 again: every alert arrives exactly once (no re-delivery at all).
+#      200 again: every alert arrives exactly once (no re-delivery at all);
+#   5. the demo organization with an account that cannot be audited
+#      (basic.json): its baseline, and each audit after it, raises exactly
+#      one alert, audit-incomplete, naming that account.
 # SIGHUP with a broken config is daemon-signals.sh's.
 # Audits are started with SIGUSR1: daemon.interval cannot go below 60 s, and
 # the test need not wait for it.
@@ -273,5 +276,33 @@ lost $ACI $OAA
 W
 sleep 0.3
 check_alerts "$tmp/want3" || fail "alerts after the outage and the restarts"
+
+# 5. The demo organization as it is (basic.json: 123456789012 has no
+# AuditRole): its baseline raises exactly one alert, audit-incomplete
+# naming that account, and so does each later audit (a new id each time).
+emu_scenario "$top_srcdir/tests/data/scenarios/basic.json" || fail "scenario change"
+sed -e "s|$tmp/state|$tmp/state2|" "$tmp/d.conf" >"$tmp/d2.conf"
+chmod 600 "$tmp/d2.conf"
+mkdir -m 700 "$tmp/state2"
+ctl_get "$CTL_W" /_ctl/summary >"$tmp/sum-before"
+env NOTIFY_SOCKET="$tmp/notify" "$bin" -f -c "$tmp/d2.conf" 2>>"$tmp/log" &
+pid=$!
+jobs_done=$((jobs_done + 1))
+wait_count "$tmp/notes" "$IDLE" "$jobs_done" || fail "the basic.json baseline did not end"
+last_status | grep -q '(baseline); incomplete; 1 alert queued; next audit in' ||
+	fail "the basic.json baseline's status: $(last_status)"
+audit_now
+last_status | grep -q ': 6 edges, 0 gained, 0 lost, 0 changed, 0 privileged role changes; incomplete; 1 alert queued; next audit in' ||
+	fail "the second basic.json audit's status: $(last_status)"
+stop_daemon
+ctl_get "$CTL_W" /_ctl/deliveries >"$tmp/deliveries"
+"$PYTHON3" - "$tmp/deliveries" 12 <<'PY' || fail "the basic.json alerts"
+import json, sys
+dl = json.load(open(sys.argv[1]))[int(sys.argv[2]):]
+assert [d["body"]["kind"] for d in dl] == ["audit-incomplete"] * 2, [d["body"]["kind"] for d in dl]
+for d in dl:
+    assert [n["account"] for n in d["body"]["not_audited"]] == ["123456789012"], d["body"]
+assert dl[0]["id"] != dl[1]["id"]
+PY
 if grep -q 'e2e-hmac-secret' "$tmp/log"; then fail "the HMAC secret is in the log"; fi
 echo "daemon-e2e: ok ($(summary_field "$CTL_W" accepted) deliveries, $(summary_field "$CTL_W" failed_answers) answers of 500, $(alert_lines) syslog lines)"
