@@ -68,9 +68,4 @@ void creds_safe_excerpt(const char *s, size_t len, char *out, size_t max);
 /* The same without the masking, for text AWS wrote (error codes, messages). */
 void creds_plain_excerpt(const char *s, size_t len, char *out, size_t max);
 
-/* True when url is http(s) to a loopback host: 127.0.0.0/8, ::1 or localhost. */
-bool creds_url_is_loopback(const char *url);
-/* True for those hosts (IPv6 in brackets, as libcurl returns them). */
-bool creds_host_is_loopback(const char *host);
-
 #endif

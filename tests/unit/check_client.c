@@ -1043,6 +1043,60 @@ START_TEST(test_http_rules)
 }
 END_TEST
 
+/* Plain http to the credential endpoints: each provider's own addresses and
+ * loopback, nothing else, never by default. Checked with http_url_check so
+ * no link-local address is ever contacted. */
+START_TEST(test_http_plain_credential_endpoints)
+{
+	static const struct {
+		enum http_plain rule;
+		const char *url;
+		bool ok;
+	} cases[] = {
+		{ HTTP_PLAIN_LOOPBACK, "http://169.254.169.254/latest/api/token", false },
+		{ HTTP_PLAIN_LOOPBACK, "http://169.254.170.2/v2/credentials", false },
+		{ HTTP_PLAIN_LOOPBACK, "http://127.0.0.1:8080/", true },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.254/latest/api/token", true },
+		{ HTTP_PLAIN_IMDS, "http://[fd00:ec2::254]/latest/api/token", true },
+		{ HTTP_PLAIN_IMDS, "http://[fd00:ec2:0:0::254]:80/", true },
+		{ HTTP_PLAIN_IMDS, "http://[::1]:8080/", true },
+		{ HTTP_PLAIN_IMDS, "http://169.254.170.2/v2/credentials", false },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.253/", false },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.254.example.invalid/", false },
+		{ HTTP_PLAIN_IMDS, "http://10.0.0.1/", false },
+		{ HTTP_PLAIN_IMDS, "https://imds.example.invalid/", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.170.2/v2/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.170.23/v1/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://[fd00:ec2::23]/v1/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.169.254/latest", false },
+		{ HTTP_PLAIN_CONTAINER, "http://[fd00:ec2::254]/", false },
+		{ HTTP_PLAIN_CONTAINER, "ftp://169.254.170.2/", false },
+	};
+	struct http_opts ho;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		http_opts_default(&ho);
+		ho.plain_http = cases[i].rule;
+		err_clear(&e);
+		ck_assert_msg((http_url_check(&ho, cases[i].url, &e) == 0) == cases[i].ok,
+		    "rule %d %s: %s", (int)cases[i].rule, cases[i].url, e.msg);
+	}
+	/* The allowance is for plain http only: TLS verification stays on. */
+	http_opts_default(&ho);
+	ho.plain_http = HTTP_PLAIN_IMDS;
+	ho.insecure_loopback = true;
+	ck_assert_int_eq(http_url_check(&ho, "https://169.254.169.254/", &e), -1);
+	ck_assert_msg(strstr(e.msg, "only be disabled for loopback") != NULL, "%s", e.msg);
+	ck_assert(http_plain_allowed(HTTP_PLAIN_IMDS, "169.254.169.254"));
+	ck_assert(http_plain_allowed(HTTP_PLAIN_CONTAINER, "localhost"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_LOOPBACK, "[fd00:ec2::23]"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_CONTAINER, "fd00:ec2::23x"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_IMDS, ""));
+}
+END_TEST
+
 /* --- TLS: a second emulator with a self-signed certificate for 127.0.0.1. */
 static struct emu emu_tls;
 
@@ -1152,6 +1206,7 @@ client_suite(void)
 
 	tcase_add_test(tp, test_refused_configurations);
 	tcase_add_test(tp, test_http_rules);
+	tcase_add_test(tp, test_http_plain_credential_endpoints);
 	suite_add_tcase(s, tp);
 	return s;
 }

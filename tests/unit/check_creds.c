@@ -377,6 +377,45 @@ START_TEST(test_environment_source)
 }
 END_TEST
 
+/* A configured instance metadata endpoint gets plain http only on the
+ * service's own addresses (or loopback): refused when the chain is built,
+ * not contacted and skipped as "unreachable". */
+START_TEST(test_imds_endpoint_plain_http_refused)
+{
+	const char *const via_env[] = { "HOME=/nonexistent",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT=http://10.0.0.1/", NULL };
+	const char *const none[] = { "HOME=/nonexistent", NULL };
+	struct creds_provider *p;
+	struct creds_opts o;
+	struct err e;
+
+	tl_opts(&o, none);
+	o.imds_endpoint = "http://imds.example.invalid";
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+	ck_assert_msg(strstr(e.msg, "instance metadata endpoint") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "plain http:// is only allowed") != NULL, "%s", e.msg);
+
+	tl_opts(&o, via_env);
+	o.imds_endpoint = NULL;
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+	ck_assert_msg(strstr(e.msg, "http://10.0.0.1/") != NULL, "%s", e.msg);
+
+	tl_opts(&o, none);
+	o.imds_endpoint = "ftp://127.0.0.1/";
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+
+	/* The service's own addresses and https anywhere are accepted (only
+	 * built here: nothing is fetched). */
+	tl_opts(&o, none);
+	o.imds_endpoint = "http://[fd00:ec2::254]";
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	creds_provider_free(p);
+	o.imds_endpoint = "https://imds.example.invalid";
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	creds_provider_free(p);
+}
+END_TEST
+
 START_TEST(test_static_source)
 {
 	struct aws_credentials c, d;
@@ -1173,6 +1212,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_sts_parse_recorded_and_errors);
 	tcase_add_test(tc, test_sts_form);
 	tcase_add_test(tc, test_environment_source);
+	tcase_add_test(tc, test_imds_endpoint_plain_http_refused);
 	tcase_add_test(tc, test_static_source);
 	tcase_add_test(tc, test_profiles_static_and_merging);
 	tcase_add_test(tc, test_profiles_role_chain);
