@@ -37,7 +37,8 @@ int creds_read_file(const char *path, size_t max, bool secret, bool missing_ok,
 void creds_check_private(const char *path);
 
 /* "2021-09-21T04:16:53Z", with optional fractional seconds and a "Z",
- * "+00:00" or "+HHMM"-style offset. 0 or -1. */
+ * "+00:00" or "+HHMM"-style offset: query_parse_time relaxed, from 1970 on.
+ * 0 or -1. */
 int creds_time_parse(const char *s, time_t *out);
 /* "2021-09-21T04:16:53Z" into out (at least 21 bytes). */
 void creds_time_format(time_t t, char *out, size_t n);

@@ -136,6 +136,14 @@ START_TEST(test_time_parse)
 	ck_assert_int_eq(creds_time_parse("2009-13-13T23:31:30Z", &t), -1);
 	ck_assert_int_eq(creds_time_parse("2009-02-13T23:31:30Zjunk", &t), -1);
 	ck_assert_int_eq(creds_time_parse("", &t), -1);
+	/* Relaxed forms SDK-written files carry, on the API parser's strict dates. */
+	ck_assert_int_eq(creds_time_parse("2009-02-13 23:31:30Z", &t), 0);
+	ck_assert_int_eq((long long)t, 1234567890LL);
+	ck_assert_int_eq(creds_time_parse("2009-02-14T01:31:30.5+0200", &t), 0);
+	ck_assert_int_eq((long long)t, 1234567890LL);
+	ck_assert_int_eq(creds_time_parse("2009-02-30T00:00:00Z", &t), -1);
+	ck_assert_int_eq(creds_time_parse("2009-02-13T23:31:30+02", &t), -1);
+	ck_assert_int_eq(creds_time_parse("1969-12-31T23:59:59Z", &t), -1);
 	creds_time_format(1234567890, s, sizeof(s));
 	ck_assert_str_eq(s, "2009-02-13T23:31:30Z");
 }
