@@ -23,6 +23,7 @@
 #include "util/err.h"
 
 #include "creds_testlib.h"
+#include "checkmain.h"
 
 /* ---------- ini ---------- */
 
@@ -1245,12 +1246,5 @@ creds_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(creds_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	log_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(creds_suite());
 }

@@ -12,6 +12,7 @@
 #include "aws/query.h"
 #include "aws/xml.h"
 #include "aws_testdata.h"
+#include "checkmain.h"
 
 START_TEST(test_query_build)
 {
@@ -350,11 +351,5 @@ protocols_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(protocols_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(protocols_suite());
 }
