@@ -165,10 +165,12 @@ out:
 	return rc;
 }
 
-/* A GET with the token; one new token on 401 (it expired on the server). */
+/* A GET with the token; one new token on 401 (it expired on the server).
+ * CREDS_FOUND only for HTTP 200; 404 is CREDS_SKIP with e saying
+ * "instance metadata: GONE (HTTP 404)". */
 static int
-creds_imds_get(struct creds_imds *m, time_t now, const char *path, struct http_response *resp,
-    struct err *e)
+creds_imds_get(struct creds_imds *m, time_t now, const char *path, const char *gone,
+    struct http_response *resp, struct err *e)
 {
 	int rc, tries;
 
@@ -180,12 +182,23 @@ creds_imds_get(struct creds_imds *m, time_t now, const char *path, struct http_r
 			return CREDS_SKIP;
 		}
 		if (resp->status != 401 || m->token == NULL)
-			return CREDS_FOUND;
+			break;
 		log_debug("instance metadata rejected the session token (HTTP 401); getting a new one");
 		creds_imds_drop_token(m);
 	}
-	err_set(e, "instance metadata rejected a fresh session token (HTTP 401)");
-	return CREDS_ERROR;
+	if (tries == 2) {
+		err_set(e, "instance metadata rejected a fresh session token (HTTP 401)");
+		return CREDS_ERROR;
+	}
+	if (resp->status == 404) {
+		err_set(e, "instance metadata: %s (HTTP 404)", gone);
+		return CREDS_SKIP;
+	}
+	if (resp->status != 200) {
+		err_set(e, "instance metadata %s answered HTTP %ld", path, resp->status);
+		return CREDS_ERROR;
+	}
+	return CREDS_FOUND;
 }
 
 static int
@@ -206,25 +219,16 @@ creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_cre
     struct err *e)
 {
 	struct http_response resp;
-	char role[160], path[256];
+	char role[160], path[256], gone[200];
 	const char *body;
 	size_t n;
 	int rc;
 
 	http_response_init(&resp, IMDS_BODY_MAX);
-	rc = creds_imds_get(m, now, IMDS_CREDS_PATH, &resp, e);
+	rc = creds_imds_get(m, now, IMDS_CREDS_PATH, "no IAM role is attached to this instance",
+	    &resp, e);
 	if (rc != CREDS_FOUND)
 		goto out;
-	if (resp.status == 404) {
-		err_set(e, "instance metadata: no IAM role is attached to this instance (HTTP 404)");
-		rc = CREDS_SKIP;
-		goto out;
-	}
-	if (resp.status != 200) {
-		err_set(e, "instance metadata %s answered HTTP %ld", IMDS_CREDS_PATH, resp.status);
-		rc = CREDS_ERROR;
-		goto out;
-	}
 	body = buf_cstr(&resp.body);
 	n = strcspn(body, "\r\n");
 	while (n > 0 && isspace((unsigned char)body[n - 1]))
@@ -242,19 +246,10 @@ creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_cre
 	memcpy(role, body, n);
 	role[n] = '\0';
 	snprintf(path, sizeof(path), "%s%s", IMDS_CREDS_PATH, role);
-	rc = creds_imds_get(m, now, path, &resp, e);
+	snprintf(gone, sizeof(gone), "role %s has no credentials", role);
+	rc = creds_imds_get(m, now, path, gone, &resp, e);
 	if (rc != CREDS_FOUND)
 		goto out;
-	if (resp.status == 404) {
-		err_set(e, "instance metadata: role %s has no credentials (HTTP 404)", role);
-		rc = CREDS_SKIP;
-		goto out;
-	}
-	if (resp.status != 200) {
-		err_set(e, "instance metadata %s answered HTTP %ld", path, resp.status);
-		rc = CREDS_ERROR;
-		goto out;
-	}
 	if (creds_json_parse(buf_cstr(&resp.body), resp.body.len, CREDS_JSON_METADATA,
 	    "instance metadata credentials", out, e) != 0) {
 		err_prefix(e, "role %s", role);
