@@ -383,6 +383,9 @@ fail:
 fail_oom:
 	err_set(e, "out of memory building HTTP headers");
 fail_other:
+	/* A header that failed half-way (too long, no memory) may have left an
+	 * Authorization or metadata token value in line. */
+	secret_wipe(line, sizeof(line));
 	resp->failure = HTTP_FAIL_OTHER;
 	http_xfer_free(x);
 	return NULL;
