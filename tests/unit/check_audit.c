@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "audit/privileged.h"
 #include "snapbuild.h"
+#include "checkmain.h"
 
 #define A1 "111111111111"
 #define ARN(acct, what) "arn:aws:iam::" acct ":" what
@@ -1065,11 +1066,5 @@ audit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(audit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(audit_suite());
 }
