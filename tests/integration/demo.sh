@@ -234,6 +234,8 @@ has dev "decision: denied (explicit deny, identity)"
 has dev "message: User: $P:role/Developer is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole with an explicit deny in an identity-based policy"
 has dev "  Deny  by policy \"OrgBaseline\" (managed policy $P:policy/OrgBaseline attached to role Developer) statement NoPassRoleForHumans"
 has dev "no path: neither directly nor through a role it can assume or pass (depth 3)"
+# AdminInstanceRole trusts EC2 and SSM: the denial is not the trust policy's.
+grep -q 'none the role trusts' "$tmp/dev.txt" && fail "dev: blames the trust policy" || ok
 explain build offline "$P:role/BuildRole" "$P:role/AdminInstanceRole" --input "$DEMO/dump"
 has build "decision: denied (implicit deny, boundary)"
 has build "message: User: $P:role/BuildRole is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole because no permissions boundary allows the iam:PassRole action"

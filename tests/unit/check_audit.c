@@ -273,6 +273,48 @@ START_TEST(test_seed_boundary)
 }
 END_TEST
 
+/* A denied pass is useful toward no service, but not because of the role's
+ * trust policy: the explanation must not blame it (the demo's Developer ->
+ * AdminInstanceRole, denied by OrgBaseline, said "none the role trusts" of a
+ * role that trusts EC2). A role that trusts no service still says so. */
+START_TEST(test_explain_denied_services)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	struct err e = { "" };
+	char *t;
+
+	r = sb_role(a, "AdminRole", NULL, trust(0, "ec2.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "NoServiceRole", NULL, trust_account(1, A1));
+	sb_role_attach(r, admin);
+	u = sb_user(a, "dev");
+	sb_user_inline(u, "DevPass", doc_pass_all);
+	sb_user_inline(u, "NoPass", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+	    "\"NoPassRole\",\"Effect\":\"Deny\",\"Action\":\"iam:PassRole\",\"Resource\":"
+	    "\"*\"}]}");
+	u = sb_user(a, "ops");
+	sb_user_inline(u, "OpsPass", doc_pass_all);
+	t = explain(s, &c, ARN(A1, "user/dev"), "AdminRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "with an explicit deny in an identity-based policy") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "none the role trusts") == NULL, "%s", t);
+	ck_assert_msg(strstr(t, "useful toward services") == NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, ARN(A1, "user/ops"), "NoServiceRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "decision: allowed") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "useful toward services: (none the role trusts)") != NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, ARN(A1, "user/ops"), "AdminRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "useful toward services: ec2.amazonaws.com\n") != NULL, "%s", t);
+	free(t);
+	snapshot_free(s);
+}
+END_TEST
+
 /* Seed: an SCP denies PassRole below one OU only. */
 START_TEST(test_seed_scp_ou)
 {
@@ -1045,6 +1087,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_seed_cfn_service_role);
 	tcase_add_test(tc, test_seed_admin_only_ec2);
 	tcase_add_test(tc, test_seed_boundary);
+	tcase_add_test(tc, test_explain_denied_services);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);
