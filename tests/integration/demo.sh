@@ -214,6 +214,16 @@ if grep -qE '^arn:aws:iam::(210987654321:role/(Developer|BuildRole)|345678901234
 	fail "an edge for a principal that has none"
 else ok; fi
 
+# --list-privileged: the same five roles as the report, with the same reasons.
+"$BIN" -c "$tmp/offline.conf" --list-privileged --input "$DEMO/dump" --format json >"$tmp/priv.json" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok || fail "--list-privileged: exit $rc: $(cat "$tmp/err")"
+"$PY" - "$tmp/priv.json" "$tmp/off1.json" <<'PY' && ok || fail "--list-privileged differs from the report"
+import json, sys
+a, b = (json.load(open(f))["privileged"] for f in sys.argv[1:3])
+sys.exit(0 if a == b and len(a) == 5 else 1)
+PY
+
 # 2. --explain, in AWS's words.
 P=arn:aws:iam::210987654321
 S=arn:aws:iam::345678901234
