@@ -26,9 +26,8 @@
 #   Developer: none. OrgBaseline's explicit Deny iam:PassRole (an
 #     identity-based policy) beats DeveloperAccess's PassAnyRole.
 #   CloudFormationServiceRole -> BedrockAgentRole [bedrock], direct
-#     (PassAgentRole); and, through Bedrock acting with BedrockAgentRole
-#     (src/audit/services.def), whatever BedrockAgentRole passes:
-#     -> AdminInstanceRole [ec2, ssm], Developer [none], EventBridgeInvokeRole [events]
+#     (PassAgentRole), and nothing more: Bedrock uses the agent role only
+#     for its own calls, so BedrockAgentRole's PassRole is no path.
 #   BedrockAgentRole (PassRole on *) and AdminInstanceRole (admin) -> each
 #     other privileged role but themselves, direct.
 #   OpsEngineer -> AdminInstanceRole [ec2] only (PassToEC2Only's
@@ -44,7 +43,7 @@
 #     caveat of vpce-0demo0events00001 (eu-west-1 EventBridge endpoint whose
 #     policy allows only events:*): "no VPC endpoint policy allows".
 #   Sandbox: none (SCP explicit deny), management account: none.
-# 19 edges. After the change (OrgBaseline loses its PassRole deny) exactly
+# 16 edges. After the change (OrgBaseline loses its PassRole deny) exactly
 # three are gained: Developer -> AdminInstanceRole [ec2, ssm],
 # BedrockAgentRole [bedrock], EventBridgeInvokeRole [events] (with the
 # caveat); exit status 2.
@@ -129,13 +128,11 @@ SERVICES = {ADM: [EC2, SSM], AG: [BR], DEV: [], EVR: [EV]}
 def each(via=None, services=None, skip=None):
     return {k: (services.get(k, v) if services else v, via or [])
             for k, v in SERVICES.items() if k != skip}
-BEDROCK = [("pass", AG, BR)]
 EC2PATH = [("pass", ADM, EC2)]
 WANT = {
     "role/AdminInstanceRole": each(skip=ADM),
     "role/BedrockAgentRole": each(skip=AG),
-    "role/CloudFormationServiceRole": {AG: ([BR], []), ADM: ([EC2, SSM], BEDROCK),
-                                       DEV: ([], BEDROCK), EVR: ([EV], BEDROCK)},
+    "role/CloudFormationServiceRole": {AG: ([BR], [])},
     "role/OpsEngineer": {ADM: ([EC2], []), AG: ([BR], EC2PATH), DEV: ([], EC2PATH),
                          EVR: ([EV], EC2PATH)},
     "role/OrderProcessorLambda": {EVR: ([EV], [])},
@@ -179,7 +176,6 @@ assert "Sid PassToEC2Only" in R("role/OpsEngineer", ADM) and \
 assert "Sid PassInvokeRole" in R("role/OrderProcessorLambda", EVR) and \
     "when iam:PassedToService in {events.amazonaws.com}" in R("role/OrderProcessorLambda", EVR)
 assert "Sid PassAgentRole" in R("role/CloudFormationServiceRole", AG)
-assert "as BedrockAgentRole: allowed by AgentTools" in R("role/CloudFormationServiceRole", ADM)
 assert "AdministratorAccess" in R("role/AdminInstanceRole", AG)
 msg = E[("role/OrderProcessorLambda", EVR)]["caveats"][0]["message"]
 assert msg.startswith("User: " + P + "role/OrderProcessorLambda is not authorized to perform: "
