@@ -125,9 +125,9 @@ EC2, SSM, BR, EV = "ec2.amazonaws.com", "ssm.amazonaws.com", "bedrock.amazonaws.
 ADM, AG, DEV, EVR = "role/AdminInstanceRole", "role/BedrockAgentRole", "role/Developer", "role/EventBridgeInvokeRole"
 SERVICES = {ADM: [EC2, SSM], AG: [BR], DEV: [], EVR: [EV]}
 # principal -> {role: (services, path as [(kind, short arn, via)])}
-def each(via=None, services=None, skip=None):
-    return {k: (services.get(k, v) if services else v, via or [])
-            for k, v in SERVICES.items() if k != skip}
+def each(skip=None):
+    """Every privileged role of Prod Apps but skip, directly, to every service it trusts."""
+    return {k: (v, []) for k, v in SERVICES.items() if k != skip}
 EC2PATH = [("pass", ADM, EC2)]
 WANT = {
     "role/AdminInstanceRole": each(skip=ADM),
