@@ -233,6 +233,46 @@ START_TEST(test_bedrock_does_not_act)
 }
 END_TEST
 
+/* EventBridge Scheduler's universal targets and Systems Manager Automation
+ * runbooks call what the caller chooses with the passed role: passing a
+ * role to them is a transitive path. An EventBridge rule is not. */
+START_TEST(test_scheduler_and_ssm_act)
+{
+	static const char *const via[] = { "scheduler.amazonaws.com", "ssm.amazonaws.com",
+	    "events.amazonaws.com" };
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(via) / sizeof(via[0]); i++) {
+		struct snapshot *s = sb_new();
+		struct snap_account *a = sb_account(s, A1, NULL);
+		struct snap_role *r;
+		struct config_audit c = cfg_plain();
+		struct edge_set *set;
+		const struct edge *ed;
+		const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+
+		r = sb_role(a, "AdminRole", NULL, trust(0, "ec2.amazonaws.com"));
+		sb_role_attach(r, admin);
+		r = sb_role(a, "Carrier", NULL, trust(1, via[i]));
+		sb_role_inline(r, "Tools", doc_pass_all);
+		r = sb_role(a, "Ops", NULL, trust(2, "cloudformation.amazonaws.com"));
+		sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassCarrier",
+		    ARN(A1, "role/Carrier")));
+		set = run(s, &c);
+		ed = edge_set_find(set, ARN(A1, "role/Ops"), ARN(A1, "role/AdminRole"));
+		if (i < 2) {
+			ck_assert_msg(ed != NULL, "no path through %s", via[i]);
+			ck_assert_uint_eq(ed->npath, 1);
+			ck_assert_str_eq(ed->path[0].via_service, via[i]);
+		} else {
+			ck_assert_msg(ed == NULL, "a path through %s", via[i]);
+		}
+		edge_set_free(set);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
 /* Seed: an admin-capable role that can be passed only to EC2. */
 START_TEST(test_seed_admin_only_ec2)
 {
@@ -1130,6 +1170,7 @@ audit_suite(void)
 
 	tcase_add_test(tc, test_seed_cfn_service_role);
 	tcase_add_test(tc, test_bedrock_does_not_act);
+	tcase_add_test(tc, test_scheduler_and_ssm_act);
 	tcase_add_test(tc, test_seed_admin_only_ec2);
 	tcase_add_test(tc, test_seed_boundary);
 	tcase_add_test(tc, test_explain_denied_services);
