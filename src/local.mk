@@ -14,7 +14,7 @@ libpra_core_a_SOURCES = \
 # modes.c calls into every layer, so it belongs to the program, not to the
 # core library the layers link against.
 bin_PROGRAMS += passrole-auditd
-passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h src/awsconf.c src/awsconf.h
+passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h
 passrole_auditd_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 
 # The sample config, installed where the program looks for it by default.

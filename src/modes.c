@@ -18,7 +18,7 @@
 #include "audit/report.h"
 #include "audit/run.h"
 #include "aws/sts.h"
-#include "awsconf.h"
+#include "collect/awsconf.h"
 #include "log.h"
 #include "policy/evalcmd.h"
 #include "daemon/daemon.h"

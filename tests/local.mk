@@ -1,4 +1,6 @@
 # tests: unit tests of the core modules and the shared test helpers.
+# The main() every Check suite shares (header-only).
+EXTRA_DIST += tests/unit/checkmain.h
 check_PROGRAMS += tests/unit/check_core
 tests_unit_check_core_SOURCES = tests/unit/check_core.c
 tests_unit_check_core_CFLAGS = $(CHECK_CFLAGS_ALL)

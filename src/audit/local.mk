@@ -67,3 +67,10 @@ tests_bench_audit_bench_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 PRA_BENCHES += tests/bench/audit.sh
 EXTRA_DIST += tests/bench/audit.sh
 # --- end audit helper ---
+
+# --- demo helper: the bundled demo organization (examples/demo-org), its
+# config, the quick-start script and their end-to-end test ---
+TESTS += tests/integration/demo.sh
+EXTRA_DIST += tests/integration/demo.sh examples/demo-org
+dist_noinst_SCRIPTS += scripts/demo
+# --- end demo helper ---

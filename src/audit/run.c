@@ -5,10 +5,14 @@
 
 #include "audit/run.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit/audit.h"
 #include "collect/offline.h"
+#include "collect/snapjson.h"
 #include "audit/edgejson.h"
 #include "audit/state.h"
 #include "collect/collect.h"
@@ -30,6 +34,17 @@ audit_run_snapshot(const struct config *cfg, const struct audit_run_opts *o,
 	struct snapshot *s;
 
 	if (o->input_dir != NULL) {
+		struct stat sb;
+
+		/* A file is a snapshot the daemon saved (snapshot.json), so a
+		 * finding can be explained later without fetching again; a
+		 * folder is a dump of AWS CLI outputs. */
+		if (stat(o->input_dir, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			s = NULL;
+			if (snapjson_load(o->input_dir, 0, &s, e) != 0)
+				return NULL;
+			return s;
+		}
 		s = offline_load(o->input_dir, e);
 		if (s == NULL)
 			err_prefix(e, "offline input %s", o->input_dir);
@@ -153,6 +168,36 @@ out:
 	return rc;
 }
 
+/*
+ * The snapshot a stateful run audited goes to STATE_DIR/snapshot.json
+ * (atomically, 0600), whether or not it was complete: it is what the last
+ * findings rest on, and --input takes it back for --explain or
+ * --list-privileged without fetching again. Written before the edge state,
+ * so that saved edges never rest on an older snapshot than the one beside
+ * them.
+ */
+static int
+save_snapshot(const struct config *cfg, const struct audit_run_opts *o,
+    const struct snapshot *snap, struct err *e)
+{
+	const char *dir = o->state_dir != NULL ? o->state_dir : cfg->state_dir;
+	char path[PATH_MAX];
+	int n;
+
+	if (o->no_state || o->baseline != NULL || dir == NULL || dir[0] == '\0')
+		return 0;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		err_set(e, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	n = snprintf(path, sizeof(path), "%s/snapshot.json", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		err_set(e, "%s: state directory name too long", dir);
+		return -1;
+	}
+	return snapjson_save(snap, path, e);
+}
+
 /* Every part of the snapshot complete, as the collectors recorded it. */
 int
 audit_run(const struct config *cfg, const struct audit_run_opts *o,
@@ -176,6 +221,11 @@ audit_run(const struct config *cfg, const struct audit_run_opts *o,
 		return -1;
 	}
 	snap_complete = snapshot_complete(snap);
+	if (save_snapshot(cfg, o, snap, e) != 0) {
+		edge_set_free(cur);
+		snapshot_free(snap);
+		return -1;
+	}
 	if (audit_run_edges(cfg, o, cur, stop, out, e) != 0) {
 		snapshot_free(snap);
 		return -1;

@@ -4,7 +4,6 @@ libpra_aws_a_SOURCES += \
 	src/aws/ini.c src/aws/ini.h \
 	src/aws/credentials.c src/aws/credentials.h \
 	src/aws/creds_util.c src/aws/creds_util.h \
-	src/aws/creds_http.c src/aws/creds_http.h \
 	src/aws/creds_chain.c src/aws/creds_chain.h \
 	src/aws/creds_profile.c src/aws/creds_profile.h \
 	src/aws/creds_process.c src/aws/creds_process.h \

@@ -2,41 +2,20 @@
 
 #include "aws/creds_ecs.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aws/creds_http.h"
 #include "aws/creds_util.h"
+#include "aws/http.h"
 #include "log.h"
 #include "util/secret.h"
 
 #define ECS_DEFAULT_HOST "http://169.254.170.2"
 #define ECS_BODY_MAX ((size_t)64 << 10)
 #define ECS_URL_MAX 2048
-
-static bool
-creds_ecs_host_allowed(const char *host)
-{
-	struct in6_addr a6, ok6;
-	char h[64];
-	size_t n = strlen(host);
-
-	if (creds_host_is_loopback(host) || strcmp(host, "169.254.170.2") == 0 ||
-	    strcmp(host, "169.254.170.23") == 0)
-		return true;
-	/* libcurl hands IPv6 hosts back with their brackets. */
-	if (n >= 2 && n < sizeof(h) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		if (inet_pton(AF_INET6, h, &a6) == 1 && inet_pton(AF_INET6, "fd00:ec2::23", &ok6) == 1)
-			return memcmp(&a6, &ok6, sizeof(a6)) == 0;
-	}
-	return false;
-}
 
 bool
 creds_ecs_full_uri_allowed(const char *url, struct err *e)
@@ -60,7 +39,7 @@ creds_ecs_full_uri_allowed(const char *url, struct err *e)
 	} else if (strcasecmp(scheme, "http") != 0) {
 		err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: scheme %s is not http or https",
 		    scheme);
-	} else if (!creds_ecs_host_allowed(host)) {
+	} else if (!http_plain_allowed(HTTP_PLAIN_CONTAINER, host)) {
 		err_set(e, "AWS_CONTAINER_CREDENTIALS_FULL_URI: plain http to host %s is not "
 		    "allowed (only loopback, 169.254.170.2, 169.254.170.23 and fd00:ec2::23; "
 		    "use https for other hosts)", host);
@@ -74,18 +53,18 @@ out:
 	return ok;
 }
 
-/* The Authorization header line, or NULL when none is configured; -1 on error. */
+/* The Authorization token (a secret copy), or NULL when none is configured;
+ * -1 on error. */
 static int
-creds_ecs_auth(const struct creds_ecs_opts *o, char **hdr, struct err *e)
+creds_ecs_auth(const struct creds_ecs_opts *o, char **tokp, struct err *e)
 {
 	const char *file = creds_env(o->env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char *tok = creds_env(o->env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	struct buf b = BUF_INIT;
-	struct buf h = BUF_INIT;
 	size_t n;
 	int rc = -1;
 
-	*hdr = NULL;
+	*tokp = NULL;
 	if (file != NULL) {
 		if (creds_read_file(file, CREDS_TOKEN_FILE_MAX, true, false, &b, e) != 0) {
 			err_prefix(e, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
@@ -95,7 +74,7 @@ creds_ecs_auth(const struct creds_ecs_opts *o, char **hdr, struct err *e)
 		n = b.len;
 		while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
 			b.data[--n] = '\0';
-		tok = b.data;
+		tok = buf_cstr(&b);
 	}
 	if (tok == NULL)
 		return 0;
@@ -104,13 +83,10 @@ creds_ecs_auth(const struct creds_ecs_opts *o, char **hdr, struct err *e)
 		    file != NULL ? "in " : "", file != NULL ? file : "");
 		goto out;
 	}
-	buf_init(&h, 0);
-	if (buf_printf(&h, "Authorization: %s", tok) != 0) {
+	if ((*tokp = secret_strdup(tok)) == NULL) {
 		err_set(e, "out of memory");
-		buf_free_secret(&h);
 		goto out;
 	}
-	*hdr = buf_steal(&h);
 	rc = 0;
 out:
 	buf_free_secret(&b);
@@ -122,9 +98,10 @@ creds_ecs_fetch(const struct creds_ecs_opts *o, struct aws_credentials *out, str
 {
 	const char *rel = creds_env(o->env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = creds_env(o->env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	struct creds_http_resp resp = { 0 };
-	struct creds_http_req r;
-	const char *hdrs[2];
+	struct http_response resp;
+	struct http_header hdrs[2] = { { "Accept", "application/json" }, { "Authorization", NULL } };
+	struct http_request r;
+	struct http_opts ho;
 	char url[ECS_URL_MAX], what[ECS_URL_MAX + 64];
 	char *auth = NULL;
 	int rc = CREDS_ERROR, attempt;
@@ -150,51 +127,56 @@ creds_ecs_fetch(const struct creds_ecs_opts *o, struct aws_credentials *out, str
 			return CREDS_ERROR;
 		snprintf(url, sizeof(url), "%s", full);
 	}
+	http_response_init(&resp, ECS_BODY_MAX);
 	/* botocore sends the token with either variable; so do we. */
 	if (creds_ecs_auth(o, &auth, e) != 0)
 		goto out;
+	hdrs[1].value = auth;
 	memset(&r, 0, sizeof(r));
-	hdrs[0] = "Accept: application/json";
-	r.nheaders = 1;
-	if (auth != NULL)
-		hdrs[r.nheaders++] = auth;
 	r.method = "GET";
 	r.url = url;
 	r.headers = hdrs;
-	r.connect_timeout_ms = o->timeout_ms < 2000 ? o->timeout_ms : 2000;
-	r.timeout_ms = o->timeout_ms;
-	r.max_bytes = ECS_BODY_MAX;
-	r.ca_bundle = o->ca_bundle;
+	r.nheaders = auth != NULL ? 2 : 1;
+	http_opts_default(&ho);
+	ho.plain_http = HTTP_PLAIN_CONTAINER;
+	ho.connect_timeout_ms = o->timeout_ms < 2000 ? o->timeout_ms : 2000;
+	ho.total_timeout_ms = o->timeout_ms;
+	ho.max_response_bytes = ECS_BODY_MAX;
+	ho.ca_bundle = o->ca_bundle;
 	/* The agent is local and occasionally busy: one quick second try for a
-	 * failed connection or a 5xx, as the SDKs retry. */
+	 * failed connection or a 5xx, as the SDKs retry. A URL refused by the
+	 * plain-http rule is not tried again. */
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (creds_http(&r, &resp, e) != 0) {
+		http_response_reset(&resp);
+		if (http_perform(&ho, &r, &resp, e) != 0) {
 			err_prefix(e, "container credentials endpoint");
+			if (resp.failure == HTTP_FAIL_POLICY)
+				break;
 			continue;
 		}
 		if (resp.status >= 500)
 			continue;
 		break;
 	}
-	if (resp.status == 0)
+	if (resp.failure != HTTP_FAIL_NONE)
 		goto out;
 	if (resp.status != 200) {
 		char safe[200];
 
-		creds_safe_excerpt(resp.body.data, resp.body.len, safe, sizeof(safe));
+		creds_safe_excerpt(buf_cstr(&resp.body), resp.body.len, safe, sizeof(safe));
 		err_set(e, "container credentials endpoint %s answered HTTP %ld: %s", url,
 		    resp.status, safe);
 		goto out;
 	}
 	snprintf(what, sizeof(what), "container credentials from %s", url);
-	if (creds_json_parse(resp.body.data, resp.body.len, CREDS_JSON_METADATA, what, out,
+	if (creds_json_parse(buf_cstr(&resp.body), resp.body.len, CREDS_JSON_METADATA, what, out,
 	    e) != 0)
 		goto out;
 	creds_set_source(out, "ecs");
 	log_debug("container credentials from %s", url);
 	rc = CREDS_FOUND;
 out:
-	creds_http_resp_free(&resp);
+	http_response_free(&resp);
 	secret_free(auth);
 	return rc;
 }

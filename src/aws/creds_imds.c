@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/creds_http.h"
 #include "aws/creds_util.h"
+#include "aws/http.h"
 #include "log.h"
 #include "util/secret.h"
 
@@ -21,14 +21,19 @@ int
 creds_imds_init(struct creds_imds *m, const char *endpoint, long connect_timeout_ms,
     long timeout_ms, int token_ttl_s, bool v1_fallback, struct err *e)
 {
+	struct http_opts o;
 	size_t n;
 
 	memset(m, 0, sizeof(*m));
 	if (endpoint == NULL)
 		endpoint = IMDS_DEFAULT_ENDPOINT;
-	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0) {
-		err_set(e, "instance metadata endpoint '%s' is not an http:// or https:// URL",
-		    endpoint);
+	/* Refuse a configured endpoint now (plain http elsewhere than the
+	 * service's own addresses or loopback) rather than skip IMDS later as
+	 * if it were unreachable. */
+	http_opts_default(&o);
+	o.plain_http = HTTP_PLAIN_IMDS;
+	if (http_url_check(&o, endpoint, e) != 0) {
+		err_prefix(e, "instance metadata endpoint");
 		return -1;
 	}
 	if ((m->endpoint = strdup(endpoint)) == NULL) {
@@ -61,53 +66,56 @@ creds_imds_clear(struct creds_imds *m)
 	m->endpoint = NULL;
 }
 
-/* One request to the service; the token header is added when we have one. */
+/* One request to the service; the token header is added when we have one.
+ * hdr: the token TTL header of the token request. */
 static int
 creds_imds_req(struct creds_imds *m, const char *method, const char *path,
-    const char *hdr, struct creds_http_resp *resp, struct err *e)
+    const struct http_header *hdr, struct http_response *resp, struct err *e)
 {
-	char url[2048], tokhdr[IMDS_TOKEN_MAX + 64];
-	const char *h[1];
-	struct creds_http_req r;
-	int rc;
+	char url[2048];
+	struct http_header tok;
+	struct http_request r;
+	struct http_opts o;
 
 	snprintf(url, sizeof(url), "%s%s", m->endpoint, path);
+	http_opts_default(&o);
+	o.plain_http = HTTP_PLAIN_IMDS;
+	o.connect_timeout_ms = m->connect_timeout_ms;
+	o.total_timeout_ms = m->timeout_ms;
+	o.max_response_bytes = IMDS_BODY_MAX;
 	memset(&r, 0, sizeof(r));
 	r.method = method;
 	r.url = url;
-	r.connect_timeout_ms = m->connect_timeout_ms;
-	r.timeout_ms = m->timeout_ms;
-	r.max_bytes = IMDS_BODY_MAX;
-	if (hdr != NULL) {
-		h[0] = hdr;
-		r.headers = h;
-		r.nheaders = 1;
-	} else if (m->token != NULL) {
-		snprintf(tokhdr, sizeof(tokhdr), "X-aws-ec2-metadata-token: %s", m->token);
-		h[0] = tokhdr;
-		r.headers = h;
-		r.nheaders = 1;
+	if (hdr == NULL && m->token != NULL) {
+		tok.name = "X-aws-ec2-metadata-token";
+		tok.value = m->token;
+		hdr = &tok;
 	}
-	rc = creds_http(&r, resp, e);
-	secret_wipe(tokhdr, sizeof(tokhdr));
-	return rc;
+	r.headers = hdr;
+	r.nheaders = hdr != NULL ? 1 : 0;
+	http_response_reset(resp);
+	return http_perform(&o, &r, resp, e);
 }
 
 /* CREDS_FOUND (token, or no token in v1 fallback), CREDS_SKIP, CREDS_ERROR. */
 static int
 creds_imds_get_token(struct creds_imds *m, time_t now, struct err *e)
 {
-	struct creds_http_resp resp = { 0 };
-	char hdr[80];
+	struct http_response resp;
+	struct http_header ttl = { "X-aws-ec2-metadata-token-ttl-seconds", NULL };
+	char ttl_s[16];
+	const char *tok;
 	size_t i, n;
 	int rc = CREDS_ERROR;
 
 	if (m->token != NULL && now < m->token_expires)
 		return CREDS_FOUND;
 	creds_imds_drop_token(m);
-	snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token-ttl-seconds: %d", m->token_ttl_s);
+	http_response_init(&resp, IMDS_BODY_MAX);
+	snprintf(ttl_s, sizeof(ttl_s), "%d", m->token_ttl_s);
+	ttl.value = ttl_s;
 	m->token_fetches++;
-	if (creds_imds_req(m, "PUT", "/latest/api/token", hdr, &resp, e) != 0) {
+	if (creds_imds_req(m, "PUT", "/latest/api/token", &ttl, &resp, e) != 0) {
 		err_prefix(e, "instance metadata not reachable");
 		rc = CREDS_SKIP;
 		goto out;
@@ -129,15 +137,16 @@ creds_imds_get_token(struct creds_imds *m, time_t now, struct err *e)
 		err_set(e, "instance metadata token request answered HTTP %ld", resp.status);
 		goto out;
 	}
+	tok = buf_cstr(&resp.body);
 	n = resp.body.len;
-	while (n > 0 && isspace((unsigned char)resp.body.data[n - 1]))
+	while (n > 0 && isspace((unsigned char)tok[n - 1]))
 		n--;
 	if (n == 0 || n > IMDS_TOKEN_MAX) {
 		err_set(e, "instance metadata returned a session token of %zu bytes", n);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (!isgraph((unsigned char)resp.body.data[i])) {
+		if (!isgraph((unsigned char)tok[i])) {
 			err_set(e, "instance metadata returned a session token with a non-printable byte");
 			goto out;
 		}
@@ -146,20 +155,22 @@ creds_imds_get_token(struct creds_imds *m, time_t now, struct err *e)
 		err_set(e, "out of memory");
 		goto out;
 	}
-	memcpy(m->token, resp.body.data, n);
+	memcpy(m->token, tok, n);
 	m->token[n] = '\0';
 	/* Renew a little early so a token never expires between two requests. */
 	m->token_expires = now + (m->token_ttl_s > 120 ? m->token_ttl_s - 60 : m->token_ttl_s / 2);
 	rc = CREDS_FOUND;
 out:
-	creds_http_resp_free(&resp);
+	http_response_free(&resp);
 	return rc;
 }
 
-/* A GET with the token; one new token on 401 (it expired on the server). */
+/* A GET with the token; one new token on 401 (it expired on the server).
+ * CREDS_FOUND only for HTTP 200; 404 is CREDS_SKIP with e saying
+ * "instance metadata: GONE (HTTP 404)". */
 static int
-creds_imds_get(struct creds_imds *m, time_t now, const char *path, struct creds_http_resp *resp,
-    struct err *e)
+creds_imds_get(struct creds_imds *m, time_t now, const char *path, const char *gone,
+    struct http_response *resp, struct err *e)
 {
 	int rc, tries;
 
@@ -171,12 +182,23 @@ creds_imds_get(struct creds_imds *m, time_t now, const char *path, struct creds_
 			return CREDS_SKIP;
 		}
 		if (resp->status != 401 || m->token == NULL)
-			return CREDS_FOUND;
+			break;
 		log_debug("instance metadata rejected the session token (HTTP 401); getting a new one");
 		creds_imds_drop_token(m);
 	}
-	err_set(e, "instance metadata rejected a fresh session token (HTTP 401)");
-	return CREDS_ERROR;
+	if (tries == 2) {
+		err_set(e, "instance metadata rejected a fresh session token (HTTP 401)");
+		return CREDS_ERROR;
+	}
+	if (resp->status == 404) {
+		err_set(e, "instance metadata: %s (HTTP 404)", gone);
+		return CREDS_SKIP;
+	}
+	if (resp->status != 200) {
+		err_set(e, "instance metadata %s answered HTTP %ld", path, resp->status);
+		return CREDS_ERROR;
+	}
+	return CREDS_FOUND;
 }
 
 static int
@@ -196,54 +218,39 @@ int
 creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_credentials *out,
     struct err *e)
 {
-	struct creds_http_resp resp = { 0 };
-	char role[160], path[256];
+	struct http_response resp;
+	char role[160], path[256], gone[200];
+	const char *body;
 	size_t n;
 	int rc;
 
-	rc = creds_imds_get(m, now, IMDS_CREDS_PATH, &resp, e);
+	http_response_init(&resp, IMDS_BODY_MAX);
+	rc = creds_imds_get(m, now, IMDS_CREDS_PATH, "no IAM role is attached to this instance",
+	    &resp, e);
 	if (rc != CREDS_FOUND)
 		goto out;
-	if (resp.status == 404) {
-		err_set(e, "instance metadata: no IAM role is attached to this instance (HTTP 404)");
-		rc = CREDS_SKIP;
-		goto out;
-	}
-	if (resp.status != 200) {
-		err_set(e, "instance metadata %s answered HTTP %ld", IMDS_CREDS_PATH, resp.status);
-		rc = CREDS_ERROR;
-		goto out;
-	}
-	n = strcspn(resp.body.data, "\r\n");
-	while (n > 0 && isspace((unsigned char)resp.body.data[n - 1]))
+	body = buf_cstr(&resp.body);
+	n = strcspn(body, "\r\n");
+	while (n > 0 && isspace((unsigned char)body[n - 1]))
 		n--;
 	if (n == 0) {
 		err_set(e, "instance metadata: no IAM role is attached to this instance (empty list)");
 		rc = CREDS_SKIP;
 		goto out;
 	}
-	if (!creds_imds_role_ok(resp.body.data, n)) {
+	if (!creds_imds_role_ok(body, n)) {
 		err_set(e, "instance metadata returned an invalid role name");
 		rc = CREDS_ERROR;
 		goto out;
 	}
-	memcpy(role, resp.body.data, n);
+	memcpy(role, body, n);
 	role[n] = '\0';
 	snprintf(path, sizeof(path), "%s%s", IMDS_CREDS_PATH, role);
-	rc = creds_imds_get(m, now, path, &resp, e);
+	snprintf(gone, sizeof(gone), "role %s has no credentials", role);
+	rc = creds_imds_get(m, now, path, gone, &resp, e);
 	if (rc != CREDS_FOUND)
 		goto out;
-	if (resp.status == 404) {
-		err_set(e, "instance metadata: role %s has no credentials (HTTP 404)", role);
-		rc = CREDS_SKIP;
-		goto out;
-	}
-	if (resp.status != 200) {
-		err_set(e, "instance metadata %s answered HTTP %ld", path, resp.status);
-		rc = CREDS_ERROR;
-		goto out;
-	}
-	if (creds_json_parse(resp.body.data, resp.body.len, CREDS_JSON_METADATA,
+	if (creds_json_parse(buf_cstr(&resp.body), resp.body.len, CREDS_JSON_METADATA,
 	    "instance metadata credentials", out, e) != 0) {
 		err_prefix(e, "role %s", role);
 		rc = CREDS_ERROR;
@@ -254,7 +261,7 @@ creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_cre
 	    m->token != NULL ? "v2" : "v1");
 	rc = CREDS_FOUND;
 out:
-	creds_http_resp_free(&resp);
+	http_response_free(&resp);
 	if (rc == CREDS_SKIP && required)
 		rc = CREDS_ERROR;
 	return rc;

@@ -8,7 +8,6 @@
 
 #include "aws/client.h"
 #include "aws/credprov.h"
-#include "aws/creds_http.h"
 #include "aws/http.h"
 #include "aws/xml.h"
 #include "aws/creds_util.h"
@@ -179,16 +178,18 @@ static int
 creds_sts_unsigned(const struct creds_sts_request *r, long timeout_ms,
     struct aws_credentials *out, struct err *e)
 {
-	static const char *const hdrs[] = {
-		"Content-Type: application/x-www-form-urlencoded; charset=utf-8",
-		"Accept: text/xml",
+	static const struct http_header hdrs[] = {
+		{ "Content-Type", "application/x-www-form-urlencoded; charset=utf-8" },
+		{ "Accept", "text/xml" },
 	};
-	struct creds_http_resp resp = { 0 };
-	struct creds_http_req hr;
+	struct http_response resp;
+	struct http_request hr;
+	struct http_opts ho;
 	struct buf body = BUF_INIT;
 	char url[512];
 	int rc = -1;
 
+	http_response_init(&resp, CREDS_STS_BODY_MAX);
 	if (creds_sts_form(r, &body, e) != 0)
 		goto out;
 	snprintf(url, sizeof(url), "%s/", r->endpoint);
@@ -199,30 +200,30 @@ creds_sts_unsigned(const struct creds_sts_request *r, long timeout_ms,
 	hr.nheaders = 2;
 	hr.body = body.data;
 	hr.body_len = body.len;
-	hr.connect_timeout_ms = timeout_ms < 5000 ? timeout_ms : 5000;
-	hr.timeout_ms = timeout_ms;
-	hr.max_bytes = CREDS_STS_BODY_MAX;
-	hr.ca_bundle = r->ca_bundle;
-	if (creds_http(&hr, &resp, e) != 0) {
+	http_opts_default(&ho);
+	ho.connect_timeout_ms = timeout_ms < 5000 ? timeout_ms : 5000;
+	ho.total_timeout_ms = timeout_ms;
+	ho.max_response_bytes = CREDS_STS_BODY_MAX;
+	ho.ca_bundle = r->ca_bundle;
+	if (http_perform(&ho, &hr, &resp, e) != 0) {
 		err_prefix(e, "sts:AssumeRoleWithWebIdentity (role %s)", r->role_arn);
 		goto out;
 	}
-	rc = creds_sts_parse(resp.body.data, resp.body.len, resp.status,
+	rc = creds_sts_parse(buf_cstr(&resp.body), resp.body.len, resp.status,
 	    "sts:AssumeRoleWithWebIdentity", r->role_arn, out, e);
 out:
-	creds_http_resp_free(&resp);
+	http_response_free(&resp);
 	buf_free_secret(&body);
 	return rc;
 }
 
-/* STS over http only to loopback (tests, the emulator): the request carries
- * a token or a signature that must not cross a network in clear. */
 /* STS over plain http only to loopback (tests, the emulator): the request
- * carries a token or a signature that must not cross a network in clear. */
+ * carries a token or a signature that must not cross a network in clear.
+ * The transport's default rules say exactly that. */
 static int
 creds_sts_endpoint_ok(const char *ep, struct err *e)
 {
-	if (strncmp(ep, "https://", 8) == 0 || creds_url_is_loopback(ep))
+	if (http_url_check(NULL, ep, NULL) == 0)
 		return 0;
 	err_set(e, "STS endpoint %s must be https (plain http only to loopback)", ep);
 	return -1;

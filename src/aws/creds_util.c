@@ -2,10 +2,7 @@
 
 #include "aws/creds_util.h"
 
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
-#include <strings.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aws/query.h"
 #include "log.h"
 #include "util/secret.h"
 
@@ -132,72 +130,15 @@ out:
 	return rc;
 }
 
-static int
-creds_digits(const char **p, int n, int *out)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
 int
 creds_time_parse(const char *s, time_t *out)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
-	const char *p = s;
 	time_t t;
 
-	if (s == NULL)
+	/* An expiration before 1970 is no credential's: refuse it as before. */
+	if (query_parse_time(s, QUERY_TIME_RELAXED, &t, NULL) != 0 || t < 0)
 		return -1;
-	if (creds_digits(&p, 4, &y) || *p++ != '-' || creds_digits(&p, 2, &mo) ||
-	    *p++ != '-' || creds_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
-		return -1;
-	p++;
-	if (creds_digits(&p, 2, &h) || *p++ != ':' || creds_digits(&p, 2, &mi) ||
-	    *p++ != ':' || creds_digits(&p, 2, &sec))
-		return -1;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
-		p++;
-		if (creds_digits(&p, 2, &oh))
-			return -1;
-		if (*p == ':')
-			p++;
-		if (creds_digits(&p, 2, &om))
-			return -1;
-	} else {
-		return -1;
-	}
-	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60 || oh > 23 || om > 59 || y < 1970)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	*out = t - sign * (time_t)(oh * 3600 + om * 60);
+	*out = t;
 	return 0;
 }
 
@@ -377,46 +318,6 @@ creds_excerpt(const char *s, size_t len, char *out, size_t max, int mask)
 		i++;
 	}
 	out[j] = '\0';
-}
-
-bool
-creds_host_is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-	char h[64];
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (n >= 2 && n < sizeof(h) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		return inet_pton(AF_INET6, h, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
-	}
-	return false;
-}
-
-bool
-creds_url_is_loopback(const char *url)
-{
-	CURLU *u = curl_url();
-	char *host = NULL, *scheme = NULL;
-	bool ok = false;
-
-	if (u == NULL)
-		return false;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) &&
-		    creds_host_is_loopback(host);
-	curl_free(host);
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	return ok;
 }
 
 void

@@ -37,7 +37,8 @@ int creds_read_file(const char *path, size_t max, bool secret, bool missing_ok,
 void creds_check_private(const char *path);
 
 /* "2021-09-21T04:16:53Z", with optional fractional seconds and a "Z",
- * "+00:00" or "+HHMM"-style offset. 0 or -1. */
+ * "+00:00" or "+HHMM"-style offset: query_parse_time relaxed, from 1970 on.
+ * 0 or -1. */
 int creds_time_parse(const char *s, time_t *out);
 /* "2021-09-21T04:16:53Z" into out (at least 21 bytes). */
 void creds_time_format(time_t t, char *out, size_t n);
@@ -67,10 +68,5 @@ void creds_set_source(struct aws_credentials *c, const char *fmt, ...)
 void creds_safe_excerpt(const char *s, size_t len, char *out, size_t max);
 /* The same without the masking, for text AWS wrote (error codes, messages). */
 void creds_plain_excerpt(const char *s, size_t len, char *out, size_t max);
-
-/* True when url is http(s) to a loopback host: 127.0.0.0/8, ::1 or localhost. */
-bool creds_url_is_loopback(const char *url);
-/* True for those hosts (IPv6 in brackets, as libcurl returns them). */
-bool creds_host_is_loopback(const char *host);
 
 #endif

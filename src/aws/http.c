@@ -2,6 +2,7 @@
 
 #include "aws/http.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,9 +167,56 @@ http_on_header(char *p, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* Check the URL against the rules before anything is sent. */
+/* The addresses of enum http_plain, as literals: a name that resolves to
+ * them does not count, so DNS cannot widen the list. */
+static const char *const http_plain_imds[] = { "169.254.169.254", "fd00:ec2::254", NULL };
+static const char *const http_plain_container[] = {
+	"169.254.170.2", "169.254.170.23", "fd00:ec2::23", NULL
+};
+
+/* host equal to the IP literal want (IPv6 compared as addresses, so any
+ * spelling of fd00:ec2::254 matches). */
+static bool
+http_host_is_addr(const char *host, const char *want)
+{
+	unsigned char a[16], b[16];
+	char h[64];
+	size_t n = strlen(host);
+
+	if (inet_pton(AF_INET, want, b) == 1)
+		return inet_pton(AF_INET, host, a) == 1 && memcmp(a, b, 4) == 0;
+	if (n < 2 || n - 2 >= sizeof(h) || host[0] != '[' || host[n - 1] != ']')
+		return false;
+	memcpy(h, host + 1, n - 2);
+	h[n - 2] = '\0';
+	return inet_pton(AF_INET6, h, a) == 1 && inet_pton(AF_INET6, want, b) == 1 &&
+	    memcmp(a, b, 16) == 0;
+}
+
+/* One of rule's own addresses (loopback not included). */
+static bool
+http_plain_listed(enum http_plain rule, const char *host)
+{
+	const char *const *l = rule == HTTP_PLAIN_IMDS ? http_plain_imds :
+	    rule == HTTP_PLAIN_CONTAINER ? http_plain_container : NULL;
+
+	for (; host != NULL && l != NULL && *l != NULL; l++)
+		if (http_host_is_addr(host, *l))
+			return true;
+	return false;
+}
+
+bool
+http_plain_allowed(enum http_plain rule, const char *host)
+{
+	return endpoint_host_is_loopback(host) || http_plain_listed(rule, host);
+}
+
+/* Check the URL against the rules before anything is sent. local: loopback
+ * or a credential endpoint of o->plain_http, which never goes to a proxy. */
 static int
-http_check_url(const struct http_opts *o, const char *url, bool *loopback, struct err *e)
+http_check_url(const struct http_opts *o, const char *url, bool *loopback, bool *local,
+    struct err *e)
 {
 	CURLU *u;
 	char *scheme = NULL, *host = NULL;
@@ -186,12 +234,16 @@ http_check_url(const struct http_opts *o, const char *url, bool *loopback, struc
 		goto out;
 	}
 	*loopback = endpoint_host_is_loopback(host);
+	*local = *loopback || http_plain_listed(o->plain_http, host);
 	if (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0) {
 		err_set(e, "URL \"%.200s\": only https:// (or http:// to loopback) is allowed", url);
 		goto out;
 	}
-	if (strcasecmp(scheme, "http") == 0 && !*loopback) {
-		err_set(e, "URL \"%.200s\": plain http:// is only allowed for loopback hosts", url);
+	if (strcasecmp(scheme, "http") == 0 && !*local) {
+		err_set(e, "URL \"%.200s\": plain http:// is only allowed for loopback hosts%s", url,
+		    o->plain_http == HTTP_PLAIN_IMDS ? " and the instance metadata service" :
+		    o->plain_http == HTTP_PLAIN_CONTAINER ? " and the container credentials agent" :
+		    "");
 		goto out;
 	}
 	if (o->insecure_loopback && !*loopback) {
@@ -206,6 +258,19 @@ out:
 	return rc;
 }
 
+int
+http_url_check(const struct http_opts *o, const char *url, struct err *e)
+{
+	struct http_opts def;
+	bool loopback, local;
+
+	if (o == NULL) {
+		http_opts_default(&def);
+		o = &def;
+	}
+	return http_check_url(o, url, &loopback, &local, e);
+}
+
 #define HTTP_SETOPT(x, opt, val) \
 	do { if (curl_easy_setopt((x)->curl, opt, val) != CURLE_OK) { bad = #opt; goto fail; } } while (0)
 
@@ -217,7 +282,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	struct http_xfer *x = NULL;
 	const char *bad = NULL;
 	char line[8192];
-	bool loopback = false;
+	bool loopback = false, local = false;
 	size_t i;
 
 	if (o == NULL) {
@@ -227,7 +292,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	resp->failure = HTTP_FAIL_NONE;
 	if (http_global_init(e) != 0)
 		goto fail_other;
-	if (http_check_url(o, req->url, &loopback, e) != 0) {
+	if (http_check_url(o, req->url, &loopback, &local, e) != 0) {
 		resp->failure = HTTP_FAIL_POLICY;
 		return NULL;
 	}
@@ -285,9 +350,12 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	HTTP_SETOPT(x, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca_bundle != NULL && o->ca_bundle[0] != '\0')
 		HTTP_SETOPT(x, CURLOPT_CAINFO, o->ca_bundle);
-	if (loopback) {
-		/* A proxy from the environment must not see loopback test traffic. */
+	if (local) {
+		/* A proxy from the environment must not see loopback test traffic,
+		 * nor a metadata request (it would fetch the proxy's own role). */
 		HTTP_SETOPT(x, CURLOPT_PROXY, "");
+	}
+	if (loopback) {
 		if (o->insecure_loopback) {
 			log_warn("TLS CERTIFICATE VERIFICATION DISABLED for loopback endpoint %s "
 			    "(insecure_loopback); never use this outside tests", x->url);
@@ -302,11 +370,11 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	} else if (strcmp(req->method, "GET") == 0) {
 		HTTP_SETOPT(x, CURLOPT_HTTPGET, 1L);
 	} else {
+		/* PUT and the like define a body: send "Content-Length: 0" for an
+		 * empty one (the IMDSv2 token PUT), as the AWS SDKs do. */
 		HTTP_SETOPT(x, CURLOPT_CUSTOMREQUEST, req->method);
-		if (req->body_len > 0) {
-			HTTP_SETOPT(x, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-			HTTP_SETOPT(x, CURLOPT_POSTFIELDS, req->body);
-		}
+		HTTP_SETOPT(x, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		HTTP_SETOPT(x, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
 	}
 	return x;
 fail:
@@ -315,6 +383,9 @@ fail:
 fail_oom:
 	err_set(e, "out of memory building HTTP headers");
 fail_other:
+	/* A header that failed half-way (too long, no memory) may have left an
+	 * Authorization or metadata token value in line. */
+	secret_wipe(line, sizeof(line));
 	resp->failure = HTTP_FAIL_OTHER;
 	http_xfer_free(x);
 	return NULL;

@@ -4,7 +4,9 @@
  * replaces the system store); plain http:// and the "insecure" switch are
  * honoured only for loopback hosts (127.0.0.0/8, ::1, localhost), and the
  * latter logs a warning every time; no redirects; only http/https; bounded
- * response size; connect and total timeouts.
+ * response size; connect and total timeouts. The one exception to the
+ * loopback rule is opt-in per request: the instance metadata service and the
+ * container credentials agent (see enum http_plain).
  *
  * One transfer is a struct http_xfer wrapping a curl easy handle. Simple
  * callers use http_perform(); a collector running many requests at once adds
@@ -25,15 +27,42 @@
 #define HTTP_DEFAULT_TOTAL_TIMEOUT_MS 120000L
 #define HTTP_DEFAULT_MAX_RESPONSE_BYTES ((size_t)64 << 20)
 
+/*
+ * Where plain http:// is allowed besides loopback. AWS serves credentials
+ * over plain http at a few fixed addresses that never leave the host or its
+ * hypervisor: the instance metadata service (169.254.169.254, fd00:ec2::254)
+ * and the ECS/EKS container agents (169.254.170.2, 169.254.170.23,
+ * fd00:ec2::23). The AWS SDKs use plain http there and nothing else is
+ * offered, so the IMDS and container providers may opt in to exactly their
+ * own addresses; every other host still needs https. TLS verification is
+ * never relaxed by this (insecure_loopback stays loopback only), and such
+ * transfers never go through a proxy: link-local traffic must not leave the
+ * host.
+ */
+enum http_plain {
+	HTTP_PLAIN_LOOPBACK = 0,	/* loopback only (every AWS API call) */
+	HTTP_PLAIN_IMDS,		/* + 169.254.169.254, fd00:ec2::254 */
+	HTTP_PLAIN_CONTAINER,		/* + 169.254.170.2, 169.254.170.23, fd00:ec2::23 */
+};
+
+/* True when plain http to host (as libcurl returns it: IPv6 in brackets) is
+ * allowed under rule: a loopback host, or one of the rule's addresses. */
+bool http_plain_allowed(enum http_plain rule, const char *host);
+
 struct http_opts {
 	const char *ca_bundle;		/* PEM file of trusted CAs; NULL: system store */
 	bool insecure_loopback;		/* skip TLS verification, loopback hosts only */
+	enum http_plain plain_http;	/* default HTTP_PLAIN_LOOPBACK */
 	long connect_timeout_ms;	/* <= 0: default */
 	long total_timeout_ms;		/* <= 0: default */
 	size_t max_response_bytes;	/* 0: default */
 };
 
 void http_opts_default(struct http_opts *o);
+
+/* The checks http_xfer_new makes on a URL (scheme, plain http, insecure),
+ * for a caller that wants to refuse a configured URL early. 0 or -1. */
+int http_url_check(const struct http_opts *o, const char *url, struct err *e);
 
 struct http_header {
 	const char *name;

@@ -112,9 +112,10 @@ query_days_from_civil(int y, int m, int d)
 }
 
 int
-query_parse_timestamp(const char *s, time_t *out, struct err *e)
+query_parse_time(const char *s, unsigned flags, time_t *out, struct err *e)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool relaxed = (flags & QUERY_TIME_RELAXED) != 0;
 	const char *p = s;
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	long long t;
@@ -122,8 +123,9 @@ query_parse_timestamp(const char *s, time_t *out, struct err *e)
 	if (s == NULL)
 		goto bad;
 	if (query_digits(&p, 4, &y) || *p++ != '-' || query_digits(&p, 2, &mo) || *p++ != '-' ||
-	    query_digits(&p, 2, &d) || (*p != 'T' && *p != 't') || (p++, query_digits(&p, 2, &h)) ||
-	    *p++ != ':' || query_digits(&p, 2, &mi) || *p++ != ':' || query_digits(&p, 2, &sec))
+	    query_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && !(relaxed && *p == ' ')) ||
+	    (p++, query_digits(&p, 2, &h)) || *p++ != ':' || query_digits(&p, 2, &mi) ||
+	    *p++ != ':' || query_digits(&p, 2, &sec))
 		goto bad;
 	if (*p == '.') {
 		p++;
@@ -137,8 +139,13 @@ query_parse_timestamp(const char *s, time_t *out, struct err *e)
 	} else if (*p == '+' || *p == '-') {
 		sign = *p == '+' ? 1 : -1;
 		p++;
-		if (query_digits(&p, 2, &oh) || *p++ != ':' || query_digits(&p, 2, &om) || oh > 23 ||
-		    om > 59)
+		if (query_digits(&p, 2, &oh))
+			goto bad;
+		if (*p == ':')
+			p++;
+		else if (!relaxed)
+			goto bad;
+		if (query_digits(&p, 2, &om) || oh > 23 || om > 59)
 			goto bad;
 	} else {
 		goto bad;
@@ -156,6 +163,12 @@ bad:
 	err_set(e, "invalid timestamp \"%.40s\" (expected ISO 8601 like 2024-05-20T08:15:30Z)",
 	    s != NULL ? s : "");
 	return -1;
+}
+
+int
+query_parse_timestamp(const char *s, time_t *out, struct err *e)
+{
+	return query_parse_time(s, 0, out, e);
 }
 
 int

@@ -39,8 +39,15 @@ int query_parse_response(enum aws_protocol proto, const char *body, size_t len,
     const char *action, const struct xml_limits *lim, struct xml_doc **doc,
     const struct xml_node **result, char *request_id, size_t request_id_size, struct err *e);
 
-/* ISO 8601 UTC "2024-05-20T08:15:30Z", optional fraction ".535", optional
- * "+00:00"/"-05:00" offset. Fractions are dropped. 0 or -1. */
+/* The one ISO 8601 parser of the AWS layer (API fields and credential
+ * documents). "2024-05-20T08:15:30Z", optional fraction ".535" (dropped),
+ * "Z" or a "+00:00"/"-05:00" offset; the date is checked (leap years).
+ * QUERY_TIME_RELAXED also takes what credential_process and SDK-written
+ * files may carry: a space for the "T" and offsets without the colon
+ * ("-0100"). 0 or -1 (e names the text). */
+#define QUERY_TIME_RELAXED 1u
+int query_parse_time(const char *s, unsigned flags, time_t *out, struct err *e);
+/* query_parse_time with no flags: what AWS APIs send. */
 int query_parse_timestamp(const char *s, time_t *out, struct err *e);
 
 /* "true"/"false" -> bool. 0 or -1. */

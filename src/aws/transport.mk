@@ -32,9 +32,11 @@ tests_unit_check_awserr_LDADD = $(CHECK_LDADD_ALL)
 tests_unit_check_protocols_SOURCES = tests/unit/check_protocols.c tests/unit/aws_testdata.h
 tests_unit_check_protocols_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_protocols_LDADD = $(CHECK_LDADD_ALL)
-# Runs the loopback emulator (tests/emulator/emulator.py) with $PYTHON3 and
-# makes a self-signed certificate with openssl(1) for the TLS cases.
-tests_unit_check_client_SOURCES = tests/unit/check_client.c tests/unit/aws_testdata.h
+# Runs the loopback emulator (tests/emulator/emulator.py) with $PYTHON3 through
+# tests/unit/testserver.c, which makes a self-signed certificate with
+# openssl(1) for the TLS cases.
+tests_unit_check_client_SOURCES = tests/unit/check_client.c tests/unit/aws_testdata.h \
+	tests/unit/testserver.c tests/unit/testserver.h
 tests_unit_check_client_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_client_LDADD = $(CHECK_LDADD_ALL)
 

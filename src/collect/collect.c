@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "collect/collect.h"
+#include "collect/awsconf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -71,33 +72,6 @@ struct pool {
 	pthread_t th[COLLECT_MAX_THREADS];
 	size_t nth;
 };
-
-/*
- * Client options from the config, as awsconf_client_opts() does for the
- * program (which this layer cannot call: awsconf.c belongs to the program).
- */
-static void
-collect_client_opts(const struct config *c, struct aws_client_opts *o)
-{
-	const struct config_aws *a = &c->aws;
-
-	aws_client_opts_init(o);
-	o->region = a->region;
-	o->partition = config_partition_name(a->partition);
-	o->endpoint_override[AWS_SVC_STS] = a->endpoints.sts;
-	o->endpoint_override[AWS_SVC_IAM] = a->endpoints.iam;
-	o->endpoint_override[AWS_SVC_ORGANIZATIONS] = a->endpoints.organizations;
-	o->endpoint_override[AWS_SVC_EC2] = a->endpoints.ec2;
-	o->ca_bundle = a->ca_bundle;
-	o->insecure_loopback = a->insecure_loopback_tls;
-	o->connect_timeout_ms = (long)a->connect_timeout * 1000;
-	o->total_timeout_ms = (long)a->request_timeout * 1000;
-	o->max_response_bytes = (size_t)a->max_response_mib << 20;
-	o->retry_max_attempts = (unsigned)a->retry.max_attempts;
-	o->retry_base_delay_ms = (unsigned)a->retry.base_delay_ms;
-	o->retry_max_delay_ms = (unsigned)a->retry.max_delay_ms;
-	o->retry_budget_ms = (unsigned)a->retry.budget_s * 1000u;
-}
 
 static bool
 stopped(const struct pool *p)
@@ -522,7 +496,7 @@ collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
 	p.base = base;
 	p.stop = stop;
 	p.partition = config_partition_name(cfg->aws.partition);
-	collect_client_opts(cfg, &p.copts);
+	awsconf_client_opts(cfg, &p.copts);
 	if (cfg->aws.endpoints.sts != NULL)
 		snprintf(p.sts_endpoint, sizeof(p.sts_endpoint), "%s", cfg->aws.endpoints.sts);
 	else

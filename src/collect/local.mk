@@ -4,7 +4,8 @@
 noinst_LIBRARIES += libpra_collect.a
 PRA_LIBS += libpra_collect.a
 libpra_collect_a_SOURCES = \
-	src/collect/snapshot.c src/collect/snapshot.h
+	src/collect/snapshot.c src/collect/snapshot.h \
+	src/collect/awsconf.c src/collect/awsconf.h
 
 # --- helper "org": Organizations, orchestration, fetch benchmark, IAM policies
 # (issue 5). orgjson is shared with the offline loader.

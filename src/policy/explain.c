@@ -71,7 +71,9 @@ explain_text(const struct eval_result *r, const struct ctx *c, struct buf *out)
 		rc |= formula_render(r->constraints, out);
 		rc |= buf_putc(out, '\n');
 	}
-	if (r->has_services) {
+	/* A denied pass reaches no service whatever the trust policy says:
+	 * "none the role trusts" would blame the wrong policy. */
+	if (r->has_services && r->decision != EVAL_DENIED) {
 		rc |= buf_puts(out, "useful toward services:");
 		for (size_t i = 0; i < r->nservices; i++)
 			rc |= buf_printf(out, " %s", r->services[i]);

@@ -218,5 +218,21 @@ rc=$?
 [ "$rc" -eq 0 ] && ok || fail "--explain: exit $rc: $(cat "$tmp/err")"
 grep -q 'PassDeployRole' "$tmp/out" && ok || fail "--explain does not name PassDeployRole: $(cat "$tmp/out")"
 
+# The snapshot the last stateful run audited is kept beside the edges,
+# private, and --input takes it back: the same privileged roles as live.
+snap="$tmp/state/snapshot.json"
+[ -s "$snap" ] && ok || fail "no $snap after a stateful run"
+[ "$(stat -c %a "$snap")" = 600 ] && ok || fail "$snap mode $(stat -c %a "$snap"), wanted 600"
+"$BIN" -c "$tmp/pra.conf" --list-privileged --format json >"$tmp/live" 2>"$tmp/err"
+"$BIN" -c "$tmp/pra.conf" --list-privileged --format json --input "$snap" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 3 ] && ok || fail "--list-privileged --input snapshot.json: exit $rc: $(cat "$tmp/err")"
+"$PY" - "$tmp/live" "$tmp/out" <<'PY' || fails=$((fails + 1))
+import json, sys
+a, b = (json.load(open(f))["privileged"] for f in sys.argv[1:3])
+if a != b:
+    print("FAIL: privileged roles from the saved snapshot differ:", a, b); sys.exit(1)
+PY
+
 echo "audit-now: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

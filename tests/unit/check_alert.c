@@ -12,6 +12,8 @@
 #include "alert/syslog_sink.h"
 #include "alert/webhook.h"
 
+#include "checkmain.h"
+
 static char *svc2[] = { (char *)"cloudformation.amazonaws.com", (char *)"lambda.amazonaws.com" };
 static char *svc1[] = { (char *)"glue.amazonaws.com" };
 static char *reasons[] = { (char *)"auto: allows * on *" };
@@ -631,11 +633,5 @@ alert_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(alert_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(alert_suite());
 }

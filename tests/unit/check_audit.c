@@ -17,6 +17,7 @@
 #include "audit/audit.h"
 #include "audit/privileged.h"
 #include "snapbuild.h"
+#include "checkmain.h"
 
 #define A1 "111111111111"
 #define ARN(acct, what) "arn:aws:iam::" acct ":" what
@@ -189,6 +190,89 @@ START_TEST(test_seed_cfn_service_role)
 }
 END_TEST
 
+/* Passing a role to Bedrock is no path to that role's own edges: Bedrock
+ * uses an agent's service role only for its own calls (models, the action
+ * groups' schemas in S3, knowledge bases, guardrails), never for calls the
+ * caller chooses. The same role passed to Lambda, whose code the caller
+ * writes, is a path. (The demo's CloudFormationServiceRole inherited
+ * BedrockAgentRole's edges through Bedrock.) */
+START_TEST(test_bedrock_does_not_act)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	char buf[512];
+
+	r = sb_role(a, "AdminRole", NULL, trust(0, "ec2.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "AgentRole", NULL, trust(1, "bedrock.amazonaws.com"));
+	sb_role_inline(r, "AgentTools", doc_pass_all);
+	r = sb_role(a, "FunctionRole", NULL, trust(2, "lambda.amazonaws.com"));
+	sb_role_inline(r, "Tools", doc_pass_all);
+	r = sb_role(a, "CfnServiceRole", NULL, trust(3, "cloudformation.amazonaws.com"));
+	sb_role_inline(r, "CfnPass", pass_one(buf, sizeof(buf), "PassAgent",
+	    ARN(A1, "role/AgentRole")));
+	r = sb_role(a, "Deployer", NULL, trust(4, "cloudformation.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassFunction",
+	    ARN(A1, "role/FunctionRole")));
+	set = run(s, &c);
+	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "role/CfnServiceRole"),
+	    ARN(A1, "role/AgentRole")));
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "role/CfnServiceRole"),
+	    ARN(A1, "role/AdminRole")));
+	ed = edge_set_find(set, ARN(A1, "role/Deployer"), ARN(A1, "role/AdminRole"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].via_service, "lambda.amazonaws.com");
+	edge_set_free(set);
+	snapshot_free(s);
+}
+END_TEST
+
+/* EventBridge Scheduler's universal targets and Systems Manager Automation
+ * runbooks call what the caller chooses with the passed role: passing a
+ * role to them is a transitive path. An EventBridge rule is not. */
+START_TEST(test_scheduler_and_ssm_act)
+{
+	static const char *const via[] = { "scheduler.amazonaws.com", "ssm.amazonaws.com",
+	    "events.amazonaws.com" };
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(via) / sizeof(via[0]); i++) {
+		struct snapshot *s = sb_new();
+		struct snap_account *a = sb_account(s, A1, NULL);
+		struct snap_role *r;
+		struct config_audit c = cfg_plain();
+		struct edge_set *set;
+		const struct edge *ed;
+		const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+
+		r = sb_role(a, "AdminRole", NULL, trust(0, "ec2.amazonaws.com"));
+		sb_role_attach(r, admin);
+		r = sb_role(a, "Carrier", NULL, trust(1, via[i]));
+		sb_role_inline(r, "Tools", doc_pass_all);
+		r = sb_role(a, "Ops", NULL, trust(2, "cloudformation.amazonaws.com"));
+		sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassCarrier",
+		    ARN(A1, "role/Carrier")));
+		set = run(s, &c);
+		ed = edge_set_find(set, ARN(A1, "role/Ops"), ARN(A1, "role/AdminRole"));
+		if (i < 2) {
+			ck_assert_msg(ed != NULL, "no path through %s", via[i]);
+			ck_assert_uint_eq(ed->npath, 1);
+			ck_assert_str_eq(ed->path[0].via_service, via[i]);
+		} else {
+			ck_assert_msg(ed == NULL, "a path through %s", via[i]);
+		}
+		edge_set_free(set);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
 /* Seed: an admin-capable role that can be passed only to EC2. */
 START_TEST(test_seed_admin_only_ec2)
 {
@@ -268,6 +352,48 @@ START_TEST(test_seed_boundary)
 	ck_assert_msg(strstr(t, "because no permissions boundary allows the iam:PassRole action")
 	    != NULL, "%s", t);
 	ck_assert_msg(strstr(t, "boundary (permissions boundary): no-allow") != NULL, "%s", t);
+	free(t);
+	snapshot_free(s);
+}
+END_TEST
+
+/* A denied pass is useful toward no service, but not because of the role's
+ * trust policy: the explanation must not blame it (the demo's Developer ->
+ * AdminInstanceRole, denied by OrgBaseline, said "none the role trusts" of a
+ * role that trusts EC2). A role that trusts no service still says so. */
+START_TEST(test_explain_denied_services)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	struct err e = { "" };
+	char *t;
+
+	r = sb_role(a, "AdminRole", NULL, trust(0, "ec2.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "NoServiceRole", NULL, trust_account(1, A1));
+	sb_role_attach(r, admin);
+	u = sb_user(a, "dev");
+	sb_user_inline(u, "DevPass", doc_pass_all);
+	sb_user_inline(u, "NoPass", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+	    "\"NoPassRole\",\"Effect\":\"Deny\",\"Action\":\"iam:PassRole\",\"Resource\":"
+	    "\"*\"}]}");
+	u = sb_user(a, "ops");
+	sb_user_inline(u, "OpsPass", doc_pass_all);
+	t = explain(s, &c, ARN(A1, "user/dev"), "AdminRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "with an explicit deny in an identity-based policy") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "none the role trusts") == NULL, "%s", t);
+	ck_assert_msg(strstr(t, "useful toward services") == NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, ARN(A1, "user/ops"), "NoServiceRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "decision: allowed") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "useful toward services: (none the role trusts)") != NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, ARN(A1, "user/ops"), "AdminRole", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "useful toward services: ec2.amazonaws.com\n") != NULL, "%s", t);
 	free(t);
 	snapshot_free(s);
 }
@@ -1043,8 +1169,11 @@ audit_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_seed_cfn_service_role);
+	tcase_add_test(tc, test_bedrock_does_not_act);
+	tcase_add_test(tc, test_scheduler_and_ssm_act);
 	tcase_add_test(tc, test_seed_admin_only_ec2);
 	tcase_add_test(tc, test_seed_boundary);
+	tcase_add_test(tc, test_explain_denied_services);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);
@@ -1065,11 +1194,5 @@ audit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(audit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(audit_suite());
 }

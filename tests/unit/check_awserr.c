@@ -9,6 +9,7 @@
 
 #include "aws/awserr.h"
 #include "aws_testdata.h"
+#include "checkmain.h"
 
 #define R AWSERR_RETRYABLE
 #define T AWSERR_THROTTLE
@@ -287,11 +288,5 @@ awserr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(awserr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(awserr_suite());
 }

@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+#include "checkmain.h"
+
 #define ARGV(...) ((char *[]){ "passrole-auditd", __VA_ARGS__, NULL })
 #define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
 
@@ -244,8 +246,6 @@ main(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("cli");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_options);
@@ -256,9 +256,5 @@ main(void)
 	tcase_add_test(tc, test_log_level);
 	tcase_add_test(tc, test_help_text);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

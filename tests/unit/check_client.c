@@ -10,14 +10,10 @@
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +21,9 @@
 #include "aws/sts.h"
 #include "log.h"
 #include "util/buf.h"
+
+#include "testserver.h"
+#include "checkmain.h"
 
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -35,180 +34,64 @@
 #define X_SECRET "expiredSecretKeyTRANSPORTexample000000001"
 #define X_TOKEN "FwoGZXIvYXdzTRANSPORTEXPIREDTOKENexample0001"
 
-struct emu {
-	pid_t pid;
-	int port;
-	char dir[128];
-	char url[64];
-	char cert[192];	/* TLS only: the self-signed certificate */
-	bool tls;
-};
-
-static struct emu emu;
-
-static const char *
-env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0' ? v : def;
-}
-
-/* Fork/exec the emulator and wait (up to 20 s) for its port file. */
-static void
-emu_start(struct emu *m, bool tls)
-{
-	const char *top = env_or("top_srcdir", ".");
-	const char *py = env_or("PYTHON3", "/usr/bin/python3");
-	char script[1024], scenario[1024], portfile[256], key[192], cmd[1024];
-	int i;
-
-	memset(m, 0, sizeof(*m));
-	m->tls = tls;
-	snprintf(m->dir, sizeof(m->dir), "/tmp/pra-transport-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(m->dir));
-	snprintf(script, sizeof(script), "%s/tests/emulator/emulator.py", top);
-	snprintf(scenario, sizeof(scenario), "%s/tests/data/scenarios/transport.json", top);
-	snprintf(portfile, sizeof(portfile), "%s/port", m->dir);
-	ck_assert_msg(access(script, R_OK) == 0, "emulator not found at %s", script);
-	if (tls) {
-		snprintf(m->cert, sizeof(m->cert), "%s/cert.pem", m->dir);
-		snprintf(key, sizeof(key), "%s/key.pem", m->dir);
-		snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s' "
-		    "-out '%s' -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-		    ">/dev/null 2>&1", key, m->cert);
-		ck_assert_msg(system(cmd) == 0, "openssl req failed: %s", cmd);
-	}
-	m->pid = fork();
-	ck_assert_int_ge(m->pid, 0);
-	if (m->pid == 0) {
-		char logf[256];
-
-		snprintf(logf, sizeof(logf), "%s/emulator.log", m->dir);
-		if (tls)
-			execl(py, py, script, "--scenario", scenario, "--port-file", portfile,
-			    "--host", "127.0.0.1", "--log", logf, "--tls-cert", m->cert, "--tls-key", key,
-			    (char *)NULL);
-		else
-			execl(py, py, script, "--scenario", scenario, "--port-file", portfile,
-			    "--host", "127.0.0.1", "--log", logf, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 400; i++) {
-		FILE *fp = fopen(portfile, "r");
-		int status;
-
-		if (fp != NULL) {
-			int ok = fscanf(fp, "%d", &m->port);
-
-			fclose(fp);
-			if (ok == 1 && m->port > 0)
-				break;
-		}
-		ck_assert_msg(waitpid(m->pid, &status, WNOHANG) == 0, "emulator exited early");
-		usleep(50000);
-	}
-	ck_assert_msg(m->port > 0, "emulator did not write its port file");
-	snprintf(m->url, sizeof(m->url), "%s://127.0.0.1:%d/", tls ? "https" : "http", m->port);
-}
-
-static void
-emu_stop(struct emu *m)
-{
-	char cmd[256];
-	int status;
-
-	if (m->pid > 0) {
-		kill(m->pid, SIGTERM);
-		waitpid(m->pid, &status, 0);
-		m->pid = 0;
-	}
-	if (m->dir[0] != '\0') {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", m->dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", m->dir);
-		m->dir[0] = '\0';
-	}
-}
-
-static size_t
-emu_sink(char *p, size_t size, size_t nmemb, void *ud)
-{
-	return buf_append(ud, p, size * nmemb) == 0 ? size * nmemb : 0;
-}
-
-/* A control request (unsigned) to the emulator; returns the HTTP status. */
-static long
-emu_control(struct emu *m, const char *method, const char *path, const char *json, struct buf *out)
-{
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	struct buf sink = BUF_INIT;
-	char url[256];
-	long status = 0;
-
-	ck_assert_ptr_nonnull(c);
-	snprintf(url, sizeof(url), "%s_emu/%s", m->url, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, emu_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out != NULL ? out : &sink);
-	if (m->tls)
-		curl_easy_setopt(c, CURLOPT_CAINFO, m->cert);
-	if (strcmp(method, "POST") == 0) {
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json != NULL ? json : "{}");
-	}
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	buf_free(&sink);
-	return status;
-}
+static struct testserver emu;
 
 static void
 emu_fault(const char *json)
 {
 	struct buf out = BUF_INIT;
-	long st = emu_control(&emu, "POST", "fault", json, &out);
+	long st = testserver_request(&emu, "/_emu/fault", json, &out);
 
 	ck_assert_msg(st == 200, "fault %s refused: HTTP %ld %s", json, st, buf_cstr(&out));
 	buf_free(&out);
 }
 
 static cJSON *
-emu_requests(struct emu *m)
+emu_requests(struct testserver *m)
 {
 	struct buf out = BUF_INIT;
 	cJSON *j;
 
-	ck_assert_int_eq(emu_control(m, "GET", "requests", NULL, &out), 200);
+	ck_assert_int_eq(testserver_request(m, "/_emu/requests", NULL, &out), 200);
 	j = cJSON_Parse(buf_cstr(&out));
 	ck_assert_msg(cJSON_IsArray(j), "requests: %s", buf_cstr(&out));
 	buf_free(&out);
 	return j;
 }
 
+/* The emulator with the transport scenario, over http or https. */
+static void
+emu_start(struct testserver *m, bool tls)
+{
+	const char *top = getenv("top_srcdir");
+	char scenario[1024];
+	const char *args[] = { "--scenario", scenario, NULL };
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	snprintf(scenario, sizeof(scenario), "%s/tests/data/scenarios/transport.json",
+	    top != NULL && top[0] != '\0' ? top : ".");
+	if (tls)
+		testserver_start_tls(m, "tests/emulator/emulator.py", args);
+	else
+		testserver_start(m, "tests/emulator/emulator.py", args);
+}
+
 static void
 suite_setup(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	emu_start(&emu, false);
 }
 
 static void
 suite_teardown(void)
 {
-	emu_stop(&emu);
+	testserver_stop(&emu);
 }
 
 static void
 test_setup(void)
 {
-	ck_assert_int_eq(emu_control(&emu, "POST", "reset", "{}", NULL), 200);
+	ck_assert_int_eq(testserver_request(&emu, "/_emu/reset", "{}", NULL), 200);
 }
 
 struct sleeps {
@@ -234,7 +117,7 @@ struct fixture {
 };
 
 static void
-opts_for(struct aws_client_opts *o, struct emu *m)
+opts_for(struct aws_client_opts *o, struct testserver *m)
 {
 	size_t i;
 
@@ -726,11 +609,11 @@ START_TEST(test_connection_refused)
 	struct aws_client_opts o;
 	struct fixture f;
 	struct sts_identity id;
-	struct emu dead = emu;
+	struct testserver dead = emu;
 	size_t i;
 
 	/* Port 1 on loopback: privileged, and nothing listens there in a test run. */
-	snprintf(dead.url, sizeof(dead.url), "http://127.0.0.1:1/");
+	snprintf(dead.url, sizeof(dead.url), "http://127.0.0.1:1");
 	opts_for(&o, &dead);
 	for (i = 0; i < AWS_SVC_COUNT; i++)
 		o.endpoint_override[i] = dead.url;
@@ -885,7 +768,7 @@ START_TEST(test_http_many)
 	size_t i;
 
 	http_opts_default(&ho);
-	snprintf(url, sizeof(url), "%s_emu/health", emu.url);
+	snprintf(url, sizeof(url), "%s/_emu/health", emu.url);
 	for (i = 0; i < 9; i++) {
 		memset(&rq[i], 0, sizeof(rq[i]));
 		rq[i].method = "GET";
@@ -1043,20 +926,73 @@ START_TEST(test_http_rules)
 }
 END_TEST
 
+/* Plain http to the credential endpoints: each provider's own addresses and
+ * loopback, nothing else, never by default. Checked with http_url_check so
+ * no link-local address is ever contacted. */
+START_TEST(test_http_plain_credential_endpoints)
+{
+	static const struct {
+		enum http_plain rule;
+		const char *url;
+		bool ok;
+	} cases[] = {
+		{ HTTP_PLAIN_LOOPBACK, "http://169.254.169.254/latest/api/token", false },
+		{ HTTP_PLAIN_LOOPBACK, "http://169.254.170.2/v2/credentials", false },
+		{ HTTP_PLAIN_LOOPBACK, "http://127.0.0.1:8080/", true },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.254/latest/api/token", true },
+		{ HTTP_PLAIN_IMDS, "http://[fd00:ec2::254]/latest/api/token", true },
+		{ HTTP_PLAIN_IMDS, "http://[fd00:ec2:0:0::254]:80/", true },
+		{ HTTP_PLAIN_IMDS, "http://[::1]:8080/", true },
+		{ HTTP_PLAIN_IMDS, "http://169.254.170.2/v2/credentials", false },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.253/", false },
+		{ HTTP_PLAIN_IMDS, "http://169.254.169.254.example.invalid/", false },
+		{ HTTP_PLAIN_IMDS, "http://10.0.0.1/", false },
+		{ HTTP_PLAIN_IMDS, "https://imds.example.invalid/", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.170.2/v2/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.170.23/v1/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://[fd00:ec2::23]/v1/credentials", true },
+		{ HTTP_PLAIN_CONTAINER, "http://169.254.169.254/latest", false },
+		{ HTTP_PLAIN_CONTAINER, "http://[fd00:ec2::254]/", false },
+		{ HTTP_PLAIN_CONTAINER, "ftp://169.254.170.2/", false },
+	};
+	struct http_opts ho;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		http_opts_default(&ho);
+		ho.plain_http = cases[i].rule;
+		err_clear(&e);
+		ck_assert_msg((http_url_check(&ho, cases[i].url, &e) == 0) == cases[i].ok,
+		    "rule %d %s: %s", (int)cases[i].rule, cases[i].url, e.msg);
+	}
+	/* The allowance is for plain http only: TLS verification stays on. */
+	http_opts_default(&ho);
+	ho.plain_http = HTTP_PLAIN_IMDS;
+	ho.insecure_loopback = true;
+	ck_assert_int_eq(http_url_check(&ho, "https://169.254.169.254/", &e), -1);
+	ck_assert_msg(strstr(e.msg, "only be disabled for loopback") != NULL, "%s", e.msg);
+	ck_assert(http_plain_allowed(HTTP_PLAIN_IMDS, "169.254.169.254"));
+	ck_assert(http_plain_allowed(HTTP_PLAIN_CONTAINER, "localhost"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_LOOPBACK, "[fd00:ec2::23]"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_CONTAINER, "fd00:ec2::23x"));
+	ck_assert(!http_plain_allowed(HTTP_PLAIN_IMDS, ""));
+}
+END_TEST
+
 /* --- TLS: a second emulator with a self-signed certificate for 127.0.0.1. */
-static struct emu emu_tls;
+static struct testserver emu_tls;
 
 static void
 tls_setup(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	emu_start(&emu_tls, true);
 }
 
 static void
 tls_teardown(void)
 {
-	emu_stop(&emu_tls);
+	testserver_stop(&emu_tls);
 }
 
 START_TEST(test_tls_verification)
@@ -1152,6 +1088,7 @@ client_suite(void)
 
 	tcase_add_test(tp, test_refused_configurations);
 	tcase_add_test(tp, test_http_rules);
+	tcase_add_test(tp, test_http_plain_credential_endpoints);
 	suite_add_tcase(s, tp);
 	return s;
 }
@@ -1159,12 +1096,5 @@ client_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(client_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	log_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(client_suite());
 }

@@ -21,6 +21,7 @@
 #include "util/err.h"
 
 #include "collect_emu.h"
+#include "checkmain.h"
 
 #define MGMT "111122223333"
 #define SECURITY "444455556666"
@@ -566,8 +567,6 @@ main(void)
 {
 	Suite *s = suite_create("collect");
 	TCase *tc = tcase_create("emulator");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tc, emu_up, emu_down);
 	tcase_set_timeout(tc, 180);
@@ -584,9 +583,5 @@ main(void)
 	tcase_add_test(tc, test_no_identity_no_snapshot);
 	tcase_add_test(tc, test_concurrency_one_and_many);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

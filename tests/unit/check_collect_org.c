@@ -19,6 +19,7 @@
 #include "util/err.h"
 
 #include "collect_emu.h"
+#include "checkmain.h"
 
 static cJSON *
 parse(const char *text)
@@ -712,11 +713,5 @@ orgjson_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(orgjson_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(orgjson_suite());
 }

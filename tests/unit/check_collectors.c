@@ -41,6 +41,8 @@
 #include "testserver.h"
 #include "util/buf.h"
 
+#include "checkmain.h"
+
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define X_AKID "ASIAEXPIREDEXAMPLE"
@@ -1879,12 +1881,5 @@ collectors_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(collectors_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	log_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(collectors_suite());
 }

@@ -23,6 +23,8 @@
 
 #include "policy/condop.h"
 
+#include "checkmain.h"
+
 /* ------------------------------------------------------ allocation count */
 
 void *__real_malloc(size_t n);
@@ -972,8 +974,6 @@ main(void)
 {
 	Suite *s = suite_create("condop");
 	TCase *tc = tcase_create("condop");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_table, 0, NROWS);
 	tcase_add_test(tc, test_alloc_counter_sees_allocations);
@@ -989,9 +989,5 @@ main(void)
 	tcase_add_test(tc, test_eval_family_mismatch);
 	tcase_add_test(tc, test_hostile_values_agree_and_never_crash);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

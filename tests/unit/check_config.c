@@ -15,6 +15,8 @@
 #include "confschema.h"
 #include "log.h"
 
+#include "checkmain.h"
+
 static char tmpdir[64];
 static char cfgpath[128];
 
@@ -1518,11 +1520,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(config_suite());
 }

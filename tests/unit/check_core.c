@@ -12,6 +12,8 @@
 #include "util/err.h"
 #include "util/secret.h"
 
+#include "checkmain.h"
+
 START_TEST(test_buf_grows_and_stays_terminated)
 {
 	struct buf b;
@@ -161,8 +163,6 @@ main(void)
 {
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_buf_grows_and_stays_terminated);
 	tcase_add_test(tc, test_buf_bound_is_enforced);
@@ -173,9 +173,5 @@ main(void)
 	tcase_add_test(tc, test_log_level_names);
 	tcase_add_test(tc, test_secret_wipe);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

@@ -23,6 +23,7 @@
 #include "util/err.h"
 
 #include "creds_testlib.h"
+#include "checkmain.h"
 
 /* ---------- ini ---------- */
 
@@ -136,6 +137,14 @@ START_TEST(test_time_parse)
 	ck_assert_int_eq(creds_time_parse("2009-13-13T23:31:30Z", &t), -1);
 	ck_assert_int_eq(creds_time_parse("2009-02-13T23:31:30Zjunk", &t), -1);
 	ck_assert_int_eq(creds_time_parse("", &t), -1);
+	/* Relaxed forms SDK-written files carry, on the API parser's strict dates. */
+	ck_assert_int_eq(creds_time_parse("2009-02-13 23:31:30Z", &t), 0);
+	ck_assert_int_eq((long long)t, 1234567890LL);
+	ck_assert_int_eq(creds_time_parse("2009-02-14T01:31:30.5+0200", &t), 0);
+	ck_assert_int_eq((long long)t, 1234567890LL);
+	ck_assert_int_eq(creds_time_parse("2009-02-30T00:00:00Z", &t), -1);
+	ck_assert_int_eq(creds_time_parse("2009-02-13T23:31:30+02", &t), -1);
+	ck_assert_int_eq(creds_time_parse("1969-12-31T23:59:59Z", &t), -1);
 	creds_time_format(1234567890, s, sizeof(s));
 	ck_assert_str_eq(s, "2009-02-13T23:31:30Z");
 }
@@ -373,6 +382,45 @@ START_TEST(test_environment_source)
 	ck_assert_int_eq(creds_provider_get(p, &c, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "no AWS credentials found"));
 	ck_assert_ptr_nonnull(strstr(e.msg, "instance metadata not reachable"));
+	creds_provider_free(p);
+}
+END_TEST
+
+/* A configured instance metadata endpoint gets plain http only on the
+ * service's own addresses (or loopback): refused when the chain is built,
+ * not contacted and skipped as "unreachable". */
+START_TEST(test_imds_endpoint_plain_http_refused)
+{
+	const char *const via_env[] = { "HOME=/nonexistent",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT=http://10.0.0.1/", NULL };
+	const char *const none[] = { "HOME=/nonexistent", NULL };
+	struct creds_provider *p;
+	struct creds_opts o;
+	struct err e;
+
+	tl_opts(&o, none);
+	o.imds_endpoint = "http://imds.example.invalid";
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+	ck_assert_msg(strstr(e.msg, "instance metadata endpoint") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "plain http:// is only allowed") != NULL, "%s", e.msg);
+
+	tl_opts(&o, via_env);
+	o.imds_endpoint = NULL;
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+	ck_assert_msg(strstr(e.msg, "http://10.0.0.1/") != NULL, "%s", e.msg);
+
+	tl_opts(&o, none);
+	o.imds_endpoint = "ftp://127.0.0.1/";
+	ck_assert_ptr_null(creds_provider_new(&o, &e));
+
+	/* The service's own addresses and https anywhere are accepted (only
+	 * built here: nothing is fetched). */
+	tl_opts(&o, none);
+	o.imds_endpoint = "http://[fd00:ec2::254]";
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	creds_provider_free(p);
+	o.imds_endpoint = "https://imds.example.invalid";
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
 	creds_provider_free(p);
 }
 END_TEST
@@ -1173,6 +1221,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_sts_parse_recorded_and_errors);
 	tcase_add_test(tc, test_sts_form);
 	tcase_add_test(tc, test_environment_source);
+	tcase_add_test(tc, test_imds_endpoint_plain_http_refused);
 	tcase_add_test(tc, test_static_source);
 	tcase_add_test(tc, test_profiles_static_and_merging);
 	tcase_add_test(tc, test_profiles_role_chain);
@@ -1197,12 +1246,5 @@ creds_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(creds_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	log_shutdown();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(creds_suite());
 }

@@ -25,6 +25,7 @@
 
 #include "creds_testlib.h"
 #include "testserver.h"
+#include "checkmain.h"
 
 static struct testserver mock;
 static char mock_url[64];
@@ -635,20 +636,14 @@ creds_http_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	mock_start();
-	sr = srunner_create(creds_http_suite());
 	/* The mock keeps state between requests; run the tests one after another
 	 * in this process so none sees another's configuration. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = check_run(creds_http_suite(), CK_NOFORK);
 	mock_stop();
-	log_shutdown();
 	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -25,6 +25,7 @@
 
 #include "creds_testlib.h"
 #include "testserver.h"
+#include "checkmain.h"
 
 static struct testserver emu;
 
@@ -241,9 +242,8 @@ creds_sts_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	struct err e;
-	int failed;
+	int rc;
 
 	if (http_global_init(&e) != 0) {
 		fprintf(stderr, "%s\n", e.msg);
@@ -256,13 +256,8 @@ main(void)
 		snprintf(scen, sizeof(scen), "%s/tests/data/credentials/emulator-sts.json", tl_srcdir());
 		testserver_start(&emu, "tests/emulator/emulator.py", args);
 	}
-	sr = srunner_create(creds_sts_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = check_run(creds_sts_suite(), CK_NOFORK);
 	testserver_stop(&emu);
-	log_shutdown();
 	curl_global_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

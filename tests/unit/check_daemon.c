@@ -27,6 +27,7 @@
 #include "daemon/daemon.h"
 #include "daemon/sdnotify.h"
 #include "log.h"
+#include "checkmain.h"
 
 /* Upper bound on any wait in a test, so a broken loop fails, not hangs. */
 #define WAIT_MS 10000
@@ -578,8 +579,6 @@ main(void)
 {
 	Suite *s = suite_create("daemon");
 	TCase *tc = tcase_create("loop");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -592,9 +591,5 @@ main(void)
 	tcase_add_test(tc, test_configure_failure_at_start);
 	tcase_add_test(tc, test_watchdog_during_audit);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return check_main(s);
 }

@@ -8,6 +8,7 @@
 
 #include "audit/diff.h"
 #include "edge_testlib.h"
+#include "checkmain.h"
 
 #define A "111111111111"
 #define B "222222222222"
@@ -283,8 +284,6 @@ main(void)
 {
 	Suite *s = suite_create("diff");
 	TCase *tc = tcase_create("diff");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_baseline);
 	tcase_add_test(tc, test_every_kind);
@@ -293,9 +292,5 @@ main(void)
 	tcase_add_test(tc, test_org_knowledge_changes);
 	tcase_add_test(tc, test_identical);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

@@ -11,6 +11,7 @@
 #include "audit/edgejson.h"
 #include "edge_testlib.h"
 #include "util/buf.h"
+#include "checkmain.h"
 
 #define T0 1795000000	/* 2026-11-18T11:06:40Z */
 
@@ -345,8 +346,6 @@ main(void)
 {
 	Suite *s = suite_create("edgejson");
 	TCase *tc = tcase_create("edgejson");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_deterministic);
@@ -356,9 +355,5 @@ main(void)
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_write_checks);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

@@ -7,6 +7,8 @@
 
 #include "aws/endpoint.h"
 
+#include "checkmain.h"
+
 struct ep_case {
 	enum aws_partition part;
 	const char *region;
@@ -206,11 +208,5 @@ endpoint_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(endpoint_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(endpoint_suite());
 }

@@ -12,6 +12,8 @@
 #include "policy/evalcmd.h"
 #include "policy/explain.h"
 
+#include "checkmain.h"
+
 /* Load a request from JSON text, evaluate, return the result object. */
 static cJSON *
 run_json(const char *text, struct err *e)
@@ -458,11 +460,5 @@ eval_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(eval_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(eval_suite());
 }

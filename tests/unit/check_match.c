@@ -6,6 +6,8 @@
 
 #include "policy/match.h"
 
+#include "checkmain.h"
+
 START_TEST(test_glob_basics)
 {
 	ck_assert(match_glob("iam:*", "iam:PassRole", false));
@@ -66,16 +68,10 @@ main(void)
 {
 	Suite *s = suite_create("match");
 	TCase *tc = tcase_create("match");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_glob_basics);
 	tcase_add_test(tc, test_glob_utf8_and_escape);
 	tcase_add_test(tc, test_arn_segments);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

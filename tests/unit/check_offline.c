@@ -23,6 +23,8 @@
 #include "collect/snapshot.h"
 #include "util/err.h"
 
+#include "checkmain.h"
+
 static char dir[64];
 
 /* Write DIR/rel (parents created); ' in text becomes " so JSON reads. */
@@ -690,11 +692,5 @@ offline_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(offline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(offline_suite());
 }

@@ -17,6 +17,7 @@
 #include "alert/alert.h"
 #include "alert/outbox.h"
 #include "testserver.h"
+#include "checkmain.h"
 
 static char dir[64];
 
@@ -608,11 +609,5 @@ outbox_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(outbox_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(outbox_suite());
 }

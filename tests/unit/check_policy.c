@@ -15,6 +15,8 @@
 #include "policy/policy.h"
 #include "policy/pvar.h"
 
+#include "checkmain.h"
+
 #define U "arn:aws:iam::111122223333:user/alice"
 #define R "arn:aws:iam::111122223333:role/Admin"
 
@@ -857,11 +859,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(policy_suite());
 }

@@ -12,6 +12,7 @@
 #include "aws/query.h"
 #include "aws/xml.h"
 #include "aws_testdata.h"
+#include "checkmain.h"
 
 START_TEST(test_query_build)
 {
@@ -63,6 +64,14 @@ START_TEST(test_timestamps)
 		ck_assert_ptr_nonnull(strstr(e.msg, "invalid timestamp"));
 	}
 	ck_assert_int_eq(query_parse_timestamp(NULL, &t, &e), -1);
+	/* API fields are strict; the relaxed flag is for credential documents. */
+	ck_assert_int_eq(query_parse_timestamp("2021-03-04T12:11:12+0200", &t, &e), -1);
+	ck_assert_int_eq(query_parse_time("2021-03-04T12:11:12+0200", QUERY_TIME_RELAXED, &t, &e), 0);
+	ck_assert_int_eq((long long)t, 1614852672LL);
+	ck_assert_int_eq(query_parse_time("2021-03-04 10:11:12Z", QUERY_TIME_RELAXED, &t, &e), 0);
+	ck_assert_int_eq((long long)t, 1614852672LL);
+	ck_assert_int_eq(query_parse_time("2023-02-29 00:00:00Z", QUERY_TIME_RELAXED, &t, &e), -1);
+	ck_assert_int_eq(query_parse_time("2021-03-04 10:11:12", QUERY_TIME_RELAXED, &t, &e), -1);
 }
 END_TEST
 
@@ -342,11 +351,5 @@ protocols_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(protocols_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(protocols_suite());
 }

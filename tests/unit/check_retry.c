@@ -7,6 +7,8 @@
 
 #include "aws/retry.h"
 
+#include "checkmain.h"
+
 static const char *const throttle_codes[] = {
 	"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
 	"TooManyRequestsException", "ProvisionedThroughputExceededException",
@@ -232,11 +234,5 @@ retry_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(retry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(retry_suite());
 }

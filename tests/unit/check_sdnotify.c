@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon/sdnotify.h"
+#include "checkmain.h"
 
 static char tmpdir[64];
 
@@ -240,8 +241,6 @@ main(void)
 {
 	Suite *s = suite_create("sdnotify");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_off_without_socket);
@@ -253,9 +252,5 @@ main(void)
 	tcase_add_test(tc, test_send_to_nobody_fails);
 	tcase_add_test(tc, test_from_environment);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return check_main(s);
 }

@@ -26,6 +26,8 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+#include "checkmain.h"
+
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define SUITE_TIME 1440938160	/* 2015-08-30T12:36:00Z */
@@ -1376,8 +1378,6 @@ main(void)
 {
 	Suite *s = suite_create("sigv4");
 	TCase *tc = tcase_create("sigv4");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_aws_suites);
@@ -1396,9 +1396,5 @@ main(void)
 	tcase_add_test(tc, test_uri_roundtrip);
 	tcase_add_test(tc, test_order_and_case_invariance);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

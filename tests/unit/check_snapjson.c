@@ -22,6 +22,8 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+#include "checkmain.h"
+
 /* ------------------------------------------------------ building a model */
 
 static char *
@@ -847,11 +849,5 @@ snapjson_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(snapjson_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(snapjson_suite());
 }

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "edge_testlib.h"
 #include "util/buf.h"
+#include "checkmain.h"
 
 #define A "111111111111"
 #define B "222222222222"
@@ -535,8 +536,6 @@ main(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("state");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_save_load);
@@ -550,9 +549,5 @@ main(void)
 	tcase_add_test(tc, test_run_writes_nothing);
 	tcase_add_test(tc, test_run_baseline_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

@@ -9,6 +9,8 @@
 #include "aws/xml.h"
 #include "util/buf.h"
 
+#include "checkmain.h"
+
 static struct xml_doc *
 parse_ok(const char *s)
 {
@@ -228,11 +230,5 @@ xml_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(xml_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(xml_suite());
 }

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "awsconf.h"
+#include "collect/awsconf.h"
 
 #include <string.h>
 
