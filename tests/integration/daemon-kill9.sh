@@ -111,13 +111,18 @@ check_dir() {
 	"$PYTHON3" - "$tmp/state" <<'PY'
 import json, os, re, sys
 d = sys.argv[1]
-newest = 0
+newest = snaptmp = 0
 for n in os.listdir(d):
     m = re.match(r"^edges-(\d{10})\.json$", n)
     if m:
         doc = json.load(open(os.path.join(d, n)))
         assert doc["format"] == "passrole-auditd-edges" and "edges" in doc, n
         newest = max(newest, int(m.group(1)))
+    elif n == "snapshot.json":
+        doc = json.load(open(os.path.join(d, n)))
+        assert isinstance(doc, dict) and doc, n
+    elif re.match(r"^snapshot\.json\.tmp\.", n):
+        snaptmp += 1
     elif n not in ("edges.lock", "outbox") and not re.match(r"^\.edges-.*\.tmp$", n):
         sys.exit("stray file in the state directory: " + n)
 ob = os.path.join(d, "outbox")
@@ -131,6 +136,7 @@ if os.path.isdir(ob):
         assert m, "stray outbox file " + n
         doc = json.load(open(os.path.join(ob, n)))
         assert doc["seq"] == int(m.group(1)) and doc["alert"]["id"] == m.group(2), n
+open(os.path.join(os.path.dirname(d), "snaptmp"), "w").write("%d\n" % snaptmp)
 print(newest)
 PY
 }
@@ -278,4 +284,5 @@ print("daemon-kill9: %d kill -9 (%d before the run's save, %d after), %d SIGTERM
           int(sys.argv[4]) + int(sys.argv[5]), int(sys.argv[4]), int(sys.argv[5]),
           len(saved), len(first), len(dl) - len(first), sum(sl.values()) - len(sl)))
 PY
+echo "daemon-kill9: $(cat "$tmp/snaptmp") leftover snapshot.json temp files in the state directory"
 echo "daemon-kill9: ok"
