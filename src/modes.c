@@ -111,16 +111,42 @@ work_run_id(time_t at, const char *what, char *out, size_t len)
 	snprintf(out, len, "%s-%s", when, what);
 }
 
+static bool
+work_any_audited(const struct edge_set *s)
+{
+	for (size_t i = 0; i < s->naccounts; i++)
+		if (s->accounts[i].audited)
+			return true;
+	return false;
+}
+
 static int
 work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 {
 	struct work_enqueue *q = ctx;
 	struct alert_run run;
-	char runid[96];
+	const char *src = r->cur->source != NULL ? r->cur->source : "live";
+	char runid[192], when[32];
+	struct tm tm;
 
 	memset(&run, 0, sizeof(run));
-	work_run_id(r->cur->taken_at, r->cur->source != NULL ? r->cur->source : "live",
-	    runid, sizeof(runid));
+	/*
+	 * A run that is saved is identified by the saved set it diffs
+	 * against, not by its own time: killed between this enqueue and the
+	 * save, it is repeated by the next start against the same set, and
+	 * the alerts it raises again must keep their ids (the receivers drop
+	 * them); and two runs within one second against two different sets
+	 * (SIGUSR1) must not share ids. A baseline, or a run that saves
+	 * nothing (no account audited), is identified by its time.
+	 */
+	if (r->prev != NULL && r->prev_seq > 0 && work_any_audited(r->cur)) {
+		gmtime_r(&r->prev->taken_at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(runid, sizeof(runid), "%s-since-%llu-%s", src,
+		    (unsigned long long)r->prev_seq, when);
+	} else {
+		work_run_id(r->cur->taken_at, src, runid, sizeof(runid));
+	}
 	run.id = runid;
 	run.at = r->cur->taken_at;
 	run.status = ALERT_RUN_OK;
@@ -159,8 +185,9 @@ work_audit(void *ctx, const struct config *cfg,
 	ro.before_save = work_enqueue_run;
 	ro.before_save_ctx = &q;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
-	if (*stop) {
-		/* Not a failure to alert about: the daemon is stopping. */
+	if (rc != 0 && *stop) {
+		/* Not a failure to alert about: the daemon is stopping. A run
+		 * that got past its last check point saved, and says so below. */
 		snprintf(summary, len, "audit stopped; nothing saved");
 		audit_result_free(&r);
 		return -1;

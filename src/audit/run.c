@@ -126,7 +126,7 @@ audit_run_edges(const struct config *cfg, const struct audit_run_opts *o,
 		}
 		st = state_open(dir, e);
 		if (st == NULL || state_lock(st, o->lock_wait_s, stop, e) != 0 ||
-		    state_load(st, &out->prev, NULL, e) != 0)
+		    state_load(st, &out->prev, &out->prev_seq, e) != 0)
 			goto out;
 	}
 	if (diff_compute(out->prev, cur, &out->diff, e) != 0)

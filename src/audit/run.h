@@ -66,6 +66,9 @@ struct audit_run_opts {
 struct audit_result {
 	struct snapshot *snap;		/* owned; NULL from audit_run_edges */
 	struct edge_set *prev;		/* owned; NULL: no previous set (baseline) */
+	/* The number of the saved set prev was loaded from; 0 when prev
+	 * did not come from the state directory. */
+	uint64_t prev_seq;
 	struct edge_set *cur;		/* owned; this run's edges, sorted */
 	struct edge_diff diff;		/* borrows prev and cur */
 	/* Every listed account audited with the organization policies read,

@@ -64,6 +64,7 @@ struct job {
 	int audit_rc;
 	char summary[DAEMON_SUMMARY_MAX];
 	long pending;			/* -1: delivery failed, see e */
+	bool delivered;			/* false: a stop skipped the round */
 	unsigned retry_s;
 	struct err e;
 };
@@ -91,7 +92,9 @@ struct daemon {
 	uint64_t next_watchdog_ms, watchdog_ms;
 	unsigned long audits;
 	char last_summary[DAEMON_SUMMARY_MAX];
-	long pending;			/* alerts queued after the last round */
+	/* Alerts queued after the last round; -1: unknown, because a stop
+	 * skipped the round after an audit that may have queued some. */
+	long pending;
 };
 
 static uint64_t
@@ -192,8 +195,10 @@ worker_main(void *arg)
 	 * leaves them queued for the next start. */
 	j->pending = 0;
 	j->retry_s = 0;
-	if (h->deliver != NULL && !*j->stop)
+	if (h->deliver != NULL && !*j->stop) {
 		j->pending = h->deliver(h->ctx, j->cfg, j->stop, &j->retry_s, &j->e);
+		j->delivered = true;
+	}
 	atomic_store_explicit(&j->done, true, memory_order_release);
 	/* Wake the main loop; SIGUSR2 is blocked there and taken by
 	 * sigtimedwait. */
@@ -241,7 +246,11 @@ finish_job(struct daemon *d)
 		else
 			log_error("%s", d->job.summary);
 	}
-	if (d->job.pending < 0) {
+	if (!d->job.delivered) {
+		/* What was queued still is, plus what the audit queued. */
+		if (d->h->deliver != NULL)
+			d->pending = -1;
+	} else if (d->job.pending < 0) {
 		log_error("alert delivery: %s", d->job.e.msg);
 		/* The queue failed, not a receiver: try again, not too often. */
 		d->next_deliver_ms = now + 60u * 1000u;
@@ -544,7 +553,7 @@ daemon_run(const struct config *cfg, const struct daemon_opts *o,
 		}
 		wait_event(d);
 	}
-	log_notice("stopped%s", d->pending > 0 ? "; queued alerts stay in the "
+	log_notice("stopped%s", d->pending != 0 ? "; queued alerts stay in the "
 	    "outbox for the next start" : "");
 	rc = CLI_EXIT_OK;
 out:

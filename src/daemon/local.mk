@@ -18,3 +18,10 @@ TESTS += tests/unit/check_sdnotify tests/unit/check_daemon
 # The real daemon under signals, with a notification socket (issue 7).
 TESTS += tests/integration/daemon-signals.sh
 EXTRA_DIST += tests/integration/daemon-signals.sh
+
+# The real daemon end to end against the emulator, a webhook receiver and a
+# syslog socket: alerts exactly once, SIGTERM mid-audit, outages and restarts;
+# and kill -9 during audits (issue 7, Proof).
+TESTS += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh
+EXTRA_DIST += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh \
+	tests/data/scenarios/e2e-base.json tests/data/scenarios/e2e-changed.json
