@@ -96,10 +96,49 @@ any_audited(const struct edge_set *s)
 	return false;
 }
 
+/*
+ * The snapshot a stateful run audited goes to STATE_DIR/snapshot.json
+ * (atomically, 0600), whether or not it was complete: it is what the last
+ * findings rest on, and --input takes it back for --explain or
+ * --list-privileged without fetching again. Written under the state lock
+ * after the last stop check and before the edge set, so that saved edges
+ * never rest on an older snapshot than the one beside them and a stopped
+ * run changes nothing.
+ */
+static int
+save_snapshot(const struct config *cfg, const struct audit_run_opts *o,
+    const struct snapshot *snap, struct err *e)
+{
+	const char *dir = o->state_dir != NULL ? o->state_dir : cfg->state_dir;
+	char path[PATH_MAX];
+	int n;
+
+	if (snap == NULL || dir == NULL || dir[0] == '\0')
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/snapshot.json", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		err_set(e, "%s: state directory name too long", dir);
+		return -1;
+	}
+	return snapjson_save(snap, path, e);
+}
+
+static int run_edges(const struct config *cfg, const struct audit_run_opts *o,
+    struct edge_set *cur, const struct snapshot *snap, const volatile sig_atomic_t *stop,
+    struct audit_result *out, struct err *e);
+
 int
 audit_run_edges(const struct config *cfg, const struct audit_run_opts *o,
     struct edge_set *cur, const volatile sig_atomic_t *stop, struct audit_result *out,
     struct err *e)
+{
+	return run_edges(cfg, o, cur, NULL, stop, out, e);
+}
+
+static int
+run_edges(const struct config *cfg, const struct audit_run_opts *o,
+    struct edge_set *cur, const struct snapshot *snap, const volatile sig_atomic_t *stop,
+    struct audit_result *out, struct err *e)
 {
 	const char *dir = o->state_dir != NULL ? o->state_dir : cfg->state_dir;
 	bool use_state = !o->no_state && o->baseline == NULL;
@@ -139,6 +178,8 @@ audit_run_edges(const struct config *cfg, const struct audit_run_opts *o,
 	/* The last check point before anything is written. */
 	if (stopped(stop, e))
 		goto out;
+	if (use_state && save_snapshot(cfg, o, snap, e) != 0)
+		goto out;
 	if (use_state && o->before_save != NULL && o->before_save(o->before_save_ctx, out, e) != 0)
 		goto out;
 	if (use_state && merged != NULL) {
@@ -168,36 +209,6 @@ out:
 	return rc;
 }
 
-/*
- * The snapshot a stateful run audited goes to STATE_DIR/snapshot.json
- * (atomically, 0600), whether or not it was complete: it is what the last
- * findings rest on, and --input takes it back for --explain or
- * --list-privileged without fetching again. Written before the edge state,
- * so that saved edges never rest on an older snapshot than the one beside
- * them.
- */
-static int
-save_snapshot(const struct config *cfg, const struct audit_run_opts *o,
-    const struct snapshot *snap, struct err *e)
-{
-	const char *dir = o->state_dir != NULL ? o->state_dir : cfg->state_dir;
-	char path[PATH_MAX];
-	int n;
-
-	if (o->no_state || o->baseline != NULL || dir == NULL || dir[0] == '\0')
-		return 0;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		err_set(e, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	n = snprintf(path, sizeof(path), "%s/snapshot.json", dir);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		err_set(e, "%s: state directory name too long", dir);
-		return -1;
-	}
-	return snapjson_save(snap, path, e);
-}
-
 /* Every part of the snapshot complete, as the collectors recorded it. */
 int
 audit_run(const struct config *cfg, const struct audit_run_opts *o,
@@ -221,12 +232,7 @@ audit_run(const struct config *cfg, const struct audit_run_opts *o,
 		return -1;
 	}
 	snap_complete = snapshot_complete(snap);
-	if (save_snapshot(cfg, o, snap, e) != 0) {
-		edge_set_free(cur);
-		snapshot_free(snap);
-		return -1;
-	}
-	if (audit_run_edges(cfg, o, cur, stop, out, e) != 0) {
+	if (run_edges(cfg, o, cur, snap, stop, out, e) != 0) {
 		snapshot_free(snap);
 		return -1;
 	}

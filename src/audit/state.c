@@ -26,6 +26,8 @@
 #define STATE_PREFIX "edges-"
 #define STATE_SUFFIX ".json"
 #define STATE_TMP_PREFIX ".edges-"
+/* snapjson_save's temporary files for snapshot.json, left by a kill. */
+#define STATE_SNAPSHOT_TMP "snapshot.json.tmp."
 #define STATE_LOCK "edges.lock"
 
 struct state {
@@ -235,8 +237,9 @@ scan(struct state *st, uint64_t **seqs, size_t *n, char ***tmps, size_t *ntmps,
 				goto oom;
 			*seqs = g;
 			(*seqs)[(*n)++] = seq;
-		} else if (tmps != NULL && strncmp(de->d_name, STATE_TMP_PREFIX,
-		    strlen(STATE_TMP_PREFIX)) == 0) {
+		} else if (tmps != NULL && (strncmp(de->d_name, STATE_TMP_PREFIX,
+		    strlen(STATE_TMP_PREFIX)) == 0 || strncmp(de->d_name, STATE_SNAPSHOT_TMP,
+		    strlen(STATE_SNAPSHOT_TMP)) == 0)) {
 			char **g = realloc(*tmps, (*ntmps + 1) * sizeof(**tmps));
 
 			if (g == NULL)
