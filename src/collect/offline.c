@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "collect/orgjson.h"
 #include "collect/snapjson.h"
 #include "util/buf.h"
+#include "util/fileio.h"
 
 #define API_GAAD "iam:GetAccountAuthorizationDetails"
 #define API_DVE "ec2:DescribeVpcEndpoints"
@@ -172,7 +174,7 @@ ld_read(struct ld *l, const char *path, size_t max)
 	struct stat st;
 	struct err fe;
 
-	if (snapjson_read_file(path, max, &l->file, &fe) != 0) {
+	if (fileio_read(AT_FDCWD, path, 0, max, &l->file, &fe) != 0) {
 		if (errno == ENOENT)
 			return 1;
 		err_set(l->e, "%s", fe.msg);

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fileio.h"
+
 /* A JSON path being built as the writer or reader descends. Our keys are
  * short and fixed; indexes are numbers, so 512 bytes only overflow for
  * absurd depths, and then the path is cut rather than lost. */
@@ -1390,67 +1392,6 @@ fail:
 /* ---------------------------------------------------------------- files */
 
 int
-snapjson_read_file(const char *path, size_t max, struct buf *out, struct err *e)
-{
-	int fd = -1, rc = -1, saved;
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-
-	buf_reset(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		saved = errno;
-		err_set(e, "%s: %s", path, strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err_set(e, "%s: not a regular file", path);
-		errno = EINVAL;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		err_set(e, "%s: %jd bytes, more than the limit of %zu", path,
-		    (intmax_t)st.st_size, max);
-		errno = EFBIG;
-		goto out;
-	}
-	/* The size may change while reading; the bound is enforced on what is
-	 * actually read, not on what fstat said. */
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set(e, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (out->len + (size_t)n > max) {
-			err_set(e, "%s: more than the limit of %zu bytes", path, max);
-			errno = EFBIG;
-			goto out;
-		}
-		if (buf_append(out, chunk, (size_t)n) != 0) {
-			err_set(e, "%s: out of memory", path);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-int
 snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e)
 {
 	struct buf b = BUF_INIT;
@@ -1459,7 +1400,7 @@ snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e
 	*out = NULL;
 	if (max == 0)
 		max = SNAPJSON_MAX_DEFAULT;
-	if (snapjson_read_file(path, max, &b, e) != 0)
+	if (fileio_read(AT_FDCWD, path, 0, max, &b, e) != 0)
 		goto out;
 	if (snapjson_read(buf_cstr(&b), b.len, out, e) != 0) {
 		err_prefix(e, "%s", path);
@@ -1471,83 +1412,30 @@ out:
 	return rc;
 }
 
-/* The directory part of path ("." when none), malloc'd. */
-static char *
-dir_of(const char *path)
+static int
+fill_snapshot(int fd, const void *arg, struct err *e)
 {
-	const char *slash = strrchr(path, '/');
+	FILE *f;
+	int dfd, rc;
 
-	if (slash == NULL)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+	/* The stream gets its own descriptor: fclose must not close the one
+	 * fileio_save still fsyncs. */
+	if ((dfd = dup(fd)) < 0 || (f = fdopen(dfd, "w")) == NULL) {
+		err_set(e, "%s", strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	rc = snapjson_fwrite(arg, f, e);
+	if (fclose(f) != 0 && rc == 0) {
+		err_set(e, "close: %s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 int
 snapjson_save(const struct snapshot *s, const char *path, struct err *e)
 {
-	char *dir = NULL, *tmp = NULL;
-	int fd = -1, dfd = -1, rc = -1;
-	FILE *f = NULL;
-	bool created = false;
-
-	dir = dir_of(path);
-	if (dir == NULL || asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
-		err_set(e, "%s: out of memory", path);
-		goto out;
-	}
-	/* mkstemp creates mode 0600 in the same directory, so the rename below
-	 * cannot cross file systems. */
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		goto out;
-	}
-	created = true;
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		err_set(e, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (snapjson_fwrite(s, f, e) != 0) {
-		err_prefix(e, "%s", path);
-		goto out;
-	}
-	if (fsync(fileno(f)) != 0) {
-		err_set(e, "%s: fsync: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		err_set(e, "%s: close: %s", tmp, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path) != 0) {
-		err_set(e, "%s: rename from %s: %s", path, tmp, strerror(errno));
-		goto out;
-	}
-	created = false;
-	/* Without this the rename itself may be lost on a crash. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) != 0) {
-		err_set(e, "%s: fsync of the directory %s: %s", path, dir, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (created)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	return rc;
+	return fileio_save(path, fill_snapshot, s, e);
 }
