@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/jsonutil.h"
 
 /* A JSON path being built as the writer or reader descends. Our keys are
  * short and fixed; indexes are numbers, so 512 bytes only overflow for
@@ -769,24 +770,6 @@ struct rd {
 	bool failed;
 };
 
-static const char *
-type_name(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsObject(v))
-		return "an object";
-	return "an invalid value";
-}
-
 static void
 rd_fail(struct rd *r, const char *fmt, const char *arg)
 {
@@ -850,7 +833,7 @@ rd_str(struct rd *r, const cJSON *obj, const char *key, bool nullable, char **ou
 		goto out;
 	if (!cJSON_IsString(v) || v->valuestring == NULL) {
 		rd_fail(r, nullable ? "expected a string or null, got %s" : "expected a string, got %s",
-		    type_name(v));
+		    jsonutil_type(v));
 		goto out;
 	}
 	*out = strdup(v->valuestring);
@@ -868,7 +851,7 @@ rd_bool(struct rd *r, const cJSON *obj, const char *key, bool *out)
 	const cJSON *v = rd_get(r, obj, key, true, &old);
 
 	if (!r->failed && !cJSON_IsBool(v))
-		rd_fail(r, "expected true or false, got %s", type_name(v));
+		rd_fail(r, "expected true or false, got %s", jsonutil_type(v));
 	if (!r->failed)
 		*out = cJSON_IsTrue(v);
 	path_pop(&r->path, old);
@@ -885,7 +868,7 @@ rd_int(struct rd *r, const cJSON *obj, const char *key, long long min, long long
 	if (r->failed)
 		goto out;
 	if (!cJSON_IsNumber(v)) {
-		rd_fail(r, "expected an integer, got %s", type_name(v));
+		rd_fail(r, "expected an integer, got %s", jsonutil_type(v));
 		goto out;
 	}
 	/* NaN fails both comparisons; fractions fail the round trip. */
@@ -913,7 +896,7 @@ rd_typed(struct rd *r, const cJSON *obj, const char *key, int type, size_t *old)
 		return NULL;
 	if ((v->type & 0xff) != type) {
 		rd_fail(r, type == cJSON_Array ? "expected an array, got %s" :
-		    "expected an object, got %s", type_name(v));
+		    "expected an object, got %s", jsonutil_type(v));
 		return NULL;
 	}
 	return v;
@@ -939,7 +922,7 @@ rd_push(struct rd *r, void **arr, size_t *n, size_t elsize)
 	for (const cJSON *el = (arr) != NULL ? (arr)->child : NULL; el != NULL && !(r)->failed; \
 	    el = el->next, path_pop(&(r)->path, old), (i)++)			\
 		if ((old = path_idx(&(r)->path, (i))), !cJSON_IsObject(el)) {	\
-			rd_fail((r), "expected an object, got %s", type_name(el)); \
+			rd_fail((r), "expected an object, got %s", jsonutil_type(el)); \
 		} else
 
 static int
@@ -954,7 +937,7 @@ rd_strv(struct rd *r, const cJSON *obj, const char *key, char ***v, size_t *n)
 		char **slot;
 
 		if (!cJSON_IsString(el) || el->valuestring == NULL) {
-			rd_fail(r, "expected a string, got %s", type_name(el));
+			rd_fail(r, "expected a string, got %s", jsonutil_type(el));
 		} else if ((slot = rd_push(r, (void **)v, n, sizeof(**v))) != NULL) {
 			*slot = strdup(el->valuestring);
 			if (*slot == NULL)
@@ -1336,7 +1319,7 @@ snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e
 	}
 	if (!cJSON_IsObject(root)) {
 		err_set(e, "snapshot JSON: expected an object at the top level, got %s",
-		    type_name(root));
+		    jsonutil_type(root));
 		goto fail;
 	}
 	/* The version first: a newer layout may have moved everything else. */
