@@ -17,6 +17,7 @@
 
 #include "aws/policydoc.h"
 #include "aws/query.h"
+#include "collect/collect_page.h"
 #include "log.h"
 #include "util/buf.h"
 
@@ -589,22 +590,10 @@ out:
 	return g.rc;
 }
 
-/* The part's reason for an AWS failure, in the words snapshot.h asks for:
- * what happened, from which API, on which page, and AWS's own message. */
 static int
-collect_iam_fail_aws(struct snap_part *p, const struct aws_client *c, const struct awserr *ae,
-    unsigned page)
+gaad_page(const struct xml_node *result, void *arg, bool *more, char **next, struct err *e)
 {
-	char status[32] = "";
-
-	if (ae->flags & AWSERR_THROTTLE)
-		return snap_part_fail(p, "throttled out after %u attempts (%s, page %u): %s: %s",
-		    aws_client_last_attempts(c), ae->api, page, ae->code, ae->message);
-	if (ae->http_status != 0)
-		snprintf(status, sizeof(status), ", HTTP %ld", ae->http_status);
-	return snap_part_fail(p, "%s from %s (page %u%s): %s%s", ae->code, ae->api, page, status,
-	    ae->message, (ae->flags & AWSERR_EXPIRED) ?
-	    " [the credentials expired and could not be refreshed]" : "");
+	return collect_iam_parse_page(result, arg, more, next, e);
 }
 
 int
@@ -617,86 +606,33 @@ collect_iam(struct aws_client *c, struct snap_iam *iam, int page_size, struct er
 		"Filter.member.1", "Filter.member.2", "Filter.member.3", "Filter.member.4",
 		"Filter.member.5",
 	};
-	struct query_param params[7];
+	struct query_param params[6];
+	struct collect_pager pg = {
+		.svc = AWS_SVC_IAM, .action = GAAD_ACTION, .api = GAAD_API, .token = "Marker",
+		.still = "still truncated", .no_token = "has IsTruncated true but no Marker",
+		.max_pages = GAAD_MAX_PAGES, .params = params, .parse = gaad_page, .arg = iam,
+	};
 	char max_items[16];
-	char *marker = NULL, *next = NULL;
-	unsigned page;
-	size_t np, i;
-	int rc = -1, pr = 0;
+	unsigned pages = 0;
+	size_t np = 0, i;
 
-	for (page = 1;; page++) {
-		struct xml_doc *doc = NULL;
-		const struct xml_node *res = NULL;
-		struct awserr ae;
-		struct err ce;
-		bool trunc = false;
-		int prc;
-
-		if (page > GAAD_MAX_PAGES) {
-			pr = snap_part_fail(&iam->part, "%s: still truncated after %u pages; "
-			    "stopped", GAAD_API, GAAD_MAX_PAGES);
-			break;
-		}
-		np = 0;
-		for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
-			params[np].name = filter_names[i];
-			params[np++].value = filters[i];
-		}
-		if (page_size > 0) {
-			snprintf(max_items, sizeof(max_items), "%d",
-			    page_size > COLLECT_IAM_MAX_ITEMS ? COLLECT_IAM_MAX_ITEMS : page_size);
-			params[np].name = "MaxItems";
-			params[np++].value = max_items;
-		}
-		if (marker != NULL) {
-			params[np].name = "Marker";
-			params[np++].value = marker;
-		}
-		if (aws_client_query(c, AWS_SVC_IAM, GAAD_ACTION, params, np, &doc, &res, &ae,
-		    &ce) != 0) {
-			pr = collect_iam_fail_aws(&iam->part, c, &ae, page);
-			break;
-		}
-		prc = collect_iam_parse_page(res, iam, &trunc, &next, &ce);
-		xml_free(doc);
-		if (prc == COLLECT_PAGE_NOMEM) {
-			err_set(e, "%s", ce.msg);
-			goto out;
-		}
-		if (prc == COLLECT_PAGE_BAD) {
-			pr = snap_part_fail(&iam->part, "%s (page %u)", ce.msg, page);
-			break;
-		}
-		if (!trunc) {
-			pr = snap_part_ok(&iam->part);
-			break;
-		}
-		if (next == NULL) {
-			pr = snap_part_fail(&iam->part, "%s: page %u has IsTruncated true but no "
-			    "Marker", GAAD_API, page);
-			break;
-		}
-		if (marker != NULL && strcmp(marker, next) == 0) {
-			pr = snap_part_fail(&iam->part, "%s: page %u returned the Marker it was "
-			    "given; stopped rather than loop", GAAD_API, page);
-			break;
-		}
-		free(marker);
-		marker = next;
-		next = NULL;
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		params[np].name = filter_names[i];
+		params[np++].value = filters[i];
 	}
-	if (pr != 0) {
-		err_set(e, "out of memory recording the %s outcome", GAAD_API);
-		goto out;
+	if (page_size > 0) {
+		snprintf(max_items, sizeof(max_items), "%d",
+		    page_size > COLLECT_IAM_MAX_ITEMS ? COLLECT_IAM_MAX_ITEMS : page_size);
+		params[np].name = "MaxItems";
+		params[np++].value = max_items;
 	}
+	pg.nparams = np;
+	if (collect_pages(c, &pg, &iam->part, &pages, e) != 0)
+		return -1;
 	if (iam->part.complete)
 		log_debug("%s: %u page(s): %zu users, %zu groups, %zu roles, %zu policies", GAAD_API,
-		    page, iam->nusers, iam->ngroups, iam->nroles, iam->npolicies);
+		    pages, iam->nusers, iam->ngroups, iam->nroles, iam->npolicies);
 	else
 		log_warn("IAM incomplete: %s", iam->part.why);
-	rc = 0;
-out:
-	free(marker);
-	free(next);
-	return rc;
+	return 0;
 }

@@ -50,7 +50,8 @@ EXTRA_DIST += tests/integration/iam-policy-actions.sh
 # collectors, their tests against the emulator and the GAAD page fuzz target.
 libpra_collect_a_SOURCES += \
 	src/collect/collect_iam.c src/collect/collect_iam.h \
-	src/collect/collect_ec2.c src/collect/collect_ec2.h
+	src/collect/collect_ec2.c src/collect/collect_ec2.h \
+	src/collect/collect_page.c src/collect/collect_page.h
 # Runs the loopback emulator (tests/emulator/emulator.py) with $PYTHON3.
 check_PROGRAMS += tests/unit/check_collectors
 TESTS += tests/unit/check_collectors
