@@ -150,6 +150,28 @@ out:
 	return out;
 }
 
+#define SERVICE_ROLE_PATH "/aws-service-role/"
+
+bool
+collect_iam_service_linked(const char *path, const char *arn)
+{
+	/* The path is what makes a role service-linked; without one, the ARN
+	 * (role/aws-service-role/...) carries the same path. */
+	if (path != NULL)
+		return strncmp(path, SERVICE_ROLE_PATH, strlen(SERVICE_ROLE_PATH)) == 0;
+	return arn != NULL && strstr(arn, ":role" SERVICE_ROLE_PATH) != NULL;
+}
+
+bool
+collect_iam_aws_managed(const char *arn)
+{
+	const char *p;
+
+	if (strncmp(arn, "arn:", 4) != 0 || (p = strchr(arn + 4, ':')) == NULL)
+		return false;
+	return strncmp(p, ":iam::aws:policy/", strlen(":iam::aws:policy/")) == 0;
+}
+
 static int
 gaad_doc(struct gaad *g, const struct xml_node *n, const char *field, char **out)
 {
@@ -340,8 +362,6 @@ gaad_group(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	return 0;
 }
 
-#define SERVICE_ROLE_PATH "/aws-service-role/"
-
 static int
 gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 {
@@ -364,26 +384,10 @@ gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	    gaad_str(g, lu, "LastUsedDate", false, &r->last_used) != 0 ||
 	    gaad_str(g, lu, "Region", false, &r->last_used_region) != 0)
 		return -1;
-	/* The path is what makes a role service-linked; without one, the ARN
-	 * (role/aws-service-role/...) carries the same path. */
-	if (r->path != NULL)
-		r->service_linked = strncmp(r->path, SERVICE_ROLE_PATH,
-		    strlen(SERVICE_ROLE_PATH)) == 0;
-	else
-		r->service_linked = strstr(r->arn, ":role" SERVICE_ROLE_PATH) != NULL;
+	r->service_linked = collect_iam_service_linked(r->path, r->arn);
 	return 0;
 }
 
-/* arn:PARTITION:iam::aws:policy/... */
-static bool
-arn_aws_managed(const char *arn)
-{
-	const char *p;
-
-	if (strncmp(arn, "arn:", 4) != 0 || (p = strchr(arn + 4, ':')) == NULL)
-		return false;
-	return strncmp(p, ":iam::aws:policy/", strlen(":iam::aws:policy/")) == 0;
-}
 
 static int
 gaad_count(struct gaad *g, const struct xml_node *m, const char *field, int *out)
@@ -467,7 +471,7 @@ gaad_policy(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	    gaad_count(g, m, "AttachmentCount", &p->attachment_count) != 0 ||
 	    gaad_default_version(g, m, p->default_version, &v, &vi) != 0)
 		return -1;
-	p->aws_managed = arn_aws_managed(p->arn);
+	p->aws_managed = collect_iam_aws_managed(p->arn);
 	if (v == NULL) {
 		if (p->default_version != NULL)
 			return gaad_bad(g, "PolicyVersionList has no version %s (DefaultVersionId)",
