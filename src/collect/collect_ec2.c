@@ -60,18 +60,10 @@ dve_bad(struct dve *d, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-field_text(const struct xml_node *n, const char *field)
-{
-	const char *t = xml_path_text(n, field);
-
-	return t != NULL && t[0] != '\0' ? t : NULL;
-}
-
 static int
 dve_str(struct dve *d, const struct xml_node *n, const char *field, bool required, char **out)
 {
-	const char *t = field_text(n, field);
+	const char *t = collect_page_text(n, field);
 
 	*out = NULL;
 	if (t == NULL)
@@ -104,7 +96,7 @@ dve_endpoint(struct dve *d, const struct xml_node *item, struct snap_region *r)
 
 	if (ep == NULL)
 		return dve_nomem(d);
-	d->id = field_text(item, "vpcEndpointId");
+	d->id = collect_page_text(item, "vpcEndpointId");
 	if (dve_str(d, item, "vpcEndpointId", true, &ep->id) != 0 ||
 	    dve_str(d, item, "vpcEndpointType", true, &ep->type) != 0 ||
 	    dve_str(d, item, "serviceName", true, &ep->service_name) != 0 ||

@@ -82,20 +82,10 @@ gaad_bad(struct gaad *g, const char *fmt, ...)
 	return -1;
 }
 
-/* Text of child `field`, NULL when absent or empty (AWS never sends an empty
- * name or ARN; an empty one is as good as missing). */
-static const char *
-field_text(const struct xml_node *n, const char *field)
-{
-	const char *t = xml_path_text(n, field);
-
-	return t != NULL && t[0] != '\0' ? t : NULL;
-}
-
 static int
 gaad_str(struct gaad *g, const struct xml_node *n, const char *field, bool required, char **out)
 {
-	const char *t = field_text(n, field);
+	const char *t = collect_page_text(n, field);
 
 	*out = NULL;
 	if (t == NULL)
@@ -226,7 +216,7 @@ gaad_attached(struct gaad *g, const struct xml_node *entity, char ***arr, size_t
 		char **slot;
 
 		i++;
-		gaad_sub(g, "AttachedManagedPolicies", i, field_text(m, "PolicyName"));
+		gaad_sub(g, "AttachedManagedPolicies", i, collect_page_text(m, "PolicyName"));
 		slot = snap_push((void **)arr, n, sizeof(*slot), NULL);
 		if (slot == NULL)
 			return gaad_nomem(g);
@@ -248,7 +238,7 @@ gaad_inline(struct gaad *g, const struct xml_node *entity, const char *list,
 		struct snap_inline_policy *p;
 
 		i++;
-		gaad_sub(g, list, i, field_text(m, "PolicyName"));
+		gaad_sub(g, list, i, collect_page_text(m, "PolicyName"));
 		p = snap_push((void **)arr, n, sizeof(*p), NULL);
 		if (p == NULL)
 			return gaad_nomem(g);
@@ -295,7 +285,7 @@ gaad_boundary(struct gaad *g, const struct xml_node *entity, char **out)
 	if (pb == NULL || pb->first_child == NULL)
 		return 0;	/* absent or <PermissionsBoundary/>: none */
 	gaad_sub(g, NULL, 0, NULL);
-	if (field_text(pb, "PermissionsBoundaryArn") == NULL)
+	if (collect_page_text(pb, "PermissionsBoundaryArn") == NULL)
 		return gaad_bad(g, "PermissionsBoundary without PermissionsBoundaryArn");
 	return gaad_str(g, pb, "PermissionsBoundaryArn", true, out);
 }
@@ -311,7 +301,7 @@ gaad_profiles(struct gaad *g, const struct xml_node *role, struct snap_role *r)
 		char **slot;
 
 		i++;
-		gaad_sub(g, "InstanceProfileList", i, field_text(m, "InstanceProfileName"));
+		gaad_sub(g, "InstanceProfileList", i, collect_page_text(m, "InstanceProfileName"));
 		slot = snap_push((void **)&r->instance_profiles, &r->ninstance_profiles,
 		    sizeof(*slot), NULL);
 		if (slot == NULL)
@@ -330,7 +320,7 @@ gaad_user(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (u == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "UserName");
+	g->name = collect_page_text(m, "UserName");
 	if (gaad_str(g, m, "UserName", true, &u->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &u->arn) != 0 ||
 	    gaad_str(g, m, "UserId", false, &u->id) != 0 ||
@@ -351,7 +341,7 @@ gaad_group(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (gr == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "GroupName");
+	g->name = collect_page_text(m, "GroupName");
 	if (gaad_str(g, m, "GroupName", true, &gr->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &gr->arn) != 0 ||
 	    gaad_str(g, m, "GroupId", false, &gr->id) != 0 ||
@@ -370,7 +360,7 @@ gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (r == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "RoleName");
+	g->name = collect_page_text(m, "RoleName");
 	if (gaad_str(g, m, "RoleName", true, &r->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &r->arn) != 0 ||
 	    gaad_str(g, m, "RoleId", false, &r->id) != 0 ||
@@ -392,7 +382,7 @@ gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 static int
 gaad_count(struct gaad *g, const struct xml_node *m, const char *field, int *out)
 {
-	const char *t = field_text(m, field);
+	const char *t = collect_page_text(m, field);
 	size_t len;
 
 	*out = 0;
@@ -417,19 +407,19 @@ gaad_default_version(struct gaad *g, const struct xml_node *m, const char *defau
 
 	*out = NULL;
 	for (v = xml_list_first(list); v != NULL; v = xml_list_next(v)) {
-		const char *t = field_text(v, "IsDefaultVersion");
+		const char *t = collect_page_text(v, "IsDefaultVersion");
 		struct err be;
 		bool is_def = false;
 
 		i++;
 		if (t != NULL && query_parse_bool(t, &is_def, &be) != 0) {
-			gaad_sub(g, "PolicyVersionList", i, field_text(v, "VersionId"));
+			gaad_sub(g, "PolicyVersionList", i, collect_page_text(v, "VersionId"));
 			return gaad_bad(g, "IsDefaultVersion: %s", be.msg);
 		}
 		if (!is_def)
 			continue;
 		if (*out != NULL) {
-			gaad_sub(g, "PolicyVersionList", i, field_text(v, "VersionId"));
+			gaad_sub(g, "PolicyVersionList", i, collect_page_text(v, "VersionId"));
 			return gaad_bad(g, "a second version marked IsDefaultVersion");
 		}
 		*out = v;
@@ -439,7 +429,7 @@ gaad_default_version(struct gaad *g, const struct xml_node *m, const char *defau
 		return 0;
 	i = 0;
 	for (v = xml_list_first(list); v != NULL; v = xml_list_next(v)) {
-		const char *id = field_text(v, "VersionId");
+		const char *id = collect_page_text(v, "VersionId");
 
 		i++;
 		if (id != NULL && strcmp(id, default_id) == 0) {
@@ -462,7 +452,7 @@ gaad_policy(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (p == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "PolicyName");
+	g->name = collect_page_text(m, "PolicyName");
 	if (gaad_str(g, m, "PolicyName", true, &p->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &p->arn) != 0 ||
 	    gaad_str(g, m, "PolicyId", false, &p->id) != 0 ||
@@ -478,7 +468,7 @@ gaad_policy(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 			    p->default_version);
 		return gaad_bad(g, "PolicyVersionList has no default version");
 	}
-	vid = field_text(v, "VersionId");
+	vid = collect_page_text(v, "VersionId");
 	gaad_sub(g, "PolicyVersionList", vi, vid);
 	/* Two answers to "which document applies" would be a guess. */
 	if (vid != NULL && p->default_version != NULL && strcmp(vid, p->default_version) != 0)
@@ -565,7 +555,7 @@ collect_iam_parse_page(const struct xml_node *result, struct snap_iam *iam,
 		gaad_bad(&g, "no %sResult element", GAAD_ACTION);
 		goto out;
 	}
-	t = field_text(result, "IsTruncated");
+	t = collect_page_text(result, "IsTruncated");
 	if (t != NULL) {
 		struct err be;
 

@@ -8,6 +8,14 @@
 
 #include "collect/collect_iam.h"	/* COLLECT_PAGE_* */
 
+const char *
+collect_page_text(const struct xml_node *n, const char *field)
+{
+	const char *t = xml_path_text(n, field);
+
+	return t != NULL && t[0] != '\0' ? t : NULL;
+}
+
 /* The part's reason for an AWS failure, in the words snapshot.h asks for:
  * what happened, from which API, on which page, and AWS's own message. */
 static int

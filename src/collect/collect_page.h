@@ -18,6 +18,11 @@
 #include "collect/snapshot.h"
 #include "util/err.h"
 
+/* Text of child `field` of n (a path like "RoleLastUsed/Region" works too),
+ * NULL when absent or empty: AWS never sends an empty name, id or ARN, so an
+ * empty one is as good as missing. */
+const char *collect_page_text(const struct xml_node *n, const char *field);
+
 /*
  * Parse one page's result element (NULL when the response had none) into
  * the collector's model; a COLLECT_PAGE_* value. On COLLECT_PAGE_OK, *more
