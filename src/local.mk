@@ -6,10 +6,19 @@ libpra_core_a_SOURCES = \
 	src/log.c src/log.h \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
+	src/util/fileio.c src/util/fileio.h \
+	src/util/jsonutil.c src/util/jsonutil.h \
 	src/util/secret.c src/util/secret.h \
 	src/cli.c src/cli.h \
 	src/confschema.c src/confschema.h \
 	src/conf.c src/conf.h
+
+# util/fileio: short writes, the read bound, the atomic save.
+check_PROGRAMS += tests/unit/check_fileio
+tests_unit_check_fileio_SOURCES = tests/unit/check_fileio.c
+tests_unit_check_fileio_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_fileio_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_fileio
 
 # modes.c calls into every layer, so it belongs to the program, not to the
 # core library the layers link against.

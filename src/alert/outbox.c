@@ -15,6 +15,7 @@
 #include "alert/outbox.h"
 #include "log.h"
 #include "util/buf.h"
+#include "util/fileio.h"
 
 #define TMP_PREFIX ".tmp-"
 #define CORRUPT_DIR "corrupt"
@@ -73,41 +74,6 @@ parse_name(const char *name, unsigned long long *seq, char *id)
 	return 0;
 }
 
-static int
-read_file_at(int dirfd, const char *name, struct buf *b, struct err *e)
-{
-	char chunk[8192];
-	ssize_t r;
-	int fd, rc = -1;
-
-	buf_init(b, OUTBOX_ENTRY_MAX_BYTES);
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		err_set(e, "open: %s", strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		r = read(fd, chunk, sizeof(chunk));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err_set(e, "read: %s", strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		if (buf_append(b, chunk, (size_t)r) != 0) {
-			err_set(e, "larger than %d bytes", OUTBOX_ENTRY_MAX_BYTES);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	close(fd);
-	if (rc != 0)
-		buf_free(b);
-	return rc;
-}
-
 /* Parse and check an entry file; *doc owned by the caller on success. */
 static int
 load_doc(struct outbox *ob, const char *name, const char *id, unsigned long long seq,
@@ -119,8 +85,9 @@ load_doc(struct outbox *ob, const char *name, const char *id, unsigned long long
 	int rc = -1;
 
 	*doc = NULL;
-	if (read_file_at(ob->dirfd, name, &b, e) != 0)
-		return -1;
+	buf_init(&b, OUTBOX_ENTRY_MAX_BYTES);
+	if (fileio_read(ob->dirfd, name, FILEIO_NOFOLLOW, OUTBOX_ENTRY_MAX_BYTES, &b, e) != 0)
+		goto out;
 	if ((d = cJSON_ParseWithLength(b.data != NULL ? b.data : "", b.len)) == NULL) {
 		err_set(e, "not valid JSON");
 		goto out;
@@ -371,76 +338,55 @@ outbox_entry_delivered(const struct outbox_entry *en, const char *sink)
 	return false;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+struct text {
+	const char *p;
+	size_t n;
+	const char *dir, *tmp;
+};
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
+static int
+fill_text(int fd, const void *arg, struct err *e)
+{
+	const struct text *t = arg;
+
+	if (fileio_write_all(fd, t->p, t->n) != 0 || fileio_write_all(fd, "\n", 1) != 0) {
+		err_set(e, "%s/%s: cannot write: %s", t->dir, t->tmp, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
-/* temp + fsync + rename + fsync(dir). */
 static int
 write_entry(struct outbox *ob, const char *name, const cJSON *doc, struct err *e)
 {
 	char tmp[OUTBOX_NAME_LEN + 64];
+	struct text t;
 	char *text;
-	int fd = -1, rc = -1;
-	bool created = false;
+	int rc = -1;
 
 	if ((text = cJSON_PrintUnformatted(doc)) == NULL) {
 		err_set(e, "alert outbox: out of memory");
 		return -1;
 	}
-	if (strlen(text) > OUTBOX_ENTRY_MAX_BYTES) {
+	/* The file is the text and a newline; the reader takes at most the bound. */
+	if (strlen(text) >= OUTBOX_ENTRY_MAX_BYTES) {
 		err_set(e, "alert outbox: entry %s would be larger than %d bytes", name,
 		    OUTBOX_ENTRY_MAX_BYTES);
 		goto out;
 	}
+	/* scan() removes TMP_PREFIX files left by a crash; the pid keeps two
+	 * processes that share the directory from writing the same one. */
 	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%s.%ld", name, (long)getpid());
-	fd = openat(ob->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		err_set(e, "alert outbox: create %s/%s: %s", ob->dir, tmp, strerror(errno));
-		goto out;
-	}
-	created = true;
-	if (write_all(fd, text, strlen(text)) != 0 || write_all(fd, "\n", 1) != 0) {
-		err_set(e, "alert outbox: write %s/%s: %s", ob->dir, tmp, strerror(errno));
-		goto out;
-	}
-	if (fsync(fd) != 0) {
-		err_set(e, "alert outbox: fsync %s/%s: %s", ob->dir, tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		err_set(e, "alert outbox: close %s/%s: %s", ob->dir, tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (renameat(ob->dirfd, tmp, ob->dirfd, name) != 0) {
-		err_set(e, "alert outbox: rename %s/%s: %s", ob->dir, tmp, strerror(errno));
-		goto out;
-	}
-	created = false;
-	if (fsync(ob->dirfd) != 0) {
-		err_set(e, "alert outbox: fsync %s: %s", ob->dir, strerror(errno));
+	t.p = text;
+	t.n = strlen(text);
+	t.dir = ob->dir;
+	t.tmp = tmp;
+	if (fileio_save_at(ob->dirfd, ob->dir, name, tmp, fill_text, &t, e) != 0) {
+		err_prefix(e, "alert outbox");
 		goto out;
 	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (created)
-		unlinkat(ob->dirfd, tmp, 0);
 	free(text);
 	return rc;
 }

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fileio.h"
+
 void
 edgejson_time(time_t t, char buf[21])
 {
@@ -727,36 +729,10 @@ edgejson_read_file(const char *path, struct err *e)
 {
 	struct edge_set *s = NULL;
 	struct buf b;
-	char chunk[65536];
-	ssize_t n;
-	int fd;
 
 	buf_init(&b, EDGEJSON_MAX_BYTES);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		err_set(e, "%s: cannot open: %s", path, strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set(e, "%s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (buf_append(&b, chunk, (size_t)n) != 0) {
-			err_set(e, "%s: %s", path, errno == EFBIG ? "larger than the limit "
-			    "for an edge file" : strerror(errno));
-			goto out;
-		}
-	}
-	s = edgejson_parse(buf_cstr(&b), b.len, path, e);
-out:
-	if (fd >= 0)
-		close(fd);
+	if (fileio_read(AT_FDCWD, path, FILEIO_NOFOLLOW, EDGEJSON_MAX_BYTES, &b, e) == 0)
+		s = edgejson_parse(buf_cstr(&b), b.len, path, e);
 	buf_free(&b);
 	return s;
 }

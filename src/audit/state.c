@@ -22,6 +22,7 @@
 #include "audit/edgejson.h"
 #include "log.h"
 #include "util/buf.h"
+#include "util/fileio.h"
 
 #define STATE_PREFIX "edges-"
 #define STATE_SUFFIX ".json"
@@ -320,50 +321,6 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Create name in dirfd with data: O_EXCL, 0600 whatever the umask, written
- * and fsynced. On failure the file is removed. */
-static int
-write_new(int dirfd, const char *dirname, const char *name, const struct buf *data,
-    struct err *e)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-
-	if (fd < 0) {
-		err_set(e, "%s/%s: cannot create: %s", dirname, name, strerror(errno));
-		return -1;
-	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, data->data, data->len) != 0 ||
-	    fsync(fd) != 0) {
-		err_set(e, "%s/%s: cannot write: %s", dirname, name, strerror(errno));
-		close(fd);
-		unlinkat(dirfd, name, 0);
-		return -1;
-	}
-	if (close(fd) != 0) {
-		err_set(e, "%s/%s: cannot write: %s", dirname, name, strerror(errno));
-		unlinkat(dirfd, name, 0);
-		return -1;
-	}
-	return 0;
-}
-
 /* Drop all but the newest keep edge files and any leftover temp file.
  * Failing here loses nothing (the new file is saved): a warning. */
 static void
@@ -427,26 +384,10 @@ state_save(struct state *st, const struct edge_set *s, int keep, uint64_t *seq,
 	snprintf(tmp, sizeof(tmp), STATE_TMP_PREFIX "%010" PRIu64 ".tmp", next);
 	snprintf(name, sizeof(name), STATE_PREFIX "%010" PRIu64 STATE_SUFFIX, next);
 	/* A temp file of this number is a save killed before its rename;
-	 * we hold the lock, so nobody else is writing it. */
-	if (unlinkat(st->dirfd, tmp, 0) != 0 && errno != ENOENT) {
-		err_set(e, "%s/%s: cannot remove: %s", st->dir, tmp, strerror(errno));
+	 * we hold the lock, so nobody else is writing it, and
+	 * fileio_save_at may remove it. */
+	if (fileio_save_data_at(st->dirfd, st->dir, name, tmp, b.data, b.len, e) != 0)
 		goto out;
-	}
-	if (write_new(st->dirfd, st->dir, tmp, &b, e) != 0)
-		goto out;
-	if (renameat(st->dirfd, tmp, st->dirfd, name) != 0) {
-		err_set(e, "%s/%s: cannot rename to %s: %s", st->dir, tmp, name,
-		    strerror(errno));
-		unlinkat(st->dirfd, tmp, 0);
-		goto out;
-	}
-	if (fsync(st->dirfd) != 0) {
-		/* The rename may or may not survive a crash now; the file is
-		 * complete either way, but say the save is not durable. */
-		err_set(e, "state directory %s: fsync after saving %s: %s", st->dir, name,
-		    strerror(errno));
-		goto out;
-	}
 	if (seq != NULL)
 		*seq = next;
 	prune(st, keep);
@@ -460,66 +401,14 @@ out:
 int
 state_write_file(const char *path, const struct edge_set *s, struct err *e)
 {
-	char *dir = NULL, *tmp = NULL, *slash;
-	const char *base;
 	struct buf b;
-	int dirfd = -1, rc = -1;
+	int rc = -1;
 
 	buf_init(&b, EDGEJSON_MAX_BYTES);
-	dir = strdup(path);
-	if (dir == NULL) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	slash = strrchr(dir, '/');
-	if (slash == NULL) {
-		free(dir);
-		dir = strdup(".");
-		base = path;
-	} else {
-		base = path + (slash - dir) + 1;
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (dir == NULL || *base == '\0') {
-		err_set(e, dir == NULL ? "out of memory" : "%s: not a file name", path);
-		goto out;
-	}
-	if (asprintf(&tmp, ".%s.%ld.tmp", base, (long)getpid()) < 0) {
-		tmp = NULL;
-		err_set(e, "out of memory");
-		goto out;
-	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		err_set(e, "%s: cannot open: %s", dir, strerror(errno));
-		goto out;
-	}
 	if (edgejson_write(s, &b, e) != 0)
 		goto out;
-	if (unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT) {
-		err_set(e, "%s/%s: cannot remove: %s", dir, tmp, strerror(errno));
-		goto out;
-	}
-	if (write_new(dirfd, dir, tmp, &b, e) != 0)
-		goto out;
-	if (renameat(dirfd, tmp, dirfd, base) != 0) {
-		err_set(e, "%s: cannot rename %s/%s to it: %s", path, dir, tmp, strerror(errno));
-		unlinkat(dirfd, tmp, 0);
-		goto out;
-	}
-	if (fsync(dirfd) != 0) {
-		err_set(e, "%s: fsync: %s", dir, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = fileio_save_data(path, b.data, b.len, e);
 out:
-	if (dirfd >= 0)
-		close(dirfd);
-	free(tmp);
-	free(dir);
 	buf_free(&b);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aws/query.h"
+#include "collect/collect_page.h"
 #include "log.h"
 #include "util/buf.h"
 
@@ -59,18 +60,10 @@ dve_bad(struct dve *d, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-field_text(const struct xml_node *n, const char *field)
-{
-	const char *t = xml_path_text(n, field);
-
-	return t != NULL && t[0] != '\0' ? t : NULL;
-}
-
 static int
 dve_str(struct dve *d, const struct xml_node *n, const char *field, bool required, char **out)
 {
-	const char *t = field_text(n, field);
+	const char *t = collect_page_text(n, field);
 
 	*out = NULL;
 	if (t == NULL)
@@ -103,7 +96,7 @@ dve_endpoint(struct dve *d, const struct xml_node *item, struct snap_region *r)
 
 	if (ep == NULL)
 		return dve_nomem(d);
-	d->id = field_text(item, "vpcEndpointId");
+	d->id = collect_page_text(item, "vpcEndpointId");
 	if (dve_str(d, item, "vpcEndpointId", true, &ep->id) != 0 ||
 	    dve_str(d, item, "vpcEndpointType", true, &ep->type) != 0 ||
 	    dve_str(d, item, "serviceName", true, &ep->service_name) != 0 ||
@@ -167,102 +160,46 @@ out:
 	return d.rc;
 }
 
-/* Same wording as the IAM collector's reasons. */
 static int
-collect_ec2_fail_aws(struct snap_part *p, const struct aws_client *c, const struct awserr *ae,
-    unsigned page)
+dve_page(const struct xml_node *result, void *arg, bool *more, char **next, struct err *e)
 {
-	char status[32] = "";
+	int rc = collect_ec2_parse_page(result, arg, next, e);
 
-	if (ae->flags & AWSERR_THROTTLE)
-		return snap_part_fail(p, "throttled out after %u attempts (%s, page %u): %s: %s",
-		    aws_client_last_attempts(c), ae->api, page, ae->code, ae->message);
-	if (ae->http_status != 0)
-		snprintf(status, sizeof(status), ", HTTP %ld", ae->http_status);
-	return snap_part_fail(p, "%s from %s (page %u%s): %s%s", ae->code, ae->api, page, status,
-	    ae->message, (ae->flags & AWSERR_EXPIRED) ?
-	    " [the credentials expired and could not be refreshed]" : "");
+	*more = rc == COLLECT_PAGE_OK && *next != NULL;
+	return rc;
 }
 
 int
 collect_endpoints(struct aws_client *c, struct snap_region *r, int page_size, struct err *e)
 {
-	struct query_param params[2];
+	struct query_param params[1];
+	struct collect_pager pg = {
+		.svc = AWS_SVC_EC2, .action = DVE_ACTION, .api = DVE_API, .token = "NextToken",
+		.still = "still paginating", .no_token = "has no NextToken",
+		.max_pages = DVE_MAX_PAGES, .params = params, .parse = dve_page, .arg = r,
+	};
 	char max_results[16];
-	char *token = NULL, *next = NULL;
-	unsigned page;
-	size_t np;
-	int rc = -1, pr = 0;
+	unsigned pages = 0;
 
-	for (page = 1;; page++) {
-		struct xml_doc *doc = NULL;
-		const struct xml_node *res = NULL;
-		struct awserr ae;
-		struct err ce;
-		int prc;
+	if (page_size > 0) {
+		int n = page_size;
 
-		if (page > DVE_MAX_PAGES) {
-			pr = snap_part_fail(&r->part, "%s: still paginating after %u pages; stopped",
-			    DVE_API, DVE_MAX_PAGES);
-			break;
-		}
-		np = 0;
-		if (page_size > 0) {
-			int n = page_size;
-
-			if (n < COLLECT_EC2_MIN_RESULTS)
-				n = COLLECT_EC2_MIN_RESULTS;
-			if (n > COLLECT_EC2_MAX_RESULTS)
-				n = COLLECT_EC2_MAX_RESULTS;
-			snprintf(max_results, sizeof(max_results), "%d", n);
-			params[np].name = "MaxResults";
-			params[np++].value = max_results;
-		}
-		if (token != NULL) {
-			params[np].name = "NextToken";
-			params[np++].value = token;
-		}
-		if (aws_client_query(c, AWS_SVC_EC2, DVE_ACTION, params, np, &doc, &res, &ae,
-		    &ce) != 0) {
-			pr = collect_ec2_fail_aws(&r->part, c, &ae, page);
-			break;
-		}
-		prc = collect_ec2_parse_page(res, r, &next, &ce);
-		xml_free(doc);
-		if (prc == COLLECT_PAGE_NOMEM) {
-			err_set(e, "%s", ce.msg);
-			goto out;
-		}
-		if (prc == COLLECT_PAGE_BAD) {
-			pr = snap_part_fail(&r->part, "%s (page %u)", ce.msg, page);
-			break;
-		}
-		if (next == NULL) {
-			pr = snap_part_ok(&r->part);
-			break;
-		}
-		if (token != NULL && strcmp(token, next) == 0) {
-			pr = snap_part_fail(&r->part, "%s: page %u returned the NextToken it was "
-			    "given; stopped rather than loop", DVE_API, page);
-			break;
-		}
-		free(token);
-		token = next;
-		next = NULL;
+		if (n < COLLECT_EC2_MIN_RESULTS)
+			n = COLLECT_EC2_MIN_RESULTS;
+		if (n > COLLECT_EC2_MAX_RESULTS)
+			n = COLLECT_EC2_MAX_RESULTS;
+		snprintf(max_results, sizeof(max_results), "%d", n);
+		params[0].name = "MaxResults";
+		params[0].value = max_results;
+		pg.nparams = 1;
 	}
-	if (pr != 0) {
-		err_set(e, "out of memory recording the %s outcome", DVE_API);
-		goto out;
-	}
+	if (collect_pages(c, &pg, &r->part, &pages, e) != 0)
+		return -1;
 	if (r->part.complete)
 		log_debug("%s in %s: %u page(s), %zu endpoints", DVE_API,
-		    r->name != NULL ? r->name : "?", page, r->nendpoints);
+		    r->name != NULL ? r->name : "?", pages, r->nendpoints);
 	else
 		log_warn("VPC endpoints of %s incomplete: %s", r->name != NULL ? r->name : "?",
 		    r->part.why);
-	rc = 0;
-out:
-	free(token);
-	free(next);
-	return rc;
+	return 0;
 }

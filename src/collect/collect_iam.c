@@ -17,6 +17,7 @@
 
 #include "aws/policydoc.h"
 #include "aws/query.h"
+#include "collect/collect_page.h"
 #include "log.h"
 #include "util/buf.h"
 
@@ -81,20 +82,10 @@ gaad_bad(struct gaad *g, const char *fmt, ...)
 	return -1;
 }
 
-/* Text of child `field`, NULL when absent or empty (AWS never sends an empty
- * name or ARN; an empty one is as good as missing). */
-static const char *
-field_text(const struct xml_node *n, const char *field)
-{
-	const char *t = xml_path_text(n, field);
-
-	return t != NULL && t[0] != '\0' ? t : NULL;
-}
-
 static int
 gaad_str(struct gaad *g, const struct xml_node *n, const char *field, bool required, char **out)
 {
-	const char *t = field_text(n, field);
+	const char *t = collect_page_text(n, field);
 
 	*out = NULL;
 	if (t == NULL)
@@ -147,6 +138,28 @@ collect_iam_doc_decode(const char *text, size_t len, struct err *e)
 out:
 	buf_free(&b);
 	return out;
+}
+
+#define SERVICE_ROLE_PATH "/aws-service-role/"
+
+bool
+collect_iam_service_linked(const char *path, const char *arn)
+{
+	/* The path is what makes a role service-linked; without one, the ARN
+	 * (role/aws-service-role/...) carries the same path. */
+	if (path != NULL)
+		return strncmp(path, SERVICE_ROLE_PATH, strlen(SERVICE_ROLE_PATH)) == 0;
+	return arn != NULL && strstr(arn, ":role" SERVICE_ROLE_PATH) != NULL;
+}
+
+bool
+collect_iam_aws_managed(const char *arn)
+{
+	const char *p;
+
+	if (strncmp(arn, "arn:", 4) != 0 || (p = strchr(arn + 4, ':')) == NULL)
+		return false;
+	return strncmp(p, ":iam::aws:policy/", strlen(":iam::aws:policy/")) == 0;
 }
 
 static int
@@ -203,7 +216,7 @@ gaad_attached(struct gaad *g, const struct xml_node *entity, char ***arr, size_t
 		char **slot;
 
 		i++;
-		gaad_sub(g, "AttachedManagedPolicies", i, field_text(m, "PolicyName"));
+		gaad_sub(g, "AttachedManagedPolicies", i, collect_page_text(m, "PolicyName"));
 		slot = snap_push((void **)arr, n, sizeof(*slot), NULL);
 		if (slot == NULL)
 			return gaad_nomem(g);
@@ -225,7 +238,7 @@ gaad_inline(struct gaad *g, const struct xml_node *entity, const char *list,
 		struct snap_inline_policy *p;
 
 		i++;
-		gaad_sub(g, list, i, field_text(m, "PolicyName"));
+		gaad_sub(g, list, i, collect_page_text(m, "PolicyName"));
 		p = snap_push((void **)arr, n, sizeof(*p), NULL);
 		if (p == NULL)
 			return gaad_nomem(g);
@@ -272,7 +285,7 @@ gaad_boundary(struct gaad *g, const struct xml_node *entity, char **out)
 	if (pb == NULL || pb->first_child == NULL)
 		return 0;	/* absent or <PermissionsBoundary/>: none */
 	gaad_sub(g, NULL, 0, NULL);
-	if (field_text(pb, "PermissionsBoundaryArn") == NULL)
+	if (collect_page_text(pb, "PermissionsBoundaryArn") == NULL)
 		return gaad_bad(g, "PermissionsBoundary without PermissionsBoundaryArn");
 	return gaad_str(g, pb, "PermissionsBoundaryArn", true, out);
 }
@@ -288,7 +301,7 @@ gaad_profiles(struct gaad *g, const struct xml_node *role, struct snap_role *r)
 		char **slot;
 
 		i++;
-		gaad_sub(g, "InstanceProfileList", i, field_text(m, "InstanceProfileName"));
+		gaad_sub(g, "InstanceProfileList", i, collect_page_text(m, "InstanceProfileName"));
 		slot = snap_push((void **)&r->instance_profiles, &r->ninstance_profiles,
 		    sizeof(*slot), NULL);
 		if (slot == NULL)
@@ -307,7 +320,7 @@ gaad_user(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (u == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "UserName");
+	g->name = collect_page_text(m, "UserName");
 	if (gaad_str(g, m, "UserName", true, &u->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &u->arn) != 0 ||
 	    gaad_str(g, m, "UserId", false, &u->id) != 0 ||
@@ -328,7 +341,7 @@ gaad_group(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (gr == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "GroupName");
+	g->name = collect_page_text(m, "GroupName");
 	if (gaad_str(g, m, "GroupName", true, &gr->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &gr->arn) != 0 ||
 	    gaad_str(g, m, "GroupId", false, &gr->id) != 0 ||
@@ -339,8 +352,6 @@ gaad_group(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	return 0;
 }
 
-#define SERVICE_ROLE_PATH "/aws-service-role/"
-
 static int
 gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 {
@@ -349,7 +360,7 @@ gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (r == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "RoleName");
+	g->name = collect_page_text(m, "RoleName");
 	if (gaad_str(g, m, "RoleName", true, &r->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &r->arn) != 0 ||
 	    gaad_str(g, m, "RoleId", false, &r->id) != 0 ||
@@ -363,31 +374,15 @@ gaad_role(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	    gaad_str(g, lu, "LastUsedDate", false, &r->last_used) != 0 ||
 	    gaad_str(g, lu, "Region", false, &r->last_used_region) != 0)
 		return -1;
-	/* The path is what makes a role service-linked; without one, the ARN
-	 * (role/aws-service-role/...) carries the same path. */
-	if (r->path != NULL)
-		r->service_linked = strncmp(r->path, SERVICE_ROLE_PATH,
-		    strlen(SERVICE_ROLE_PATH)) == 0;
-	else
-		r->service_linked = strstr(r->arn, ":role" SERVICE_ROLE_PATH) != NULL;
+	r->service_linked = collect_iam_service_linked(r->path, r->arn);
 	return 0;
 }
 
-/* arn:PARTITION:iam::aws:policy/... */
-static bool
-arn_aws_managed(const char *arn)
-{
-	const char *p;
-
-	if (strncmp(arn, "arn:", 4) != 0 || (p = strchr(arn + 4, ':')) == NULL)
-		return false;
-	return strncmp(p, ":iam::aws:policy/", strlen(":iam::aws:policy/")) == 0;
-}
 
 static int
 gaad_count(struct gaad *g, const struct xml_node *m, const char *field, int *out)
 {
-	const char *t = field_text(m, field);
+	const char *t = collect_page_text(m, field);
 	size_t len;
 
 	*out = 0;
@@ -412,19 +407,19 @@ gaad_default_version(struct gaad *g, const struct xml_node *m, const char *defau
 
 	*out = NULL;
 	for (v = xml_list_first(list); v != NULL; v = xml_list_next(v)) {
-		const char *t = field_text(v, "IsDefaultVersion");
+		const char *t = collect_page_text(v, "IsDefaultVersion");
 		struct err be;
 		bool is_def = false;
 
 		i++;
 		if (t != NULL && query_parse_bool(t, &is_def, &be) != 0) {
-			gaad_sub(g, "PolicyVersionList", i, field_text(v, "VersionId"));
+			gaad_sub(g, "PolicyVersionList", i, collect_page_text(v, "VersionId"));
 			return gaad_bad(g, "IsDefaultVersion: %s", be.msg);
 		}
 		if (!is_def)
 			continue;
 		if (*out != NULL) {
-			gaad_sub(g, "PolicyVersionList", i, field_text(v, "VersionId"));
+			gaad_sub(g, "PolicyVersionList", i, collect_page_text(v, "VersionId"));
 			return gaad_bad(g, "a second version marked IsDefaultVersion");
 		}
 		*out = v;
@@ -434,7 +429,7 @@ gaad_default_version(struct gaad *g, const struct xml_node *m, const char *defau
 		return 0;
 	i = 0;
 	for (v = xml_list_first(list); v != NULL; v = xml_list_next(v)) {
-		const char *id = field_text(v, "VersionId");
+		const char *id = collect_page_text(v, "VersionId");
 
 		i++;
 		if (id != NULL && strcmp(id, default_id) == 0) {
@@ -457,7 +452,7 @@ gaad_policy(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 
 	if (p == NULL)
 		return gaad_nomem(g);
-	g->name = field_text(m, "PolicyName");
+	g->name = collect_page_text(m, "PolicyName");
 	if (gaad_str(g, m, "PolicyName", true, &p->name) != 0 ||
 	    gaad_str(g, m, "Arn", true, &p->arn) != 0 ||
 	    gaad_str(g, m, "PolicyId", false, &p->id) != 0 ||
@@ -466,14 +461,14 @@ gaad_policy(struct gaad *g, const struct xml_node *m, struct snap_iam *iam)
 	    gaad_count(g, m, "AttachmentCount", &p->attachment_count) != 0 ||
 	    gaad_default_version(g, m, p->default_version, &v, &vi) != 0)
 		return -1;
-	p->aws_managed = arn_aws_managed(p->arn);
+	p->aws_managed = collect_iam_aws_managed(p->arn);
 	if (v == NULL) {
 		if (p->default_version != NULL)
 			return gaad_bad(g, "PolicyVersionList has no version %s (DefaultVersionId)",
 			    p->default_version);
 		return gaad_bad(g, "PolicyVersionList has no default version");
 	}
-	vid = field_text(v, "VersionId");
+	vid = collect_page_text(v, "VersionId");
 	gaad_sub(g, "PolicyVersionList", vi, vid);
 	/* Two answers to "which document applies" would be a guess. */
 	if (vid != NULL && p->default_version != NULL && strcmp(vid, p->default_version) != 0)
@@ -560,7 +555,7 @@ collect_iam_parse_page(const struct xml_node *result, struct snap_iam *iam,
 		gaad_bad(&g, "no %sResult element", GAAD_ACTION);
 		goto out;
 	}
-	t = field_text(result, "IsTruncated");
+	t = collect_page_text(result, "IsTruncated");
 	if (t != NULL) {
 		struct err be;
 
@@ -589,22 +584,10 @@ out:
 	return g.rc;
 }
 
-/* The part's reason for an AWS failure, in the words snapshot.h asks for:
- * what happened, from which API, on which page, and AWS's own message. */
 static int
-collect_iam_fail_aws(struct snap_part *p, const struct aws_client *c, const struct awserr *ae,
-    unsigned page)
+gaad_page(const struct xml_node *result, void *arg, bool *more, char **next, struct err *e)
 {
-	char status[32] = "";
-
-	if (ae->flags & AWSERR_THROTTLE)
-		return snap_part_fail(p, "throttled out after %u attempts (%s, page %u): %s: %s",
-		    aws_client_last_attempts(c), ae->api, page, ae->code, ae->message);
-	if (ae->http_status != 0)
-		snprintf(status, sizeof(status), ", HTTP %ld", ae->http_status);
-	return snap_part_fail(p, "%s from %s (page %u%s): %s%s", ae->code, ae->api, page, status,
-	    ae->message, (ae->flags & AWSERR_EXPIRED) ?
-	    " [the credentials expired and could not be refreshed]" : "");
+	return collect_iam_parse_page(result, arg, more, next, e);
 }
 
 int
@@ -617,86 +600,33 @@ collect_iam(struct aws_client *c, struct snap_iam *iam, int page_size, struct er
 		"Filter.member.1", "Filter.member.2", "Filter.member.3", "Filter.member.4",
 		"Filter.member.5",
 	};
-	struct query_param params[7];
+	struct query_param params[6];
+	struct collect_pager pg = {
+		.svc = AWS_SVC_IAM, .action = GAAD_ACTION, .api = GAAD_API, .token = "Marker",
+		.still = "still truncated", .no_token = "has IsTruncated true but no Marker",
+		.max_pages = GAAD_MAX_PAGES, .params = params, .parse = gaad_page, .arg = iam,
+	};
 	char max_items[16];
-	char *marker = NULL, *next = NULL;
-	unsigned page;
-	size_t np, i;
-	int rc = -1, pr = 0;
+	unsigned pages = 0;
+	size_t np = 0, i;
 
-	for (page = 1;; page++) {
-		struct xml_doc *doc = NULL;
-		const struct xml_node *res = NULL;
-		struct awserr ae;
-		struct err ce;
-		bool trunc = false;
-		int prc;
-
-		if (page > GAAD_MAX_PAGES) {
-			pr = snap_part_fail(&iam->part, "%s: still truncated after %u pages; "
-			    "stopped", GAAD_API, GAAD_MAX_PAGES);
-			break;
-		}
-		np = 0;
-		for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
-			params[np].name = filter_names[i];
-			params[np++].value = filters[i];
-		}
-		if (page_size > 0) {
-			snprintf(max_items, sizeof(max_items), "%d",
-			    page_size > COLLECT_IAM_MAX_ITEMS ? COLLECT_IAM_MAX_ITEMS : page_size);
-			params[np].name = "MaxItems";
-			params[np++].value = max_items;
-		}
-		if (marker != NULL) {
-			params[np].name = "Marker";
-			params[np++].value = marker;
-		}
-		if (aws_client_query(c, AWS_SVC_IAM, GAAD_ACTION, params, np, &doc, &res, &ae,
-		    &ce) != 0) {
-			pr = collect_iam_fail_aws(&iam->part, c, &ae, page);
-			break;
-		}
-		prc = collect_iam_parse_page(res, iam, &trunc, &next, &ce);
-		xml_free(doc);
-		if (prc == COLLECT_PAGE_NOMEM) {
-			err_set(e, "%s", ce.msg);
-			goto out;
-		}
-		if (prc == COLLECT_PAGE_BAD) {
-			pr = snap_part_fail(&iam->part, "%s (page %u)", ce.msg, page);
-			break;
-		}
-		if (!trunc) {
-			pr = snap_part_ok(&iam->part);
-			break;
-		}
-		if (next == NULL) {
-			pr = snap_part_fail(&iam->part, "%s: page %u has IsTruncated true but no "
-			    "Marker", GAAD_API, page);
-			break;
-		}
-		if (marker != NULL && strcmp(marker, next) == 0) {
-			pr = snap_part_fail(&iam->part, "%s: page %u returned the Marker it was "
-			    "given; stopped rather than loop", GAAD_API, page);
-			break;
-		}
-		free(marker);
-		marker = next;
-		next = NULL;
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		params[np].name = filter_names[i];
+		params[np++].value = filters[i];
 	}
-	if (pr != 0) {
-		err_set(e, "out of memory recording the %s outcome", GAAD_API);
-		goto out;
+	if (page_size > 0) {
+		snprintf(max_items, sizeof(max_items), "%d",
+		    page_size > COLLECT_IAM_MAX_ITEMS ? COLLECT_IAM_MAX_ITEMS : page_size);
+		params[np].name = "MaxItems";
+		params[np++].value = max_items;
 	}
+	pg.nparams = np;
+	if (collect_pages(c, &pg, &iam->part, &pages, e) != 0)
+		return -1;
 	if (iam->part.complete)
 		log_debug("%s: %u page(s): %zu users, %zu groups, %zu roles, %zu policies", GAAD_API,
-		    page, iam->nusers, iam->ngroups, iam->nroles, iam->npolicies);
+		    pages, iam->nusers, iam->ngroups, iam->nroles, iam->npolicies);
 	else
 		log_warn("IAM incomplete: %s", iam->part.why);
-	rc = 0;
-out:
-	free(marker);
-	free(next);
-	return rc;
+	return 0;
 }

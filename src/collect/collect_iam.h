@@ -37,6 +37,13 @@ enum {
  */
 char *collect_iam_doc_decode(const char *text, size_t len, struct err *e);
 
+/* What IAM's fields mean, the same for the live collector and the offline
+ * loader. A role is service-linked when its path (without one, its ARN) is
+ * under /aws-service-role/. */
+bool collect_iam_service_linked(const char *path, const char *arn);
+/* arn:PARTITION:iam::aws:policy/...: a policy AWS manages. */
+bool collect_iam_aws_managed(const char *arn);
+
 /*
  * Parse one GetAccountAuthorizationDetails result (the
  * <GetAccountAuthorizationDetailsResult> element) and append its users,

@@ -17,14 +17,15 @@ libpra_collect_a_SOURCES += \
 check_PROGRAMS += tests/unit/check_collect_org
 tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \
 	tests/unit/testserver.c tests/unit/testserver.h \
-	tests/unit/collect_emu.h
+	tests/unit/collect_emu.h tests/unit/aws_testdata.h
 tests_unit_check_collect_org_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collect_org_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_collect_org
 # collect_snapshot() end to end; runs the real IAM and EC2 collectors.
 check_PROGRAMS += tests/unit/check_collect
 tests_unit_check_collect_SOURCES = tests/unit/check_collect.c \
-	tests/unit/testserver.c tests/unit/testserver.h tests/unit/collect_emu.h
+	tests/unit/testserver.c tests/unit/testserver.h tests/unit/collect_emu.h \
+	tests/unit/aws_testdata.h
 tests_unit_check_collect_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_collect_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_collect
@@ -50,7 +51,8 @@ EXTRA_DIST += tests/integration/iam-policy-actions.sh
 # collectors, their tests against the emulator and the GAAD page fuzz target.
 libpra_collect_a_SOURCES += \
 	src/collect/collect_iam.c src/collect/collect_iam.h \
-	src/collect/collect_ec2.c src/collect/collect_ec2.h
+	src/collect/collect_ec2.c src/collect/collect_ec2.h \
+	src/collect/collect_page.c src/collect/collect_page.h
 # Runs the loopback emulator (tests/emulator/emulator.py) with $PYTHON3.
 check_PROGRAMS += tests/unit/check_collectors
 TESTS += tests/unit/check_collectors

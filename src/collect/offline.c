@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,9 +25,11 @@
 #include <time.h>
 
 #include "aws/policydoc.h"
+#include "collect/collect_iam.h"
 #include "collect/orgjson.h"
 #include "collect/snapjson.h"
 #include "util/buf.h"
+#include "util/fileio.h"
 
 #define API_GAAD "iam:GetAccountAuthorizationDetails"
 #define API_DVE "ec2:DescribeVpcEndpoints"
@@ -172,7 +175,7 @@ ld_read(struct ld *l, const char *path, size_t max)
 	struct stat st;
 	struct err fe;
 
-	if (snapjson_read_file(path, max, &l->file, &fe) != 0) {
+	if (fileio_read(AT_FDCWD, path, 0, max, &l->file, &fe) != 0) {
 		if (errno == ENOENT)
 			return 1;
 		err_set(l->e, "%s", fe.msg);
@@ -511,8 +514,6 @@ iam_boundary(struct jr *j, const cJSON *obj, char **out)
 	jr_pop(j, old);
 }
 
-#define SERVICE_ROLE_PATH "/aws-service-role/"
-
 static void
 iam_role(struct jr *j, const cJSON *el, struct snap_role *r)
 {
@@ -550,22 +551,7 @@ iam_role(struct jr *j, const cJSON *el, struct snap_role *r)
 	}
 	if (j->failed)
 		return;
-	/* As collect_iam.c: the path makes a role service-linked. */
-	if (r->path != NULL)
-		r->service_linked = strncmp(r->path, SERVICE_ROLE_PATH,
-		    strlen(SERVICE_ROLE_PATH)) == 0;
-	else
-		r->service_linked = strstr(r->arn, ":role" SERVICE_ROLE_PATH) != NULL;
-}
-
-static bool
-arn_aws_managed(const char *arn)
-{
-	const char *p;
-
-	if (strncmp(arn, "arn:", 4) != 0 || (p = strchr(arn + 4, ':')) == NULL)
-		return false;
-	return strncmp(p, ":iam::aws:policy/", strlen(":iam::aws:policy/")) == 0;
+	r->service_linked = collect_iam_service_linked(r->path, r->arn);
 }
 
 static void
@@ -581,7 +567,7 @@ iam_policy(struct jr *j, const cJSON *el, struct snap_managed_policy *m)
 	jr_str(j, el, "DefaultVersionId", false, &m->default_version);
 	if (j->failed)
 		return;
-	m->aws_managed = arn_aws_managed(m->arn);
+	m->aws_managed = collect_iam_aws_managed(m->arn);
 	count = jr_member(el, "AttachmentCount");
 	if (count != NULL) {
 		old = jr_push(j, "AttachmentCount", 0, false);

@@ -26,6 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fileio.h"
+#include "util/jsonutil.h"
+
 /* A JSON path being built as the writer or reader descends. Our keys are
  * short and fixed; indexes are numbers, so 512 bytes only overflow for
  * absurd depths, and then the path is cut rather than lost. */
@@ -767,24 +770,6 @@ struct rd {
 	bool failed;
 };
 
-static const char *
-type_name(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsObject(v))
-		return "an object";
-	return "an invalid value";
-}
-
 static void
 rd_fail(struct rd *r, const char *fmt, const char *arg)
 {
@@ -848,7 +833,7 @@ rd_str(struct rd *r, const cJSON *obj, const char *key, bool nullable, char **ou
 		goto out;
 	if (!cJSON_IsString(v) || v->valuestring == NULL) {
 		rd_fail(r, nullable ? "expected a string or null, got %s" : "expected a string, got %s",
-		    type_name(v));
+		    jsonutil_type(v));
 		goto out;
 	}
 	*out = strdup(v->valuestring);
@@ -866,7 +851,7 @@ rd_bool(struct rd *r, const cJSON *obj, const char *key, bool *out)
 	const cJSON *v = rd_get(r, obj, key, true, &old);
 
 	if (!r->failed && !cJSON_IsBool(v))
-		rd_fail(r, "expected true or false, got %s", type_name(v));
+		rd_fail(r, "expected true or false, got %s", jsonutil_type(v));
 	if (!r->failed)
 		*out = cJSON_IsTrue(v);
 	path_pop(&r->path, old);
@@ -883,7 +868,7 @@ rd_int(struct rd *r, const cJSON *obj, const char *key, long long min, long long
 	if (r->failed)
 		goto out;
 	if (!cJSON_IsNumber(v)) {
-		rd_fail(r, "expected an integer, got %s", type_name(v));
+		rd_fail(r, "expected an integer, got %s", jsonutil_type(v));
 		goto out;
 	}
 	/* NaN fails both comparisons; fractions fail the round trip. */
@@ -911,7 +896,7 @@ rd_typed(struct rd *r, const cJSON *obj, const char *key, int type, size_t *old)
 		return NULL;
 	if ((v->type & 0xff) != type) {
 		rd_fail(r, type == cJSON_Array ? "expected an array, got %s" :
-		    "expected an object, got %s", type_name(v));
+		    "expected an object, got %s", jsonutil_type(v));
 		return NULL;
 	}
 	return v;
@@ -937,7 +922,7 @@ rd_push(struct rd *r, void **arr, size_t *n, size_t elsize)
 	for (const cJSON *el = (arr) != NULL ? (arr)->child : NULL; el != NULL && !(r)->failed; \
 	    el = el->next, path_pop(&(r)->path, old), (i)++)			\
 		if ((old = path_idx(&(r)->path, (i))), !cJSON_IsObject(el)) {	\
-			rd_fail((r), "expected an object, got %s", type_name(el)); \
+			rd_fail((r), "expected an object, got %s", jsonutil_type(el)); \
 		} else
 
 static int
@@ -952,7 +937,7 @@ rd_strv(struct rd *r, const cJSON *obj, const char *key, char ***v, size_t *n)
 		char **slot;
 
 		if (!cJSON_IsString(el) || el->valuestring == NULL) {
-			rd_fail(r, "expected a string, got %s", type_name(el));
+			rd_fail(r, "expected a string, got %s", jsonutil_type(el));
 		} else if ((slot = rd_push(r, (void **)v, n, sizeof(**v))) != NULL) {
 			*slot = strdup(el->valuestring);
 			if (*slot == NULL)
@@ -1334,7 +1319,7 @@ snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e
 	}
 	if (!cJSON_IsObject(root)) {
 		err_set(e, "snapshot JSON: expected an object at the top level, got %s",
-		    type_name(root));
+		    jsonutil_type(root));
 		goto fail;
 	}
 	/* The version first: a newer layout may have moved everything else. */
@@ -1390,67 +1375,6 @@ fail:
 /* ---------------------------------------------------------------- files */
 
 int
-snapjson_read_file(const char *path, size_t max, struct buf *out, struct err *e)
-{
-	int fd = -1, rc = -1, saved;
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-
-	buf_reset(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		saved = errno;
-		err_set(e, "%s: %s", path, strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err_set(e, "%s: not a regular file", path);
-		errno = EINVAL;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		err_set(e, "%s: %jd bytes, more than the limit of %zu", path,
-		    (intmax_t)st.st_size, max);
-		errno = EFBIG;
-		goto out;
-	}
-	/* The size may change while reading; the bound is enforced on what is
-	 * actually read, not on what fstat said. */
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_set(e, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (out->len + (size_t)n > max) {
-			err_set(e, "%s: more than the limit of %zu bytes", path, max);
-			errno = EFBIG;
-			goto out;
-		}
-		if (buf_append(out, chunk, (size_t)n) != 0) {
-			err_set(e, "%s: out of memory", path);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-int
 snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e)
 {
 	struct buf b = BUF_INIT;
@@ -1459,7 +1383,7 @@ snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e
 	*out = NULL;
 	if (max == 0)
 		max = SNAPJSON_MAX_DEFAULT;
-	if (snapjson_read_file(path, max, &b, e) != 0)
+	if (fileio_read(AT_FDCWD, path, 0, max, &b, e) != 0)
 		goto out;
 	if (snapjson_read(buf_cstr(&b), b.len, out, e) != 0) {
 		err_prefix(e, "%s", path);
@@ -1471,83 +1395,30 @@ out:
 	return rc;
 }
 
-/* The directory part of path ("." when none), malloc'd. */
-static char *
-dir_of(const char *path)
+static int
+fill_snapshot(int fd, const void *arg, struct err *e)
 {
-	const char *slash = strrchr(path, '/');
+	FILE *f;
+	int dfd, rc;
 
-	if (slash == NULL)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+	/* The stream gets its own descriptor: fclose must not close the one
+	 * fileio_save still fsyncs. */
+	if ((dfd = dup(fd)) < 0 || (f = fdopen(dfd, "w")) == NULL) {
+		err_set(e, "%s", strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	rc = snapjson_fwrite(arg, f, e);
+	if (fclose(f) != 0 && rc == 0) {
+		err_set(e, "close: %s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 int
 snapjson_save(const struct snapshot *s, const char *path, struct err *e)
 {
-	char *dir = NULL, *tmp = NULL;
-	int fd = -1, dfd = -1, rc = -1;
-	FILE *f = NULL;
-	bool created = false;
-
-	dir = dir_of(path);
-	if (dir == NULL || asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
-		err_set(e, "%s: out of memory", path);
-		goto out;
-	}
-	/* mkstemp creates mode 0600 in the same directory, so the rename below
-	 * cannot cross file systems. */
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		goto out;
-	}
-	created = true;
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		err_set(e, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (snapjson_fwrite(s, f, e) != 0) {
-		err_prefix(e, "%s", path);
-		goto out;
-	}
-	if (fsync(fileno(f)) != 0) {
-		err_set(e, "%s: fsync: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		err_set(e, "%s: close: %s", tmp, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path) != 0) {
-		err_set(e, "%s: rename from %s: %s", path, tmp, strerror(errno));
-		goto out;
-	}
-	created = false;
-	/* Without this the rename itself may be lost on a crash. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) != 0) {
-		err_set(e, "%s: fsync of the directory %s: %s", path, dir, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (created)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	return rc;
+	return fileio_save(path, fill_snapshot, s, e);
 }

@@ -92,10 +92,4 @@ int snapjson_save(const struct snapshot *s, const char *path, struct err *e);
  * snapjson_read. Errors start with the path. */
 int snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e);
 
-/* Read a whole regular file into out (replacing its content), refusing one
- * larger than max bytes. Shared with the offline loader. 0, or -1 with e
- * naming the path; errno ENOENT is left for "no such file" so callers can
- * tell a missing file from a bad one. */
-int snapjson_read_file(const char *path, size_t max, struct buf *out, struct err *e);
-
 #endif

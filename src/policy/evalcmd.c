@@ -9,6 +9,7 @@
 
 #include "policy/explain.h"
 #include "util/buf.h"
+#include "util/jsonutil.h"
 
 /* Only the listed keys may appear in obj. */
 static int
@@ -174,7 +175,7 @@ evalcmd_policy(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 
 	if (!cJSON_IsObject(v)) {
 		err_set(e, "%s: must be an object {\"name\", \"source\", \"document\"}, got %s", path,
-		    policy_json_type(v));
+		    jsonutil_type(v));
 		return -1;
 	}
 	if (evalcmd_keys(v, path, keys, e) < 0)
@@ -204,7 +205,7 @@ evalcmd_policy(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 		free(text);
 	} else {
 		err_set(e, "%s.document: must be an object or a string holding JSON, got %s", path,
-		    doc == NULL ? "nothing" : policy_json_type(doc));
+		    doc == NULL ? "nothing" : jsonutil_type(doc));
 		return -1;
 	}
 	if (p == NULL) {
@@ -239,7 +240,7 @@ evalcmd_policy_list(struct evalcmd_case *ec, const cJSON *v, const char *path,
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsArray(v)) {
-		err_set(e, "%s: must be an array of policies, got %s", path, policy_json_type(v));
+		err_set(e, "%s: must be an array of policies, got %s", path, jsonutil_type(v));
 		return -1;
 	}
 	cnt = (size_t)cJSON_GetArraySize(v);
@@ -276,7 +277,7 @@ evalcmd_levels(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 		return 0;
 	if (!cJSON_IsArray(v)) {
 		err_set(e, "%s: must be an array of levels (arrays of policies), root first, got %s",
-		    path, policy_json_type(v));
+		    path, jsonutil_type(v));
 		return -1;
 	}
 	cnt = (size_t)cJSON_GetArraySize(v);
@@ -293,7 +294,7 @@ evalcmd_levels(struct evalcmd_case *ec, const cJSON *v, const char *path, enum p
 		snprintf(p, sizeof(p), "%s[%zu]", path, i);
 		if (!cJSON_IsArray(it)) {
 			err_set(e, "%s: must be an array of policies (one level), got %s", p,
-			    policy_json_type(it));
+			    jsonutil_type(it));
 			return -1;
 		}
 		if (evalcmd_policy_list(ec, it, p, kind, &lv[i].policies, &lv[i].n, e) < 0)
@@ -335,7 +336,7 @@ evalcmd_request(struct evalcmd_case *ec, const cJSON *r, struct err *e)
 	const cJSON *pr, *ac, *rs, *cx, *un;
 
 	if (!cJSON_IsObject(r)) {
-		err_set(e, "request: must be an object, got %s", r == NULL ? "nothing" : policy_json_type(r));
+		err_set(e, "request: must be an object, got %s", r == NULL ? "nothing" : jsonutil_type(r));
 		return -1;
 	}
 	if (evalcmd_keys(r, "request", keys, e) < 0)
@@ -361,7 +362,7 @@ evalcmd_request(struct evalcmd_case *ec, const cJSON *r, struct err *e)
 		return -1;
 	if (cx != NULL && !cJSON_IsNull(cx)) {
 		if (!cJSON_IsObject(cx)) {
-			err_set(e, "request.context: must be an object, got %s", policy_json_type(cx));
+			err_set(e, "request.context: must be an object, got %s", jsonutil_type(cx));
 			return -1;
 		}
 		for (const cJSON *k = cx->child; k != NULL; k = k->next) {
@@ -381,12 +382,12 @@ evalcmd_request(struct evalcmd_case *ec, const cJSON *r, struct err *e)
 				for (const cJSON *x = k->child; x != NULL; x = x->next, i++)
 					if ((vals[i] = evalcmd_ctx_string(ec, x)) == NULL) {
 						err_set(e, "request.context.%s[%zu]: must be a string, number "
-						    "or boolean, got %s", k->string, i, policy_json_type(x));
+						    "or boolean, got %s", k->string, i, jsonutil_type(x));
 						return -1;
 					}
 			} else if ((vals[0] = evalcmd_ctx_string(ec, k)) == NULL) {
 				err_set(e, "request.context.%s: must be a string, number, boolean or an "
-				    "array of them, got %s", k->string, policy_json_type(k));
+				    "array of them, got %s", k->string, jsonutil_type(k));
 				return -1;
 			}
 			if (ctx_set(&ec->ctx, k->string, vals, n, e) < 0) {
@@ -400,13 +401,13 @@ evalcmd_request(struct evalcmd_case *ec, const cJSON *r, struct err *e)
 
 		if (!cJSON_IsArray(un)) {
 			err_set(e, "request.unknown: must be an array of key names, got %s",
-			    policy_json_type(un));
+			    jsonutil_type(un));
 			return -1;
 		}
 		for (const cJSON *x = un->child; x != NULL; x = x->next, i++) {
 			if (!cJSON_IsString(x)) {
 				err_set(e, "request.unknown[%zu]: must be a string, got %s", i,
-				    policy_json_type(x));
+				    jsonutil_type(x));
 				return -1;
 			}
 			if (ctx_set_unknown(&ec->ctx, x->valuestring, e) < 0) {
@@ -431,7 +432,7 @@ evalcmd_bool(const cJSON *obj, const char *key, const char *path, bool *out, str
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsBool(v)) {
-		err_set(e, "%s.%s: must be true or false, got %s", path, key, policy_json_type(v));
+		err_set(e, "%s.%s: must be true or false, got %s", path, key, jsonutil_type(v));
 		return -1;
 	}
 	*out = cJSON_IsTrue(v);
@@ -478,7 +479,7 @@ evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache *ca
 	arena_init(&ec->arena, 4096, 0);
 	ec->cache = cache;
 	if (!cJSON_IsObject(req)) {
-		err_set(e, "(top level): a request must be a JSON object, got %s", policy_json_type(req));
+		err_set(e, "(top level): a request must be a JSON object, got %s", jsonutil_type(req));
 		return -1;
 	}
 	if (evalcmd_keys(req, "", top, e) < 0)
@@ -486,7 +487,7 @@ evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache *ca
 	name = cJSON_GetObjectItemCaseSensitive(req, "name");
 	if (name != NULL && !cJSON_IsNull(name)) {
 		if (!cJSON_IsString(name)) {
-			err_set(e, "name: must be a string, got %s", policy_json_type(name));
+			err_set(e, "name: must be a string, got %s", jsonutil_type(name));
 			return -1;
 		}
 		if ((ec->name = arena_strdup(&ec->arena, name->valuestring)) == NULL) {
@@ -510,7 +511,7 @@ evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache *ca
 	a = cJSON_GetObjectItemCaseSensitive(req, "account");
 	if (a != NULL && !cJSON_IsNull(a)) {
 		if (!cJSON_IsObject(a)) {
-			err_set(e, "account: must be an object, got %s", policy_json_type(a));
+			err_set(e, "account: must be an object, got %s", jsonutil_type(a));
 			return -1;
 		}
 		if (evalcmd_keys(a, "account", acct, e) < 0 ||
@@ -524,7 +525,7 @@ evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache *ca
 	if (p == NULL || cJSON_IsNull(p))
 		return 0;
 	if (!cJSON_IsObject(p)) {
-		err_set(e, "policies: must be an object, got %s", policy_json_type(p));
+		err_set(e, "policies: must be an object, got %s", jsonutil_type(p));
 		return -1;
 	}
 	if (evalcmd_keys(p, "policies", pols, e) < 0)

@@ -10,6 +10,7 @@
 
 #include "policy/ctx.h"
 #include "policy/match.h"
+#include "util/jsonutil.h"
 
 /* Compile-time state: where we are in the document, for messages. */
 struct policy_cc {
@@ -51,24 +52,6 @@ static int
 policy_nomem(struct policy_cc *cc)
 {
 	return policy_fail(cc, NULL, "out of memory (policy too large)");
-}
-
-const char *
-policy_json_type(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsObject(v))
-		return "an object";
-	return "invalid JSON";
 }
 
 /* AWS rejects an object with the same key twice; cJSON would keep both. */
@@ -114,7 +97,7 @@ policy_strings(struct policy_cc *cc, const cJSON *v, const char *field,
 	}
 	if (!cJSON_IsArray(v))
 		return policy_fail(cc, field, "must be a string or an array of strings, got %s",
-		    policy_json_type(v));
+		    jsonutil_type(v));
 	for (const cJSON *it = v->child; it != NULL; it = it->next)
 		cnt++;
 	if (cnt == 0)
@@ -130,7 +113,7 @@ policy_strings(struct policy_cc *cc, const cJSON *v, const char *field,
 			char f[96];
 
 			snprintf(f, sizeof(f), "%s[%zu]", field, i);
-			return policy_fail(cc, f, "must be a string, got %s", policy_json_type(it));
+			return policy_fail(cc, f, "must be a string, got %s", jsonutil_type(it));
 		}
 		arr[i] = policy_dup(cc, it->valuestring);
 		if (arr[i] == NULL)
@@ -405,7 +388,7 @@ policy_compile_principals(struct policy_cc *cc, struct policy_stmt *st, const cJ
 	}
 	if (!cJSON_IsObject(v))
 		return policy_fail(cc, field, "must be \"*\" or an object, got %s",
-		    policy_json_type(v));
+		    jsonutil_type(v));
 	if (policy_check_dupkeys(cc, v, field) < 0)
 		return -1;
 	for (const cJSON *t = v->child; t != NULL; t = t->next) {
@@ -510,7 +493,7 @@ policy_cond_value(struct policy_cc *cc, const cJSON *v, const char *field, const
 		return *out == NULL ? policy_nomem(cc) : 0;
 	}
 	return policy_fail(cc, field, "must be a string, number or boolean, got %s",
-	    policy_json_type(v));
+	    jsonutil_type(v));
 }
 
 static int
@@ -521,14 +504,14 @@ policy_compile_conditions(struct policy_cc *cc, struct policy_stmt *st, const cJ
 	char f[256];
 
 	if (!cJSON_IsObject(v))
-		return policy_fail(cc, "Condition", "must be an object, got %s", policy_json_type(v));
+		return policy_fail(cc, "Condition", "must be an object, got %s", jsonutil_type(v));
 	if (policy_check_dupkeys(cc, v, "Condition") < 0)
 		return -1;
 	for (const cJSON *o = v->child; o != NULL; o = o->next) {
 		snprintf(f, sizeof(f), "Condition.%s", o->string);
 		if (!cJSON_IsObject(o))
 			return policy_fail(cc, f, "must be an object of condition keys, got %s",
-			    policy_json_type(o));
+			    jsonutil_type(o));
 		if (policy_check_dupkeys(cc, o, f) < 0)
 			return -1;
 		for (const cJSON *kk = o->child; kk != NULL; kk = kk->next)
@@ -624,7 +607,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 
 	if (!cJSON_IsObject(s))
 		return policy_fail(cc, NULL, "%s: must be an object, got %s", cc->path,
-		    policy_json_type(s));
+		    jsonutil_type(s));
 	if (policy_check_dupkeys(cc, s, "") < 0)
 		return -1;
 	for (const cJSON *it = s->child; it != NULL; it = it->next) {
@@ -633,7 +616,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 		if (strcmp(k, "Sid") == 0) {
 			if (!cJSON_IsString(it))
 				return policy_fail(cc, "Sid", "must be a string, got %s",
-				    policy_json_type(it));
+				    jsonutil_type(it));
 			st->sid = policy_dup(cc, it->valuestring);
 			if (st->sid == NULL)
 				return policy_nomem(cc);
@@ -662,7 +645,7 @@ policy_compile_stmt(struct policy_cc *cc, struct policy_stmt *st, const cJSON *s
 		return policy_fail(cc, "Effect", "missing (must be \"Allow\" or \"Deny\")");
 	if (!cJSON_IsString(eff))
 		return policy_fail(cc, "Effect", "must be \"Allow\" or \"Deny\", got %s",
-		    policy_json_type(eff));
+		    jsonutil_type(eff));
 	if (strcmp(eff->valuestring, "Allow") == 0)
 		st->effect = POLICY_ALLOW;
 	else if (strcmp(eff->valuestring, "Deny") == 0)
@@ -769,7 +752,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 
 	if (!cJSON_IsObject(doc))
 		return policy_fail(cc, NULL, "document must be a JSON object, got %s",
-		    policy_json_type(doc));
+		    jsonutil_type(doc));
 	if (policy_check_dupkeys(cc, doc, "(top level)") < 0)
 		return -1;
 	for (const cJSON *it = doc->child; it != NULL; it = it->next) {
@@ -785,7 +768,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		} else if (strcmp(it->string, "Id") == 0) {
 			if (!cJSON_IsString(it))
 				return policy_fail(cc, "Id", "must be a string, got %s",
-				    policy_json_type(it));
+				    jsonutil_type(it));
 		} else if (strcmp(it->string, "Statement") == 0) {
 			stmts = it;
 		} else {
@@ -804,7 +787,7 @@ policy_compile(struct policy_cc *cc, const cJSON *doc)
 		n = 1;
 	} else {
 		return policy_fail(cc, "Statement", "must be an object or an array, got %s",
-		    policy_json_type(stmts));
+		    jsonutil_type(stmts));
 	}
 	if (n > POLICY_MAX_STATEMENTS)
 		return policy_fail(cc, "Statement", "too many statements (%zu, at most %u)", n,

@@ -214,9 +214,6 @@ struct policy *policy_parse_text(const char *text, size_t len, const char *name,
     enum policy_kind kind, struct err *e);
 void policy_free(struct policy *p);
 
-/* "a string", "an array", ...: how error messages name a JSON value's type. */
-const char *policy_json_type(const cJSON *v);
-
 /* "Sid" or "#index" for messages and reports. */
 void policy_stmt_label(const struct policy_stmt *s, char *out, size_t outlen);
 

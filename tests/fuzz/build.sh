@@ -44,12 +44,13 @@ for t in fuzz_policy fuzz_eval fuzz_snapjson; do
 done
 
 # fuzz_gaad: the IAM page parser, with the AWS layer it reads pages through
-# (collect_iam.c also holds the fetch loop, hence the whole layer and curl).
+# (collect_iam.c also holds the fetch loop, through collect_page.c, hence the
+# whole layer and curl).
 aws_cflags="$(pkg-config --cflags expat libcurl)"
 aws_libs="$(pkg-config --libs expat libcurl)"
 gaad_objs=""
 for f in "$top_srcdir"/src/aws/*.c "$top_srcdir/src/collect/snapshot.c" \
-    "$top_srcdir/src/collect/collect_iam.c"; do
+    "$top_srcdir/src/collect/collect_iam.c" "$top_srcdir/src/collect/collect_page.c"; do
 	o="$out/obj/$(echo "${f#"$top_srcdir"/}" | tr / _ | sed 's/\.c$/.o/')"
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
 		# shellcheck disable=SC2086

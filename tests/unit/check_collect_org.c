@@ -30,11 +30,11 @@ parse(const char *text)
 	return j;
 }
 
-/* A file of tests/data as a cJSON object. */
+/* A file of tests/data (rel to it) as a cJSON object. */
 static cJSON *
 parse_file(const char *rel)
 {
-	char *text = emu_read_file(rel);
+	char *text = testdata_read(rel, NULL);
 	cJSON *j = parse(text);
 
 	free(text);
@@ -88,7 +88,7 @@ START_TEST(test_list_roots_fixture)
 {
 	struct snap_org org = { 0 };
 	struct err e;
-	cJSON *j = parse_file("tests/data/scenarios/aws-shapes/ListRoots.response.json");
+	cJSON *j = parse_file("scenarios/aws-shapes/ListRoots.response.json");
 
 	ck_assert_int_eq(orgjson_list_roots(j, &org, &e), 0);
 	ck_assert_str_eq(org.root_id, "r-a1b2");
@@ -152,7 +152,7 @@ START_TEST(test_list_ous)
 	struct err e;
 	const char *tok;
 	cJSON *j = parse_file(
-	    "tests/data/scenarios/aws-shapes/ListOrganizationalUnitsForParent.page1.response.json");
+	    "scenarios/aws-shapes/ListOrganizationalUnitsForParent.page1.response.json");
 
 	ck_assert_int_eq(orgjson_list_ous(j, "r-a1b2", &org, &e), 0);
 	ck_assert_uint_eq(org.nous, 2);
@@ -196,7 +196,7 @@ START_TEST(test_list_accounts)
 	struct snapshot *s = snapshot_new(NULL);
 	struct snap_account *a;
 	struct err e;
-	cJSON *j = parse_file("tests/data/scenarios/aws-shapes/ListAccounts.page1.response.json");
+	cJSON *j = parse_file("scenarios/aws-shapes/ListAccounts.page1.response.json");
 
 	ck_assert_ptr_nonnull(s);
 	s->org.management_account = strdup("111122223333");
@@ -272,7 +272,7 @@ START_TEST(test_policies_describe_targets)
 	cJSON_Delete(j);
 	ck_assert_uint_eq(org.npolicies, 2);
 
-	j = parse_file("tests/data/scenarios/aws-shapes/DescribePolicy.scp.response.json");
+	j = parse_file("scenarios/aws-shapes/DescribePolicy.scp.response.json");
 	ck_assert_int_eq(orgjson_describe_policy(j, &org, &p, &e), 0);
 	ck_assert_ptr_eq(p, &org.policies[1]);
 	ck_assert_ptr_nonnull(strstr(p->content, "\"DenyLeaveOrg\""));
@@ -306,7 +306,7 @@ START_TEST(test_policies_describe_targets)
 
 	p = orgjson_find_policy(&org, "p-scp0guard1");
 	ck_assert_ptr_nonnull(p);
-	j = parse_file("tests/data/scenarios/aws-shapes/ListTargetsForPolicy.response.json");
+	j = parse_file("scenarios/aws-shapes/ListTargetsForPolicy.response.json");
 	ck_assert_int_eq(orgjson_list_targets(j, p, &e), 0);
 	ck_assert_int_eq(orgjson_list_targets(j, p, &e), 0);	/* no duplicates */
 	ck_assert_uint_eq(p->ntargets, 3);

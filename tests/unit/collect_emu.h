@@ -14,33 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_testdata.h"
 #include "testserver.h"
 
 static struct testserver emu;
-
-static char *
-emu_read_file(const char *rel)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	FILE *fp;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : ".", rel);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
 
 static void
 emu_up(void)
@@ -70,8 +47,8 @@ emu_scenario(const char *name)
 {
 	char rel[256], *body;
 
-	snprintf(rel, sizeof(rel), "tests/data/scenarios/%s.json", name);
-	body = emu_read_file(rel);
+	snprintf(rel, sizeof(rel), "scenarios/%s.json", name);
+	body = testdata_read(rel, NULL);
 	free(testserver_ctl(&emu, "/_emu/scenario", body));
 	free(body);
 	free(testserver_ctl(&emu, "/_emu/reset", "{}"));
