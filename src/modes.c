@@ -338,24 +338,39 @@ out:
 	return rc;
 }
 
+/* The snapshot --explain and --list-privileged look at: offline, or live
+ * with the config's credentials (*have_creds: cr must be freed). NULL after
+ * logging why. */
+static struct snapshot *
+mode_snapshot(const struct config *cfg, const struct cli_opts *opts,
+    struct awsconf_creds *cr, bool *have_creds)
+{
+	struct audit_run_opts ro;
+	struct snapshot *snap;
+	struct err e;
+
+	err_clear(&e);
+	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, cr, have_creds) != 0)
+		return NULL;
+	snap = audit_run_snapshot(cfg, &ro, &audit_stop, &e);
+	if (snap == NULL)
+		log_error("%s", e.msg);
+	return snap;
+}
+
 int
 mode_explain(const struct config *cfg, const struct cli_opts *opts)
 {
-	struct audit_run_opts ro;
 	struct awsconf_creds cr;
-	struct snapshot *snap = NULL;
+	struct snapshot *snap;
 	bool have_creds = false;
 	struct err e;
 	int rc = CLI_EXIT_ERROR;
 
 	err_clear(&e);
-	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
+	snap = mode_snapshot(cfg, opts, &cr, &have_creds);
+	if (snap == NULL)
 		goto out;
-	snap = audit_run_snapshot(cfg, &ro, &audit_stop, &e);
-	if (snap == NULL) {
-		log_error("%s", e.msg);
-		goto out;
-	}
 	if (!snapshot_complete(snap))
 		log_warn("the snapshot is incomplete; the explanation says which parts "
 		    "it could not see");
@@ -381,19 +396,18 @@ out:
 int
 mode_list_privileged(const struct config *cfg, const struct cli_opts *opts)
 {
-	struct audit_run_opts ro;
 	struct awsconf_creds cr;
-	struct snapshot *snap = NULL;
+	struct snapshot *snap;
 	struct edge_set *set = NULL;
 	bool have_creds = false, complete;
 	struct err e;
 	int rc = CLI_EXIT_ERROR;
 
 	err_clear(&e);
-	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
+	snap = mode_snapshot(cfg, opts, &cr, &have_creds);
+	if (snap == NULL)
 		goto out;
-	snap = audit_run_snapshot(cfg, &ro, &audit_stop, &e);
-	if (snap == NULL || (set = audit_snapshot(snap, &cfg->audit, &e)) == NULL) {
+	if ((set = audit_snapshot(snap, &cfg->audit, &e)) == NULL) {
 		log_error("%s", e.msg);
 		goto out;
 	}
