@@ -9,6 +9,7 @@ libpra_core_a_SOURCES = \
 	src/util/fileio.c src/util/fileio.h \
 	src/util/jsonutil.c src/util/jsonutil.h \
 	src/util/secret.c src/util/secret.h \
+	src/util/strutil.c src/util/strutil.h \
 	src/cli.c src/cli.h \
 	src/confschema.c src/confschema.h \
 	src/conf.c src/conf.h

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/strutil.h"
 
 static const char WHY_NOT_BEFORE[] = "not in the previous run";
 static const char WHY_GONE_SCOPE[] =
@@ -138,19 +139,11 @@ list_not_audited(struct edge_diff *d, const struct edge_set *old, const struct e
 }
 
 static int
-cmp_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int
 cmp_edges(const struct edge *a, const struct edge *b)
 {
-	int c = cmp_str(a->principal_arn, b->principal_arn);
+	int c = strutil_cmp(a->principal_arn, b->principal_arn);
 
-	return c != 0 ? c : cmp_str(a->role_arn, b->role_arn);
+	return c != 0 ? c : strutil_cmp(a->role_arn, b->role_arn);
 }
 
 static int
@@ -181,9 +174,9 @@ same_path(const struct edge *a, const struct edge *b)
 	if (a->npath != b->npath)
 		return false;
 	for (size_t i = 0; i < a->npath; i++)
-		if (cmp_str(a->path[i].kind, b->path[i].kind) != 0 ||
-		    cmp_str(a->path[i].arn, b->path[i].arn) != 0 ||
-		    cmp_str(a->path[i].via_service, b->path[i].via_service) != 0)
+		if (strutil_cmp(a->path[i].kind, b->path[i].kind) != 0 ||
+		    strutil_cmp(a->path[i].arn, b->path[i].arn) != 0 ||
+		    strutil_cmp(a->path[i].via_service, b->path[i].via_service) != 0)
 			return false;
 	return true;
 }
@@ -218,7 +211,7 @@ what_changed(struct buf *b, const struct edge *o, const struct edge *c)
 	    buf_puts(b, c->no_service ? "no service can use the role now" :
 	    "a service can use the role now") != 0))
 		return -1;
-	if (o->conditional != c->conditional || cmp_str(o->conditions, c->conditions) != 0) {
+	if (o->conditional != c->conditional || strutil_cmp(o->conditions, c->conditions) != 0) {
 		if (sep(b) != 0)
 			return -1;
 		if (c->conditional ? buf_printf(b, "conditions now %s",
@@ -291,7 +284,7 @@ diff_privileged(struct edge_diff *d, const struct edge_set *old, const struct ed
 	while (i < old->nprivileged || j < cur->nprivileged) {
 		const struct edge_privileged *o = i < old->nprivileged ? &old->privileged[i] : NULL;
 		const struct edge_privileged *c = j < cur->nprivileged ? &cur->privileged[j] : NULL;
-		int k = o == NULL ? 1 : c == NULL ? -1 : cmp_str(o->role_arn, c->role_arn);
+		int k = o == NULL ? 1 : c == NULL ? -1 : strutil_cmp(o->role_arn, c->role_arn);
 		struct diff_entry *en;
 
 		if (k == 0) {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "audit/edge.h"
+#include "util/strutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +22,12 @@ edge_set_new(struct err *e)
 	return s;
 }
 
-static void
-strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 edge_clear(struct edge *ed)
 {
 	free(ed->principal_arn), free(ed->principal_type), free(ed->account);
 	free(ed->role_arn);
-	strv_free(ed->services, ed->nservices);
+	strutil_freev(ed->services, ed->nservices);
 	free(ed->conditions);
 	for (size_t i = 0; i < ed->npath; i++)
 		free(ed->path[i].kind), free(ed->path[i].arn), free(ed->path[i].via_service);
@@ -61,7 +54,7 @@ edge_set_free(struct edge_set *s)
 	free(s->accounts);
 	for (size_t i = 0; i < s->nprivileged; i++) {
 		free(s->privileged[i].role_arn), free(s->privileged[i].account);
-		strv_free(s->privileged[i].reasons, s->privileged[i].nreasons);
+		strutil_freev(s->privileged[i].reasons, s->privileged[i].nreasons);
 	}
 	free(s->privileged);
 	for (size_t i = 0; i < s->nedges; i++)
@@ -71,29 +64,21 @@ edge_set_free(struct edge_set *s)
 }
 
 static int
-cmp_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int
 cmp_strp(const void *x, const void *y)
 {
-	return cmp_str(*(char *const *)x, *(char *const *)y);
+	return strutil_cmp(*(char *const *)x, *(char *const *)y);
 }
 
 static int
 cmp_account(const void *x, const void *y)
 {
-	return cmp_str(((const struct edge_account *)x)->id, ((const struct edge_account *)y)->id);
+	return strutil_cmp(((const struct edge_account *)x)->id, ((const struct edge_account *)y)->id);
 }
 
 static int
 cmp_priv(const void *x, const void *y)
 {
-	return cmp_str(((const struct edge_privileged *)x)->role_arn,
+	return strutil_cmp(((const struct edge_privileged *)x)->role_arn,
 	    ((const struct edge_privileged *)y)->role_arn);
 }
 
@@ -101,17 +86,17 @@ static int
 cmp_caveat(const void *x, const void *y)
 {
 	const struct edge_caveat *a = x, *b = y;
-	int c = cmp_str(a->endpoint_id, b->endpoint_id);
+	int c = strutil_cmp(a->endpoint_id, b->endpoint_id);
 
-	return c != 0 ? c : cmp_str(a->region, b->region);
+	return c != 0 ? c : strutil_cmp(a->region, b->region);
 }
 
 static int
 cmp_key(const char *p, const char *r, const struct edge *b)
 {
-	int c = cmp_str(p, b->principal_arn);
+	int c = strutil_cmp(p, b->principal_arn);
 
-	return c != 0 ? c : cmp_str(r, b->role_arn);
+	return c != 0 ? c : strutil_cmp(r, b->role_arn);
 }
 
 static int
@@ -164,7 +149,7 @@ const struct edge_account *
 edge_set_account(const struct edge_set *s, const char *id)
 {
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (cmp_str(s->accounts[i].id, id) == 0)
+		if (strutil_cmp(s->accounts[i].id, id) == 0)
 			return &s->accounts[i];
 	return NULL;
 }

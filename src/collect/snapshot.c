@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "collect/snapshot.h"
+#include "util/strutil.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -85,14 +86,6 @@ snap_part_ok(struct snap_part *p)
 }
 
 static void
-strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 inline_free(struct snap_inline_policy *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -119,9 +112,9 @@ iam_clear(struct snap_iam *iam)
 		struct snap_user *u = &iam->users[i];
 
 		free(u->arn), free(u->name), free(u->id), free(u->path);
-		strv_free(u->groups, u->ngroups);
+		strutil_freev(u->groups, u->ngroups);
 		inline_free(u->inline_policies, u->ninline);
-		strv_free(u->attached, u->nattached);
+		strutil_freev(u->attached, u->nattached);
 		free(u->boundary_arn);
 		tags_free(u->tags, u->ntags);
 	}
@@ -131,7 +124,7 @@ iam_clear(struct snap_iam *iam)
 
 		free(g->arn), free(g->name), free(g->id), free(g->path);
 		inline_free(g->inline_policies, g->ninline);
-		strv_free(g->attached, g->nattached);
+		strutil_freev(g->attached, g->nattached);
 	}
 	free(iam->groups);
 	for (size_t i = 0; i < iam->nroles; i++) {
@@ -140,10 +133,10 @@ iam_clear(struct snap_iam *iam)
 		free(r->arn), free(r->name), free(r->id), free(r->path);
 		free(r->trust_policy);
 		inline_free(r->inline_policies, r->ninline);
-		strv_free(r->attached, r->nattached);
+		strutil_freev(r->attached, r->nattached);
 		free(r->boundary_arn);
 		tags_free(r->tags, r->ntags);
-		strv_free(r->instance_profiles, r->ninstance_profiles);
+		strutil_freev(r->instance_profiles, r->ninstance_profiles);
 		free(r->last_used), free(r->last_used_region);
 	}
 	free(iam->roles);
@@ -193,7 +186,7 @@ snap_org_clear(struct snap_org *o)
 		struct snap_org_policy *p = &o->policies[i];
 
 		free(p->id), free(p->arn), free(p->name), free(p->content);
-		strv_free(p->targets, p->ntargets);
+		strutil_freev(p->targets, p->ntargets);
 	}
 	free(o->policies);
 	memset(o, 0, sizeof(*o));
@@ -247,19 +240,11 @@ snapshot_add_account(struct snapshot *s, struct snap_account *a, struct err *e)
 	return 0;
 }
 
-static int
-cmp_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 #define FIELD_CMP(name, type, field)					\
 static int								\
 name(const void *x, const void *y)					\
 {									\
-	return cmp_str(((const type *)x)->field, ((const type *)y)->field); \
+	return strutil_cmp(((const type *)x)->field, ((const type *)y)->field); \
 }
 FIELD_CMP(cmp_account, struct snap_account, id)
 FIELD_CMP(cmp_user, struct snap_user, arn)
@@ -296,7 +281,7 @@ struct snap_account *
 snapshot_find_account(const struct snapshot *s, const char *id)
 {
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (cmp_str(s->accounts[i].id, id) == 0)
+		if (strutil_cmp(s->accounts[i].id, id) == 0)
 			return &s->accounts[i];
 	return NULL;
 }
@@ -305,7 +290,7 @@ const struct snap_managed_policy *
 snapshot_find_policy(const struct snap_account *a, const char *arn)
 {
 	for (size_t i = 0; i < a->iam.npolicies; i++)
-		if (cmp_str(a->iam.policies[i].arn, arn) == 0)
+		if (strutil_cmp(a->iam.policies[i].arn, arn) == 0)
 			return &a->iam.policies[i];
 	return NULL;
 }
@@ -314,7 +299,7 @@ const struct snap_group *
 snapshot_find_group(const struct snap_account *a, const char *name)
 {
 	for (size_t i = 0; i < a->iam.ngroups; i++)
-		if (cmp_str(a->iam.groups[i].name, name) == 0)
+		if (strutil_cmp(a->iam.groups[i].name, name) == 0)
 			return &a->iam.groups[i];
 	return NULL;
 }
@@ -323,7 +308,7 @@ const struct snap_role *
 snapshot_find_role(const struct snap_account *a, const char *arn)
 {
 	for (size_t i = 0; i < a->iam.nroles; i++)
-		if (cmp_str(a->iam.roles[i].arn, arn) == 0)
+		if (strutil_cmp(a->iam.roles[i].arn, arn) == 0)
 			return &a->iam.roles[i];
 	return NULL;
 }
@@ -332,7 +317,7 @@ const struct snap_ou *
 snapshot_find_ou(const struct snapshot *s, const char *id)
 {
 	for (size_t i = 0; i < s->org.nous; i++)
-		if (cmp_str(s->org.ous[i].id, id) == 0)
+		if (strutil_cmp(s->org.ous[i].id, id) == 0)
 			return &s->org.ous[i];
 	return NULL;
 }

@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/secret.h"
+#include "util/strutil.h"
 
 #include "checkmain.h"
 
@@ -158,6 +159,25 @@ START_TEST(test_secret_wipe)
 }
 END_TEST
 
+/* NULL sorts before every string and equals only NULL, so optional model
+ * fields sort deterministically. */
+START_TEST(test_strutil)
+{
+	char **v = malloc(2 * sizeof(*v));
+
+	ck_assert_int_eq(strutil_cmp(NULL, NULL), 0);
+	ck_assert_int_lt(strutil_cmp(NULL, ""), 0);
+	ck_assert_int_gt(strutil_cmp("", NULL), 0);
+	ck_assert_int_lt(strutil_cmp("a", "b"), 0);
+	ck_assert_int_eq(strutil_cmp("arn", "arn"), 0);
+	ck_assert_ptr_nonnull(v);
+	v[0] = strdup("x");
+	v[1] = strdup("y");
+	strutil_freev(v, 2);
+	strutil_freev(NULL, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -172,6 +192,7 @@ main(void)
 	tcase_add_test(tc, test_log_secret_refcount);
 	tcase_add_test(tc, test_log_level_names);
 	tcase_add_test(tc, test_secret_wipe);
+	tcase_add_test(tc, test_strutil);
 	suite_add_tcase(s, tc);
 	return check_main(s);
 }
