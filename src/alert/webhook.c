@@ -441,12 +441,7 @@ backoff_sleep(struct webhook *w, unsigned ms, const volatile sig_atomic_t *stop)
 		w->sleep_fn(w->sleep_ctx, ms);
 		return;
 	}
-	while (ms > 0 && !*stop) {
-		unsigned slice = ms < 100 ? ms : 100;
-
-		retry_sleep_real(NULL, slice);
-		ms -= slice;
-	}
+	retry_sleep_stoppable(ms, stop);
 }
 
 int

@@ -176,3 +176,14 @@ retry_sleep_real(void *ctx, unsigned ms)
 	while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
 		ts = rem;
 }
+
+void
+retry_sleep_stoppable(unsigned ms, const volatile sig_atomic_t *stop)
+{
+	while (ms > 0 && (stop == NULL || !*stop)) {
+		unsigned slice = ms < 100 ? ms : 100;
+
+		retry_sleep_real(NULL, slice);
+		ms -= slice;
+	}
+}

@@ -12,6 +12,7 @@
 #ifndef PRA_AWS_RETRY_H
 #define PRA_AWS_RETRY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -93,5 +94,9 @@ void retry_decide(const struct retry_policy *p, struct retry_state *s, enum retr
 typedef void (*retry_sleep_fn)(void *ctx, unsigned ms);
 /* nanosleep, resumed after signals. */
 void retry_sleep_real(void *ctx, unsigned ms);
+/* retry_sleep_real in slices of at most 100 ms, returning early once *stop
+ * is set (stop may be NULL): a backoff that can last seconds must not hold
+ * up a stopping daemon. */
+void retry_sleep_stoppable(unsigned ms, const volatile sig_atomic_t *stop);
 
 #endif

@@ -90,12 +90,7 @@ stop_sleep(void *ctx, unsigned ms)
 {
 	const struct pool *p = ctx;
 
-	while (ms > 0 && !stopped(p)) {
-		unsigned slice = ms < 100 ? ms : 100;
-
-		retry_sleep_real(NULL, slice);
-		ms -= slice;
-	}
+	retry_sleep_stoppable(ms, p->stop);
 }
 
 static bool

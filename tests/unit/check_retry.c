@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aws/retry.h"
 
@@ -214,6 +215,34 @@ START_TEST(test_budget)
 }
 END_TEST
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A set stop flag cuts a long backoff short (a 60 s sleep here would hit
+ * the test timeout); without one the whole delay is slept. */
+START_TEST(test_sleep_stoppable)
+{
+	volatile sig_atomic_t stop = 1;
+	long long t0 = now_ms();
+
+	retry_sleep_stoppable(60000, &stop);
+	ck_assert_int_lt(now_ms() - t0, 30000);
+	t0 = now_ms();
+	retry_sleep_stoppable(30, NULL);
+	ck_assert_int_ge(now_ms() - t0, 30);
+	stop = 0;
+	t0 = now_ms();
+	retry_sleep_stoppable(30, &stop);
+	ck_assert_int_ge(now_ms() - t0, 30);
+}
+END_TEST
+
 static Suite *
 retry_suite(void)
 {
@@ -227,6 +256,7 @@ retry_suite(void)
 	tcase_add_test(tc, test_max_attempts);
 	tcase_add_test(tc, test_retry_after_honoured_and_capped);
 	tcase_add_test(tc, test_budget);
+	tcase_add_test(tc, test_sleep_stoppable);
 	suite_add_tcase(s, tc);
 	return s;
 }
