@@ -16,6 +16,7 @@
 #include "policy/formula.h"
 #include "policy/match.h"
 #include "policy/pvar.h"
+#include "policy/explain.h"
 
 static const struct {
 	const char *principal, *endpoint;
@@ -1008,22 +1009,6 @@ aud_put_match(const struct eval_match *m, struct buf *out)
 	    label);
 }
 
-static const char *
-aud_layer_words(enum eval_layer l)
-{
-	switch (l) {
-	case EVAL_LAYER_SCP: return "service control policy";
-	case EVAL_LAYER_RCP: return "resource control policy";
-	case EVAL_LAYER_BOUNDARY: return "permissions boundary";
-	case EVAL_LAYER_IDENTITY: return "identity-based policy";
-	case EVAL_LAYER_SESSION: return "session policy";
-	case EVAL_LAYER_ENDPOINT: return "VPC endpoint policy";
-	case EVAL_LAYER_RESOURCE: return "trust policy";
-	case EVAL_LAYER_COUNT: break;
-	}
-	return "policy";
-}
-
 int
 aud_reason(const struct eval_result *r, struct buf *out)
 {
@@ -1071,7 +1056,8 @@ aud_reason(const struct eval_result *r, struct buf *out)
 				continue;
 			rc |= buf_puts(out, lim ? "; " : "; limited by ");
 			lim = true;
-			rc |= buf_printf(out, "%s in %s ", deny ? "Deny" : "Allow", aud_layer_words(order[i]));
+			rc |= buf_printf(out, "%s in %s ", deny ? "Deny" : "Allow",
+			    explain_layer_phrase(order[i], NULL));
 			rc |= aud_put_match(m, out);
 			rc |= buf_puts(out, deny ? " when " : " only when ");
 			rc |= formula_render(m->when, out);
