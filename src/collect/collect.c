@@ -42,6 +42,7 @@ struct job {
 	struct aws_creds_provider *creds;	/* base (borrowed) or owned */
 	bool owned;
 	unsigned pending;		/* tasks queued or running, under pool.mu */
+	bool queued;			/* its ENTER task was queued */
 };
 
 struct task {
@@ -69,6 +70,13 @@ struct pool {
 
 	struct job *jobs;
 	size_t njobs;
+	/* Accounts are taken in a window: ENTER tasks are queued for at most
+	 * `window` accounts that the consumer has not taken yet, so that no
+	 * more than that are in memory at once. fed: ENTER tasks queued so
+	 * far; taken: accounts handed to the consumer. The workers keep
+	 * waiting for tasks while feeding. */
+	size_t window, fed, taken;
+	bool feeding;
 	pthread_t th[COLLECT_MAX_THREADS];
 	size_t nth;
 };
@@ -243,6 +251,8 @@ pool_push(struct pool *p, struct task t, bool front)
 	}
 	p->count++;
 	t.job->pending++;
+	if (t.kind == TASK_ENTER)
+		t.job->queued = true;
 }
 
 static void
@@ -367,7 +377,7 @@ worker(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->count == 0 && p->running > 0 && !p->fatal)
+		while (p->count == 0 && (p->running > 0 || p->feeding) && !p->fatal)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->count == 0 || p->fatal)
 			break;
@@ -408,8 +418,8 @@ worker(void *arg)
 	return NULL;
 }
 
-/* Queue every account's ENTER task and start the workers. 0, or -1 with e
- * set and nothing started. */
+/* Queue the first window's ENTER tasks and start the workers. 0, or -1
+ * with e set and nothing started. */
 static int
 pool_start(struct pool *p, struct snapshot *s, struct err *e)
 {
@@ -432,10 +442,14 @@ pool_start(struct pool *p, struct snapshot *s, struct err *e)
 		err_set(e, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < s->naccounts; i++) {
+	for (size_t i = 0; i < s->naccounts; i++)
 		p->jobs[i].a = &s->accounts[i];
-		pool_push(p, (struct task){ TASK_ENTER, &p->jobs[i], 0 }, false);
-	}
+	/* As many accounts at once as workers: each worker has an account
+	 * to fetch, and the consumer takes them in order. */
+	p->window = (size_t)conc;
+	while (p->fed < p->njobs && p->fed < p->window)
+		pool_push(p, (struct task){ TASK_ENTER, &p->jobs[p->fed++], 0 }, false);
+	p->feeding = p->fed < p->njobs;
 	want = (size_t)conc < ntasks ? (size_t)conc : ntasks;
 	for (p->nth = 0; p->nth < want; p->nth++) {
 		if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) {
@@ -448,6 +462,68 @@ pool_start(struct pool *p, struct snapshot *s, struct err *e)
 		}
 	}
 	return 0;
+}
+
+/* Stop feeding: the workers end once the queue is empty. */
+static void
+pool_stop_feeding(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->feeding = false;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * The next account in order once all its tasks have run, moved into *out
+ * (a stub with its id and parent stays in the snapshot), and the next
+ * account's ENTER queued: 1, 0 when every account was taken, -1 with e
+ * (a worker's fatal error, or interrupted).
+ */
+static int
+pool_take(struct pool *p, struct snap_account *out, struct err *e)
+{
+	struct snap_account *a;
+	struct job *j;
+	int rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->mu);
+	if (p->taken >= p->njobs) {
+		rc = 0;
+		goto out;
+	}
+	j = &p->jobs[p->taken];
+	while (!p->fatal && !(j->queued && j->pending == 0))
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->fatal) {
+		err_set(e, "%s", p->fatal_e.msg);
+		rc = -1;
+		goto out;
+	}
+	if (stopped(p)) {
+		err_set(e, "interrupted");
+		rc = -1;
+		goto out;
+	}
+	a = j->a;
+	*out = *a;
+	memset(a, 0, sizeof(*a));
+	a->is_management = out->is_management;
+	if ((a->id = strdup(out->id)) == NULL ||
+	    (out->parent_id != NULL && (a->parent_id = strdup(out->parent_id)) == NULL)) {
+		err_set(e, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	p->taken++;
+	if (p->fed < p->njobs)
+		pool_push(p, (struct task){ TASK_ENTER, &p->jobs[p->fed++], 0 }, false);
+	p->feeding = p->fed < p->njobs;
+	pthread_cond_broadcast(&p->cv);
+out:
+	pthread_mutex_unlock(&p->mu);
+	return rc;
 }
 
 /* Wait for the workers; free what the pool holds. -1 with e when a worker
@@ -475,97 +551,167 @@ pool_join(struct pool *p, struct err *e)
 	return rc;
 }
 
-struct snapshot *
-collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
+struct collect_stream {
+	struct pool p;
+	struct snapshot *s;
+	struct aws_client *c;
+	struct sts_identity id;
+	bool pool_ready, started;
+};
+
+void
+collect_stream_close(struct collect_stream *cs)
+{
+	if (cs == NULL)
+		return;
+	if (cs->started) {
+		pool_stop_feeding(&cs->p);
+		/* A consumer that stops early: the workers end once the
+		 * queued tasks are done (or drained, when stopping). */
+		pool_join(&cs->p, NULL);
+	}
+	if (cs->pool_ready) {
+		pthread_cond_destroy(&cs->p.cv);
+		pthread_mutex_destroy(&cs->p.mu);
+	}
+	aws_client_free(cs->c);
+	snapshot_free(cs->s);
+	free(cs);
+}
+
+struct collect_stream *
+collect_stream_open(const struct config *cfg, struct aws_creds_provider *base,
     const volatile sig_atomic_t *stop, struct err *e)
 {
-	struct snapshot *s = NULL;
-	struct aws_client *c = NULL;
-	struct sts_identity id;
-	struct pool p;
-	bool pool_ready = false;
-	int ok = -1, org_rc;
+	struct collect_stream *cs = calloc(1, sizeof(*cs));
+	struct pool *p;
+	struct snapshot *s;
+	int org_rc;
 
-	memset(&p, 0, sizeof(p));
-	p.cfg = cfg;
-	p.base = base;
-	p.stop = stop;
-	p.partition = config_partition_name(cfg->aws.partition);
-	awsconf_client_opts(cfg, &p.copts);
-	if (cfg->aws.endpoints.sts != NULL)
-		snprintf(p.sts_endpoint, sizeof(p.sts_endpoint), "%s", cfg->aws.endpoints.sts);
-	else
-		creds_sts_endpoint(cfg->aws.region, p.sts_endpoint, sizeof(p.sts_endpoint));
-	/* A trailing '/' would double in the STS URL. */
-	for (size_t n = strlen(p.sts_endpoint); n > 0 && p.sts_endpoint[n - 1] == '/'; n--)
-		p.sts_endpoint[n - 1] = '\0';
-
-	if ((s = snapshot_new(e)) == NULL)
+	if (cs == NULL) {
+		err_set(e, "out of memory");
 		return NULL;
-	s->taken_at = time(NULL);
-	if ((s->partition = snap_strdup(p.partition, e)) == NULL ||
-	    (s->source = snap_strdup("live", e)) == NULL)
-		goto out;
-	/* Also makes libcurl's global state before any worker thread exists. */
-	if ((c = aws_client_new(&p.copts, base, e)) == NULL)
-		goto out;
-	aws_client_set_sleep(c, stop_sleep, &p);
-	if (sts_get_caller_identity(c, &id, e) != 0) {
-		err_prefix(e, "who the collector is");
-		goto out;
 	}
-	p.caller_account = id.account;
-	log_info("collect: as %s (account %s)", id.arn, id.account);
+	p = &cs->p;
+	p->cfg = cfg;
+	p->base = base;
+	p->stop = stop;
+	p->partition = config_partition_name(cfg->aws.partition);
+	awsconf_client_opts(cfg, &p->copts);
+	if (cfg->aws.endpoints.sts != NULL)
+		snprintf(p->sts_endpoint, sizeof(p->sts_endpoint), "%s", cfg->aws.endpoints.sts);
+	else
+		creds_sts_endpoint(cfg->aws.region, p->sts_endpoint, sizeof(p->sts_endpoint));
+	/* A trailing '/' would double in the STS URL. */
+	for (size_t n = strlen(p->sts_endpoint); n > 0 && p->sts_endpoint[n - 1] == '/'; n--)
+		p->sts_endpoint[n - 1] = '\0';
+
+	if ((s = cs->s = snapshot_new(e)) == NULL)
+		goto fail;
+	s->taken_at = time(NULL);
+	if ((s->partition = snap_strdup(p->partition, e)) == NULL ||
+	    (s->source = snap_strdup("live", e)) == NULL)
+		goto fail;
+	/* Also makes libcurl's global state before any worker thread exists. */
+	if ((cs->c = aws_client_new(&p->copts, base, e)) == NULL)
+		goto fail;
+	aws_client_set_sleep(cs->c, stop_sleep, p);
+	if (sts_get_caller_identity(cs->c, &cs->id, e) != 0) {
+		err_prefix(e, "who the collector is");
+		goto fail;
+	}
+	p->caller_account = cs->id.account;
+	log_info("collect: as %s (account %s)", cs->id.arn, cs->id.account);
 
 	if (cfg->collect.organizations == CONFIG_ORG_OFF) {
 		collect_part_reset(&s->org.part);
 		if (snap_part_fail(&s->org.part, "not read: collect.organizations is off") != 0) {
 			err_set(e, "out of memory");
-			goto out;
+			goto fail;
 		}
-	} else if (collect_org_tree(c, s, cfg->collect.page_size, stop, e) != 0) {
-		goto out;
+	} else if (collect_org_tree(cs->c, s, cfg->collect.page_size, stop, e) != 0) {
+		goto fail;
 	}
-	if (stopped(&p))
+	if (stopped(p))
 		goto interrupted;
-	if (snapshot_find_account(s, id.account) == NULL &&
-	    add_own_account(s, id.account, e) != 0)
-		goto out;
-	if (select_accounts(cfg, s, id.account, e) != 0)
-		goto out;
+	if (snapshot_find_account(s, cs->id.account) == NULL &&
+	    add_own_account(s, cs->id.account, e) != 0)
+		goto fail;
+	if (select_accounts(cfg, s, cs->id.account, e) != 0)
+		goto fail;
+	/* Taken in id order, as every other source gives them. */
+	snapshot_sort(s);
 
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	pool_ready = true;
-	if (pool_start(&p, s, e) != 0) {
-		pool_join(&p, NULL);
-		goto out;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	cs->pool_ready = true;
+	if (pool_start(p, s, e) != 0) {
+		pool_stop_feeding(p);
+		pool_join(p, NULL);
+		goto fail;
 	}
-	/* The SCPs and RCPs while the accounts are fetched: only this thread
-	 * touches s->org now. */
-	org_rc = collect_org_policies(c, s, cfg->collect.page_size, stop, e);
-	if (pool_join(&p, org_rc == 0 ? e : NULL) != 0 || org_rc != 0)
-		goto out;
-	if (stopped(&p))
+	cs->started = true;
+	/* The SCPs and RCPs while the first accounts are fetched: only this
+	 * thread touches s->org now, and the audit needs them before it
+	 * takes the first account. */
+	org_rc = collect_org_policies(cs->c, s, cfg->collect.page_size, stop, e);
+	if (org_rc != 0)
+		goto fail;
+	if (stopped(p))
 		goto interrupted;
 	snapshot_sort(s);
-	log_info("collect: %zu account(s), organization %s, %s", s->naccounts,
+	log_info("collect: %zu account(s), organization %s", s->naccounts,
 	    s->org.mode == SNAP_ORG_PRESENT ? "read" :
-	    s->org.mode == SNAP_ORG_NONE ? "none" : "unknown (single-account mode)",
-	    snapshot_complete(s) ? "complete" : "incomplete");
-	ok = 0;
-	goto out;
+	    s->org.mode == SNAP_ORG_NONE ? "none" : "unknown (single-account mode)");
+	return cs;
 interrupted:
 	err_set(e, "interrupted");
-out:
-	if (pool_ready) {
-		pthread_cond_destroy(&p.cv);
-		pthread_mutex_destroy(&p.mu);
-	}
-	aws_client_free(c);
-	if (ok != 0) {
-		snapshot_free(s);
+fail:
+	collect_stream_close(cs);
+	return NULL;
+}
+
+const struct snapshot *
+collect_stream_shell(const struct collect_stream *cs)
+{
+	return cs->s;
+}
+
+int
+collect_stream_next(struct collect_stream *cs, struct snap_account *out, struct err *e)
+{
+	int r = pool_take(&cs->p, out, e);
+
+	if (r == 1)
+		snapshot_sort_account(out);
+	return r;
+}
+
+struct snapshot *
+collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
+    const volatile sig_atomic_t *stop, struct err *e)
+{
+	struct collect_stream *cs = collect_stream_open(cfg, base, stop, e);
+	struct snapshot *s = NULL;
+	struct snap_account a;
+	int r;
+
+	if (cs == NULL)
 		return NULL;
+	if ((s = snapshot_new(e)) == NULL)
+		goto out;
+	while ((r = collect_stream_next(cs, &a, e)) == 1)
+		if (snapshot_add_account(s, &a, e) != 0)
+			break;
+	if (r != 0) {
+		snapshot_free(s);
+		s = NULL;
+		goto out;
 	}
+	snapshot_take_shell(s, cs->s);
+	log_info("collect: %zu account(s), %s", s->naccounts,
+	    snapshot_complete(s) ? "complete" : "incomplete");
+out:
+	collect_stream_close(cs);
 	return s;
 }

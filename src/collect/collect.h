@@ -49,4 +49,21 @@ int collect_org(struct aws_client *c, struct snapshot *s, int page_size, struct 
 struct snapshot *collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
     const volatile sig_atomic_t *stop, struct err *e);
 
+/*
+ * The same, one account at a time (run.c): open reads who the collector
+ * is, the organization (tree, SCPs, RCPs) and the account selection, and
+ * starts the worker pool on the first collect.concurrency accounts; the
+ * shell is that snapshot (organization, and each account as a stub).
+ * next waits for the next account in id order to be fetched, moves it
+ * into *out (the caller clears it) and lets the pool start another, so
+ * that at most collect.concurrency accounts are in memory: 1, 0 at the
+ * end, -1 with e (fatal error, interrupted). close stops and joins.
+ */
+struct collect_stream;
+struct collect_stream *collect_stream_open(const struct config *cfg,
+    struct aws_creds_provider *base, const volatile sig_atomic_t *stop, struct err *e);
+const struct snapshot *collect_stream_shell(const struct collect_stream *cs);
+int collect_stream_next(struct collect_stream *cs, struct snap_account *out, struct err *e);
+void collect_stream_close(struct collect_stream *cs);
+
 #endif

@@ -45,6 +45,10 @@ struct ld {
 	time_t newest;		/* newest modification time of a file read */
 	char **regions;		/* from aws-dump.json */
 	size_t nregions;
+	char **folders;		/* account folders in the dump */
+	size_t nfolders;
+	size_t next;		/* offline_next: the next account stub of s */
+	bool dump_time;		/* taken_at came from aws-dump.json */
 };
 
 enum got { GOT_JSON, GOT_ERROR, GOT_MISSING };
@@ -971,13 +975,17 @@ out:
 	return rc;
 }
 
+/*
+ * The accounts of the dump, as stubs in l->s (ids, and what the
+ * organization listing says): the organization's plus every folder named
+ * by an account id. Their IAM and endpoints are read one at a time by
+ * offline_next, so that a large dump is never in memory at once.
+ */
 static int
-ld_accounts(struct ld *l)
+ld_account_list(struct ld *l)
 {
 	DIR *d = opendir(l->dir);
 	struct dirent *de;
-	char **ids = NULL;
-	size_t nids = 0;
 	int rc = -1;
 
 	if (d == NULL) {
@@ -994,30 +1002,20 @@ ld_accounts(struct ld *l)
 			goto nomem;
 		dir = is_dir(p);
 		free(p);
-		if (dir && strv_add(&ids, &nids, de->d_name) != 0)
+		if (dir && strv_add(&l->folders, &l->nfolders, de->d_name) != 0)
 			goto nomem;
 	}
 	/* Folders of accounts the organization listing does not have (a
 	 * single-account dump, or an account outside the org): no parent. */
-	for (size_t i = 0; i < nids; i++) {
+	for (size_t i = 0; i < l->nfolders; i++) {
 		struct snap_account a;
 
-		if (snapshot_find_account(l->s, ids[i]) != NULL)
+		if (snapshot_find_account(l->s, l->folders[i]) != NULL)
 			continue;
 		memset(&a, 0, sizeof(a));
-		if ((a.id = strdup(ids[i])) == NULL ||
+		if ((a.id = strdup(l->folders[i])) == NULL ||
 		    snapshot_add_account(l->s, &a, NULL) != 0)
 			goto nomem;
-	}
-	for (size_t i = 0; i < l->s->naccounts; i++) {
-		struct snap_account *a = &l->s->accounts[i];
-
-		if (strv_has(ids, nids, a->id)) {
-			if (ld_account(l, a) != 0)
-				goto out;
-		} else if (ld_account_absent(l, a) != 0) {
-			goto out;
-		}
 	}
 	rc = 0;
 	goto out;
@@ -1025,7 +1023,6 @@ nomem:
 	err_set(l->e, "out of memory");
 out:
 	closedir(d);
-	strv_free(ids, nids);
 	return rc;
 }
 
@@ -1409,26 +1406,26 @@ out:
 	return rc;
 }
 
-/* The partition of the first ARN in the snapshot ("aws" without any). */
+/* The partition of the first ARN of the first account read (or of the
+ * organization's policies): "aws" without any. Accounts come in id order,
+ * so this does not depend on readdir order. */
 static int
-guess_partition(struct snapshot *s)
+guess_partition(struct snapshot *s, const struct snap_account *a)
 {
 	const char *arn = NULL;
 	const char *p, *q;
 
-	for (size_t i = 0; i < s->naccounts && arn == NULL; i++) {
-		const struct snap_iam *iam = &s->accounts[i].iam;
-
-		if (iam->nroles > 0)
-			arn = iam->roles[0].arn;
-		else if (iam->nusers > 0)
-			arn = iam->users[0].arn;
-		else if (iam->npolicies > 0)
-			arn = iam->policies[0].arn;
-	}
+	if (a->iam.nroles > 0)
+		arn = a->iam.roles[0].arn;
+	else if (a->iam.nusers > 0)
+		arn = a->iam.users[0].arn;
+	else if (a->iam.npolicies > 0)
+		arn = a->iam.policies[0].arn;
 	if (arn == NULL && s->org.npolicies > 0)
 		arn = s->org.policies[0].arn;
-	p = arn != NULL && strncmp(arn, "arn:", 4) == 0 ? arn + 4 : NULL;
+	if (arn == NULL)
+		return 0;
+	p = strncmp(arn, "arn:", 4) == 0 ? arn + 4 : NULL;
 	if (p != NULL && (q = strchr(p, ':')) != NULL && q > p && q - p < 32)
 		s->partition = strndup(p, (size_t)(q - p));
 	else
@@ -1436,56 +1433,148 @@ guess_partition(struct snapshot *s)
 	return s->partition != NULL ? 0 : -1;
 }
 
-struct snapshot *
-offline_load(const char *dir, struct err *e)
-{
+struct offline_src {
 	struct ld l;
-	struct snapshot *s = NULL;
-	size_t dlen = strlen(dir);
-	char *clean = NULL;
+	char *clean;
+};
 
-	memset(&l, 0, sizeof(l));
-	/* "DIR/" and "DIR" name the same dump: keep paths in messages tidy. */
-	while (dlen > 1 && dir[dlen - 1] == '/')
-		dlen--;
-	clean = strndup(dir, dlen);
-	if (clean == NULL) {
+void
+offline_close(struct offline_src *o)
+{
+	if (o == NULL)
+		return;
+	snapshot_free(o->l.s);
+	buf_free(&o->l.file);
+	strv_free(o->l.regions, o->l.nregions);
+	strv_free(o->l.folders, o->l.nfolders);
+	free(o->clean);
+	free(o);
+}
+
+struct offline_src *
+offline_open(const char *dir, struct err *e)
+{
+	struct offline_src *o = calloc(1, sizeof(*o));
+	struct snapshot *s;
+	size_t dlen = strlen(dir);
+
+	if (o == NULL) {
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	l.dir = clean;
-	l.e = e;
-	buf_init(&l.file, OFFLINE_FILE_MAX);
-	if (!is_dir(clean)) {
+	buf_init(&o->l.file, OFFLINE_FILE_MAX);
+	/* "DIR/" and "DIR" name the same dump: keep paths in messages tidy. */
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	if ((o->clean = strndup(dir, dlen)) == NULL) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	o->l.dir = o->clean;
+	o->l.e = e;
+	if (!is_dir(o->clean)) {
 		err_set(e, "%s: not a directory (an offline dump is a folder written by "
-		    "scripts/aws-dump)", clean);
+		    "scripts/aws-dump)", o->clean);
 		goto fail;
 	}
-	if ((s = snapshot_new(e)) == NULL)
+	if ((s = o->l.s = snapshot_new(e)) == NULL)
 		goto fail;
-	l.s = s;
-	if ((s->source = xasprintf("offline:%s", clean)) == NULL) {
+	if ((s->source = xasprintf("offline:%s", o->clean)) == NULL) {
 		err_set(e, "out of memory");
 		goto fail;
 	}
-	if (ld_dump_info(&l) != 0 || ld_org(&l) != 0 || ld_accounts(&l) != 0)
+	if (ld_dump_info(&o->l) != 0)
 		goto fail;
-	/* Sorted first, so "the first ARN" does not depend on readdir order. */
+	o->l.dump_time = s->taken_at != 0;
+	if (ld_org(&o->l) != 0 || ld_account_list(&o->l) != 0)
+		goto fail;
+	/* Sorted first, so that accounts come in id order and "the first
+	 * ARN" does not depend on readdir order. */
 	snapshot_sort(s);
-	if (s->partition == NULL && guess_partition(s) != 0) {
-		err_set(e, "out of memory");
-		goto fail;
-	}
-	if (s->taken_at == 0)
-		s->taken_at = l.newest;
-	buf_free(&l.file);
-	strv_free(l.regions, l.nregions);
-	free(clean);
-	return s;
+	if (!o->l.dump_time)
+		s->taken_at = o->l.newest;
+	return o;
 fail:
-	snapshot_free(s);
-	buf_free(&l.file);
-	strv_free(l.regions, l.nregions);
-	free(clean);
+	offline_close(o);
 	return NULL;
+}
+
+const struct snapshot *
+offline_shell(const struct offline_src *o)
+{
+	return o->l.s;
+}
+
+int
+offline_next(struct offline_src *o, struct snap_account *out, struct err *e)
+{
+	struct ld *l = &o->l;
+	struct snapshot *s = l->s;
+	struct snap_account *a;
+	char *id;
+
+	memset(out, 0, sizeof(*out));
+	if (l->next >= s->naccounts)
+		return 0;
+	l->e = e;
+	a = &s->accounts[l->next++];
+	if ((id = strdup(a->id)) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	if ((strv_has(l->folders, l->nfolders, a->id) ? ld_account(l, a) :
+	    ld_account_absent(l, a)) != 0) {
+		free(id);
+		return -1;
+	}
+	/* The stub stays (an id for lookups); the account moves out. */
+	*out = *a;
+	memset(a, 0, sizeof(*a));
+	a->id = id;
+	a->parent_id = out->parent_id != NULL ? strdup(out->parent_id) : NULL;
+	a->is_management = out->is_management;
+	if (out->parent_id != NULL && a->parent_id == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	snapshot_sort_account(out);
+	if (s->partition == NULL && guess_partition(s, out) != 0) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	if (!l->dump_time && l->newest > s->taken_at)
+		s->taken_at = l->newest;
+	return 1;
+}
+
+struct snapshot *
+offline_load(const char *dir, struct err *e)
+{
+	struct offline_src *o = offline_open(dir, e);
+	struct snapshot *s = NULL;
+	struct snap_account a;
+	int r;
+
+	if (o == NULL)
+		return NULL;
+	if ((s = snapshot_new(e)) == NULL)
+		goto out;
+	while ((r = offline_next(o, &a, e)) == 1)
+		if (snapshot_add_account(s, &a, e) != 0)
+			break;
+	if (r != 0) {
+		snapshot_free(s);
+		s = NULL;
+		goto out;
+	}
+	/* The shell gives the organization and the run's facts. */
+	snapshot_take_shell(s, o->l.s);
+	if (s->partition == NULL && (s->partition = strdup("aws")) == NULL) {
+		err_set(e, "out of memory");
+		snapshot_free(s);
+		s = NULL;
+	}
+out:
+	offline_close(o);
+	return s;
 }

@@ -57,4 +57,20 @@
  * with e naming the file and JSON path of the first malformed input. */
 struct snapshot *offline_load(const char *dir, struct err *e);
 
+/*
+ * The same dump, one account at a time, so that an organization larger
+ * than memory can be audited. offline_open reads aws-dump.json, the
+ * organization and the list of accounts; offline_shell is that snapshot
+ * (the organization, and each account as a stub: id, parent, name — no
+ * IAM, no regions), sorted. offline_next reads the next account (in id
+ * order) into *out, which the caller then owns (snap_account_clear):
+ * 1, 0 at the end, -1 with e naming the file. The shell's taken_at and
+ * partition are final once offline_next has returned 0.
+ */
+struct offline_src;
+struct offline_src *offline_open(const char *dir, struct err *e);
+const struct snapshot *offline_shell(const struct offline_src *o);
+int offline_next(struct offline_src *o, struct snap_account *out, struct err *e);
+void offline_close(struct offline_src *o);
+
 #endif

@@ -675,6 +675,50 @@ w_org(struct w *w, const struct snap_org *o)
 	path_pop(&w->path, old);
 }
 
+/* Everything before the accounts' elements, "accounts": [ included. */
+static void
+w_head(struct w *w, const struct snapshot *s, const char *when)
+{
+	w_open(w, '{');
+	/* Always the version this code writes: the model's field says what
+	 * was read, but the text below is version SNAPSHOT_FORMAT_VERSION. */
+	w_kint(w, "format_version", SNAPSHOT_FORMAT_VERSION);
+	w_kstr(w, "taken_at", when, false);
+	w_kstr(w, "partition", s->partition, true);
+	w_kstr(w, "source", s->source, true);
+	w_org(w, &s->org);
+}
+
+/* One element of "accounts" (the caller has pushed its index). */
+static void
+w_account(struct w *w, const struct snap_account *a)
+{
+	size_t o3;
+
+	w_item(w);
+	w_open(w, '{');
+	w_kstr(w, "id", a->id, false);
+	w_kstr(w, "name", a->name, true);
+	w_kstr(w, "email", a->email, true);
+	w_kstr(w, "status", a->status, true);
+	w_kstr(w, "parent_id", a->parent_id, true);
+	w_kbool(w, "is_management", a->is_management);
+	w_key(w, "access");
+	w_open(w, '{');
+	o3 = path_key(&w->path, "access");
+	w_part(w, &a->access);
+	path_pop(&w->path, o3);
+	w_close(w, '}');
+	w_key(w, "iam");
+	w_open(w, '{');
+	o3 = path_key(&w->path, "iam");
+	w_iam(w, &a->iam);
+	path_pop(&w->path, o3);
+	w_close(w, '}');
+	w_regions(w, a);
+	w_close(w, '}');
+}
+
 static int
 w_snapshot(struct w *w, const struct snapshot *s)
 {
@@ -686,44 +730,14 @@ w_snapshot(struct w *w, const struct snapshot *s)
 		    (long long)s->taken_at);
 		return -1;
 	}
-	w_open(w, '{');
-	/* Always the version this code writes: the model's field says what
-	 * was read, but the text below is version SNAPSHOT_FORMAT_VERSION. */
-	w_kint(w, "format_version", SNAPSHOT_FORMAT_VERSION);
-	w_kstr(w, "taken_at", when, false);
-	w_kstr(w, "partition", s->partition, true);
-	w_kstr(w, "source", s->source, true);
-	w_org(w, &s->org);
-
+	w_head(w, s, when);
 	old = path_key(&w->path, "accounts");
 	ord = w_sorted_array(w, "accounts", s->accounts, s->naccounts, sizeof(*s->accounts),
 	    offsetof(struct snap_account, id));
 	for (size_t k = 0; ord != NULL && k < s->naccounts && !w->failed; k++) {
-		const struct snap_account *a = &s->accounts[ord[k]];
-		size_t o2 = path_idx(&w->path, k), o3;
+		size_t o2 = path_idx(&w->path, k);
 
-		w_item(w);
-		w_open(w, '{');
-		w_kstr(w, "id", a->id, false);
-		w_kstr(w, "name", a->name, true);
-		w_kstr(w, "email", a->email, true);
-		w_kstr(w, "status", a->status, true);
-		w_kstr(w, "parent_id", a->parent_id, true);
-		w_kbool(w, "is_management", a->is_management);
-		w_key(w, "access");
-		w_open(w, '{');
-		o3 = path_key(&w->path, "access");
-		w_part(w, &a->access);
-		path_pop(&w->path, o3);
-		w_close(w, '}');
-		w_key(w, "iam");
-		w_open(w, '{');
-		o3 = path_key(&w->path, "iam");
-		w_iam(w, &a->iam);
-		path_pop(&w->path, o3);
-		w_close(w, '}');
-		w_regions(w, a);
-		w_close(w, '}');
+		w_account(w, &s->accounts[ord[k]]);
 		path_pop(&w->path, o2);
 	}
 	free(ord);
@@ -1421,4 +1435,203 @@ int
 snapjson_save(const struct snapshot *s, const char *path, struct err *e)
 {
 	return fileio_save(path, fill_snapshot, s, e);
+}
+
+/* ------------------------------------------------------------ streaming */
+
+/*
+ * The writer's state between calls: the same struct w as a whole write,
+ * so that the bytes are the same; the accounts' level stays open.
+ */
+struct snapjson_stream {
+	struct w w;
+	char *path, *tmp;
+	int fd;
+	FILE *f;
+	long when_at;		/* file offset of taken_at's text, for the end */
+	bool head;
+	char last[64];		/* the previous account id: order is checked */
+};
+
+int
+snapjson_account_text(const struct snap_account *a, struct buf *out, struct err *e)
+{
+	struct w w;
+
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.e = e;
+	/* At the depth of "accounts" elements, so that the text is the bytes
+	 * a whole write gives (and the fingerprint of an account does not
+	 * depend on how it was written). */
+	w.depth = 2;
+	w.first[2] = true;
+	path_key(&w.path, "accounts");
+	w_account(&w, a);
+	return w.failed ? -1 : 0;
+}
+
+void
+snapjson_stream_abort(struct snapjson_stream *st)
+{
+	if (st == NULL)
+		return;
+	if (st->f != NULL)
+		fclose(st->f);
+	if (st->tmp != NULL)
+		unlink(st->tmp);
+	free(st->path);
+	free(st->tmp);
+	free(st);
+}
+
+struct snapjson_stream *
+snapjson_stream_open(const char *path, struct err *e)
+{
+	struct snapjson_stream *st = calloc(1, sizeof(*st));
+	int fd;
+
+	if (st == NULL || (st->path = strdup(path)) == NULL ||
+	    asprintf(&st->tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
+		if (st != NULL)
+			st->tmp = NULL;
+		err_set(e, "out of memory");
+		snapjson_stream_abort(st);
+		return NULL;
+	}
+	/* A leftover of a killed run of this pid is ours to replace. */
+	unlink(st->tmp);
+	fd = open(st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || (st->f = fdopen(fd, "w")) == NULL) {
+		err_set(e, "%s: cannot create: %s", st->tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(st->tmp);
+		st->tmp = NULL;
+		snapjson_stream_abort(st);
+		return NULL;
+	}
+	st->w.f = st->f;
+	return st;
+}
+
+/* The head once the shell is known; taken_at is rewritten in place at the
+ * end (its text has a fixed width). */
+static int
+stream_head(struct snapjson_stream *st, const struct snapshot *shell, struct err *e)
+{
+	char when[32];
+
+	st->w.e = e;
+	if (time_format(shell->taken_at, when) != 0) {
+		err_set(e, "taken_at: %lld is outside the years 0000-9999",
+		    (long long)shell->taken_at);
+		return -1;
+	}
+	w_open(&st->w, '{');
+	w_kint(&st->w, "format_version", SNAPSHOT_FORMAT_VERSION);
+	w_key(&st->w, "taken_at");
+	if (fflush(st->f) != 0 || (st->when_at = ftell(st->f)) < 0) {
+		err_set(e, "%s: write failed: %s", st->tmp, strerror(errno));
+		return -1;
+	}
+	w_string(&st->w, when);
+	w_kstr(&st->w, "partition", shell->partition, true);
+	w_kstr(&st->w, "source", shell->source, true);
+	w_org(&st->w, &shell->org);
+	w_key(&st->w, "accounts");
+	w_open(&st->w, '[');
+	path_key(&st->w.path, "accounts");
+	st->head = true;
+	return st->w.failed ? -1 : 0;
+}
+
+int
+snapjson_stream_account(struct snapjson_stream *st, const struct snapshot *shell,
+    const struct snap_account *a, const char *text, size_t len, struct err *e)
+{
+	st->w.e = e;
+	if (!st->head && stream_head(st, shell, e) != 0)
+		return -1;
+	if (a->id == NULL || strcmp(a->id, st->last) <= 0) {
+		err_set(e, "internal error: snapshot accounts out of order (%s)",
+		    a->id != NULL ? a->id : "no id");
+		return -1;
+	}
+	snprintf(st->last, sizeof(st->last), "%s", a->id);
+	if (text != NULL) {
+		/* The caller's snapjson_account_text: the same bytes w_account
+		 * would write here. */
+		if (!st->w.first[st->w.depth])
+			w_raw(&st->w, ",", 1);
+		st->w.first[st->w.depth] = false;
+		w_raw(&st->w, text, len);
+	} else {
+		w_account(&st->w, a);
+	}
+	return st->w.failed ? -1 : 0;
+}
+
+int
+snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
+    struct err *e)
+{
+	char when[32], *dir = NULL, *slash;
+	int fd, rc = -1;
+
+	st->w.e = e;
+	if (!st->head && stream_head(st, shell, e) != 0)
+		goto out;
+	w_close(&st->w, ']');
+	w_close(&st->w, '}');
+	w_raw(&st->w, "\n", 1);
+	if (st->w.failed)
+		goto out;
+	if (time_format(shell->taken_at, when) != 0) {
+		err_set(e, "taken_at: %lld is outside the years 0000-9999",
+		    (long long)shell->taken_at);
+		goto out;
+	}
+	if (fflush(st->f) != 0 || fseek(st->f, st->when_at, SEEK_SET) != 0 ||
+	    fprintf(st->f, "\"%s\"", when) < 0 || fflush(st->f) != 0 ||
+	    fsync(fileno(st->f)) != 0) {
+		err_set(e, "%s: write failed: %s", st->tmp, strerror(errno));
+		goto out;
+	}
+	if (fclose(st->f) != 0) {
+		st->f = NULL;
+		err_set(e, "%s: write failed: %s", st->tmp, strerror(errno));
+		goto out;
+	}
+	st->f = NULL;
+	if (rename(st->tmp, st->path) != 0) {
+		err_set(e, "%s: cannot rename to %s: %s", st->tmp, st->path, strerror(errno));
+		goto out;
+	}
+	free(st->tmp);
+	st->tmp = NULL;
+	if ((dir = strdup(st->path)) == NULL) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		err_set(e, "%s: fsync: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	rc = 0;
+out:
+	free(dir);
+	snapjson_stream_abort(st);
+	return rc;
 }

@@ -92,4 +92,27 @@ int snapjson_save(const struct snapshot *s, const char *path, struct err *e);
  * snapjson_read. Errors start with the path. */
 int snapjson_load(const char *path, size_t max, struct snapshot **out, struct err *e);
 
+/*
+ * The same file written one account at a time, so that a snapshot larger
+ * than memory can be saved: open (a temporary file beside path, 0600),
+ * then each account in id order (text: its snapjson_account_text, or NULL
+ * to have it written here), then commit (fsync, rename over path, fsync of
+ * the directory) or abort (the temporary file is removed). shell gives
+ * the head (organization, partition, source); its taken_at is the one at
+ * commit. The bytes are those snapjson_write gives for the whole
+ * snapshot. Each call is 0, or -1 with e; commit and abort free st.
+ */
+struct snapjson_stream;
+struct snapjson_stream *snapjson_stream_open(const char *path, struct err *e);
+int snapjson_stream_account(struct snapjson_stream *st, const struct snapshot *shell,
+    const struct snap_account *a, const char *text, size_t len, struct err *e);
+int snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
+    struct err *e);
+void snapjson_stream_abort(struct snapjson_stream *st);
+
+/* One account's text as it stands in "accounts" (with its leading newline
+ * and indentation), appended to out: what the stream writes, and what an
+ * account's fingerprint is computed over. 0, or -1 with e. */
+int snapjson_account_text(const struct snap_account *a, struct buf *out, struct err *e);
+
 #endif

@@ -259,20 +259,39 @@ FIELD_CMP(cmp_org_policy, struct snap_org_policy, id)
 #define SORT(arr, n, cmp) do { if ((n) > 1) qsort((arr), (n), sizeof(*(arr)), (cmp)); } while (0)
 
 void
+snapshot_sort_account(struct snap_account *a)
+{
+	SORT(a->iam.users, a->iam.nusers, cmp_user);
+	SORT(a->iam.groups, a->iam.ngroups, cmp_group);
+	SORT(a->iam.roles, a->iam.nroles, cmp_role);
+	SORT(a->iam.policies, a->iam.npolicies, cmp_policy);
+	SORT(a->regions, a->nregions, cmp_region);
+	for (size_t j = 0; j < a->nregions; j++)
+		SORT(a->regions[j].endpoints, a->regions[j].nendpoints, cmp_endpoint);
+}
+
+void
+snapshot_take_shell(struct snapshot *s, struct snapshot *shell)
+{
+	snap_org_clear(&s->org);
+	s->org = shell->org;
+	memset(&shell->org, 0, sizeof(shell->org));
+	free(s->partition);
+	free(s->source);
+	s->partition = shell->partition;
+	s->source = shell->source;
+	shell->partition = shell->source = NULL;
+	s->taken_at = shell->taken_at;
+	s->format_version = shell->format_version;
+	SORT(s->accounts, s->naccounts, cmp_account);
+}
+
+void
 snapshot_sort(struct snapshot *s)
 {
 	SORT(s->accounts, s->naccounts, cmp_account);
-	for (size_t i = 0; i < s->naccounts; i++) {
-		struct snap_account *a = &s->accounts[i];
-
-		SORT(a->iam.users, a->iam.nusers, cmp_user);
-		SORT(a->iam.groups, a->iam.ngroups, cmp_group);
-		SORT(a->iam.roles, a->iam.nroles, cmp_role);
-		SORT(a->iam.policies, a->iam.npolicies, cmp_policy);
-		SORT(a->regions, a->nregions, cmp_region);
-		for (size_t j = 0; j < a->nregions; j++)
-			SORT(a->regions[j].endpoints, a->regions[j].nendpoints, cmp_endpoint);
-	}
+	for (size_t i = 0; i < s->naccounts; i++)
+		snapshot_sort_account(&s->accounts[i]);
 	SORT(s->org.ous, s->org.nous, cmp_ou);
 	SORT(s->org.policies, s->org.npolicies, cmp_org_policy);
 }

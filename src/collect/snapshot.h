@@ -228,6 +228,14 @@ int snap_part_ok(struct snap_part *p);
  * endpoints by id, regions by name; OUs and org policies by id. Makes the
  * JSON form and every report deterministic. */
 void snapshot_sort(struct snapshot *s);
+/* The same for one account (users, groups, roles, policies, regions,
+ * endpoints). */
+void snapshot_sort_account(struct snap_account *a);
+
+/* Move shell's organization, partition, source, taken_at and format
+ * version into s (replacing s's own), and sort s's accounts: s's accounts
+ * were read one at a time from a source whose shell holds the rest. */
+void snapshot_take_shell(struct snapshot *s, struct snapshot *shell);
 
 /* Lookups; NULL when absent. */
 struct snap_account *snapshot_find_account(const struct snapshot *s, const char *id);
