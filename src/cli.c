@@ -116,6 +116,11 @@ check_combinations(const struct cli_opts *o, struct err *e)
 		    "--list-privileged, --whoami, --eval and --eval-batch");
 		return -1;
 	}
+	if (o->format == CLI_FORMAT_JSONL && o->mode != CLI_MODE_AUDIT_NOW) {
+		err_set(e, "--format jsonl applies only to --audit-now (the others print "
+		    "one JSON document: use --format json)");
+		return -1;
+	}
 	if (o->input_dir != NULL && !audit && o->mode != CLI_MODE_EXPLAIN &&
 	    o->mode != CLI_MODE_LIST_PRIVILEGED) {
 		err_set(e, "--input applies only to --audit-now, --explain and "
@@ -228,8 +233,10 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 				o->format = CLI_FORMAT_TEXT;
 			} else if (strcmp(optarg, "json") == 0) {
 				o->format = CLI_FORMAT_JSON;
+			} else if (strcmp(optarg, "jsonl") == 0) {
+				o->format = CLI_FORMAT_JSONL;
 			} else {
-				err_set(e, "--format: '%s' is not one of text, json", optarg);
+				err_set(e, "--format: '%s' is not one of text, json, jsonl", optarg);
 				return -1;
 			}
 			o->format_given = true;
@@ -353,7 +360,8 @@ cli_help(FILE *fp)
 "  -v, --verbose           log more (repeat for more; info -> debug)\n"
 "  -q, --quiet             log less (repeat for less; info -> notice -> ...)\n"
 "      --format text|json  output format of --audit-now, --explain,\n"
-"                          --list-privileged, --whoami, --eval*\n"
+"                          --list-privileged, --whoami, --eval*; --audit-now\n"
+"                          also takes jsonl (one JSON object per line)\n"
 "      --input DIR         audit the AWS CLI dumps in DIR instead of fetching\n"
 "                          (with --audit-now, --explain, --list-privileged)\n"
 "      --service S         with --explain: passing to service S only\n"

@@ -40,6 +40,7 @@ enum cli_mode {
 enum cli_format {
 	CLI_FORMAT_TEXT = 0,
 	CLI_FORMAT_JSON,
+	CLI_FORMAT_JSONL,	/* --audit-now only: one JSON object per line */
 };
 
 #define CLI_DEFAULT_CONFIG SYSCONFDIR "/passrole-auditd/passrole-auditd.conf"

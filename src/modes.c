@@ -9,6 +9,7 @@
 #include "modes.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,7 +82,7 @@ work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(out, len, "audit of %s: %zu edge%s, %zu gained, %zu lost, "
 	    "%zu changed, %zu privileged role change%s%s; %s; %zu alert%s queued",
-	    when, r->cur->nedges, r->cur->nedges == 1 ? "" : "s",
+	    when, r->nedges, r->nedges == 1 ? "" : "s",
 	    n[DIFF_GAINED], n[DIFF_LOST], n[DIFF_CHANGED],
 	    n[DIFF_PRIV_ADDED] + n[DIFF_PRIV_REMOVED],
 	    n[DIFF_PRIV_ADDED] + n[DIFF_PRIV_REMOVED] == 1 ? "" : "s",
@@ -139,8 +140,8 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	 * (SIGUSR1) must not share ids. A baseline, or a run that saves
 	 * nothing (no account audited), is identified by its time.
 	 */
-	if (r->prev != NULL && r->prev_seq > 0 && work_any_audited(r->cur)) {
-		gmtime_r(&r->prev->taken_at, &tm);
+	if (r->has_prev && r->prev_seq > 0 && work_any_audited(r->cur)) {
+		gmtime_r(&r->prev_taken_at, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		snprintf(runid, sizeof(runid), "%s-since-%llu-%s", src,
 		    (unsigned long long)r->prev_seq, when);
@@ -206,6 +207,10 @@ work_audit(void *ctx, const struct config *cfg,
 		work_summary(&r, &q.st, summary, len);
 	}
 	audit_result_free(&r);
+	/* A run's account-sized allocations are freed by now; hand the pages
+	 * back so that the daemon idles at its idle size, not at the size of
+	 * the largest account it has audited. */
+	malloc_trim(0);
 	return rc;
 }
 
@@ -308,6 +313,7 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	struct audit_run_opts ro;
 	struct audit_result r;
 	struct awsconf_creds cr;
+	struct report *rp = NULL;
 	bool have_creds = false;
 	struct err e;
 	int rc = CLI_EXIT_ERROR;
@@ -316,12 +322,15 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	err_clear(&e);
 	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
 		goto out;
-	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
-		log_error("audit failed: %s", e.msg);
+	/* The report is written as the accounts are audited. */
+	if ((rp = report_new(stdout, opts->format == CLI_FORMAT_JSON ? REPORT_JSON :
+	    opts->format == CLI_FORMAT_JSONL ? REPORT_JSONL : REPORT_TEXT, &e)) == NULL) {
+		log_error("%s", e.msg);
 		goto out;
 	}
-	if (report_audit(stdout, &r, opts->format == CLI_FORMAT_JSON, &e) != 0) {
-		log_error("%s", e.msg);
+	ro.sink = report_sink(rp);
+	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
+		log_error("audit failed: %s", e.msg);
 		goto out;
 	}
 	if (!r.complete)
@@ -332,6 +341,7 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	rc = audit_result_changed(&r) ? CLI_EXIT_CHANGES :
 	    !r.complete ? CLI_EXIT_INCOMPLETE : CLI_EXIT_OK;
 out:
+	report_free(rp);
 	audit_result_free(&r);
 	if (have_creds)
 		awsconf_creds_free(&cr);

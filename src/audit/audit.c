@@ -345,21 +345,12 @@ out:
 	return rc;
 }
 
-struct edge_set *
-audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+/* The run-level facts of a set made from snapshot s. */
+static int
+aud_set_head(struct edge_set *set, const struct snapshot *s, struct err *e)
 {
-	struct edge_set *set = edge_set_new(e);
-	struct eval_state st;
-	struct aud_org org;
 	bool oom = false;
 
-	if (set == NULL)
-		return NULL;
-	if (aud_org_init(&org, s, e) < 0) {
-		edge_set_free(set);
-		return NULL;
-	}
-	eval_state_init(&st);
 	set->taken_at = s->taken_at;
 	set->source = aud_strdup(s->source, &oom);
 	if (s->org.mode == SNAP_ORG_UNKNOWN) {
@@ -374,8 +365,27 @@ audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct 
 	}
 	if (oom) {
 		err_set(e, "out of memory");
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+struct edge_set *
+audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	struct edge_set *set = edge_set_new(e);
+	struct eval_state st;
+	struct aud_org org;
+
+	if (set == NULL)
+		return NULL;
+	if (aud_org_init(&org, s, e) < 0) {
+		edge_set_free(set);
+		return NULL;
+	}
+	eval_state_init(&st);
+	if (aud_set_head(set, s, e) != 0)
+		goto fail;
 	for (size_t i = 0; i < s->naccounts; i++)
 		if (aud_one_account(set, s, &s->accounts[i], cfg, &org, &st, e) < 0)
 			goto fail;
@@ -388,4 +398,60 @@ fail:
 	aud_org_free(&org);
 	edge_set_free(set);
 	return NULL;
+}
+
+struct audit_ctx {
+	const struct snapshot *shell;
+	const struct config_audit *cfg;
+	struct aud_org org;
+	struct eval_state st;
+};
+
+struct audit_ctx *
+audit_ctx_new(const struct snapshot *shell, const struct config_audit *cfg, struct err *e)
+{
+	struct audit_ctx *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	if (aud_org_init(&c->org, shell, e) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->shell = shell;
+	c->cfg = cfg;
+	eval_state_init(&c->st);
+	return c;
+}
+
+void
+audit_ctx_free(struct audit_ctx *c)
+{
+	if (c == NULL)
+		return;
+	eval_state_free(&c->st);
+	aud_org_free(&c->org);
+	free(c);
+}
+
+struct edge_set *
+audit_account(struct audit_ctx *c, const struct snap_account *sa, struct err *e)
+{
+	struct edge_set *set = edge_set_new(e);
+
+	if (set == NULL)
+		return NULL;
+	if (aud_set_head(set, c->shell, e) != 0 ||
+	    aud_one_account(set, c->shell, sa, c->cfg, &c->org, &c->st, e) < 0) {
+		edge_set_free(set);
+		return NULL;
+	}
+	edge_set_sort(set);
+	/* The evaluator's arena grows with the largest request seen; an
+	 * account's worth is released here, not held across the org. */
+	eval_state_free(&c->st);
+	eval_state_init(&c->st);
+	return set;
 }

@@ -28,6 +28,20 @@
 struct edge_set *audit_snapshot(const struct snapshot *s, const struct config_audit *cfg,
     struct err *e);
 
+/*
+ * The same, one account at a time: the organization's SCPs and RCPs are
+ * compiled once per context (from shell, which holds the organization and
+ * must outlive the context; its accounts are not read), and each
+ * audit_account call audits one account (which need not be in shell) into
+ * a new sorted set holding that account only. NULL with e.
+ */
+struct audit_ctx;
+struct audit_ctx *audit_ctx_new(const struct snapshot *shell, const struct config_audit *cfg,
+    struct err *e);
+struct edge_set *audit_account(struct audit_ctx *c, const struct snap_account *sa,
+    struct err *e);
+void audit_ctx_free(struct audit_ctx *c);
+
 /* Explain one pair (principal and role by ARN or name; a name must be
  * unique across the snapshot's accounts): every layer with its policies and
  * statements, the AccessDenied sentence AWS would give, the services, the

@@ -55,11 +55,153 @@ diff_free(struct edge_diff *d)
 {
 	if (d == NULL)
 		return;
-	for (size_t i = 0; i < d->n; i++)
-		free(d->entries[i].what);
+	for (size_t i = 0; i < d->n; i++) {
+		struct diff_entry *en = &d->entries[i];
+
+		free(en->what);
+		if (!d->owned)
+			continue;
+		/* Owned copies: the const is the borrowing view's. */
+		if (en->old_edge != NULL)
+			edge_clear((struct edge *)en->old_edge), free((void *)en->old_edge);
+		if (en->new_edge != NULL)
+			edge_clear((struct edge *)en->new_edge), free((void *)en->new_edge);
+		if (en->old_priv != NULL)
+			edge_privileged_clear((struct edge_privileged *)en->old_priv),
+			    free((void *)en->old_priv);
+		if (en->new_priv != NULL)
+			edge_privileged_clear((struct edge_privileged *)en->new_priv),
+			    free((void *)en->new_priv);
+	}
 	free(d->entries);
+	for (size_t i = 0; d->owned && i < d->nnot_audited; i++)
+		free((void *)d->not_audited[i].account), free((void *)d->not_audited[i].why);
 	free(d->not_audited);
 	memset(d, 0, sizeof(*d));
+}
+
+static const struct edge *
+own_edge(const struct edge *s, bool *oom)
+{
+	struct edge *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	if (edge_copy(d, s) != 0) {
+		edge_clear(d);
+		free(d);
+		*oom = true;
+		return NULL;
+	}
+	return d;
+}
+
+static const struct edge_privileged *
+own_priv(const struct edge_privileged *s, bool *oom)
+{
+	struct edge_privileged *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	if (edge_privileged_copy(d, s) != 0) {
+		edge_privileged_clear(d);
+		free(d);
+		*oom = true;
+		return NULL;
+	}
+	return d;
+}
+
+int
+diff_absorb(struct edge_diff *run, struct edge_diff *acct, struct err *e)
+{
+	bool oom = false;
+
+	run->owned = true;
+	if (acct->n > 0) {
+		struct diff_entry *g = realloc(run->entries, (run->n + acct->n) * sizeof(*g));
+
+		if (g == NULL)
+			goto oom;
+		run->entries = g;
+		for (size_t i = 0; i < acct->n; i++) {
+			struct diff_entry *d = &run->entries[run->n++];
+			const struct diff_entry *s = &acct->entries[i];
+
+			memset(d, 0, sizeof(*d));
+			d->kind = s->kind;
+			d->what = s->what;
+			acct->entries[i].what = NULL;
+			d->old_edge = own_edge(s->old_edge, &oom);
+			d->new_edge = own_edge(s->new_edge, &oom);
+			d->old_priv = own_priv(s->old_priv, &oom);
+			d->new_priv = own_priv(s->new_priv, &oom);
+			if (oom)
+				goto oom;
+		}
+	}
+	if (acct->nnot_audited > 0) {
+		struct diff_not_audited *g = realloc(run->not_audited,
+		    (run->nnot_audited + acct->nnot_audited) * sizeof(*g));
+
+		if (g == NULL)
+			goto oom;
+		run->not_audited = g;
+		for (size_t i = 0; i < acct->nnot_audited; i++) {
+			struct diff_not_audited *d = &run->not_audited[run->nnot_audited];
+			const struct diff_not_audited *s = &acct->not_audited[i];
+
+			d->previous = s->previous;
+			d->account = strdup(s->account);
+			d->why = strdup(s->why);
+			if (d->account == NULL || d->why == NULL) {
+				free((void *)d->account), free((void *)d->why);
+				goto oom;
+			}
+			run->nnot_audited++;
+		}
+	}
+	return 0;
+oom:
+	err_set(e, "out of memory keeping the run's changes");
+	return -1;
+}
+
+static bool
+is_priv(enum diff_kind k)
+{
+	return k == DIFF_PRIV_ADDED || k == DIFF_PRIV_REMOVED;
+}
+
+int
+diff_finish(struct edge_diff *run, struct err *e)
+{
+	struct diff_entry *v;
+	size_t k = 0;
+
+	if (run->n < 2)
+		return 0;
+	if ((v = malloc(run->n * sizeof(*v))) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < run->n; i++)
+		if (!is_priv(run->entries[i].kind))
+			v[k++] = run->entries[i];
+	for (size_t i = 0; i < run->n; i++)
+		if (is_priv(run->entries[i].kind))
+			v[k++] = run->entries[i];
+	free(run->entries);
+	run->entries = v;
+	return 0;
 }
 
 static bool

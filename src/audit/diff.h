@@ -48,6 +48,9 @@ struct diff_not_audited {
 struct edge_diff {
 	/* No previous set: this run is the baseline; entries is empty. */
 	bool baseline;
+	/* Made by diff_absorb: the entries own copies of their edges and
+	 * privileged roles, and not_audited its strings. */
+	bool owned;
 	struct diff_entry *entries;	/* in (principal, role) order, PRIV_* last */
 	size_t n;
 	struct diff_not_audited *not_audited;
@@ -58,6 +61,17 @@ struct edge_diff {
 int diff_compute(const struct edge_set *old, const struct edge_set *cur,
     struct edge_diff *out, struct err *e);
 void diff_free(struct edge_diff *d);
+
+/*
+ * A run's diff, one account at a time: each account's diff (computed from
+ * that account's previous and current sets, which are then freed) is
+ * moved into run, which takes copies of what the entries borrow (run's
+ * baseline is the caller's to set). When every account is in,
+ * diff_finish puts the privileged-role entries last, as diff_compute
+ * orders them. 0, or -1 with e (ENOMEM; run keeps what it had).
+ */
+int diff_absorb(struct edge_diff *run, struct edge_diff *acct, struct err *e);
+int diff_finish(struct edge_diff *run, struct err *e);
 const char *diff_kind_name(enum diff_kind k);	/* "gained", "lost", ... */
 
 #endif

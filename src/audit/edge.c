@@ -153,3 +153,98 @@ edge_set_account(const struct edge_set *s, const char *id)
 			return &s->accounts[i];
 	return NULL;
 }
+
+/* ---- copies ---- */
+
+static int
+dup_str(const char *s, char **out)
+{
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	*out = strdup(s);
+	return *out != NULL ? 0 : -1;
+}
+
+static int
+dup_strv(char *const *v, size_t n, char ***out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (*out == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (dup_str(v[i], &(*out)[i]) != 0)
+			return -1;
+		*nout = i + 1;
+	}
+	return 0;
+}
+
+/* A deep copy into *d (zeroed); on -1, *d holds what was copied and is
+ * freed with edge_clear. */
+int
+edge_copy(struct edge *d, const struct edge *s)
+{
+	d->no_service = s->no_service;
+	d->conditional = s->conditional;
+	if (dup_str(s->principal_arn, &d->principal_arn) != 0 ||
+	    dup_str(s->principal_type, &d->principal_type) != 0 ||
+	    dup_str(s->account, &d->account) != 0 ||
+	    dup_str(s->role_arn, &d->role_arn) != 0 ||
+	    dup_strv(s->services, s->nservices, &d->services, &d->nservices) != 0 ||
+	    dup_str(s->conditions, &d->conditions) != 0 ||
+	    dup_str(s->reason, &d->reason) != 0)
+		return -1;
+	if (s->npath > 0) {
+		d->path = calloc(s->npath, sizeof(*d->path));
+		if (d->path == NULL)
+			return -1;
+		for (size_t i = 0; i < s->npath; i++) {
+			d->npath = i + 1;
+			if (dup_str(s->path[i].kind, &d->path[i].kind) != 0 ||
+			    dup_str(s->path[i].arn, &d->path[i].arn) != 0 ||
+			    dup_str(s->path[i].via_service, &d->path[i].via_service) != 0)
+				return -1;
+		}
+	}
+	if (s->ncaveats > 0) {
+		d->caveats = calloc(s->ncaveats, sizeof(*d->caveats));
+		if (d->caveats == NULL)
+			return -1;
+		for (size_t i = 0; i < s->ncaveats; i++) {
+			const struct edge_caveat *c = &s->caveats[i];
+			struct edge_caveat *dc = &d->caveats[i];
+
+			d->ncaveats = i + 1;
+			if (dup_str(c->endpoint_id, &dc->endpoint_id) != 0 ||
+			    dup_str(c->region, &dc->region) != 0 ||
+			    dup_str(c->service_name, &dc->service_name) != 0 ||
+			    dup_str(c->message, &dc->message) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+edge_privileged_copy(struct edge_privileged *d, const struct edge_privileged *s)
+{
+	return dup_str(s->role_arn, &d->role_arn) != 0 ||
+	    dup_str(s->account, &d->account) != 0 ||
+	    dup_strv(s->reasons, s->nreasons, &d->reasons, &d->nreasons) != 0 ? -1 : 0;
+}
+
+void
+edge_privileged_clear(struct edge_privileged *p)
+{
+	free(p->role_arn);
+	free(p->account);
+	for (size_t i = 0; i < p->nreasons; i++)
+		free(p->reasons[i]);
+	free(p->reasons);
+	memset(p, 0, sizeof(*p));
+}

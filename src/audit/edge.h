@@ -109,6 +109,11 @@ struct edge_set {
 struct edge_set *edge_set_new(struct err *e);
 void edge_set_free(struct edge_set *s);
 void edge_clear(struct edge *ed);
+/* Deep copies into zeroed *d; on -1 (ENOMEM) *d holds what was copied
+ * and is released with edge_clear / edge_privileged_clear. */
+int edge_copy(struct edge *d, const struct edge *s);
+int edge_privileged_copy(struct edge_privileged *d, const struct edge_privileged *s);
+void edge_privileged_clear(struct edge_privileged *p);
 /* Sort accounts by id, privileged by role ARN, edges by (principal, role),
  * each edge's services and caveats. */
 void edge_set_sort(struct edge_set *s);

@@ -7,6 +7,8 @@ libpra_audit_a_SOURCES = \
 # ---- helper "state": edge JSON, state directory, diff, report, audit run ----
 libpra_audit_a_SOURCES += \
 	src/audit/edgejson.c src/audit/edgejson.h \
+	src/audit/edgepack.c src/audit/edgepack.h \
+	src/audit/fingerprint.c src/audit/fingerprint.h \
 	src/audit/state.c src/audit/state.h \
 	src/audit/diff.c src/audit/diff.h \
 	src/audit/report.c src/audit/report.h \

@@ -139,8 +139,9 @@ edge_row(struct table *t, const struct edge *ed)
 	return 0;
 }
 
+/* One account's edges (a table, then the reasons), into a spool. */
 static int
-edges_table(FILE *out, const struct edge_set *s)
+edges_table(FILE *out, const struct edge_set *s, bool first)
 {
 	static char *const head[TBL_COLS] = { "PRINCIPAL", "ROLE", "SERVICES", "CONDITIONS",
 		"PATH", "CAVEATS" };
@@ -148,9 +149,8 @@ edges_table(FILE *out, const struct edge_set *s)
 	char *h[TBL_COLS];
 	int rc = -1;
 
-	fprintf(out, "PassRole edges to privileged roles: %zu\n", s->nedges);
-	if (s->nedges == 0)
-		return 0;
+	if (!first)
+		fputc('\n', out);
 	for (size_t c = 0; c < TBL_COLS; c++)
 		h[c] = strdup(head[c]);
 	for (size_t c = 0; c < TBL_COLS; c++)
@@ -189,9 +189,8 @@ out:
  * escalation action; the audit report shows the first few, and
  * --list-privileged (whose subject they are) all of them. */
 static void
-privileged_text(FILE *out, const struct edge_set *s, size_t max_reasons)
+privileged_lines(FILE *out, const struct edge_set *s, size_t max_reasons)
 {
-	fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
 	for (size_t i = 0; i < s->nprivileged; i++) {
 		const struct edge_privileged *p = &s->privileged[i];
 		size_t shown = max_reasons == 0 || p->nreasons <= max_reasons + 1 ?
@@ -237,7 +236,7 @@ changes_text(FILE *out, const struct audit_result *r)
 		    "with)\n");
 		return;
 	}
-	edgejson_time(r->prev->taken_at, when);
+	edgejson_time(r->prev_taken_at, when);
 	if (d->n == 0) {
 		fprintf(out, "\nChanges since %s: none\n", when);
 		return;
@@ -281,31 +280,6 @@ finish(FILE *out, struct err *e)
 		return -1;
 	}
 	return 0;
-}
-
-static int
-report_text(FILE *out, const struct audit_result *r, struct err *e)
-{
-	const struct edge_set *s = r->cur;
-	char when[21];
-
-	edgejson_time(s->taken_at, when);
-	fprintf(out, "Audit of %s at %s: %s\n", s->source != NULL ? s->source : "?", when,
-	    r->complete ? "complete" : "INCOMPLETE (see below)");
-	if (s->org_note != NULL)
-		fprintf(out, "Note: %s\n", s->org_note);
-	fputc('\n', out);
-	if (edges_table(out, s) != 0) {
-		err_set(e, "out of memory formatting the report");
-		return -1;
-	}
-	fputc('\n', out);
-	privileged_text(out, s, 3);
-	changes_text(out, r);
-	not_audited_text(out, r);
-	if (r->saved)
-		fprintf(out, "\nSaved as edge set %llu.\n", (unsigned long long)r->seq);
-	return finish(out, e);
 }
 
 /* ---- JSON ---- */
@@ -403,53 +377,405 @@ out:
 	return rc;
 }
 
+/* ---- streaming ---- */
+
+/*
+ * The report is written as the run produces it: each account's edges and
+ * privileged roles go to the output (JSON Lines) or to spool files
+ * (tmpfile(): on disk, unlinked) as they come, and at the end the head,
+ * the spooled sections and the changes are written in the report's order.
+ * Memory holds one account's entries at a time, never the report.
+ */
+struct report {
+	FILE *out;
+	enum report_format fmt;
+	FILE *edges, *priv;	/* spools (text and JSON) */
+	size_t nedges, npriv;
+	struct audit_sink sink;
+};
+
+/* One JSON value on one line, into f. */
 static int
-report_json(FILE *out, const struct audit_result *r, struct err *e)
+put_line(FILE *f, cJSON *o, const char *sep, struct err *e)
 {
-	static const char *const arrays[] = { "accounts", "privileged", "edges", NULL };
-	const struct edge_set *s = r->cur;
-	cJSON *o = cJSON_CreateObject(), *a = NULL;
+	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+	int rc = -1;
+
+	if (text == NULL) {
+		err_set(e, "out of memory formatting the report");
+		goto out;
+	}
+	if (fputs(sep, f) < 0 || fputs(text, f) < 0) {
+		err_set(e, "cannot write the report: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* o with "type": t as its first member (JSON Lines); o is taken. */
+static cJSON *
+typed(const char *t, cJSON *o)
+{
+	cJSON *n = cJSON_CreateObject(), *it;
+
+	if (n == NULL || o == NULL || !add(n, "type", cJSON_CreateString(t))) {
+		cJSON_Delete(n);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	while ((it = o->child) != NULL) {
+		cJSON_DetachItemViaPointer(o, it);
+		cJSON_AddItemToObject(n, it->string, it);
+	}
+	cJSON_Delete(o);
+	return n;
+}
+
+static cJSON *
+account_json(const struct edge_account *a)
+{
+	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL;
 
+	ok = ok && add(o, "id", cJSON_CreateString(a->id));
+	ok = ok && add(o, "audited", cJSON_CreateBool(a->audited));
+	ok = ok && add(o, "why", str_or_null(a->why));
+	ok = ok && add(o, "org_unknown", cJSON_CreateBool(a->org_unknown));
+	ok = ok && add(o, "known_at", time_or_null(a->known_at));
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
+not_audited_json(const struct diff_not_audited *n)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	if (c == NULL || !add(c, "account", cJSON_CreateString(n->account)) ||
+	    !add(c, "why", cJSON_CreateString(n->why)) ||
+	    !add(c, "previous", cJSON_CreateBool(n->previous))) {
+		cJSON_Delete(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int
+rep_account(void *ctx, const struct edge_set *s, struct err *e)
+{
+	struct report *rp = ctx;
+
+	switch (rp->fmt) {
+	case REPORT_TEXT:
+		if (s->nedges > 0 && edges_table(rp->edges, s, rp->nedges == 0) != 0) {
+			err_set(e, "out of memory formatting the report");
+			return -1;
+		}
+		privileged_lines(rp->priv, s, 3);
+		break;
+	case REPORT_JSON:
+		for (size_t i = 0; i < s->nprivileged; i++)
+			if (put_line(rp->priv, edgejson_privileged(&s->privileged[i], NULL),
+			    rp->npriv + i > 0 ? ",\n    " : "    ", e) != 0)
+				return -1;
+		for (size_t i = 0; i < s->nedges; i++)
+			if (put_line(rp->edges, edgejson_edge(&s->edges[i], NULL),
+			    rp->nedges + i > 0 ? ",\n    " : "    ", e) != 0)
+				return -1;
+		break;
+	case REPORT_JSONL:
+		for (size_t i = 0; i < s->naccounts; i++)
+			if (put_line(rp->out, typed("account", account_json(&s->accounts[i])), "",
+			    e) != 0 || fputc('\n', rp->out) == EOF)
+				goto werr;
+		for (size_t i = 0; i < s->nprivileged; i++)
+			if (put_line(rp->out, typed("privileged", edgejson_privileged(
+			    &s->privileged[i], NULL)), "", e) != 0 || fputc('\n', rp->out) == EOF)
+				goto werr;
+		for (size_t i = 0; i < s->nedges; i++)
+			if (put_line(rp->out, typed("edge", edgejson_edge(&s->edges[i], NULL)), "",
+			    e) != 0 || fputc('\n', rp->out) == EOF)
+				goto werr;
+		break;
+	}
+	rp->nedges += s->nedges;
+	rp->npriv += s->nprivileged;
+	return ferror(rp->out) || (rp->edges != NULL && ferror(rp->edges)) ||
+	    (rp->priv != NULL && ferror(rp->priv)) ? -1 : 0;
+werr:
+	if (e != NULL && e->msg[0] == '\0')
+		err_set(e, "cannot write the report: %s", strerror(errno));
+	return -1;
+}
+
+/* Append what spool holds to out. */
+static int
+copy_spool(FILE *out, FILE *spool, struct err *e)
+{
+	char b[65536];
+	size_t n;
+
+	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0) {
+		err_set(e, "report spool: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(b, 1, sizeof(b), spool)) > 0)
+		if (fwrite(b, 1, n, out) != n) {
+			err_set(e, "cannot write the report: %s", strerror(errno));
+			return -1;
+		}
+	if (ferror(spool)) {
+		err_set(e, "report spool: read failed");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+finish_text(struct report *rp, const struct audit_result *r, struct err *e)
+{
+	const struct edge_set *s = r->cur;
+	FILE *out = rp->out;
+	char when[21];
+
+	edgejson_time(s->taken_at, when);
+	fprintf(out, "Audit of %s at %s: %s\n", s->source != NULL ? s->source : "?", when,
+	    r->complete ? "complete" : "INCOMPLETE (see below)");
+	if (s->org_note != NULL)
+		fprintf(out, "Note: %s\n", s->org_note);
+	fputc('\n', out);
+	fprintf(out, "PassRole edges to privileged roles: %zu\n", rp->nedges);
+	if (copy_spool(out, rp->edges, e) != 0)
+		return -1;
+	fputc('\n', out);
+	fprintf(out, "Privileged roles: %zu\n", rp->npriv);
+	if (copy_spool(out, rp->priv, e) != 0)
+		return -1;
+	changes_text(out, r);
+	not_audited_text(out, r);
+	if (r->saved)
+		fprintf(out, "\nSaved as edge set %llu.\n", (unsigned long long)r->seq);
+	return finish(out, e);
+}
+
+/* "key": value, as one member of the top level. */
+static int
+member(FILE *out, const char *key, cJSON *v, struct err *e)
+{
+	if (fprintf(out, ",\n  \"%s\": ", key) < 0) {
+		cJSON_Delete(v);
+		err_set(e, "cannot write the report: %s", strerror(errno));
+		return -1;
+	}
+	return put_line(out, v, "", e);
+}
+
+static int
+finish_json(struct report *rp, const struct audit_result *r, struct err *e)
+{
+	const struct edge_set *s = r->cur;
+	FILE *out = rp->out;
+
+	fprintf(out, "{\n  \"format\": \"%s\"", REPORT_FORMAT);
+	fprintf(out, ",\n  \"version\": %d", REPORT_VERSION);
+	if (member(out, "taken_at", time_or_null(s->taken_at), e) != 0 ||
+	    member(out, "source", str_or_null(s->source), e) != 0 ||
+	    member(out, "complete", cJSON_CreateBool(r->complete), e) != 0 ||
+	    member(out, "baseline", cJSON_CreateBool(r->diff.baseline), e) != 0 ||
+	    member(out, "previous_taken_at", time_or_null(r->has_prev ? r->prev_taken_at :
+	    0), e) != 0 ||
+	    member(out, "saved", r->saved ? cJSON_CreateNumber((double)r->seq) :
+	    cJSON_CreateNull(), e) != 0 ||
+	    member(out, "org_note", str_or_null(s->org_note), e) != 0)
+		return -1;
+	fputs(",\n  \"accounts\": [", out);
+	for (size_t i = 0; i < s->naccounts; i++)
+		if (put_line(out, account_json(&s->accounts[i]), i > 0 ? ",\n    " : "\n    ",
+		    e) != 0)
+			return -1;
+	fputs(s->naccounts > 0 ? "\n  ],\n  \"privileged\": [" : "],\n  \"privileged\": [", out);
+	if (rp->npriv > 0 && (fputc('\n', out) == EOF || copy_spool(out, rp->priv, e) != 0 ||
+	    fputs("\n  ", out) == EOF))
+		return -1;
+	fputs("],\n  \"edges\": [", out);
+	if (rp->nedges > 0 && (fputc('\n', out) == EOF || copy_spool(out, rp->edges, e) != 0 ||
+	    fputs("\n  ", out) == EOF))
+		return -1;
+	fputs("],\n  \"changes\": [", out);
+	for (size_t i = 0; i < r->diff.n; i++)
+		if (put_line(out, change_json(&r->diff.entries[i]), i > 0 ? ",\n    " :
+		    "\n    ", e) != 0)
+			return -1;
+	fputs(r->diff.n > 0 ? "\n  ],\n  \"not_audited\": [" : "],\n  \"not_audited\": [", out);
+	for (size_t i = 0; i < r->diff.nnot_audited; i++)
+		if (put_line(out, not_audited_json(&r->diff.not_audited[i]), i > 0 ?
+		    ",\n    " : "\n    ", e) != 0)
+			return -1;
+	fputs(r->diff.nnot_audited > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
+	return finish(out, e);
+}
+
+static int
+finish_jsonl(struct report *rp, const struct audit_result *r, struct err *e)
+{
+	const struct edge_set *s = r->cur;
+	FILE *out = rp->out;
+	cJSON *o, *a;
+	bool ok;
+
+	for (size_t i = 0; i < r->diff.n; i++)
+		if (put_line(out, typed("change", change_json(&r->diff.entries[i])), "", e) != 0 ||
+		    fputc('\n', out) == EOF)
+			return -1;
+	o = cJSON_CreateObject();
+	ok = o != NULL;
+	ok = ok && add(o, "type", cJSON_CreateString("summary"));
 	ok = ok && add(o, "format", cJSON_CreateString(REPORT_FORMAT));
 	ok = ok && add(o, "version", cJSON_CreateNumber(REPORT_VERSION));
 	ok = ok && add(o, "taken_at", time_or_null(s->taken_at));
 	ok = ok && add(o, "source", str_or_null(s->source));
 	ok = ok && add(o, "complete", cJSON_CreateBool(r->complete));
 	ok = ok && add(o, "baseline", cJSON_CreateBool(r->diff.baseline));
-	ok = ok && add(o, "previous_taken_at", time_or_null(r->prev != NULL ?
-	    r->prev->taken_at : 0));
+	ok = ok && add(o, "previous_taken_at", time_or_null(r->has_prev ? r->prev_taken_at : 0));
 	ok = ok && add(o, "saved", r->saved ? cJSON_CreateNumber((double)r->seq) :
 	    cJSON_CreateNull());
 	ok = ok && add(o, "org_note", str_or_null(s->org_note));
-	ok = ok && add_set_arrays(o, s, arrays);
-	ok = ok && add(o, "changes", a = cJSON_CreateArray());
-	for (size_t i = 0; ok && i < r->diff.n; i++) {
-		cJSON *c = change_json(&r->diff.entries[i]);
+	ok = ok && add(o, "accounts", cJSON_CreateNumber((double)s->naccounts));
+	ok = ok && add(o, "privileged", cJSON_CreateNumber((double)rp->npriv));
+	ok = ok && add(o, "edges", cJSON_CreateNumber((double)rp->nedges));
+	ok = ok && add(o, "changes", cJSON_CreateNumber((double)r->diff.n));
+	ok = ok && add(o, "reused", cJSON_CreateNumber((double)r->reused));
+	ok = ok && add(o, "not_audited", a = cJSON_CreateArray());
+	for (size_t i = 0; ok && i < r->diff.nnot_audited; i++) {
+		cJSON *c = not_audited_json(&r->diff.not_audited[i]);
 
 		ok = c != NULL && cJSON_AddItemToArray(a, c);
 		if (!ok)
 			cJSON_Delete(c);
 	}
-	ok = ok && add(o, "not_audited", a = cJSON_CreateArray());
-	for (size_t i = 0; ok && i < r->diff.nnot_audited; i++) {
-		const struct diff_not_audited *n = &r->diff.not_audited[i];
-		cJSON *c = cJSON_CreateObject();
-
-		ok = c != NULL && add(c, "account", cJSON_CreateString(n->account)) &&
-		    add(c, "why", cJSON_CreateString(n->why)) &&
-		    add(c, "previous", cJSON_CreateBool(n->previous)) &&
-		    cJSON_AddItemToArray(a, c);
-		if (!ok)
-			cJSON_Delete(c);
+	if (!ok) {
+		cJSON_Delete(o);
+		err_set(e, "out of memory formatting the report");
+		return -1;
 	}
-	return print_json(out, o, ok, e);
+	if (put_line(out, o, "", e) != 0 || fputc('\n', out) == EOF)
+		return -1;
+	return finish(out, e);
+}
+
+static int
+rep_finish(void *ctx, const struct audit_result *r, struct err *e)
+{
+	struct report *rp = ctx;
+
+	switch (rp->fmt) {
+	case REPORT_TEXT:
+		return finish_text(rp, r, e);
+	case REPORT_JSON:
+		return finish_json(rp, r, e);
+	case REPORT_JSONL:
+		return finish_jsonl(rp, r, e);
+	}
+	return -1;
+}
+
+struct report *
+report_new(FILE *out, enum report_format fmt, struct err *e)
+{
+	struct report *rp = calloc(1, sizeof(*rp));
+
+	if (rp == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	rp->out = out;
+	rp->fmt = fmt;
+	if (fmt != REPORT_JSONL && ((rp->edges = tmpfile()) == NULL ||
+	    (rp->priv = tmpfile()) == NULL)) {
+		err_set(e, "report: cannot create a spool file: %s", strerror(errno));
+		report_free(rp);
+		return NULL;
+	}
+	rp->sink.account = rep_account;
+	rp->sink.finish = rep_finish;
+	rp->sink.ctx = rp;
+	return rp;
+}
+
+const struct audit_sink *
+report_sink(struct report *rp)
+{
+	return &rp->sink;
+}
+
+void
+report_free(struct report *rp)
+{
+	if (rp == NULL)
+		return;
+	if (rp->edges != NULL)
+		fclose(rp->edges);
+	if (rp->priv != NULL)
+		fclose(rp->priv);
+	free(rp);
 }
 
 int
-report_audit(FILE *out, const struct audit_result *r, bool json, struct err *e)
+report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r,
+    enum report_format fmt, struct err *e)
 {
-	return json ? report_json(out, r, e) : report_text(out, r, e);
+	struct report *rp = report_new(out, fmt, e);
+	int rc = -1;
+
+	if (rp == NULL)
+		return -1;
+	/* One account at a time, as a run hands them over. */
+	for (size_t i = 0; i < all->naccounts; i++) {
+		struct edge_set one = *all;
+		size_t ne = 0, np = 0, j = 0, k = 0;
+		struct edge *ev = NULL;
+		struct edge_privileged *pv = NULL;
+
+		for (size_t x = 0; x < all->nedges; x++)
+			ne += strcmp(all->edges[x].account, all->accounts[i].id) == 0;
+		for (size_t x = 0; x < all->nprivileged; x++)
+			np += strcmp(all->privileged[x].account, all->accounts[i].id) == 0;
+		if ((ne > 0 && (ev = calloc(ne, sizeof(*ev))) == NULL) ||
+		    (np > 0 && (pv = calloc(np, sizeof(*pv))) == NULL)) {
+			free(ev);
+			err_set(e, "out of memory");
+			goto out;
+		}
+		/* Shallow views: the entries stay all's. */
+		for (size_t x = 0; x < all->nedges; x++)
+			if (strcmp(all->edges[x].account, all->accounts[i].id) == 0)
+				ev[j++] = all->edges[x];
+		for (size_t x = 0; x < all->nprivileged; x++)
+			if (strcmp(all->privileged[x].account, all->accounts[i].id) == 0)
+				pv[k++] = all->privileged[x];
+		one.accounts = &all->accounts[i];
+		one.naccounts = 1;
+		one.edges = ev;
+		one.nedges = ne;
+		one.privileged = pv;
+		one.nprivileged = np;
+		k = (size_t)rep_account(rp, &one, e);
+		free(ev);
+		free(pv);
+		if (k != 0)
+			goto out;
+	}
+	rc = rep_finish(rp, r, e);
+out:
+	report_free(rp);
+	return rc;
 }
 
 int
@@ -471,7 +797,8 @@ report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e)
 				fprintf(out, "Not audited: %s: %s\n", s->accounts[i].id,
 				    s->accounts[i].why != NULL ? s->accounts[i].why : "?");
 		fputc('\n', out);
-		privileged_text(out, s, 0);
+		fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
+		privileged_lines(out, s, 0);
 		return finish(out, e);
 	}
 	o = cJSON_CreateObject();

@@ -35,8 +35,32 @@
 #define REPORT_FORMAT "passrole-auditd-audit"
 #define REPORT_VERSION 1
 
-/* The whole result of a run. 0, or -1 with e (a write error). */
-int report_audit(FILE *out, const struct audit_result *r, bool json, struct err *e);
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JSONL };
+
+/*
+ * A report written as the run produces it (run.h's audit_sink): pass
+ * report_sink(rp) as the run's sink, then report_free. Text and JSON keep
+ * each account's edges and privileged roles in spool files (tmpfile(),
+ * unlinked) until the end, when the head, the sections and the changes
+ * are written in the order above; JSON Lines writes each line as it comes:
+ *   {"type": "account", "id", "audited", "why", "org_unknown", "known_at"}
+ *   {"type": "privileged", ...as in "privileged"}
+ *   {"type": "edge", ...as in "edges"}
+ *   {"type": "change", ...as in "changes"}          (after every account)
+ *   {"type": "summary", "format", "version", "taken_at", "source",
+ *    "complete", "baseline", "previous_taken_at", "saved", "org_note",
+ *    "accounts", "privileged", "edges", "changes", "reused": counts,
+ *    "not_audited": [...]}                            (last)
+ */
+struct report;
+struct report *report_new(FILE *out, enum report_format fmt, struct err *e);
+const struct audit_sink *report_sink(struct report *rp);
+void report_free(struct report *rp);
+
+/* A whole result at once: all holds every account's edges (r->cur only
+ * the head). 0, or -1 with e (a write error). */
+int report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r,
+    enum report_format fmt, struct err *e);
 
 /* The privileged roles of s and why (--list-privileged). JSON: { "format":
  * "passrole-auditd-privileged", "version": 1, "taken_at", "source",

@@ -19,8 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "audit/edgejson.h"
+#include "audit/edgepack.h"
 #include "log.h"
+#include "util/strutil.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 
@@ -30,6 +34,8 @@
 /* snapjson_save's temporary files for snapshot.json, left by a kill. */
 #define STATE_SNAPSHOT_TMP "snapshot.json.tmp."
 #define STATE_LOCK "edges.lock"
+#define STATE_RUN_FORMAT "passrole-auditd-state"
+#define STATE_RUN_VERSION 2
 
 struct state {
 	char *dir;
@@ -159,11 +165,13 @@ state_unlock(struct state *st)
 	st->locked = false;
 }
 
-void
-state_file_name(const struct state *st, uint64_t seq, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s/" STATE_PREFIX "%010" PRIu64 STATE_SUFFIX, st->dir, seq);
-}
+/* ------------------------------------------------------------ listing */
+
+#define STATE_GEN_PREFIX "gen-"
+#define STATE_GEN_TMP_PREFIX ".gen-"
+#define STATE_RUN_FILE "run.json"
+#define STATE_EDGES_SUFFIX ".edges.json"
+#define STATE_RUN_MAX ((size_t)64 << 20)
 
 /* "edges-<digits>.json" -> seq; false for any other name. */
 static bool
@@ -189,25 +197,51 @@ parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *s
 	return v > 0;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* A saved run: a generation directory, or a version 1 edge file. */
+struct item {
+	uint64_t seq;
+	bool legacy;
+};
 
-	return (x > y) - (x < y);
+static int
+cmp_item(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return (x->seq > y->seq) - (x->seq < y->seq);
+	/* A generation beats an old file of the same number. */
+	return (int)y->legacy - (int)x->legacy;
 }
 
-/* Names in the directory: edge files (into seqs) and leftover temp files
- * (into tmps, if not NULL; names the caller frees). */
+static void
+item_name(const struct item *it, char *buf, size_t n)
+{
+	if (it->legacy)
+		snprintf(buf, n, STATE_PREFIX "%010" PRIu64 STATE_SUFFIX, it->seq);
+	else
+		snprintf(buf, n, STATE_GEN_PREFIX "%010" PRIu64, it->seq);
+}
+
+static bool
+is_tmp_name(const char *n)
+{
+	return strncmp(n, STATE_TMP_PREFIX, strlen(STATE_TMP_PREFIX)) == 0 ||
+	    strncmp(n, STATE_SNAPSHOT_TMP, strlen(STATE_SNAPSHOT_TMP)) == 0 ||
+	    strncmp(n, STATE_GEN_TMP_PREFIX, strlen(STATE_GEN_TMP_PREFIX)) == 0;
+}
+
+/* The saved runs in the directory, ascending, and the leftover temporary
+ * files and directories (into tmps, if not NULL; names the caller frees). */
 static int
-scan(struct state *st, uint64_t **seqs, size_t *n, char ***tmps, size_t *ntmps,
+scan(struct state *st, struct item **items, size_t *n, char ***tmps, size_t *ntmps,
     struct err *e)
 {
 	DIR *d;
 	struct dirent *de;
 	int rc = -1, fd;
 
-	*seqs = NULL;
+	*items = NULL;
 	*n = 0;
 	if (tmps != NULL)
 		*tmps = NULL, *ntmps = 0;
@@ -219,7 +253,7 @@ scan(struct state *st, uint64_t **seqs, size_t *n, char ***tmps, size_t *ntmps,
 		return -1;
 	}
 	for (;;) {
-		uint64_t seq;
+		struct item it;
 
 		errno = 0;
 		de = readdir(d);
@@ -231,16 +265,15 @@ scan(struct state *st, uint64_t **seqs, size_t *n, char ***tmps, size_t *ntmps,
 			}
 			break;
 		}
-		if (parse_name(de->d_name, STATE_PREFIX, STATE_SUFFIX, &seq)) {
-			uint64_t *g = realloc(*seqs, (*n + 1) * sizeof(**seqs));
+		it.legacy = parse_name(de->d_name, STATE_PREFIX, STATE_SUFFIX, &it.seq);
+		if (it.legacy || parse_name(de->d_name, STATE_GEN_PREFIX, "", &it.seq)) {
+			struct item *g = realloc(*items, (*n + 1) * sizeof(**items));
 
 			if (g == NULL)
 				goto oom;
-			*seqs = g;
-			(*seqs)[(*n)++] = seq;
-		} else if (tmps != NULL && (strncmp(de->d_name, STATE_TMP_PREFIX,
-		    strlen(STATE_TMP_PREFIX)) == 0 || strncmp(de->d_name, STATE_SNAPSHOT_TMP,
-		    strlen(STATE_SNAPSHOT_TMP)) == 0)) {
+			*items = g;
+			(*items)[(*n)++] = it;
+		} else if (tmps != NULL && is_tmp_name(de->d_name)) {
 			char **g = realloc(*tmps, (*ntmps + 1) * sizeof(**tmps));
 
 			if (g == NULL)
@@ -252,7 +285,7 @@ scan(struct state *st, uint64_t **seqs, size_t *n, char ***tmps, size_t *ntmps,
 		}
 	}
 	if (*n > 1)
-		qsort(*seqs, *n, sizeof(**seqs), cmp_u64);
+		qsort(*items, *n, sizeof(**items), cmp_item);
 	rc = 0;
 	goto out;
 oom:
@@ -260,8 +293,8 @@ oom:
 out:
 	closedir(d);
 	if (rc != 0) {
-		free(*seqs);
-		*seqs = NULL;
+		free(*items);
+		*items = NULL;
 		*n = 0;
 		if (tmps != NULL) {
 			for (size_t i = 0; i < *ntmps; i++)
@@ -274,78 +307,111 @@ out:
 	return rc;
 }
 
+void
+state_file_name(const struct state *st, uint64_t seq, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/" STATE_GEN_PREFIX "%010" PRIu64, st->dir, seq);
+}
+
 int
 state_list(struct state *st, uint64_t **seqs, size_t *n, struct err *e)
 {
-	return scan(st, seqs, n, NULL, NULL, e);
+	struct item *items = NULL;
+	size_t ni = 0;
+
+	*seqs = NULL;
+	*n = 0;
+	if (scan(st, &items, &ni, NULL, NULL, e) != 0)
+		return -1;
+	if (ni > 0 && (*seqs = calloc(ni, sizeof(**seqs))) == NULL) {
+		free(items);
+		err_set(e, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < ni; i++)
+		if (*n == 0 || (*seqs)[*n - 1] != items[i].seq)
+			(*seqs)[(*n)++] = items[i].seq;
+	free(items);
+	return 0;
 }
 
-int
-state_load(struct state *st, struct edge_set **out, uint64_t *seq, struct err *e)
+/* Remove a directory of plain files (a generation, or a temporary one). */
+static int
+remove_tree(int parent, const char *name)
 {
-	uint64_t *seqs = NULL;
-	size_t n = 0;
-	char path[PATH_MAX];
-	int rc = -1;
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
 
-	*out = NULL;
-	if (seq != NULL)
-		*seq = 0;
-	if (!st->locked) {
-		err_set(e, "internal error: state_load without the lock of %s", st->dir);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return -1;
 	}
-	if (scan(st, &seqs, &n, NULL, NULL, e) != 0)
-		return -1;
-	if (n == 0) {
-		rc = 0;
-		goto out;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) != 0)
+			rc = -1;
 	}
-	state_file_name(st, seqs[n - 1], path, sizeof(path));
-	*out = edgejson_read_file(path, e);
-	if (*out == NULL) {
-		if (n > 1)
-			err_prefix(e, "the newest saved edge set is unreadable; nothing is "
-			    "saved until it is repaired or moved aside (the previous one, "
-			    "edges-%010" PRIu64 ".json, is kept)", seqs[n - 2]);
-		else
-			err_prefix(e, "the saved edge set is unreadable; nothing is saved "
-			    "until it is repaired or moved aside");
-		goto out;
-	}
-	if (seq != NULL)
-		*seq = seqs[n - 1];
-	rc = 0;
-out:
-	free(seqs);
+	closedir(d);
+	if (unlinkat(parent, name, AT_REMOVEDIR) != 0)
+		rc = -1;
 	return rc;
 }
 
-/* Drop all but the newest keep edge files and any leftover temp file.
- * Failing here loses nothing (the new file is saved): a warning. */
+/* Drop all but the newest keep saved runs and any leftover temporary file
+ * or directory. Failing here loses nothing (the new run is saved): a
+ * warning. */
 static void
 prune(struct state *st, int keep)
 {
-	uint64_t *seqs = NULL;
+	struct item *items = NULL;
 	char **tmps = NULL;
 	size_t n = 0, ntmps = 0;
 	char name[64];
 	struct err e;
 	bool changed = false;
 
-	if (scan(st, &seqs, &n, &tmps, &ntmps, &e) != 0) {
+	if (scan(st, &items, &n, &tmps, &ntmps, &e) != 0) {
 		log_warn("%s", e.msg);
 		return;
 	}
 	for (size_t i = 0; i + (size_t)keep < n; i++) {
-		snprintf(name, sizeof(name), STATE_PREFIX "%010" PRIu64 STATE_SUFFIX, seqs[i]);
-		if (unlinkat(st->dirfd, name, 0) != 0)
-			log_warn("%s/%s: cannot remove an old edge set: %s", st->dir, name,
+		char gone[80];
+		int r;
+
+		item_name(&items[i], name, sizeof(name));
+		if (items[i].legacy) {
+			r = unlinkat(st->dirfd, name, 0);
+		} else {
+			/* Renamed out of the numbered names first, so that a
+			 * kill while its files are removed leaves a temporary
+			 * directory (removed next time), never a saved run with
+			 * files missing. */
+			snprintf(gone, sizeof(gone), STATE_GEN_TMP_PREFIX "%010" PRIu64 ".old",
+			    items[i].seq);
+			r = renameat(st->dirfd, name, st->dirfd, gone);
+			if (r == 0)
+				r = remove_tree(st->dirfd, gone);
+		}
+		if (r != 0)
+			log_warn("%s/%s: cannot remove an old saved run: %s", st->dir, name,
 			    strerror(errno));
 		changed = true;
 	}
 	for (size_t i = 0; i < ntmps; i++) {
-		if (unlinkat(st->dirfd, tmps[i], 0) != 0)
+		struct stat sb;
+		int r;
+
+		if (fstatat(st->dirfd, tmps[i], &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(sb.st_mode))
+			r = remove_tree(st->dirfd, tmps[i]);
+		else
+			r = unlinkat(st->dirfd, tmps[i], 0);
+		if (r != 0)
 			log_warn("%s/%s: cannot remove a leftover temporary file: %s",
 			    st->dir, tmps[i], strerror(errno));
 		changed = true;
@@ -354,48 +420,716 @@ prune(struct state *st, int keep)
 	if (changed && fsync(st->dirfd) != 0)
 		log_warn("state directory %s: fsync: %s", st->dir, strerror(errno));
 	free(tmps);
-	free(seqs);
+	free(items);
+}
+
+/* ------------------------------------------------------- a saved run */
+
+static int add_edge(struct edge_set *d, const struct edge *s);
+static int add_priv(struct edge_set *d, const struct edge_privileged *s);
+static int add_account(struct edge_set *d, const struct edge_account *s, time_t known_at);
+
+void
+state_run_free(struct state_run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->naccounts; i++)
+		free(r->accounts[i].id), free(r->accounts[i].why);
+	free(r->accounts);
+	free(r->source);
+	free(r->org_note);
+	edge_set_free(r->set);
+	free(r);
+}
+
+const struct state_account *
+state_run_account(const struct state_run *r, const char *id)
+{
+	size_t lo = 0, hi = r != NULL ? r->naccounts : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->accounts[mid].id, id);
+
+		if (c == 0)
+			return &r->accounts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+cmp_state_account(const void *a, const void *b)
+{
+	return strcmp(((const struct state_account *)a)->id,
+	    ((const struct state_account *)b)->id);
+}
+
+/* An account id names files: only what AWS uses in one. */
+static bool
+safe_id(const char *id)
+{
+	size_t n = 0;
+
+	for (const char *p = id; *p != '\0'; p++, n++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '_'))
+			return false;
+	return n > 0 && n <= 64;
+}
+
+struct state_run *
+state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e)
+{
+	struct state_run *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		goto oom;
+	r->seq = seq;
+	r->set = s;
+	r->taken_at = s->taken_at;
+	if ((s->source != NULL && (r->source = strdup(s->source)) == NULL) ||
+	    (s->org_note != NULL && (r->org_note = strdup(s->org_note)) == NULL))
+		goto oom;
+	if (s->naccounts > 0 && (r->accounts = calloc(s->naccounts, sizeof(*r->accounts))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < s->naccounts; i++) {
+		struct state_account *a = &r->accounts[r->naccounts++];
+		const struct edge_account *ea = &s->accounts[i];
+
+		a->audited = ea->audited;
+		a->org_unknown = ea->org_unknown;
+		a->known_at = ea->known_at;
+		for (size_t j = 0; j < s->nedges; j++)
+			a->nedges += strutil_cmp(s->edges[j].account, ea->id) == 0;
+		if ((a->id = strdup(ea->id)) == NULL ||
+		    (ea->why != NULL && (a->why = strdup(ea->why)) == NULL))
+			goto oom;
+	}
+	qsort(r->accounts, r->naccounts, sizeof(*r->accounts), cmp_state_account);
+	return r;
+oom:
+	err_set(e, "out of memory");
+	if (r != NULL)
+		state_run_free(r);
+	else
+		edge_set_free(s);
+	return NULL;
+}
+
+static int
+rd_time(const cJSON *v, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	*out = 0;
+	if (cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v->valuestring, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static const char *
+rd_optstr(const cJSON *o, const char *key, bool *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (!cJSON_IsNull(v))
+		*bad = true;
+	return NULL;
+}
+
+/* run.json of generation seq. */
+static struct state_run *
+run_read(struct state *st, uint64_t seq, struct err *e)
+{
+	struct state_run *r = NULL;
+	char rel[96], path[PATH_MAX + 96], where[64];
+	struct buf b;
+	cJSON *root = NULL;
+	const cJSON *v, *accts, *it;
+	bool bad = false;
+	const char *s;
+	size_t k = 0;
+
+	buf_init(&b, STATE_RUN_MAX);
+	snprintf(rel, sizeof(rel), STATE_GEN_PREFIX "%010" PRIu64 "/" STATE_RUN_FILE, seq);
+	snprintf(path, sizeof(path), "%s/%s", st->dir, rel);
+	if (fileio_read(st->dirfd, rel, FILEIO_NOFOLLOW, STATE_RUN_MAX, &b, e) != 0)
+		goto fail;
+	if ((root = cJSON_ParseWithLength(b.data != NULL ? b.data : "", b.len)) == NULL ||
+	    !cJSON_IsObject(root)) {
+		err_set(e, "%s: not a JSON object (damaged?)", path);
+		goto fail;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "format");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, STATE_RUN_FORMAT) != 0) {
+		err_set(e, "%s: format: must be \"" STATE_RUN_FORMAT "\"", path);
+		goto fail;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(v) || v->valuedouble != STATE_RUN_VERSION) {
+		err_set(e, "%s: version: must be %d", path, STATE_RUN_VERSION);
+		goto fail;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		goto oom;
+	r->seq = seq;
+	if (rd_time(cJSON_GetObjectItemCaseSensitive(root, "taken_at"), &r->taken_at) != 0) {
+		err_set(e, "%s: taken_at: must be a time", path);
+		goto fail;
+	}
+	if ((s = rd_optstr(root, "source", &bad)) != NULL && (r->source = strdup(s)) == NULL)
+		goto oom;
+	if ((s = rd_optstr(root, "org_note", &bad)) != NULL && (r->org_note = strdup(s)) == NULL)
+		goto oom;
+	if (bad) {
+		err_set(e, "%s: source, org_note: must be strings or null", path);
+		goto fail;
+	}
+	accts = cJSON_GetObjectItemCaseSensitive(root, "accounts");
+	if (!cJSON_IsArray(accts)) {
+		err_set(e, "%s: accounts: must be an array", path);
+		goto fail;
+	}
+	if (cJSON_GetArraySize(accts) > 0 &&
+	    (r->accounts = calloc((size_t)cJSON_GetArraySize(accts), sizeof(*r->accounts))) == NULL)
+		goto oom;
+	cJSON_ArrayForEach(it, accts) {
+		struct state_account *a = &r->accounts[k];
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		const cJSON *au = cJSON_GetObjectItemCaseSensitive(it, "audited");
+		const cJSON *ou = cJSON_GetObjectItemCaseSensitive(it, "org_unknown");
+
+		snprintf(where, sizeof(where), "accounts[%zu]", k);
+		if (!cJSON_IsString(id) || !safe_id(id->valuestring) || !cJSON_IsBool(au) ||
+		    !cJSON_IsBool(ou)) {
+			err_set(e, "%s: %s: id (an account id), audited and org_unknown "
+			    "(booleans) are required", path, where);
+			goto fail;
+		}
+		r->naccounts = ++k;
+		if ((a->id = strdup(id->valuestring)) == NULL)
+			goto oom;
+		a->audited = cJSON_IsTrue(au);
+		a->org_unknown = cJSON_IsTrue(ou);
+		if ((s = rd_optstr(it, "why", &bad)) != NULL && (a->why = strdup(s)) == NULL)
+			goto oom;
+		s = rd_optstr(it, "fingerprint", &bad);
+		if (bad || (s != NULL && strlen(s) != FINGERPRINT_HEX - 1) ||
+		    rd_time(cJSON_GetObjectItemCaseSensitive(it, "known_at"), &a->known_at) != 0) {
+			err_set(e, "%s: %s: why (string or null), fingerprint (64 hex digits "
+			    "or null) or known_at (a time or null) malformed", path, where);
+			goto fail;
+		}
+		if (s != NULL)
+			memcpy(a->fingerprint, s, FINGERPRINT_HEX);
+		v = cJSON_GetObjectItemCaseSensitive(it, "edges");
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e15) {
+			err_set(e, "%s: %s: edges: must be a count", path, where);
+			goto fail;
+		}
+		a->nedges = (size_t)v->valuedouble;
+		if (k > 1 && strcmp(r->accounts[k - 2].id, a->id) >= 0) {
+			err_set(e, "%s: %s: accounts out of order or repeated", path, where);
+			goto fail;
+		}
+	}
+	cJSON_Delete(root);
+	buf_free(&b);
+	return r;
+oom:
+	err_set(e, "out of memory reading %s", path);
+fail:
+	cJSON_Delete(root);
+	buf_free(&b);
+	state_run_free(r);
+	return NULL;
+}
+
+int
+state_current(struct state *st, struct state_run **out, struct err *e)
+{
+	struct item *items = NULL;
+	size_t n = 0;
+	char path[PATH_MAX], prev[64];
+	int rc = -1;
+
+	*out = NULL;
+	if (!st->locked) {
+		err_set(e, "internal error: state_current without the lock of %s", st->dir);
+		return -1;
+	}
+	if (scan(st, &items, &n, NULL, NULL, e) != 0)
+		return -1;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (items[n - 1].legacy) {
+		struct edge_set *s;
+
+		snprintf(path, sizeof(path), "%s/" STATE_PREFIX "%010" PRIu64 STATE_SUFFIX,
+		    st->dir, items[n - 1].seq);
+		if ((s = edgejson_read_file(path, e)) != NULL)
+			*out = state_run_from_set(s, items[n - 1].seq, e);
+	} else {
+		*out = run_read(st, items[n - 1].seq, e);
+	}
+	if (*out == NULL) {
+		if (n > 1) {
+			item_name(&items[n - 2], prev, sizeof(prev));
+			err_prefix(e, "the newest saved edge set is unreadable; nothing is "
+			    "saved until it is repaired or moved aside (the previous one, "
+			    "%s, is kept)", prev);
+		} else {
+			err_prefix(e, "the saved edge set is unreadable; nothing is saved "
+			    "until it is repaired or moved aside");
+		}
+		goto out;
+	}
+	rc = 0;
+out:
+	free(items);
+	return rc;
+}
+
+int
+state_account_edges(struct state *st, const struct state_run *r, const char *id,
+    struct edge_set *into, struct err *e)
+{
+	char rel[160], path[PATH_MAX + 160];
+	struct buf b;
+	int rc = -1;
+
+	if (r->set != NULL) {
+		for (size_t i = 0; i < r->set->nedges; i++)
+			if (strutil_cmp(r->set->edges[i].account, id) == 0 &&
+			    add_edge(into, &r->set->edges[i]) != 0)
+				goto oom;
+		for (size_t i = 0; i < r->set->nprivileged; i++)
+			if (strutil_cmp(r->set->privileged[i].account, id) == 0 &&
+			    add_priv(into, &r->set->privileged[i]) != 0)
+				goto oom;
+		return 0;
+	}
+	if (!safe_id(id)) {
+		err_set(e, "account id %s cannot name a state file", id);
+		return -1;
+	}
+	snprintf(rel, sizeof(rel), STATE_GEN_PREFIX "%010" PRIu64 "/%s" STATE_EDGES_SUFFIX,
+	    r->seq, id);
+	snprintf(path, sizeof(path), "%s/%s", st->dir, rel);
+	buf_init(&b, EDGEPACK_MAX_BYTES);
+	if (fileio_read(st->dirfd, rel, FILEIO_NOFOLLOW, EDGEPACK_MAX_BYTES, &b, e) == 0)
+		rc = edgepack_parse(b.data != NULL ? b.data : "", b.len, path, id, into, e);
+	buf_free(&b);
+	return rc;
+oom:
+	err_set(e, "out of memory");
+	return -1;
+}
+
+/* ------------------------------------------------------------- saving */
+
+struct state_txn {
+	struct state *st;
+	const struct state_run *prev;
+	uint64_t seq;
+	char tmpname[64];
+	int dfd;
+	struct state_account *acc;
+	size_t n, cap;
+	struct buf b;
+	size_t bytes;		/* written or linked */
+};
+
+void
+state_txn_abort(struct state_txn *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->acc[i].id), free(t->acc[i].why);
+	free(t->acc);
+	if (t->dfd >= 0) {
+		close(t->dfd);
+		if (remove_tree(t->st->dirfd, t->tmpname) != 0)
+			log_warn("%s/%s: cannot remove: %s", t->st->dir, t->tmpname,
+			    strerror(errno));
+	}
+	buf_free(&t->b);
+	free(t);
+}
+
+struct state_txn *
+state_begin(struct state *st, const struct state_run *prev, struct err *e)
+{
+	struct state_txn *t = NULL;
+	struct item *items = NULL;
+	size_t n = 0;
+
+	if (!st->locked) {
+		err_set(e, "internal error: state_begin without the lock of %s", st->dir);
+		return NULL;
+	}
+	if (scan(st, &items, &n, NULL, NULL, e) != 0)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		free(items);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	t->dfd = -1;
+	t->st = st;
+	t->prev = prev;
+	t->seq = n > 0 ? items[n - 1].seq + 1 : 1;
+	free(items);
+	buf_init(&t->b, EDGEPACK_MAX_BYTES);
+	snprintf(t->tmpname, sizeof(t->tmpname), STATE_GEN_TMP_PREFIX "%010" PRIu64 ".tmp",
+	    t->seq);
+	/* One of this number is a run killed before its rename; we hold the
+	 * lock, so nobody else is writing it. */
+	if (remove_tree(st->dirfd, t->tmpname) != 0 ||
+	    mkdirat(st->dirfd, t->tmpname, 0700) != 0 ||
+	    (t->dfd = openat(st->dirfd, t->tmpname, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0) {
+		err_set(e, "%s/%s: cannot create: %s", st->dir, t->tmpname, strerror(errno));
+		state_txn_abort(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int
+txn_record(struct state_txn *t, const char *id, bool audited, const char *why,
+    bool org_unknown, time_t known_at, const char *fp, size_t nedges, struct err *e)
+{
+	struct state_account *a;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct state_account *g = realloc(t->acc, cap * sizeof(*g));
+
+		if (g == NULL)
+			goto oom;
+		t->acc = g;
+		t->cap = cap;
+	}
+	a = &t->acc[t->n];
+	memset(a, 0, sizeof(*a));
+	if ((a->id = strdup(id)) == NULL || (why != NULL && (a->why = strdup(why)) == NULL)) {
+		free(a->id);
+		goto oom;
+	}
+	t->n++;
+	a->audited = audited;
+	a->org_unknown = org_unknown;
+	a->known_at = known_at;
+	a->nedges = nedges;
+	if (fp != NULL && strlen(fp) == FINGERPRINT_HEX - 1)
+		memcpy(a->fingerprint, fp, FINGERPRINT_HEX);
+	return 0;
+oom:
+	err_set(e, "out of memory");
+	return -1;
+}
+
+static int
+txn_write(struct state_txn *t, const char *name, const char *data, size_t len,
+    struct err *e)
+{
+	int fd = openat(t->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+
+	if (fd < 0 || fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		err_set(e, "%s/%s/%s: cannot write: %s", t->st->dir, t->tmpname, name,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		err_set(e, "%s/%s/%s: cannot write: %s", t->st->dir, t->tmpname, name,
+		    strerror(errno));
+		return -1;
+	}
+	t->bytes += len;
+	return 0;
+}
+
+int
+state_txn_put(struct state_txn *t, const struct edge_account *ea, const char *fp,
+    const struct edge_set *s, struct err *e)
+{
+	char name[96];
+	size_t nedges = 0;
+
+	if (!safe_id(ea->id)) {
+		err_set(e, "account id %s cannot name a state file", ea->id);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%s" STATE_EDGES_SUFFIX, ea->id);
+	buf_reset(&t->b);
+	if (edgepack_write(s, ea->id, &t->b, e) != 0 ||
+	    txn_write(t, name, t->b.data, t->b.len, e) != 0)
+		return -1;
+	for (size_t i = 0; i < s->nedges; i++)
+		nedges += strutil_cmp(s->edges[i].account, ea->id) == 0;
+	return txn_record(t, ea->id, ea->audited, ea->why, ea->org_unknown, ea->known_at, fp,
+	    nedges, e);
+}
+
+int
+state_txn_keep(struct state_txn *t, const struct state_account *pa, time_t known_at,
+    struct err *e)
+{
+	char name[96], from[160];
+	struct stat sb;
+
+	if (t->prev == NULL || !safe_id(pa->id)) {
+		err_set(e, "internal error: state_txn_keep of %s without a previous run", pa->id);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%s" STATE_EDGES_SUFFIX, pa->id);
+	if (t->prev->set != NULL) {
+		/* From a version 1 file: written out in the new form. */
+		buf_reset(&t->b);
+		if (edgepack_write(t->prev->set, pa->id, &t->b, e) != 0 ||
+		    txn_write(t, name, t->b.data, t->b.len, e) != 0)
+			return -1;
+	} else {
+		snprintf(from, sizeof(from), STATE_GEN_PREFIX "%010" PRIu64 "/%s", t->prev->seq,
+		    name);
+		/* The files of a generation never change once it is renamed
+		 * into place: the new one can share them. */
+		if (linkat(t->st->dirfd, from, t->dfd, name, 0) != 0) {
+			err_set(e, "%s/%s: cannot link into %s: %s", t->st->dir, from,
+			    t->tmpname, strerror(errno));
+			return -1;
+		}
+		if (fstatat(t->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			t->bytes += (size_t)sb.st_size;
+	}
+	return txn_record(t, pa->id, pa->audited, pa->why, pa->org_unknown, known_at,
+	    pa->fingerprint, pa->nedges, e);
+}
+
+static int
+add_time(cJSON *o, const char *key, time_t t)
+{
+	char b[21];
+
+	if (t == 0)
+		return cJSON_AddNullToObject(o, key) != NULL ? 0 : -1;
+	edgejson_time(t, b);
+	return cJSON_AddStringToObject(o, key, b) != NULL ? 0 : -1;
+}
+
+static int
+add_opt(cJSON *o, const char *key, const char *s)
+{
+	return (s != NULL ? cJSON_AddStringToObject(o, key, s) :
+	    cJSON_AddNullToObject(o, key)) != NULL ? 0 : -1;
+}
+
+int
+state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
+    const char *org_note, int keep, uint64_t *seq, struct err *e)
+{
+	cJSON *root = cJSON_CreateObject(), *arr;
+	char *text = NULL, final[64];
+	int rc = -1, bad = root == NULL;
+
+	if (keep < 1) {
+		err_set(e, "internal error: state keep %d", keep);
+		goto out;
+	}
+	if (t->n > 1)
+		qsort(t->acc, t->n, sizeof(*t->acc), cmp_state_account);
+	for (size_t i = 1; i < t->n; i++)
+		if (strcmp(t->acc[i - 1].id, t->acc[i].id) == 0) {
+			err_set(e, "internal error: account %s saved twice", t->acc[i].id);
+			goto out;
+		}
+	bad = bad || cJSON_AddStringToObject(root, "format", STATE_RUN_FORMAT) == NULL ||
+	    cJSON_AddNumberToObject(root, "version", STATE_RUN_VERSION) == NULL ||
+	    add_time(root, "taken_at", taken_at) != 0 || add_opt(root, "source", source) != 0 ||
+	    add_opt(root, "org_note", org_note) != 0 ||
+	    (arr = cJSON_AddArrayToObject(root, "accounts")) == NULL;
+	for (size_t i = 0; !bad && i < t->n; i++) {
+		const struct state_account *a = &t->acc[i];
+		cJSON *o = cJSON_CreateObject();
+
+		bad = o == NULL || !cJSON_AddItemToArray(arr, o) ||
+		    cJSON_AddStringToObject(o, "id", a->id) == NULL ||
+		    cJSON_AddBoolToObject(o, "audited", a->audited) == NULL ||
+		    add_opt(o, "why", a->why) != 0 ||
+		    cJSON_AddBoolToObject(o, "org_unknown", a->org_unknown) == NULL ||
+		    add_time(o, "known_at", a->known_at) != 0 ||
+		    add_opt(o, "fingerprint", a->fingerprint[0] != '\0' ? a->fingerprint :
+		    NULL) != 0 ||
+		    cJSON_AddNumberToObject(o, "edges", (double)a->nedges) == NULL;
+	}
+	if (bad || (text = cJSON_Print(root)) == NULL) {
+		err_set(e, "out of memory writing the run record");
+		goto out;
+	}
+	if (txn_write(t, STATE_RUN_FILE, text, strlen(text), e) != 0)
+		goto out;
+	if (fsync(t->dfd) != 0) {
+		err_set(e, "%s/%s: fsync: %s", t->st->dir, t->tmpname, strerror(errno));
+		goto out;
+	}
+	/* The one step that makes the run visible: a crash before it leaves
+	 * the previous generation current, after it the new one, each whole. */
+	snprintf(final, sizeof(final), STATE_GEN_PREFIX "%010" PRIu64, t->seq);
+	if (renameat(t->st->dirfd, t->tmpname, t->st->dirfd, final) != 0) {
+		err_set(e, "%s/%s: cannot rename to %s: %s", t->st->dir, t->tmpname, final,
+		    strerror(errno));
+		goto out;
+	}
+	close(t->dfd);
+	t->dfd = -1;
+	if (fsync(t->st->dirfd) != 0) {
+		/* Renamed but perhaps not durable: say so, but the run did
+		 * save (a reader already sees it). */
+		log_warn("state directory %s: fsync: %s", t->st->dir, strerror(errno));
+	}
+	if (seq != NULL)
+		*seq = t->seq;
+	prune(t->st, keep);
+	rc = 0;
+out:
+	free(text);
+	cJSON_Delete(root);
+	state_txn_abort(t);
+	return rc;
+}
+
+size_t
+state_txn_bytes(const struct state_txn *t)
+{
+	return t->bytes;
+}
+
+/* ------------------------------------------- whole sets, as before */
+
+/* A run as one whole set (taking r). */
+static int
+run_to_set(struct state *st, struct state_run *r, struct edge_set **out, struct err *e)
+{
+	struct edge_set *s = NULL;
+	int rc = -1;
+
+	if (r->set != NULL) {
+		*out = r->set;
+		r->set = NULL;
+		state_run_free(r);
+		return 0;
+	}
+	if ((s = edge_set_new(e)) == NULL)
+		goto out;
+	s->taken_at = r->taken_at;
+	if ((r->source != NULL && (s->source = strdup(r->source)) == NULL) ||
+	    (r->org_note != NULL && (s->org_note = strdup(r->org_note)) == NULL))
+		goto oom;
+	for (size_t i = 0; i < r->naccounts; i++) {
+		struct edge_account ea = {
+			.id = r->accounts[i].id, .audited = r->accounts[i].audited,
+			.why = r->accounts[i].why, .org_unknown = r->accounts[i].org_unknown,
+		};
+
+		if (add_account(s, &ea, r->accounts[i].known_at) != 0)
+			goto oom;
+		if (state_account_edges(st, r, r->accounts[i].id, s, e) != 0)
+			goto out;
+	}
+	edge_set_sort(s);
+	*out = s;
+	s = NULL;
+	rc = 0;
+	goto out;
+oom:
+	err_set(e, "out of memory");
+out:
+	edge_set_free(s);
+	state_run_free(r);
+	return rc;
+}
+
+int
+state_load(struct state *st, struct edge_set **out, uint64_t *seq, struct err *e)
+{
+	struct state_run *r = NULL;
+	uint64_t n;
+
+	*out = NULL;
+	if (seq != NULL)
+		*seq = 0;
+	if (state_current(st, &r, e) != 0)
+		return -1;
+	if (r == NULL)
+		return 0;
+	n = r->seq;
+	if (run_to_set(st, r, out, e) != 0)
+		return -1;
+	if (seq != NULL)
+		*seq = n;
+	return 0;
+}
+
+int
+state_load_seq(struct state *st, uint64_t seq, struct edge_set **out, struct err *e)
+{
+	struct state_run *r;
+	struct stat sb;
+	char name[64];
+
+	*out = NULL;
+	snprintf(name, sizeof(name), STATE_GEN_PREFIX "%010" PRIu64, seq);
+	if (fstatat(st->dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		r = run_read(st, seq, e);
+	} else {
+		char path[PATH_MAX];
+		struct edge_set *s;
+
+		snprintf(path, sizeof(path), "%s/" STATE_PREFIX "%010" PRIu64 STATE_SUFFIX,
+		    st->dir, seq);
+		if ((s = edgejson_read_file(path, e)) == NULL)
+			return -1;
+		r = state_run_from_set(s, seq, e);
+	}
+	return r != NULL ? run_to_set(st, r, out, e) : -1;
 }
 
 int
 state_save(struct state *st, const struct edge_set *s, int keep, uint64_t *seq,
     struct err *e)
 {
-	uint64_t *seqs = NULL, next;
-	size_t n = 0;
-	char tmp[64], name[64];
-	struct buf b;
-	int rc = -1;
+	struct state_txn *t = state_begin(st, NULL, e);
 
-	buf_init(&b, EDGEJSON_MAX_BYTES);
-	if (!st->locked) {
-		err_set(e, "internal error: state_save without the lock of %s", st->dir);
-		goto out;
-	}
-	if (keep < 1) {
-		err_set(e, "internal error: state_save keep %d", keep);
-		goto out;
-	}
-	if (scan(st, &seqs, &n, NULL, NULL, e) != 0)
-		goto out;
-	next = n > 0 ? seqs[n - 1] + 1 : 1;
-	if (edgejson_write(s, &b, e) != 0)
-		goto out;
-	snprintf(tmp, sizeof(tmp), STATE_TMP_PREFIX "%010" PRIu64 ".tmp", next);
-	snprintf(name, sizeof(name), STATE_PREFIX "%010" PRIu64 STATE_SUFFIX, next);
-	/* A temp file of this number is a save killed before its rename;
-	 * we hold the lock, so nobody else is writing it, and
-	 * fileio_save_at may remove it. */
-	if (fileio_save_data_at(st->dirfd, st->dir, name, tmp, b.data, b.len, e) != 0)
-		goto out;
-	if (seq != NULL)
-		*seq = next;
-	prune(st, keep);
-	rc = 0;
-out:
-	free(seqs);
-	buf_free(&b);
-	return rc;
+	if (t == NULL)
+		return -1;
+	for (size_t i = 0; i < s->naccounts; i++)
+		if (state_txn_put(t, &s->accounts[i], NULL, s, e) != 0) {
+			state_txn_abort(t);
+			return -1;
+		}
+	return state_txn_commit(t, s->taken_at, s->source, s->org_note, keep, seq, e);
 }
 
 int
@@ -425,70 +1159,6 @@ dup_str(const char *s, char **out)
 	return *out != NULL ? 0 : -1;
 }
 
-static int
-dup_strv(char *const *v, size_t n, char ***out, size_t *nout)
-{
-	*out = NULL;
-	*nout = 0;
-	if (n == 0)
-		return 0;
-	*out = calloc(n, sizeof(**out));
-	if (*out == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (dup_str(v[i], &(*out)[i]) != 0)
-			return -1;
-		*nout = i + 1;
-	}
-	return 0;
-}
-
-/* A deep copy into *d (zeroed); on -1, *d holds what was copied and is
- * freed with edge_clear. */
-static int
-copy_edge(struct edge *d, const struct edge *s)
-{
-	d->no_service = s->no_service;
-	d->conditional = s->conditional;
-	if (dup_str(s->principal_arn, &d->principal_arn) != 0 ||
-	    dup_str(s->principal_type, &d->principal_type) != 0 ||
-	    dup_str(s->account, &d->account) != 0 ||
-	    dup_str(s->role_arn, &d->role_arn) != 0 ||
-	    dup_strv(s->services, s->nservices, &d->services, &d->nservices) != 0 ||
-	    dup_str(s->conditions, &d->conditions) != 0 ||
-	    dup_str(s->reason, &d->reason) != 0)
-		return -1;
-	if (s->npath > 0) {
-		d->path = calloc(s->npath, sizeof(*d->path));
-		if (d->path == NULL)
-			return -1;
-		for (size_t i = 0; i < s->npath; i++) {
-			d->npath = i + 1;
-			if (dup_str(s->path[i].kind, &d->path[i].kind) != 0 ||
-			    dup_str(s->path[i].arn, &d->path[i].arn) != 0 ||
-			    dup_str(s->path[i].via_service, &d->path[i].via_service) != 0)
-				return -1;
-		}
-	}
-	if (s->ncaveats > 0) {
-		d->caveats = calloc(s->ncaveats, sizeof(*d->caveats));
-		if (d->caveats == NULL)
-			return -1;
-		for (size_t i = 0; i < s->ncaveats; i++) {
-			const struct edge_caveat *c = &s->caveats[i];
-			struct edge_caveat *dc = &d->caveats[i];
-
-			d->ncaveats = i + 1;
-			if (dup_str(c->endpoint_id, &dc->endpoint_id) != 0 ||
-			    dup_str(c->region, &dc->region) != 0 ||
-			    dup_str(c->service_name, &dc->service_name) != 0 ||
-			    dup_str(c->message, &dc->message) != 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
 /* Growing the new set's arrays one element at a time: the element is
  * zeroed and counted before it is filled, so edge_set_free can always
  * release a half-copied set. */
@@ -509,7 +1179,7 @@ add_edge(struct edge_set *d, const struct edge *s)
 {
 	struct edge *ed = grow((void **)&d->edges, &d->nedges, sizeof(*d->edges));
 
-	return ed != NULL ? copy_edge(ed, s) : -1;
+	return ed != NULL ? edge_copy(ed, s) : -1;
 }
 
 static int
@@ -518,11 +1188,7 @@ add_priv(struct edge_set *d, const struct edge_privileged *s)
 	struct edge_privileged *p = grow((void **)&d->privileged, &d->nprivileged,
 	    sizeof(*d->privileged));
 
-	if (p == NULL)
-		return -1;
-	return dup_str(s->role_arn, &p->role_arn) != 0 ||
-	    dup_str(s->account, &p->account) != 0 ||
-	    dup_strv(s->reasons, s->nreasons, &p->reasons, &p->nreasons) != 0 ? -1 : 0;
+	return p != NULL ? edge_privileged_copy(p, s) : -1;
 }
 
 static int

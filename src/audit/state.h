@@ -1,35 +1,46 @@
 /*
- * The state directory: the edge sets of past audits, so that each run can
- * say what changed since the last one.
+ * The state directory: what past audits found, so that each run can say
+ * what changed since the last one, and reuse what did not change.
  *
  * Layout (all in the one directory, mode 0700, files 0600):
- *   edges-0000000042.json   one edge set per saved run (edgejson.h); the
- *                           highest number is the current one
+ *   gen-0000000042/         one saved run (a generation); the highest
+ *                           number is the current one
+ *     run.json              the run: when, from where, and each account's
+ *                           record (audited or why not, SCPs known, when
+ *                           its edges were seen, the fingerprint of its
+ *                           audit inputs — fingerprint.h)
+ *     ACCOUNT.edges.json    that account's privileged roles and edges in
+ *                           the compact form (edgepack.h)
+ *   .gen-0000000043.tmp/    a save in progress; a leftover one is a save
+ *                           that was killed before its rename, removed by
+ *                           the next save
+ *   edges-0000000041.json   a whole edge set as version 1 wrote it
+ *                           (edgejson.h): read as a saved run, and pruned
+ *                           like one
  *   edges.lock              flock()ed while a run loads, diffs and saves
- *   .edges-*.tmp            a save in progress; a leftover one is a save
- *                           that was killed before its rename, and is
- *                           removed by the next save
+ *   snapshot.json           the snapshot the last stateful run audited
+ *                           (run.c; written beside, not inside, a
+ *                           generation)
  * Other files in the directory (the daemon's outbox, ...) are left alone.
  *
- * Why no "current" pointer file: the rename of the new edges file is the
- * single atomic step that makes a save visible; a pointer would need a
- * second one and could disagree with the files. "Highest number wins" can
- * never point at a half-written file, because numbered names only appear
+ * A save is one rename: each account's file is written into the temporary
+ * directory (O_EXCL, fsync) — or, for an account whose edges did not
+ * change, hard-linked from the previous generation, whose files never
+ * change once renamed into place — then run.json, an fsync of the
+ * directory, the rename of the directory to its number and an fsync of
+ * the state directory; then all but the newest keep runs and any leftover
+ * temporary file are removed. A crash at any point leaves either the old
+ * newest run or the new one, each complete. "Highest number wins" can
+ * never point at a half-written run, because numbered names only appear
  * by rename after fsync.
  *
- * A save: write .edges-N.tmp (O_EXCL, 0600), fsync it, rename it to
- * edges-N.json, fsync the directory; then remove all but the newest keep
- * files and the leftover temp files, and fsync the directory again. A
- * crash at any point leaves either the old newest file or the new one,
- * each complete.
- *
- * A current file that cannot be read or parsed is an error naming the file
- * (and the JSON path): the run stops before it saves, so the damaged file
+ * A current run that cannot be read or parsed is an error naming the file
+ * (and the JSON path): the run stops before it saves, so the damaged run
  * and the older good ones stay as they are for the operator to inspect
- * (move the damaged file aside to fall back to the previous one).
+ * (move the damaged one aside to fall back to the previous one).
  *
  * Ownership: struct state owns its descriptors and path; state_close()
- * releases the lock and both.
+ * releases the lock and both. A struct state_run owns its strings.
  */
 #ifndef PRA_AUDIT_STATE_H
 #define PRA_AUDIT_STATE_H
@@ -39,6 +50,7 @@
 #include <stdint.h>
 
 #include "audit/edge.h"
+#include "audit/fingerprint.h"
 #include "util/err.h"
 
 struct state;
@@ -55,11 +67,72 @@ int state_lock(struct state *st, int wait_s, const volatile sig_atomic_t *stop,
     struct err *e);
 void state_unlock(struct state *st);
 
+struct state_account {
+	char *id;
+	bool audited;
+	char *why;		/* NULL when audited */
+	bool org_unknown;
+	/* When its edges were last computed; 0: by this run. */
+	time_t known_at;
+	/* Of the inputs its edges were computed from; "" unknown. */
+	char fingerprint[FINGERPRINT_HEX];
+	size_t nedges;		/* edges in its file */
+};
+
+/* A saved run: run.json, or a version 1 edge file (set then holds it). */
+struct state_run {
+	uint64_t seq;
+	time_t taken_at;
+	char *source;
+	char *org_note;
+	struct state_account *accounts;	/* sorted by id */
+	size_t naccounts;
+	struct edge_set *set;	/* version 1 only */
+};
+
+/* The current run into *out (NULL, and 0, when there is none); -1 with
+ * e when it cannot be read. Needs the lock. */
+int state_current(struct state *st, struct state_run **out, struct err *e);
+/* A whole edge set (--baseline, version 1 files) as a saved run, taking s
+ * (freed on failure too). NULL with e. */
+struct state_run *state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e);
+void state_run_free(struct state_run *r);
+/* An account's record in r; NULL when r does not list it. */
+const struct state_account *state_run_account(const struct state_run *r, const char *id);
+/* Append account id's privileged roles and edges in r to into. 0 or -1. */
+int state_account_edges(struct state *st, const struct state_run *r, const char *id,
+    struct edge_set *into, struct err *e);
+
+/*
+ * A save, account by account: state_begin (prev: the current run, or NULL
+ * when no account will be kept from it), then for each account either
+ * state_txn_put (its record ea, the fingerprint of its inputs or NULL, and
+ * a set holding its entries) or state_txn_keep (the previous run's files
+ * and record, known_at as given), then state_txn_commit (keep >= 1 runs
+ * are kept) or state_txn_abort. Commit and abort free t; on any failure
+ * nothing that was there is changed. Needs the lock.
+ */
+struct state_txn;
+struct state_txn *state_begin(struct state *st, const struct state_run *prev, struct err *e);
+int state_txn_put(struct state_txn *t, const struct edge_account *ea, const char *fp,
+    const struct edge_set *s, struct err *e);
+int state_txn_keep(struct state_txn *t, const struct state_account *pa, time_t known_at,
+    struct err *e);
+int state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
+    const char *org_note, int keep, uint64_t *seq, struct err *e);
+void state_txn_abort(struct state_txn *t);
+/* Bytes of the account files so far (written and linked): for the
+ * benchmark's bytes per edge. */
+size_t state_txn_bytes(const struct state_txn *t);
+
 /* The current (newest) edge set into *out and its number into *seq (both
  * may be 0/NULL when the directory holds none: *out = NULL, return 0).
  * -1 with e when the newest file cannot be read or parsed. Needs the
  * lock. */
 int state_load(struct state *st, struct edge_set **out, uint64_t *seq, struct err *e);
+
+/* Saved run seq (current or older) as one whole set. 0 or -1 with e. */
+int state_load_seq(struct state *st, uint64_t seq, struct edge_set **out, struct err *e);
 
 /* Save s as the next number, then keep only the newest keep (>= 1) files.
  * *seq (may be NULL) gets the number. Needs the lock. 0, or -1 with e;
@@ -71,7 +144,7 @@ int state_save(struct state *st, const struct edge_set *s, int keep, uint64_t *s
  * 0 or -1. For tests and diagnostics. */
 int state_list(struct state *st, uint64_t **seqs, size_t *n, struct err *e);
 
-/* The path of edge file seq, in buf (of size n). */
+/* The path of saved run seq (its generation directory), in buf. */
 void state_file_name(const struct state *st, uint64_t seq, char *buf, size_t n);
 
 /*

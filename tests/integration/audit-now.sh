@@ -134,7 +134,10 @@ na = {n['account']: n for n in r['not_audited']}
 assert '123456789012' in na and not na['123456789012']['previous'], r['not_audited']
 "
 [ "$(stat -c %a "$tmp/state")" = 700 ] && ok || fail "state dir mode $(stat -c %a "$tmp/state")"
-[ "$(stat -c %a "$tmp/state/edges-0000000001.json")" = 600 ] && ok || fail "state file mode"
+[ "$(stat -c %a "$tmp/state/gen-0000000001")" = 700 ] && ok || fail "saved run mode"
+for f in "$tmp"/state/gen-0000000001/*; do
+	[ "$(stat -c %a "$f")" = 600 ] && ok || fail "state file mode: $f"
+done
 
 # The same in text: the table's header and the edge lines.
 "$BIN" -c "$tmp/pra.conf" --audit-now --no-state >"$tmp/text" 2>"$tmp/err"
@@ -145,7 +148,7 @@ grep -qE '^PRINCIPAL +ROLE +SERVICES +CONDITIONS +PATH +CAVEATS$' "$tmp/text" &&
 grep -qE '^arn:aws:iam::111122223333:user/automation/ci-deployer +arn:aws:iam::111122223333:role/deploy/app-deployer +ec2.amazonaws.com,lambda.amazonaws.com +- +direct ' "$tmp/text" && ok ||
 	fail "no ci-deployer line: $(cat "$tmp/text")"
 grep -q '^Not audited' "$tmp/text" && ok || fail "no not-audited section"
-[ ! -e "$tmp/state/edges-0000000002.json" ] && ok || fail "--no-state saved"
+[ ! -e "$tmp/state/gen-0000000002" ] && ok || fail "--no-state saved"
 
 # 2. Nothing changed: no changes, still incomplete.
 audit 3
@@ -174,12 +177,20 @@ assert r['saved'] == 3
 # lost, nothing saved.
 emu_scenario "$SCENARIO" >/dev/null
 emu_fault '{"operation": "GetAccountAuthorizationDetails", "kind": "access_denied", "count": 1000}' >/dev/null
+snapsum=$(sha256sum <"$tmp/state/snapshot.json")
 audit 3
 check "
 assert K == [] and r['saved'] is None, (K, r['saved'])
 assert {'111122223333', '444455556666'} <= {n['account'] for n in r['not_audited']}, r['not_audited']
+# The state keeps what was last known of them, and the report says when.
+acc = {a['id']: a for a in r['accounts']}
+assert not acc['111122223333']['audited'] and acc['111122223333']['known_at'] is not None, acc
 "
-[ ! -e "$tmp/state/edges-0000000004.json" ] && ok || fail "a run that saw nothing saved"
+# Nothing saved means nothing: the snapshot beside the edges is the one
+# they rest on, not this run's.
+[ "$(sha256sum <"$tmp/state/snapshot.json")" = "$snapsum" ] && ok ||
+	fail "a run that saved nothing replaced snapshot.json"
+[ ! -e "$tmp/state/gen-0000000004" ] && ok || fail "a run that saw nothing saved"
 
 # 5. Readable again: compared with the last saved state, the policy is
 # back, so the two edges are gained.
@@ -192,11 +203,11 @@ assert r['saved'] == 4
 "
 
 # 6. A damaged newest state file: exit 1 naming it, nothing overwritten.
-printf '{"format": 1' >"$tmp/state/edges-0000000004.json"
+printf '{"format": 1' >"$tmp/state/gen-0000000004/run.json"
 audit 1
-grep -q 'edges-0000000004.json' "$tmp/err" && ok || fail "damaged file not named: $(cat "$tmp/err")"
-[ "$(cat "$tmp/state/edges-0000000004.json")" = '{"format": 1' ] && ok || fail "damaged file rewritten"
-[ ! -e "$tmp/state/edges-0000000005.json" ] && ok || fail "saved over a damaged state"
+grep -q 'gen-0000000004/run.json' "$tmp/err" && ok || fail "damaged file not named: $(cat "$tmp/err")"
+[ "$(cat "$tmp/state/gen-0000000004/run.json")" = '{"format": 1' ] && ok || fail "damaged file rewritten"
+[ ! -e "$tmp/state/gen-0000000005" ] && ok || fail "saved over a damaged state"
 
 # --list-privileged and --explain on the same organization.
 "$BIN" -c "$tmp/pra.conf" --list-privileged --format json >"$tmp/out" 2>"$tmp/err"

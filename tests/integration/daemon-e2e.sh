@@ -169,7 +169,7 @@ last_status | grep -q ': 6 edges, 0 gained, 0 lost, 0 changed, 0 privileged role
 [ "$(summary_field "$CTL_W" posts)" = 0 ] || fail "the receiver got a request without a change"
 sleep 0.3
 [ "$(alert_lines)" = 0 ] || fail "a syslog line without a change"
-[ -e "$tmp/state/edges-0000000002.json" ] || fail "two audits, two state files"
+[ -e "$tmp/state/gen-0000000002/run.json" ] || fail "two audits, two saved runs"
 
 # 2. A policy change: two edges lost, two gained; one delivery and one
 # syslog line each.
@@ -217,7 +217,7 @@ sleep 0.3
 # SIGTERM during a slow audit of a changed scenario.
 emu_scenario "$changed" || fail "scenario change"
 ls -la "$tmp/state" | grep -v ' \.$\| \.\.$' >"$tmp/state-ls"
-(cd "$tmp/state" && sha256sum edges-*.json outbox/*.json) >"$tmp/state-sums"
+(cd "$tmp/state" && sha256sum gen-*/* outbox/*.json) >"$tmp/state-sums"
 emu_fault '{"operation": "*", "kind": "slow", "delay_ms": 400, "count": 100000}' ||
 	fail "slow fault"
 emu_reqs() { emu_requests | "$PYTHON3" -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
@@ -243,7 +243,7 @@ grep -q 'stopped; queued alerts stay in the outbox for the next start' "$tmp/log
 	fail "the pending alerts are not mentioned at the stop"
 wait_count "$tmp/notes" '^STOPPING=1$' 1 || fail "no STOPPING=1"
 ls -la "$tmp/state" | grep -v ' \.$\| \.\.$' >"$tmp/state-ls2"
-(cd "$tmp/state" && sha256sum edges-*.json outbox/*.json) >"$tmp/state-sums2"
+(cd "$tmp/state" && sha256sum gen-*/* outbox/*.json) >"$tmp/state-sums2"
 cmp -s "$tmp/state-sums" "$tmp/state-sums2" ||
 	fail "the state or the outbox changed: $(diff "$tmp/state-sums" "$tmp/state-sums2")"
 cmp -s "$tmp/state-ls" "$tmp/state-ls2" ||

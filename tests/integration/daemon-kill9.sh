@@ -113,17 +113,21 @@ import json, os, re, sys
 d = sys.argv[1]
 newest = snaptmp = 0
 for n in os.listdir(d):
-    m = re.match(r"^edges-(\d{10})\.json$", n)
+    m = re.match(r"^gen-(\d{10})$", n)
     if m:
-        doc = json.load(open(os.path.join(d, n)))
-        assert doc["format"] == "passrole-auditd-edges" and "edges" in doc, n
+        g = os.path.join(d, n)
+        run = json.load(open(os.path.join(g, "run.json")))
+        assert run["format"] == "passrole-auditd-state" and "accounts" in run, n
+        for a in run["accounts"]:
+            doc = json.load(open(os.path.join(g, a["id"] + ".edges.json")))
+            assert doc["format"] == "passrole-auditd-account-edges" and "edges" in doc, (n, a)
         newest = max(newest, int(m.group(1)))
     elif n == "snapshot.json":
         doc = json.load(open(os.path.join(d, n)))
         assert isinstance(doc, dict) and doc, n
     elif re.match(r"^snapshot\.json\.tmp\.", n):
         snaptmp += 1
-    elif n not in ("edges.lock", "outbox") and not re.match(r"^\.edges-.*\.tmp$", n):
+    elif n not in ("edges.lock", "outbox") and not re.match(r"^\.gen-.*\.tmp$", n):
         sys.exit("stray file in the state directory: " + n)
 ob = os.path.join(d, "outbox")
 if os.path.isdir(ob):

@@ -27,9 +27,9 @@ delay() {
 	printf '0.%03d' $((r % 300))
 }
 
-# The newest edge file's number, 0 when none.
+# The newest saved run's number, 0 when none.
 newest() {
-	n=$(ls "$dir" 2>/dev/null | sed -n 's/^edges-0*\([0-9][0-9]*\)\.json$/\1/p' |
+	n=$(ls "$dir" 2>/dev/null | sed -n 's/^gen-0*\([0-9][0-9]*\)$/\1/p' |
 	    sort -n | tail -n 1)
 	echo "${n:-0}"
 }
@@ -57,7 +57,7 @@ while [ "$i" -lt "$ROUNDS" ]; do
 	fi
 	wait "$pid" 2>/dev/null
 	pid=
-	ls -a "$dir" | grep -q '^\.edges-.*\.tmp$' && leftovers=$((leftovers + 1))
+	ls -a "$dir" | grep -q '^\.gen-.*\.tmp$' && leftovers=$((leftovers + 1))
 	if ! "$TOOL" check "$dir" >"$tmp/check.out" 2>"$tmp/check.err"; then
 		echo "FAIL: round $i: the state directory does not load cleanly:"
 		sed 's/^/  /' "$tmp/check.err"

@@ -155,8 +155,7 @@ do_check(const char *dir)
 		struct edge_set *s;
 
 		state_file_name(st, seqs[i], path, sizeof(path));
-		s = edgejson_read_file(path, &e);
-		if (s == NULL) {
+		if (state_load_seq(st, seqs[i], &s, &e) != 0) {
 			fprintf(stderr, "state-writer: %s\n", e.msg);
 			goto out;
 		}

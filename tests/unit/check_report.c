@@ -19,6 +19,17 @@
 /* prev: alice -> Admin (ec2) and bob -> Admin; cur: alice -> Admin now
  * also to lambda and conditional, carol -> Deploy gained (through a role,
  * with a caveat), bob lost; B not audited this run. */
+/* The previous set of the fixture: the diff borrows from it. */
+static struct edge_set *fixture_prev;
+
+static void
+fixture_free(struct audit_result *r)
+{
+	audit_result_free(r);
+	edge_set_free(fixture_prev);
+	fixture_prev = NULL;
+}
+
 static void
 make_result(struct audit_result *r, bool baseline)
 {
@@ -49,7 +60,9 @@ make_result(struct audit_result *r, bool baseline)
 		edge_set_free(prev);
 		prev = NULL;
 	}
-	r->prev = prev;
+	fixture_prev = prev;
+	r->has_prev = prev != NULL;
+	r->prev_taken_at = prev != NULL ? prev->taken_at : 0;
 	ck_assert_msg(diff_compute(prev, cur, &r->diff, &e) == 0, "%s", e.msg);
 	r->complete = false;
 	r->saved = true;
@@ -65,7 +78,8 @@ render(const struct audit_result *r, bool json)
 	struct err e;
 
 	ck_assert_ptr_nonnull(fp);
-	ck_assert_msg(report_audit(fp, r, json, &e) == 0, "%s", e.msg);
+	ck_assert_msg(report_audit(fp, r->cur, r, json ? REPORT_JSON : REPORT_TEXT, &e) == 0,
+	    "%s", e.msg);
 	fclose(fp);
 	return s;
 }
@@ -109,13 +123,13 @@ START_TEST(test_text)
 	ck_assert_ptr_null(strstr(t, "user/zed"));
 	ck_assert_ptr_nonnull(strstr(t, "Saved as edge set 7."));
 	free(t);
-	audit_result_free(&r);
+	fixture_free(&r);
 
 	make_result(&r, true);
 	t = render(&r, false);
 	ck_assert_ptr_nonnull(strstr(t, "Changes: none (baseline: no previous edge set"));
 	free(t);
-	audit_result_free(&r);
+	fixture_free(&r);
 }
 END_TEST
 
@@ -172,7 +186,7 @@ START_TEST(test_json)
 	ck_assert(cJSON_IsFalse(get(it, "previous")));
 	cJSON_Delete(o);
 	free(t);
-	audit_result_free(&r);
+	fixture_free(&r);
 }
 END_TEST
 
@@ -216,7 +230,7 @@ START_TEST(test_privileged)
 	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(o, "edges"));
 	cJSON_Delete(o);
 	free(s);
-	audit_result_free(&r);
+	fixture_free(&r);
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit/edgejson.h"
+#include "audit/edgepack.h"
 #include "audit/run.h"
 #include "audit/state.h"
 #include "conf.h"
@@ -133,7 +134,10 @@ START_TEST(test_save_load)
 	umask(022);
 	ck_assert_uint_eq(seq, 1);
 	state_file_name(st, 1, path, sizeof(path));
-	ck_assert_str_eq(path + strlen(sdir), "/edges-0000000001.json");
+	ck_assert_str_eq(path + strlen(sdir), "/gen-0000000001");
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	strcat(path, "/run.json");
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	ck_assert_msg(state_save(st, s2, 10, &seq, &e) == 0, "%s", e.msg);
@@ -199,6 +203,9 @@ START_TEST(test_corrupt_newest)
 	ck_assert_int_eq(state_save(st, s, 10, NULL, &e), 0);
 	state_file_name(st, 1, p1, sizeof(p1));
 	state_file_name(st, 2, p2, sizeof(p2));
+	strcat(p1, "/run.json");
+	strcat(p2, "/run.json");
+	ck_assert_int_eq(unlink(p2), 0);
 	fp = fopen(p2, "w");
 	ck_assert_ptr_nonnull(fp);
 	fputs(bad, fp);
@@ -207,15 +214,15 @@ START_TEST(test_corrupt_newest)
 
 	ck_assert_int_eq(state_load(st, &got, NULL, &e), -1);
 	ck_assert_ptr_null(got);
-	ck_assert_msg(strstr(e.msg, "/edges-0000000002.json: edges[0].principal_type: "
-	    "missing") != NULL, "%s", e.msg);
-	ck_assert_msg(strstr(e.msg, "edges-0000000001.json, is kept") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "/gen-0000000002/run.json: format: must be "
+	    "\"passrole-auditd-state\"") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "gen-0000000001, is kept") != NULL, "%s", e.msg);
 	state_close(st);
 
 	/* A run fails before it saves: both files stay as they were. */
 	ck_assert_int_eq(audit_run_edges(&cfg, &ro, sample(3000, "user/new"), NULL, &r, &e),
 	    -1);
-	ck_assert_msg(strstr(e.msg, "edges-0000000002.json") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "gen-0000000002/run.json") != NULL, "%s", e.msg);
 	ck_assert_ptr_null(r.cur);
 	st = open_locked();
 	expect_seqs(st, want, 2);
@@ -230,7 +237,8 @@ START_TEST(test_corrupt_newest)
 	{
 		char aside[PATH_MAX];
 
-		snprintf(aside, sizeof(aside), "%s/aside.json", tmpdir);
+		snprintf(aside, sizeof(aside), "%s/aside", tmpdir);
+		snprintf(p2, sizeof(p2), "%s/gen-0000000002", sdir);
 		ck_assert_int_eq(rename(p2, aside), 0);
 	}
 	ck_assert_msg(audit_run_edges(&cfg, &ro, sample(3000, "user/a"), NULL, &r, &e) == 0,
@@ -253,9 +261,13 @@ START_TEST(test_unreadable_newest)
 	ck_assert_int_eq(state_save(st, s, 10, NULL, &e), 0);
 	state_file_name(st, 2, p, sizeof(p));
 	ck_assert_int_eq(mkdir(p, 0700), 0);
+	strcat(p, "/run.json");
+	ck_assert_int_eq(mkdir(p, 0700), 0);
 	ck_assert_int_eq(state_load(st, &got, NULL, &e), -1);
-	ck_assert_msg(strstr(e.msg, "edges-0000000002.json: not a regular file") !=
+	ck_assert_msg(strstr(e.msg, "gen-0000000002/run.json: not a regular file") !=
 	    NULL, "%s", e.msg);
+	ck_assert_int_eq(rmdir(p), 0);
+	*strrchr(p, '/') = '\0';
 	ck_assert_int_eq(rmdir(p), 0);
 	state_close(st);
 	edge_set_free(s);
@@ -305,6 +317,15 @@ START_TEST(test_leftover_temp_files)
 	ck_assert_ptr_nonnull(fp);
 	fputs("{\"format\":\"passrole-au", fp);
 	fclose(fp);
+	/* A generation killed before its rename. */
+	snprintf(p, sizeof(p), "%s/.gen-0000000004.tmp", sdir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/.gen-0000000004.tmp/111111111111.edges.json", sdir);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s/.gen-0000000004.tmp", sdir);
+	ck_assert_int_eq(stat(p, &sb), 0);
 	snprintf(p, sizeof(p), "%s/.edges-0000000009.tmp", sdir);
 	fp = fopen(p, "w");
 	ck_assert_ptr_nonnull(fp);
@@ -315,6 +336,8 @@ START_TEST(test_leftover_temp_files)
 	expect_seqs(st, want, 1);
 	ck_assert_int_eq(stat(p, &sb), -1);
 	snprintf(p, sizeof(p), "%s/.edges-0000000001.tmp", sdir);
+	ck_assert_int_eq(stat(p, &sb), -1);
+	snprintf(p, sizeof(p), "%s/.gen-0000000004.tmp", sdir);
 	ck_assert_int_eq(stat(p, &sb), -1);
 	ck_assert_int_eq(state_load(st, &got, NULL, &e), 0);
 	ck_assert_ptr_nonnull(got);
@@ -439,6 +462,19 @@ START_TEST(test_run_carry_over)
 	ck_assert_uint_eq(r.diff.nnot_audited, 1);
 	ck_assert_str_eq(r.diff.not_audited[0].why, "throttled out");
 	audit_result_free(&r);
+	{
+		/* B's last known edges are kept, with when they were seen. */
+		struct state *st = open_locked();
+		struct state_run *pr = NULL;
+
+		ck_assert_msg(state_current(st, &pr, &e) == 0, "%s", e.msg);
+		ck_assert_int_eq(pr->taken_at, 2000);
+		ck_assert_int_eq(state_run_account(pr, B)->known_at, 1000);
+		ck_assert(state_run_account(pr, B)->audited);
+		ck_assert_int_eq(state_run_account(pr, A)->known_at, 0);
+		state_run_free(pr);
+		state_close(st);
+	}
 
 	ck_assert_msg(audit_run_edges(&cfg, &ro, run_set(3000, true, false), NULL, &r, &e) == 0,
 	    "%s", e.msg);
@@ -447,8 +483,8 @@ START_TEST(test_run_carry_over)
 	ck_assert_uint_eq(r.diff.n, 1);
 	ck_assert_int_eq(r.diff.entries[0].kind, DIFF_LOST);
 	ck_assert_str_eq(r.diff.entries[0].old_edge->principal_arn, ARN(B, "user/bob"));
-	ck_assert_int_eq(r.prev->taken_at, 2000);
-	ck_assert_int_eq(edge_set_account(r.prev, B)->known_at, 1000);
+	ck_assert_int_eq(r.prev_taken_at, 2000);
+	ck_assert_uint_eq(r.prev_seq, 2);
 	ck_assert(audit_result_changed(&r));
 	audit_result_free(&r);
 	config_free(&cfg);
@@ -531,6 +567,107 @@ START_TEST(test_run_baseline_file)
 }
 END_TEST
 
+
+/* The compact account file: every field of an edge round-trips, and
+ * shared strings are stored once. */
+START_TEST(test_edgepack_roundtrip)
+{
+	struct edge_set *s = tl_set(1000, "live"), *back = tl_set(1000, "live");
+	struct edge *ed;
+	struct buf b;
+	char *t1, *t2;
+	struct err e;
+
+	tl_account(s, A, true, NULL, false);
+	tl_account(back, A, true, NULL, false);
+	ed = tl_edge(s, A, "user/alice", "Admin", "ec2.amazonaws.com,lambda.amazonaws.com");
+	tl_cond(ed, "aws:RequestedRegion StringEquals eu-west-1");
+	ed = tl_edge(s, A, "user/carol", "Deploy", "");
+	tl_hop(ed, "assume", ARN(A, "role/Ops"), NULL);
+	tl_hop(ed, "pass", ARN(A, "role/Fn"), "lambda.amazonaws.com");
+	tl_caveat(ed, "vpce-0abc", "eu-west-1", "com.amazonaws.eu-west-1.events");
+	for (int i = 0; i < 50; i++) {
+		char who[32];
+
+		snprintf(who, sizeof(who), "user/u%02d", i);
+		tl_edge(s, A, who, "Admin", "ec2.amazonaws.com");
+	}
+	tl_edge(s, B, "user/other", "Admin", "ec2.amazonaws.com");
+	tl_priv(s, A, "Admin", "auto: allows * on *");
+	tl_priv(s, A, "Deploy", "config: name Deploy*");
+	edge_set_sort(s);
+	buf_init(&b, 0);
+	ck_assert_msg(edgepack_write(s, A, &b, &e) == 0, "%s", e.msg);
+	/* The reason shared by 52 edges is in the file once. */
+	ck_assert_ptr_nonnull(strstr(b.data, "allowed by PassPolicy"));
+	ck_assert_ptr_null(strstr(strstr(b.data, "allowed by PassPolicy") + 1,
+	    "allowed by PassPolicy"));
+	ck_assert_ptr_null(strstr(b.data, B));
+	ck_assert_msg(edgepack_parse(b.data, b.len, "f", A, back, &e) == 0, "%s", e.msg);
+	edge_set_sort(back);
+	/* Equal to s without account B. */
+	for (size_t i = 0; i < s->nedges; i++)
+		if (strcmp(s->edges[i].account, B) == 0) {
+			edge_clear(&s->edges[i]);
+			memmove(&s->edges[i], &s->edges[i + 1], (s->nedges - i - 1) * sizeof(*s->edges));
+			s->nedges--;
+			break;
+		}
+	t1 = text_of(s);
+	t2 = text_of(back);
+	ck_assert_str_eq(t1, t2);
+	free(t1), free(t2);
+	buf_free(&b);
+	edge_set_free(s);
+	edge_set_free(back);
+}
+END_TEST
+
+/* Damaged files are refused with the file and the place named, and the
+ * set they were read into is left as it was. */
+START_TEST(test_edgepack_refuses)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"x\"],\"privileged\":[],\"edges\":[[0,\"u\",3,[],0,null,"
+		    "null,[],[]]]}", "f: edges[0][2]: string index 3 out of range (0..0)" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    B "\",\"strings\":[],\"privileged\":[],\"edges\":[]}",
+		    "f: account: must be \"" A "\"" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":3,\"account\":\""
+		    A "\",\"strings\":[],\"privileged\":[],\"edges\":[]}", "f: version: must be 2" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"x\",1,[],0,null,"
+		    "null,[],[]]]}", "f: edges[0][1]: must be \"u\" or \"r\"" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[],0,null,"
+		    "null,[],[]],[0,\"u\",1,[],0,null,null,[],[]]]}",
+		    "f: edges[1]: edges out of order or repeated" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\"],\"privileged\":[],\"edges\":[[0,\"u\",0]]}",
+		    "f: edges[0]: must have 9 elements, has 3" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\"],\"privileged\":[],\"edges\":[[0,\"u\",0,[],0,0.5,"
+		    "null,[],[]]]}", "f: edges[0][5]: string index 0.5 out of range" },
+		{ "[1,2", "f: not a JSON object" },
+	};
+	struct err e;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct edge_set *s = sample(1000, "user/a");
+		size_t n = s->nedges;
+
+		ck_assert_int_eq(edgepack_parse(cases[i].text, strlen(cases[i].text), "f", A, s,
+		    &e), -1);
+		ck_assert_msg(strstr(e.msg, cases[i].want) == e.msg, "case %zu: %s", i, e.msg);
+		ck_assert_uint_eq(s->nedges, n);
+		edge_set_free(s);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -548,6 +685,8 @@ main(void)
 	tcase_add_test(tc, test_run_carry_over);
 	tcase_add_test(tc, test_run_writes_nothing);
 	tcase_add_test(tc, test_run_baseline_file);
+	tcase_add_test(tc, test_edgepack_roundtrip);
+	tcase_add_test(tc, test_edgepack_refuses);
 	suite_add_tcase(s, tc);
 	return check_main(s);
 }
