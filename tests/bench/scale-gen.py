@@ -101,7 +101,7 @@ L3 = ["TeamA", "TeamB"]
 def ou_tree():
     """[(id, name, parent, level)] in breadth-first order."""
     ous, n = [], 0
-    for a, n1 in enumerate(L1):
+    for n1 in L1:
         n += 1
         id1 = f"ou-sc01-{n:08x}"
         ous.append((id1, n1, ROOT, 1))
@@ -193,7 +193,7 @@ def policy_arn(pid, ptype, managed):
     return org_arn("policy", f"{kind}/{pid}")
 
 
-def policy_targets(pid, ous, naccounts, acct_names):
+def policy_targets(pid, ous, naccounts):
     """[(target id, type)] the policy is attached to."""
     every = [(ROOT, "ROOT")] + [(o[0], "ORGANIZATIONAL_UNIT") for o in ous] + \
         [(account_id(i), "ACCOUNT") for i in range(naccounts)]
@@ -265,7 +265,7 @@ def write_org(out, naccounts):
             "PolicySummary": {"Id": pid, "Arn": policy_arn(pid, t, m), "Name": name,
                               "Description": desc, "Type": t, "AwsManaged": m},
             "Content": json.dumps(document, indent=2, sort_keys=True)}})
-        targets = policy_targets(pid, ous, naccounts, acct_names)
+        targets = policy_targets(pid, ous, naccounts)
         write(f"{out}/org/targets/{pid}.json", {"Targets": [
             {"TargetId": tid, "Arn": target_arn(tid, tt),
              "Name": acct_names.get(tid) or ou_name[tid], "Type": tt}
@@ -466,7 +466,6 @@ def build_account(i, nprincipals, seed, change=False):
     teams = [r for r in role_names if r.startswith("team-")]
     deploys = [r for r in role_names if r.startswith("deploy-")]
 
-    bcount = 0
     users = []
     for n, kind in enumerate(ukinds):
         groups = {"ops": ["Ops"], "dev": ["Developers"], "ci": ["CI"],
@@ -486,7 +485,6 @@ def build_account(i, nprincipals, seed, change=False):
              "Tags": [{"Key": "team", "Value": "platform" if kind == "ops" and n % 2 == 0
                        else "apps"}]}
         if rng.random() < 0.3:
-            bcount += 1
             u["PermissionsBoundary"] = boundary(
                 "boundary-app" if kind in ("dev", "intern") and rng.random() < 0.5
                 else "boundary-std", acct)
@@ -546,7 +544,6 @@ def build_account(i, nprincipals, seed, change=False):
                        else "apps"}],
              "RoleLastUsed": {}}
         if kind != "admin" and rng.random() < 0.3:
-            bcount += 1
             r["PermissionsBoundary"] = boundary(
                 "boundary-app" if kind == "worker" else "boundary-std", acct)
         roles.append(r)
@@ -560,19 +557,20 @@ def build_account(i, nprincipals, seed, change=False):
                        "AttachedManagedPolicies": attached(managed, acct)})
 
     policies = []
-    cust = customer_policies(acct)
-    if change:
-        cust["svc-pass-workers"] = (cust["svc-pass-workers"][0], changed_document(acct))
-    for n, (pname, (desc, document)) in enumerate(cust.items()):
-        version = "v2" if change and pname == "svc-pass-workers" else "v1"
+    for n, (pname, (desc, document)) in enumerate(customer_policies(acct).items()):
+        versions = [{"Document": document, "VersionId": "v1", "IsDefaultVersion": True,
+                     "CreateDate": CREATED}]
+        if change and pname == "svc-pass-workers":
+            # An edit is a new default version; the CLI lists it first.
+            versions[0]["IsDefaultVersion"] = False
+            versions.insert(0, {"Document": changed_document(acct), "VersionId": "v2",
+                                "IsDefaultVersion": True, "CreateDate": CHANGED_AT})
         policies.append({
             "PolicyName": pname, "PolicyId": uid("ANPA", i, n), "Arn": f"{arn}:policy/{pname}",
-            "Path": "/", "DefaultVersionId": version, "AttachmentCount": 1,
+            "Path": "/", "DefaultVersionId": versions[0]["VersionId"], "AttachmentCount": 1,
             "PermissionsBoundaryUsageCount": 1 if pname.startswith("boundary-") else 0,
             "IsAttachable": True, "Description": desc, "CreateDate": CREATED,
-            "UpdateDate": CHANGED_AT if version == "v2" else CREATED,
-            "PolicyVersionList": [{"Document": document, "VersionId": version,
-                                   "IsDefaultVersion": True, "CreateDate": CREATED}]})
+            "UpdateDate": versions[0]["CreateDate"], "PolicyVersionList": versions})
     for pname, (pid, desc, document) in AWS_MANAGED.items():
         policies.append({
             "PolicyName": pname, "PolicyId": pid, "Arn": f"arn:aws:iam::aws:policy/{pname}",
