@@ -38,8 +38,8 @@
 # sanitizer build is not measured (configure without --enable-sanitizers).
 # The dumps and state directories go to a temporary directory under
 # SCALE_TMPDIR (default TMPDIR or /tmp), removed at the end: 100x1000 takes
-# about 70 MB of dump and, with today's state format, about 3 GB of state;
-# 1000x1000 ten times that.
+# about 70 MB of dump (scale_dump_mib) plus the state the binary keeps,
+# three runs of it; 1000x1000 ten times that.
 set -eu
 : "${top_srcdir:?}" "${top_builddir:?}"
 PY=${PYTHON3:-python3}
