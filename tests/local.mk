@@ -29,3 +29,10 @@ TESTS += tests/unit/check_config
 TESTS += tests/integration/cli.sh tests/integration/config-docs.sh
 EXTRA_DIST += tests/integration/cli.sh tests/integration/config-docs.sh
 include tests/sigv4x.mk
+
+# scale: the benchmark of a large organization read offline (issue 11), its
+# dump generator, and the check that keeps the generator working.
+PRA_BENCHES += tests/bench/scale.sh
+EXTRA_DIST += tests/bench/scale.sh tests/bench/scale-gen.py
+TESTS += tests/integration/scale-gen.sh
+EXTRA_DIST += tests/integration/scale-gen.sh
