@@ -34,5 +34,5 @@ include tests/sigv4x.mk
 # dump generator, and the check that keeps the generator working.
 PRA_BENCHES += tests/bench/scale.sh
 EXTRA_DIST += tests/bench/scale.sh tests/bench/scale-gen.py
-TESTS += tests/integration/scale-gen.sh
-EXTRA_DIST += tests/integration/scale-gen.sh
+TESTS += tests/integration/scale-gen.sh tests/integration/incremental.sh
+EXTRA_DIST += tests/integration/scale-gen.sh tests/integration/incremental.sh
