@@ -705,11 +705,131 @@ START_TEST(test_include)
 	config_free(&c);
 	confdiag_free(&d);
 
-	/* A file that includes itself stops at a bound, not a stack overflow. */
+	/* A file that includes itself stops at libconfig's depth, not a
+	 * stack overflow. */
 	ck_assert_int_eq(load("@include \"t.conf\"\n@include \"t.conf\"\n", &c, &d),
 	    -1);
 	ck_assert_uint_eq(d.n, 1);
-	ck_assert_ptr_nonnull(strstr(d.msgs[0], "more than 64 included files"));
+	snprintf(want, sizeof(want), "%s:1: @include \"%s/t.conf\": included "
+	    "files nested more than 10 deep", cfgpath, tmpdir);
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/* Write n bytes (NULs included) to path. */
+static void
+write_bytes(const char *path, const char *bytes, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, fp), n);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
+/* Load text (n bytes) and expect the one problem "<cfgpath>:<line>: rest". */
+static void
+expect_refused(const char *text, size_t n, int line, const char *rest)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	write_bytes(cfgpath, text, n);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, line, rest);
+	config_free(&c);
+	confdiag_free(&d);
+}
+
+/*
+ * Each of these made libconfig 1.5's scanner exit(2) ("input in flex
+ * scanner failed") or print to stdout, which on a SIGHUP killed the
+ * daemon. They must be refused, naming the file and line, before
+ * libconfig reads them.
+ */
+START_TEST(test_include_scanner_exits)
+{
+	static const char nul[] = "log_level = \"info\";\n@include \"d\0x\"\n";
+	static const char nul_before[] = "# \0\n@include \"d\"\n";
+	char sub[192], want[1024], text[2048], sub2[256];
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s/d", tmpdir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+
+	/* A NUL cut the name to "d", a directory; the old check read on to
+	 * the next quote and found nothing to check. */
+	expect_refused(nul, sizeof(nul) - 1, 2, "a NUL byte (not a text file)");
+	expect_refused(nul_before, sizeof(nul_before) - 1, 1,
+	    "a NUL byte (not a text file)");
+
+	/* A directory, named plainly, through escapes, or by a name longer
+	 * than the old check's line buffer. */
+	snprintf(want, sizeof(want), "@include \"%s/d\": not a regular file", tmpdir);
+	snprintf(text, sizeof(text), "\n@include \"d\"\n");
+	expect_refused(text, strlen(text), 2, want);
+	snprintf(sub2, sizeof(sub2), "%s/x\"y\\", tmpdir);
+	ck_assert_int_eq(mkdir(sub2, 0700), 0);
+	snprintf(want, sizeof(want), "@include \"%s\": not a regular file", sub2);
+	expect_refused("@include \"x\\\"y\\\\\"\n",
+	    strlen("@include \"x\\\"y\\\\\"\n"), 1, want);
+	i = (size_t)snprintf(text, sizeof(text), "@include \"");
+	while (i < 1500)
+		i += (size_t)snprintf(text + i, sizeof(text) - i, "./");
+	snprintf(text + i, sizeof(text) - i, "d\"\n");
+	write_file(cfgpath, text, 0600);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	/* The message is cut at its bound; its start names the line. */
+	snprintf(want, sizeof(want), "%s:1: @include \"%s/./././", cfgpath, tmpdir);
+	ck_assert_int_eq(strncmp(d.msgs[0], want, strlen(want)), 0);
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A file that opens but cannot be read. */
+	snprintf(want, sizeof(want), "@include \"%s/../../proc/self/mem\": "
+	    "cannot read: Input/output error", tmpdir);
+	expect_refused("@include \"../../proc/self/mem\"\n",
+	    strlen("@include \"../../proc/self/mem\"\n"), 1, want);
+
+	/* Names the scanner reads other than they are written. */
+	expect_refused("x = 1;\n@include \"a\\qd\"\n",
+	    strlen("x = 1;\n@include \"a\\qd\"\n"), 2,
+	    "a backslash in an @include file name must be followed by \\ or \"");
+	expect_refused("@include \"d\n\"\n", strlen("@include \"d\n\"\n"), 1,
+	    "an @include file name must end on its line");
+	expect_refused("@include \"d", strlen("@include \"d"), 1,
+	    "@include file name without its closing quote");
+
+	/* A missing file is named with the reason. */
+	snprintf(want, sizeof(want), "@include \"%s/nope.conf\": cannot open: "
+	    "No such file or directory", tmpdir);
+	expect_refused("\n\n@include \"nope.conf\"\n",
+	    strlen("\n\n@include \"nope.conf\"\n"), 3, want);
+
+	/* What libconfig does not read as an @include is not checked: in a
+	 * block comment, in a string (refused later, for what it is), after
+	 * a line comment. */
+	expect_ok("/*\n@include \"d\"\n*/\nlog_level = \"info\";\n"
+	    "# @include \"d\"\n");
+	expect_one("state_dir = \"/x\\\"\n@include \\\"d\\\"\n\";\n", 1,
+	    "state_dir: value contains a control character");
+
+	/* More includes than the budget, each at depth 1. */
+	snprintf(sub, sizeof(sub), "%s/e.conf", tmpdir);
+	write_file(sub, "", 0600);
+	for (i = 0, text[0] = '\0'; i < 65; i++)
+		strcat(text, "@include \"e.conf\"\n");
+	write_file(cfgpath, text, 0600);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, 65, "more than 64 included files");
 	config_free(&c);
 	confdiag_free(&d);
 }
@@ -1497,6 +1617,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_file_permissions_warning);
 	tcase_add_test(tc, test_secret_file);
 	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_include_scanner_exits);
 	tcase_add_test(tc, test_required_and_lists);
 	tcase_add_test(tc, test_selfcheck_catches_bad_tables);
 	tcase_add_test(tc, test_edit_distance);
