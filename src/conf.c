@@ -528,9 +528,11 @@ static const struct confschema_entry webhook_entries[] = {
 	{ "name", CONFSCHEMA_STRING, WOFF(name), 0, 0, NULL, NULL,
 	    CONFSCHEMA_REQUIRED, check_webhook_name,
 	    "name of the webhook in logs, unique", NULL, 0, 0 },
+	/* Secret: Slack, Teams and Discord put the credential in the path. */
 	{ "url", CONFSCHEMA_STRING, WOFF(url), 0, 0, NULL, NULL,
-	    CONFSCHEMA_REQUIRED, check_url,
-	    "URL alerts are POSTed to (https://, or http:// for a loopback host)", NULL, 0, 0 },
+	    CONFSCHEMA_REQUIRED | CONFSCHEMA_SECRET, check_url,
+	    "URL alerts are POSTed to (https://, or http:// for a loopback host), "
+	    "a secret", NULL, 0, 0 },
 	{ "format", CONFSCHEMA_ENUM, WOFF(format), 0, 0, webhook_format_values,
 	    "json", 0, NULL, "body format: generic JSON, or Slack's text and blocks", NULL, 0, 0 },
 	{ "headers", CONFSCHEMA_GROUPLIST, WOFF(headers), 0, 16, NULL, NULL, 0,
@@ -1139,6 +1141,19 @@ check_external_id_from_file(struct loadctx *x)
 		    x->c->collect.external_id_file, why);
 }
 
+/* Whether en has a "<path>_file" sibling that reads it from a file. */
+static bool
+has_file_form(const struct confschema *s, const struct confschema_entry *en)
+{
+	size_t i, n = strlen(en->path);
+
+	for (i = 0; i < s->n; i++)
+		if (strncmp(s->entries[i].path, en->path, n) == 0 &&
+		    strcmp(s->entries[i].path + n, "_file") == 0)
+			return true;
+	return false;
+}
+
 /* The file each secret setting of one table was written in, warned about
  * once per file; recurses into the elements of lists of groups. */
 static void
@@ -1181,8 +1196,9 @@ warn_secret_perms_in(struct loadctx *x, const struct confschema *s,
 			continue;
 		if (stat(f, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
 			log_warn("%s: holds %s%s but is readable by group or others "
-			    "(mode %04o): chmod 600 it, or use the setting's _file form",
-			    f, prefix, en->path, (unsigned)(st.st_mode & 07777));
+			    "(mode %04o): chmod 600 it%s", f, prefix, en->path,
+			    (unsigned)(st.st_mode & 07777), has_file_form(s, en) ?
+			    ", or use the setting's _file form" : "");
 			snprintf(warned, warnedlen, "%s", f);
 		}
 	}
@@ -1241,6 +1257,8 @@ for_each_secret(const struct config *c, void (*fn)(const char *, bool *),
 	for (i = 0; i < c->alerts.nwebhooks; i++) {
 		const struct config_webhook *wh = &c->alerts.webhooks[i];
 
+		if (wh->url != NULL)
+			fn(wh->url, arg);
 		if (wh->hmac_secret != NULL)
 			fn(wh->hmac_secret, arg);
 		for (j = 0; j < wh->nheaders; j++)

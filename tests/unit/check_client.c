@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -926,6 +929,76 @@ START_TEST(test_http_rules)
 }
 END_TEST
 
+/* A loopback port nothing listens on (bound, then closed). */
+static unsigned
+closed_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/*
+ * A webhook URL holds its credential in the path or in user:password@.
+ * The HTTP layer's messages name scheme://host[:port] only: a URL cut to
+ * fit a message (it used to be cut at 1,000 bytes or so) would slip past
+ * the log's scrubber, which masks only whole secrets.
+ */
+START_TEST(test_http_messages_show_no_path)
+{
+	struct http_opts ho;
+	struct http_request rq = { "POST", NULL, NULL, 0, "{}", 2 };
+	struct http_response rs;
+	struct err e;
+	char *url, site[64];
+	unsigned port = closed_port();
+	size_t n;
+
+	ck_assert_ptr_nonnull(url = malloc(4096));
+	n = (size_t)snprintf(url, 4096, "http://ops:pw-Q7zz@127.0.0.1:%u/hook/", port);
+	while (n < 2100)
+		url[n++] = 'p';
+	snprintf(url + n, 4096 - n, "/TOKENq8RrTail");
+	snprintf(site, sizeof(site), "http://127.0.0.1:%u", port);
+	http_opts_default(&ho);
+	ho.connect_timeout_ms = 2000;
+	http_response_init(&rs, 0);
+	rq.url = url;
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_CONNECT);
+	ck_assert_msg(strncmp(e.msg, site, strlen(site)) == 0 &&
+	    strstr(e.msg, "cannot connect") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "pw-Q7zz") == NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "/hook") == NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "pppp") == NULL, "%s", e.msg);
+	/* The same URL without user information: still no path. */
+	n = (size_t)snprintf(url, 4096, "http://127.0.0.1:%u/hook/", port);
+	while (n < 2100)
+		url[n++] = 'p';
+	snprintf(url + n, 4096 - n, "/TOKENq8RrTail");
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_msg(strstr(e.msg, "/hook") == NULL, "%s", e.msg);
+	/* Refused before sending: the rule, the site, no path. */
+	rq.url = "http://hooks.example.invalid/services/T0/SECRETq9";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	ck_assert_msg(strstr(e.msg, "SECRETq9") == NULL &&
+	    strstr(e.msg, "http://hooks.example.invalid") != NULL, "%s", e.msg);
+	rq.url = "ftp://u:SECRETq9@127.0.0.1/";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_msg(strstr(e.msg, "SECRETq9") == NULL, "%s", e.msg);
+	http_response_free(&rs);
+	free(url);
+}
+END_TEST
+
 /* Plain http to the credential endpoints: each provider's own addresses and
  * loopback, nothing else, never by default. Checked with http_url_check so
  * no link-local address is ever contacted. */
@@ -1088,6 +1161,7 @@ client_suite(void)
 
 	tcase_add_test(tp, test_refused_configurations);
 	tcase_add_test(tp, test_http_rules);
+	tcase_add_test(tp, test_http_messages_show_no_path);
 	tcase_add_test(tp, test_http_plain_credential_endpoints);
 	suite_add_tcase(s, tp);
 	return s;

@@ -567,6 +567,64 @@ START_TEST(test_secret_never_in_problems)
 }
 END_TEST
 
+/* A webhook URL carries its credential (Slack, Teams and Discord put it
+ * in the path): masked when printed, never in a problem, registered with
+ * the log's scrubber, and a readable config holding one is warned about. */
+START_TEST(test_webhook_url_is_secret)
+{
+	static const char good[] = "alerts = { webhooks = (\n"
+	    " { name = \"chat\"; url = \"https://hooks.slack.com/services/"
+	    "T0/B0/XOXBtokenQ9v2\"; }\n); };\n";
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *s, *log, *out = NULL;
+	size_t n = 0;
+	FILE *fp;
+	int rc;
+
+	ck_assert_int_eq(load(good, &c, &d), 0);
+	s = printed(&c);
+	ck_assert_ptr_null(strstr(s, "XOXBtokenQ9v2"));
+	ck_assert_ptr_nonnull(strstr(s, "alerts.webhooks.[0].url = \"********\";"));
+	free(s);
+	ck_assert_ptr_nonnull(fp = open_memstream(&out, &n));
+	log_set_stream(fp);
+	log_error("POST https://hooks.slack.com/services/T0/B0/XOXBtokenQ9v2 failed");
+	log_set_stream(NULL);
+	fclose(fp);
+	ck_assert_ptr_null(strstr(out, "XOXBtokenQ9v2"));
+	free(out);
+	config_free(&c);
+
+	/* Refused URLs: the problem says why, without the URL. */
+	ck_assert_int_eq(load("alerts = { webhooks = (\n { name = \"a\";\n"
+	    "   url = \"https://ops:pa55wordQ7@hooks.example.com/x\"; }); };\n",
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, 3, "alerts.webhooks.[0].url: must not contain user "
+	    "information");
+	config_free(&c);
+	confdiag_free(&d);
+	ck_assert_int_eq(load("alerts = { webhooks = (\n { name = \"a\";\n"
+	    "   url = \"ftp://hooks.example.com/T0/secretpathQ7\"; }); };\n",
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_null(strstr(d.msgs[0], "secretpathQ7"));
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A readable config whose only secret is the URL. */
+	log = logged_load(good, 0644, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].url but is "
+	    "readable by group or others (mode 0644): chmod 600 it\n"));
+	ck_assert_ptr_nonnull(strstr(log, cfgpath));
+	ck_assert_ptr_null(strstr(log, "XOXBtokenQ9v2"));
+	free(log);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_config_file_permissions_warning)
 {
 	static const char text[] = "aws = { credentials = {\n"
@@ -1349,8 +1407,8 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_null(strstr(p, "hmac-secret"));
 	ck_assert_ptr_null(strstr(p, "inline-hmac"));
 	ck_assert_ptr_null(strstr(p, "sec team"));
-	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = "
-	    "\"http://127.0.0.1:8080/x\";"));
+	ck_assert_ptr_null(strstr(p, "127.0.0.1:8080/x"));
+	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = \"********\";"));
 	free(p);
 	/* The log's scrubber knows every one of them. */
 	log = NULL;
@@ -1379,11 +1437,12 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_null(strstr(log, "tok-123456"));
 	free(log);
 	config_free(&c);
-	/* An inline secret in a config others can read: the same. */
+	/* An inline secret in a config others can read: the same, once per
+	 * file, for the first secret in it (the URL, itself a secret). */
 	log = logged_load(text, 0644, &c, &rc);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].headers.[1]"
-	    ".value but is readable by group or others (mode 0644)"));
+	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].url but is "
+	    "readable by group or others (mode 0644)"));
 	free(log);
 	config_free(&c);
 
@@ -1404,7 +1463,7 @@ START_TEST(test_webhook_problems)
 
 	expect_one("alerts = { webhooks = (\n { name = \"a\";\n"
 	    "   url = \"http://hooks.example.com/\"; }\n); };\n", 3,
-	    "alerts.webhooks.[0].url: \"http://hooks.example.com/\": http:// is "
+	    "alerts.webhooks.[0].url: http:// is "
 	    "only allowed for a loopback host (127.0.0.1, [::1], localhost); use "
 	    "https://");
 	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\"; },\n"
@@ -1615,6 +1674,7 @@ config_suite(void)
 	tcase_add_test(tc, test_secret_masked_when_printed);
 	tcase_add_test(tc, test_secret_never_in_problems);
 	tcase_add_test(tc, test_config_file_permissions_warning);
+	tcase_add_test(tc, test_webhook_url_is_secret);
 	tcase_add_test(tc, test_secret_file);
 	tcase_add_test(tc, test_include);
 	tcase_add_test(tc, test_include_scanner_exits);
