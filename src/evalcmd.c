@@ -125,19 +125,21 @@ struct evalcmd_lines {
 	char chunk[65536];
 };
 
+enum evalcmd_got { EVALCMD_EOF, EVALCMD_LINE, EVALCMD_TOOLONG, EVALCMD_ERROR };
+
 /*
- * Next line of lr into line (without its '\n'). 1: a line (*toolong when
- * it has more than EVALCMD_MAX_LINE bytes: line then holds its start, *full
- * its length, and the rest was skipped); 0: end of file; -1: read error.
+ * Next line of lr into line (without its '\n'). The bound is checked as
+ * the line is read, not at its end: a line that never ends (/dev/zero)
+ * must not be read for ever, nor a 2 GB one to the end before it is
+ * refused. EVALCMD_TOOLONG as soon as the line passes EVALCMD_MAX_LINE;
+ * EVALCMD_ERROR on a read error (ferror) or out of memory.
  */
-static int
-evalcmd_next_line(struct evalcmd_lines *lr, struct buf *line, bool *toolong, size_t *full)
+static enum evalcmd_got
+evalcmd_next_line(struct evalcmd_lines *lr, struct buf *line)
 {
 	bool any = false;
 
 	buf_reset(line);
-	*toolong = false;
-	*full = 0;
 	for (;;) {
 		const char *p, *nl;
 		size_t n;
@@ -146,21 +148,18 @@ evalcmd_next_line(struct evalcmd_lines *lr, struct buf *line, bool *toolong, siz
 			lr->pos = 0;
 			lr->len = fread(lr->chunk, 1, sizeof(lr->chunk), lr->f);
 			if (lr->len == 0)
-				return ferror(lr->f) ? -1 : any ? 1 : 0;
+				return ferror(lr->f) ? EVALCMD_ERROR :
+				    any ? EVALCMD_LINE : EVALCMD_EOF;
 		}
 		any = true;
 		p = lr->chunk + lr->pos;
 		nl = memchr(p, '\n', lr->len - lr->pos);
 		n = nl != NULL ? (size_t)(nl - p) : lr->len - lr->pos;
 		lr->pos += n + (nl != NULL);
-		*full += n;
-		if (!*toolong && buf_append(line, p, n) < 0) {
-			if (errno != EFBIG)
-				return -1;
-			*toolong = true;
-		}
+		if (buf_append(line, p, n) < 0)
+			return errno == EFBIG ? EVALCMD_TOOLONG : EVALCMD_ERROR;
 		if (nl != NULL)
-			return 1;
+			return EVALCMD_LINE;
 	}
 }
 
@@ -211,24 +210,25 @@ evalcmd_batch(const char *path, FILE *out, struct err *e)
 	for (;;) {
 		char where[512];
 		struct err le = { "" };
-		bool toolong;
-		size_t full;
-		int got = evalcmd_next_line(lr, &line, &toolong, &full);
+		enum evalcmd_got got = evalcmd_next_line(lr, &line);
 
-		if (got < 0) {
+		if (got == EVALCMD_ERROR) {
 			err_set(e, "%s:%zu: %s", path, lineno + 1,
 			    ferror(lr->f) ? "read error" : "out of memory");
 			goto out;
 		}
-		if (got == 0)
+		if (got == EVALCMD_EOF)
 			break;
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%zu", path, lineno);
-		if (toolong) {
-			err_set(&le, "%s: line too long (%zu bytes, at most %u)", where, full,
-			    EVALCMD_MAX_LINE);
+		/* Its end may never come, so the batch stops here: the
+		 * lines after it cannot be found without reading it all. */
+		if (got == EVALCMD_TOOLONG) {
+			err_set(&le, "%s: line longer than %u bytes (%u MiB); the "
+			    "lines after it are not read", where, EVALCMD_MAX_LINE,
+			    EVALCMD_MAX_LINE >> 20);
 			evalcmd_bad_line(out, lineno, &le, &failed, e);
-			continue;
+			break;
 		}
 		if (strspn(buf_cstr(&line), " \t\r") >= line.len)
 			continue;
