@@ -308,6 +308,23 @@ START_TEST(test_ranges)
 	    "aws.request_timeout: 4294967297 is out of range 1..3600");
 	expect_one("aws = { request_timeout = 3601L; };\n", 1,
 	    "aws.request_timeout: 3601 is out of range 1..3600");
+	/* libconfig 1.5 keeps a number without L in an int and saturates one
+	 * past a long long, silently: the problem quotes the file's text,
+	 * and a number that wraps into the range is not taken for it. */
+	expect_one("daemon = { interval = 99999999999999999999; };\n", 1,
+	    "daemon.interval: 99999999999999999999 is out of range 60..604800");
+	expect_one("daemon = { interval = -99999999999999999999; };\n", 1,
+	    "daemon.interval: -99999999999999999999 is out of range 60..604800");
+	expect_one("daemon = { interval = 4294967356; };\n", 1,
+	    "daemon.interval: 4294967356 is out of range 60..604800");
+	expect_one("daemon = { interval = 0x1000000003C; };\n", 1,
+	    "daemon.interval: 0x1000000003C is out of range 60..604800");
+	expect_one("daemon = { interval = 600; jitter = 99999999999999999999L; };\n", 1,
+	    "daemon.jitter: 99999999999999999999L is out of range 0..86400");
+	expect_one("aws = { retry = {\n  max_attempts =\t4294967297 ; }; };\n", 2,
+	    "aws.retry.max_attempts: 4294967297 is out of range 1..20");
+	expect_ok("daemon = { interval = 0x258; jitter = 0; };\n");
+	expect_ok("daemon = { interval = 600L; };\n");
 }
 END_TEST
 
