@@ -630,7 +630,8 @@ static const struct confschema_entry config_entries[] = {
 	INT("aws.retry.max_delay_ms", aws.retry.max_delay_ms, 1, 300000, "20000",
 	    "longest backoff delay in milliseconds"),
 	INT("aws.retry.budget_s", aws.retry.budget_s, 1, 3600, "120",
-	    "total seconds one request may spend retrying"),
+	    "total seconds one request may take, its attempts and the waits "
+	    "between them included"),
 
 	GROUP("collect", "what is fetched: organization, member accounts, regions"),
 	ENUM("collect.organizations", collect.organizations, org_mode_values,

@@ -17,7 +17,8 @@ struct http_xfer {
 	struct curl_slist *headers;
 	struct http_response *resp;
 	char site[320];		/* for messages: scheme://host[:port], see http_check_url */
-	long total_timeout_ms;
+	long total_timeout_ms, connect_timeout_ms;
+	const char *total_timeout_name;	/* static, see struct http_opts */
 	size_t max_bytes;
 	bool too_large;
 	char errbuf[CURL_ERROR_SIZE];
@@ -77,6 +78,7 @@ http_response_reset(struct http_response *r)
 {
 	r->status = 0;
 	r->failure = HTTP_FAIL_NONE;
+	r->timeout_ms = 0;
 	buf_reset(&r->body);
 	http_response_clear_headers(r);
 }
@@ -318,6 +320,10 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	x->resp = resp;
 	snprintf(x->site, sizeof(x->site), "%s", site);
 	x->total_timeout_ms = o->total_timeout_ms > 0 ? o->total_timeout_ms : HTTP_DEFAULT_TOTAL_TIMEOUT_MS;
+	x->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
+	    HTTP_DEFAULT_CONNECT_TIMEOUT_MS;
+	x->total_timeout_name = o->total_timeout_name != NULL ? o->total_timeout_name :
+	    "request timeout";
 	x->max_bytes = o->max_response_bytes != 0 ? o->max_response_bytes : HTTP_DEFAULT_MAX_RESPONSE_BYTES;
 	resp->body.max = x->max_bytes;
 
@@ -352,8 +358,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	HTTP_SETOPT(x, CURLOPT_ERRORBUFFER, x->errbuf);
 	HTTP_SETOPT(x, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	HTTP_SETOPT(x, CURLOPT_HTTPHEADER, x->headers);
-	HTTP_SETOPT(x, CURLOPT_CONNECTTIMEOUT_MS,
-	    o->connect_timeout_ms > 0 ? o->connect_timeout_ms : HTTP_DEFAULT_CONNECT_TIMEOUT_MS);
+	HTTP_SETOPT(x, CURLOPT_CONNECTTIMEOUT_MS, x->connect_timeout_ms);
 	HTTP_SETOPT(x, CURLOPT_TIMEOUT_MS, x->total_timeout_ms);
 	HTTP_SETOPT(x, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_bytes);
 	HTTP_SETOPT(x, CURLOPT_WRITEFUNCTION, http_on_body);
@@ -411,6 +416,50 @@ http_xfer_handle(struct http_xfer *x)
 	return x->curl;
 }
 
+/* "10 s", or "1500 ms" when not whole seconds. */
+static void
+http_duration(long ms, char *out, size_t n)
+{
+	if (ms % 1000 == 0)
+		snprintf(out, n, "%ld s", ms / 1000);
+	else
+		snprintf(out, n, "%ld ms", ms);
+}
+
+/*
+ * Which limit ran out: curl's connect timeout covers the TCP connection
+ * and, for https, the TLS handshake; an endpoint that accepts and never
+ * answers the handshake runs out the connect timeout, not the total one,
+ * and the message must name the limit that was hit. (curl may not record
+ * the TCP connect time when the handshake fails, so the two are one
+ * phase here.)
+ */
+static void
+http_timeout_message(struct http_xfer *x, const char *detail, struct err *e)
+{
+	curl_off_t tcp = 0, tls = 0;
+	bool https = strncasecmp(x->site, "https:", 6) == 0, connecting;
+	char d[32];
+
+	if (curl_easy_getinfo(x->curl, CURLINFO_CONNECT_TIME_T, &tcp) != CURLE_OK)
+		tcp = 0;
+	if (https && curl_easy_getinfo(x->curl, CURLINFO_APPCONNECT_TIME_T, &tls) != CURLE_OK)
+		tls = 0;
+	connecting = tcp == 0 || (https && tls == 0);
+	if (connecting && x->connect_timeout_ms < x->total_timeout_ms) {
+		x->resp->timeout_ms = x->connect_timeout_ms;
+		http_duration(x->connect_timeout_ms, d, sizeof(d));
+		err_set(e, "%s: not connected within %s (connect timeout): %s", x->site, d,
+		    detail);
+	} else {
+		x->resp->timeout_ms = x->total_timeout_ms;
+		http_duration(x->total_timeout_ms, d, sizeof(d));
+		err_set(e, "%s: %s within %s (%s): %s", x->site,
+		    connecting ? "not connected" : "no complete response", d,
+		    x->total_timeout_name, detail);
+	}
+}
+
 int
 http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 {
@@ -436,7 +485,7 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		r->failure = HTTP_FAIL_TIMEOUT;
-		err_set(e, "%s: timed out (limit %ld ms): %s", x->site, x->total_timeout_ms, detail);
+		http_timeout_message(x, detail, e);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:

@@ -629,6 +629,92 @@ START_TEST(test_connection_refused)
 }
 END_TEST
 
+/* A loopback port that completes the TCP handshake (the kernel does, from
+ * the listen backlog) and never answers; the caller closes it. */
+static int
+silent_listener(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 32), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * An endpoint that accepts and never answers: the request fails within
+ * aws.retry.budget_s, attempts included (it took max_attempts whole
+ * request timeouts), and the message names the limit that ran out and
+ * the attempt (it quoted the request timeout when the connect timeout
+ * had run out).
+ */
+START_TEST(test_silent_endpoint_bounded)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	struct testserver silent = emu;
+	struct timespec t0;
+	unsigned port;
+	int fd = silent_listener(&port);
+	long ms;
+
+	snprintf(silent.url, sizeof(silent.url), "http://127.0.0.1:%u", port);
+	opts_for(&o, &silent);
+	o.connect_timeout_ms = 500;
+	o.total_timeout_ms = 1000;
+	o.retry_max_attempts = 5;
+	o.retry_budget_ms = 2500;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ms = ms_since(&t0);
+	/* 5 attempts of 1 s each would take 5 s and more. */
+	ck_assert_msg(ms < 4000, "%ld ms: %s", ms, f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, ": no complete response within ") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, " of 5) [gave up after ") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "retry time budget exhausted]") != NULL, "%s", f.e.msg);
+	ck_assert_uint_lt(aws_client_last_attempts(f.client), 5);
+	fixture_close(&f);
+
+	/* https: the TLS handshake is never answered, so the connect timeout
+	 * is what runs out, and the message says so. */
+	snprintf(silent.url, sizeof(silent.url), "https://127.0.0.1:%u", port);
+	opts_for(&o, &silent);
+	o.insecure_loopback = true;
+	o.connect_timeout_ms = 300;
+	o.total_timeout_ms = 5000;
+	o.retry_max_attempts = 2;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ms = ms_since(&t0);
+	ck_assert_msg(ms < 3000, "%ld ms: %s", ms, f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, ": not connected within 300 ms (connect timeout)") != NULL,
+	    "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "(attempt 2 of 2) [gave up after 2 attempts: attempts "
+	    "exhausted]") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "5000") == NULL, "%s", f.e.msg);
+	fixture_close(&f);
+	close(fd);
+}
+END_TEST
+
 /* Everything logged at debug level during a full run, retries included, must
  * hold neither the secret key nor the session token. The logger's scrubber
  * is switched off for the test so that it proves the primary rule (never
@@ -704,7 +790,7 @@ START_TEST(test_other_services)
 	ck_assert_int_eq(aws_client_json(f.client, AWS_SVC_ORGANIZATIONS, "DescribeOrganization", NULL, &out,
 	    &ae, &f.e), -1);
 	ck_assert_ptr_null(out);
-	ck_assert_str_eq(ae.code, "AWSOrganizationsNotInUseException");
+	ck_assert_msg(strcmp(ae.code, "AWSOrganizationsNotInUseException") == 0, "%s", f.e.msg);
 	ck_assert_str_eq(ae.api, "organizations:DescribeOrganization");
 	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
 	r = emu_requests(&emu);
@@ -1159,9 +1245,13 @@ client_suite(void)
 	tcase_add_test(tt, test_tls_verification);
 	suite_add_tcase(s, tt);
 
+	/* test_silent_endpoint_bounded waits on purpose; with the bound
+	 * broken it must fail on its own check, not on this timeout. */
+	tcase_set_timeout(tp, 30);
 	tcase_add_test(tp, test_refused_configurations);
 	tcase_add_test(tp, test_http_rules);
 	tcase_add_test(tp, test_http_messages_show_no_path);
+	tcase_add_test(tp, test_silent_endpoint_bounded);
 	tcase_add_test(tp, test_http_plain_credential_endpoints);
 	suite_add_tcase(s, tp);
 	return s;
