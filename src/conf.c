@@ -1,6 +1,9 @@
 #include "config.h"
 
 #include "conf.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/fileio.h"
 #include "util/secret.h"
 
 #include <arpa/inet.h>
@@ -525,9 +528,11 @@ static const struct confschema_entry webhook_entries[] = {
 	{ "name", CONFSCHEMA_STRING, WOFF(name), 0, 0, NULL, NULL,
 	    CONFSCHEMA_REQUIRED, check_webhook_name,
 	    "name of the webhook in logs, unique", NULL, 0, 0 },
+	/* Secret: Slack, Teams and Discord put the credential in the path. */
 	{ "url", CONFSCHEMA_STRING, WOFF(url), 0, 0, NULL, NULL,
-	    CONFSCHEMA_REQUIRED, check_url,
-	    "URL alerts are POSTed to (https://, or http:// for a loopback host)", NULL, 0, 0 },
+	    CONFSCHEMA_REQUIRED | CONFSCHEMA_SECRET, check_url,
+	    "URL alerts are POSTed to (https://, or http:// for a loopback host), "
+	    "a secret", NULL, 0, 0 },
 	{ "format", CONFSCHEMA_ENUM, WOFF(format), 0, 0, webhook_format_values,
 	    "json", 0, NULL, "body format: generic JSON, or Slack's text and blocks", NULL, 0, 0 },
 	{ "headers", CONFSCHEMA_GROUPLIST, WOFF(headers), 0, 16, NULL, NULL, 0,
@@ -625,7 +630,8 @@ static const struct confschema_entry config_entries[] = {
 	INT("aws.retry.max_delay_ms", aws.retry.max_delay_ms, 1, 300000, "20000",
 	    "longest backoff delay in milliseconds"),
 	INT("aws.retry.budget_s", aws.retry.budget_s, 1, 3600, "120",
-	    "total seconds one request may spend retrying"),
+	    "total seconds one request may take, its attempts and the waits "
+	    "between them included"),
 
 	GROUP("collect", "what is fetched: organization, member accounts, regions"),
 	ENUM("collect.organizations", collect.organizations, org_mode_values,
@@ -1136,6 +1142,19 @@ check_external_id_from_file(struct loadctx *x)
 		    x->c->collect.external_id_file, why);
 }
 
+/* Whether en has a "<path>_file" sibling that reads it from a file. */
+static bool
+has_file_form(const struct confschema *s, const struct confschema_entry *en)
+{
+	size_t i, n = strlen(en->path);
+
+	for (i = 0; i < s->n; i++)
+		if (strncmp(s->entries[i].path, en->path, n) == 0 &&
+		    strcmp(s->entries[i].path + n, "_file") == 0)
+			return true;
+	return false;
+}
+
 /* The file each secret setting of one table was written in, warned about
  * once per file; recurses into the elements of lists of groups. */
 static void
@@ -1178,8 +1197,9 @@ warn_secret_perms_in(struct loadctx *x, const struct confschema *s,
 			continue;
 		if (stat(f, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
 			log_warn("%s: holds %s%s but is readable by group or others "
-			    "(mode %04o): chmod 600 it, or use the setting's _file form",
-			    f, prefix, en->path, (unsigned)(st.st_mode & 07777));
+			    "(mode %04o): chmod 600 it%s", f, prefix, en->path,
+			    (unsigned)(st.st_mode & 07777), has_file_form(s, en) ?
+			    ", or use the setting's _file form" : "");
 			snprintf(warned, warnedlen, "%s", f);
 		}
 	}
@@ -1238,6 +1258,8 @@ for_each_secret(const struct config *c, void (*fn)(const char *, bool *),
 	for (i = 0; i < c->alerts.nwebhooks; i++) {
 		const struct config_webhook *wh = &c->alerts.webhooks[i];
 
+		if (wh->url != NULL)
+			fn(wh->url, arg);
 		if (wh->hmac_secret != NULL)
 			fn(wh->hmac_secret, arg);
 		for (j = 0; j < wh->nheaders; j++)
@@ -1286,71 +1308,241 @@ dir_of(const char *path)
 
 /* How many @include targets one load looks at, nested ones included. */
 #define CONFIG_INCLUDES_MAX 64
+/* libconfig 1.5's MAX_INCLUDE_DEPTH: it refuses the include one deeper. */
+#define CONFIG_INCLUDE_DEPTH_MAX 10
+
+/* Where libconfig's scanner is at the end of a file; it carries on in the
+ * file that included it in the same state. */
+enum inc_state { INC_CODE, INC_COMMENT, INC_STRING };
+
+struct inc_scan {
+	const char *dir;	/* libconfig's include_dir */
+	int budget;		/* below zero: ran out, and that was reported */
+	struct confdiag *d;
+};
+
+static int check_includes_in(struct inc_scan *s, const char *file,
+    const char *from, unsigned from_line, int depth, enum inc_state *state);
+
+/* The line of offset off in text. */
+static unsigned
+line_at(const char *text, size_t off)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (text[i] == '\n')
+			line++;
+	return line;
+}
 
 /*
- * libconfig reads an @include'd file whole, whatever it is (a FIFO, a
- * device, a huge file). Hold included files to the main file's limits
- * before the parser opens them. Names with escapes, and targets that do
- * not exist, are left to libconfig, which reports them itself.
+ * One @include name, read from p (just after the opening quote) as
+ * libconfig's INCLUDE rules read it: "\\" and "\"" are escapes, and a
+ * name may run over lines. What the scanner would not cope with is
+ * refused instead: any other backslash (flex's default rule prints it to
+ * stdout and drops it), a newline, no closing quote. Sets *after past the
+ * closing quote; 0, or -1 with why set.
  */
 static int
-check_includes(const char *file, const char *dir, int *budget,
-    struct confdiag *d)
+include_name(const char *p, const char *end, char *name, size_t namesz,
+    const char **after, const char **why)
 {
-	char line[1024], target[PATH_MAX];
-	unsigned lineno = 0;
-	bool at_start = true;
-	struct stat st;
-	FILE *fp;
-	int rc = 0;
+	size_t n = 0;
 
-	if ((fp = fopen(file, "r")) == NULL)
-		return 0;
-	/* A budget below zero means it ran out and that was reported. */
-	while (*budget >= 0 && fgets(line, sizeof(line), fp) != NULL) {
-		bool whole_line_start = at_start;
-		const char *p, *end;
-		int n;
+	for (; p < end && *p != '"'; p++) {
+		char c = *p;
 
-		at_start = strchr(line, '\n') != NULL;
-		if (!whole_line_start)
-			continue;
-		lineno++;
-		p = line + strspn(line, " \t");
-		if (strncmp(p, "@include", 8) != 0)
-			continue;
-		p += 8;
-		p += strspn(p, " \t");
-		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL ||
-		    memchr(p + 1, '\\', (size_t)(end - p - 1)) != NULL)
-			continue;
-		n = snprintf(target, sizeof(target), "%s/%.*s", dir,
-		    (int)(end - p - 1), p + 1);
-		if (n < 0 || (size_t)n >= sizeof(target) || stat(target, &st) != 0)
-			continue;
-		if (*budget == 0) {
-			confdiag_add(d, file, lineno, NULL, "more than %d included files",
-			    CONFIG_INCLUDES_MAX);
-			*budget = -1;
-			rc = -1;
-			break;
+		if (c == '\\') {
+			if (p + 1 >= end || (p[1] != '\\' && p[1] != '"')) {
+				*why = "a backslash in an @include file name must "
+				    "be followed by \\ or \"";
+				return -1;
+			}
+			c = *++p;
+		} else if (c == '\n') {
+			*why = "an @include file name must end on its line";
+			return -1;
 		}
-		(*budget)--;
-		if (!S_ISREG(st.st_mode)) {
-			confdiag_add(d, file, lineno, NULL,
-			    "@include \"%s\": not a regular file", target);
-			rc = -1;
-		} else if (st.st_size > CONFIG_FILE_MAX) {
-			confdiag_add(d, file, lineno, NULL,
-			    "@include \"%s\": larger than %d bytes", target,
-			    CONFIG_FILE_MAX);
-			rc = -1;
-		} else if (check_includes(target, dir, budget, d) != 0) {
-			rc = -1;
+		if (n + 1 >= namesz) {
+			*why = "@include file name too long";
+			return -1;
 		}
+		name[n++] = c;
 	}
-	fclose(fp);
+	if (p >= end) {
+		*why = "@include file name without its closing quote";
+		return -1;
+	}
+	name[n] = '\0';
+	*after = p + 1;
+	return 0;
+}
+
+/* The @include of target at file:line: 0 if it is one libconfig reads
+ * safely (or reports itself), else -1 with the problem added. */
+static int
+check_include_target(struct inc_scan *s, const char *file, unsigned line,
+    const char *target, int depth, enum inc_state *state)
+{
+	struct stat st;
+
+	if (s->budget == 0) {
+		confdiag_add(s->d, file, line, NULL, "more than %d included files",
+		    CONFIG_INCLUDES_MAX);
+		s->budget = -1;
+		return -1;
+	}
+	s->budget--;
+	if (depth >= CONFIG_INCLUDE_DEPTH_MAX) {
+		confdiag_add(s->d, file, line, NULL, "@include \"%s\": included "
+		    "files nested more than %d deep", target,
+		    CONFIG_INCLUDE_DEPTH_MAX);
+		return -1;
+	}
+	if (stat(target, &st) != 0) {
+		confdiag_add(s->d, file, line, NULL, "@include \"%s\": cannot "
+		    "open: %s", target, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		confdiag_add(s->d, file, line, NULL,
+		    "@include \"%s\": not a regular file", target);
+		return -1;
+	}
+	if (st.st_size > CONFIG_FILE_MAX) {
+		confdiag_add(s->d, file, line, NULL,
+		    "@include \"%s\": larger than %d bytes", target,
+		    CONFIG_FILE_MAX);
+		return -1;
+	}
+	/* The included file starts in code, at the start of a line. */
+	*state = INC_CODE;
+	return check_includes_in(s, target, file, line, depth + 1, state);
+}
+
+/*
+ * libconfig 1.5's scanner ends the process (exit(2), "input in flex
+ * scanner failed") when reading a file it opened fails: a directory named
+ * by @include opens but does not read. It takes an include name as a C
+ * string, so a NUL byte shortens the name to one no check saw. It reads
+ * an included file whole, whatever it is (a FIFO, a device, a huge file).
+ * So every file it will read is read here first, whole, and scanned for
+ * @include lines the way its scanner finds them: at the start of a line,
+ * not inside a comment or a string. Whatever would make it exit, block
+ * or print is refused at the file and line that names it.
+ */
+static int
+check_includes_in(struct inc_scan *s, const char *file, const char *from,
+    unsigned from_line, int depth, enum inc_state *state)
+{
+	struct buf text = BUF_INIT;
+	struct err e;
+	char name[PATH_MAX], target[PATH_MAX];
+	const char *p, *end, *nul, *why;
+	bool bol = true;
+	int rc = -1, n;
+
+	if (fileio_read(AT_FDCWD, file, 0, CONFIG_FILE_MAX, &text, &e) != 0) {
+		if (from != NULL)
+			confdiag_add(s->d, from, from_line, NULL, "@include \"%s\": "
+			    "cannot read: %s", file, strerror(errno));
+		else
+			confdiag_add(s->d, file, 0, NULL, "cannot read: %s",
+			    strerror(errno));
+		goto out;
+	}
+	/* buf keeps a NUL after the text, so strspn() stops at the end. */
+	p = buf_cstr(&text);
+	end = p + text.len;
+	/* A config file is text; libconfig would read a NUL in a name as
+	 * its end. */
+	if ((nul = memchr(p, '\0', text.len)) != NULL) {
+		confdiag_add(s->d, file, line_at(p, (size_t)(nul - p)), NULL,
+		    "a NUL byte (not a text file)");
+		goto out;
+	}
+	rc = 0;
+	while (p < end) {
+		if (*state == INC_COMMENT) {
+			const char *close = memmem(p, (size_t)(end - p), "*/", 2);
+
+			if (close == NULL)
+				break;
+			p = close + 2;
+			bol = false;
+			*state = INC_CODE;
+			continue;
+		}
+		if (*state == INC_STRING) {
+			/* "\\" and "\"" are the escapes that hide a quote. */
+			if (*p == '\\' && p + 1 < end && (p[1] == '\\' || p[1] == '"'))
+				p += 2;
+			else if (*p++ == '"')
+				*state = INC_CODE;
+			bol = p[-1] == '\n';
+			continue;
+		}
+		if (bol) {
+			const char *q = p + strspn(p, " \t");
+			size_t ws;
+
+			bol = false;
+			if ((size_t)(end - q) > 8 && strncmp(q, "@include", 8) == 0 &&
+			    (ws = strspn(q + 8, " \t")) > 0 && q[8 + ws] == '"') {
+				unsigned line = line_at(buf_cstr(&text),
+				    (size_t)(q - buf_cstr(&text)));
+
+				if (include_name(q + 9 + ws, end, name, sizeof(name),
+				    &p, &why) != 0) {
+					confdiag_add(s->d, file, line, NULL, "%s", why);
+					rc = -1;
+					break;
+				}
+				n = snprintf(target, sizeof(target), "%s/%s", s->dir, name);
+				/* One problem per file: a self-include would
+				 * otherwise repeat its problem at every depth. */
+				if (n < 0 || (size_t)n >= sizeof(target)) {
+					confdiag_add(s->d, file, line, NULL,
+					    "@include file name too long");
+					rc = -1;
+					break;
+				}
+				if (check_include_target(s, file, line, target, depth,
+				    state) != 0) {
+					rc = -1;
+					break;
+				}
+				continue;
+			}
+		}
+		if (*p == '"') {
+			*state = INC_STRING;
+		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			*state = INC_COMMENT;
+			p++;
+		} else if (*p == '#' || (*p == '/' && p + 1 < end && p[1] == '/')) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			p = nl != NULL ? nl : end;
+			continue;
+		}
+		bol = *p++ == '\n';
+	}
+out:
+	buf_free_secret(&text);
 	return rc;
+}
+
+/* 0 if libconfig can be given path, else -1 with the problems added. */
+static int
+check_includes(const char *path, const char *dir, struct confdiag *d)
+{
+	struct inc_scan s = { dir, CONFIG_INCLUDES_MAX, d };
+	enum inc_state state = INC_CODE;
+
+	return check_includes_in(&s, path, NULL, 0, 0, &state);
 }
 
 int
@@ -1362,7 +1554,6 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 	config_t lc;
 	char *dir = NULL;
 	bool lc_inited = false;
-	int include_budget = CONFIG_INCLUDES_MAX;
 
 	/* Not config_defaults(): collect.regions must follow the file's
 	 * aws.region, so it is filled in only after the file is read. */
@@ -1391,7 +1582,7 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 		confdiag_add(d, path, 0, NULL, "out of memory");
 		return -1;
 	}
-	if (check_includes(path, dir, &include_budget, d) != 0) {
+	if (check_includes(path, dir, d) != 0) {
 		x.problems++;
 		goto out;
 	}

@@ -1,9 +1,14 @@
 #include "config.h"
 
 #include "confschema.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/fileio.h"
 #include "util/secret.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -540,6 +545,18 @@ want_name(enum confschema_type t)
  * ("alerts.webhooks.[0].url") and the table is searched with the part after
  * the first base_len bytes ("url").
  */
+/* A config file is read again only to check integers against their text;
+ * config files are bounded smaller than this where they are loaded. */
+#define CONFSCHEMA_SOURCE_MAX (4 * 1024 * 1024)
+
+/* The last config file read by integer_literal_differs(); owned by
+ * confschema_apply(). */
+struct srccache {
+	char path[PATH_MAX];
+	struct buf text;
+	bool loaded;	/* path holds the file of text (or one that did not read) */
+};
+
 struct walk {
 	const struct confschema *s;
 	const char *file;
@@ -547,6 +564,7 @@ struct walk {
 	struct confdiag *d;
 	size_t problems;
 	size_t base_len;
+	struct srccache *src;
 };
 
 static void
@@ -641,10 +659,129 @@ store_string(struct walk *w, const config_setting_t *st, const char *path,
 	*p = copy;
 }
 
+/* The text of line (from 1) of text, its length in *len; NULL if none. */
+static const char *
+text_line(const struct buf *text, unsigned line, size_t *len)
+{
+	const char *p = buf_cstr(text), *end = p + text->len, *nl;
+
+	for (; line > 1 && p < end; line--) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+	if (line != 1 || p > end)
+		return NULL;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+	return p;
+}
+
+/* The length of the integer literal at p (libconfig's forms: [-+]digits,
+ * 0x hex, an optional L or LL), 0 if there is none; its value in *v, and
+ * *fits false when it does not fit a long long. */
+static size_t
+parse_literal(const char *p, const char *end, long long *v, bool *fits)
+{
+	char tmp[64];
+	size_t n = 0;
+	int base = 10;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		n++;
+	if (p + n + 1 < end && p[n] == '0' && (p[n + 1] == 'x' || p[n + 1] == 'X')) {
+		base = 16;
+		n += 2;
+	}
+	while (p + n < end && (base == 16 ? isxdigit((unsigned char)p[n]) :
+	    isdigit((unsigned char)p[n])))
+		n++;
+	if (n == 0 || !isxdigit((unsigned char)p[n - 1]) || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	errno = 0;
+	if (base == 16) {
+		unsigned long long u = strtoull(tmp, NULL, 16);
+
+		*fits = errno == 0 && u <= LLONG_MAX;
+		*v = (long long)u;
+	} else {
+		*v = strtoll(tmp, NULL, 10);
+		*fits = errno == 0;
+	}
+	while (p + n < end && p[n] == 'L' && n < sizeof(tmp))
+		n++;
+	return n;
+}
+
+/*
+ * libconfig 1.5 stores an integer without an L suffix in an int, and one
+ * out of a long long's range saturated, without a word: 4294967356 reads
+ * as 60 and 99999999999999999999 as -1. So the value read is checked
+ * against its text on the setting's line ("name = literal"). True, with
+ * the literal in lit, when that text says another number than v; false
+ * when it says v or cannot be found.
+ */
+static bool
+integer_literal_differs(struct walk *w, const config_setting_t *st, long long v,
+    char *lit, size_t litlen)
+{
+	const char *name = config_setting_name(st), *file, *line, *end, *p;
+	char fbuf[PATH_MAX];
+	struct err e;
+	size_t len, nlen;
+	bool differs = false;
+
+	if (name == NULL || w->src == NULL || setting_line(st) == 0)
+		return false;
+	file = confschema_setting_file(st, w->file, fbuf, sizeof(fbuf));
+	if (file == NULL)
+		return false;
+	if (!w->src->loaded || strcmp(w->src->path, file) != 0) {
+		snprintf(w->src->path, sizeof(w->src->path), "%s", file);
+		w->src->loaded = true;
+		buf_free_secret(&w->src->text);
+		if (fileio_read(AT_FDCWD, file, 0, CONFSCHEMA_SOURCE_MAX, &w->src->text,
+		    &e) != 0)
+			return false;
+	}
+	if ((line = text_line(&w->src->text, setting_line(st), &len)) == NULL)
+		return false;
+	end = line + len;
+	nlen = strlen(name);
+	/* Several settings of that name may share the line: the value is
+	 * taken at its word if any of them says it. */
+	for (p = line; (p = memmem(p, (size_t)(end - p), name, nlen)) != NULL; p += nlen) {
+		const char *q = p + nlen;
+		long long lv;
+		bool fits;
+		size_t n;
+
+		if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+		    p[-1] == '-' || p[-1] == '*'))
+			continue;
+		q += strspn(q, " \t");
+		if (q >= end || (*q != '=' && *q != ':'))
+			continue;
+		q++;
+		q += strspn(q, " \t");
+		if ((n = parse_literal(q, end, &lv, &fits)) == 0)
+			continue;
+		if (fits && lv == v)
+			return false;
+		if (!differs)
+			snprintf(lit, litlen, "%.*s", (int)n, q);
+		differs = true;
+	}
+	return differs;
+}
+
 static void
 store_int(struct walk *w, const config_setting_t *st, const char *path,
     const struct confschema_entry *en)
 {
+	char lit[64];
 	long long v;
 
 	if (config_setting_type(st) != CONFIG_TYPE_INT &&
@@ -653,6 +790,11 @@ store_int(struct walk *w, const config_setting_t *st, const char *path,
 		return;
 	}
 	v = config_setting_get_int64(st);
+	if (integer_literal_differs(w, st, v, lit, sizeof(lit))) {
+		problem(w, st, path, "%s is out of range %lld..%lld", lit, en->min,
+		    en->max);
+		return;
+	}
 	if (v < en->min || v > en->max) {
 		problem(w, st, path, "%lld is out of range %lld..%lld", v, en->min,
 		    en->max);
@@ -807,7 +949,7 @@ store_grouplist(struct walk *w, const config_setting_t *st, const char *path,
 	for (i = 0; i < len; i++) {
 		const config_setting_t *el = config_setting_get_elem(st, (unsigned)i);
 		void *elem = elems + (size_t)i * en->elem_size;
-		struct walk sub = { en->sub, w->file, elem, w->d, 0, 0 };
+		struct walk sub = { en->sub, w->file, elem, w->d, 0, 0, w->src };
 		int k;
 
 		k = snprintf(elpath, sizeof(elpath), "%s.[%d]", path, i);
@@ -917,13 +1059,16 @@ size_t
 confschema_apply(const struct confschema *s, const config_t *lc,
     const char *file, void *out, struct confdiag *d)
 {
-	struct walk w = { s, file, out, d, 0, 0 };
+	struct srccache src = { "", BUF_INIT, false };
+	struct walk w = { s, file, out, d, 0, 0, &src };
 	const config_setting_t *root = config_root_setting(lc);
 	size_t i;
 
 	if (root == NULL)
 		return 0;
 	walk_group(&w, root, "");
+	/* It may hold secrets. */
+	buf_free_secret(&src.text);
 	for (i = 0; i < s->n; i++) {
 		const struct confschema_entry *en = &s->entries[i];
 		const config_setting_t *at;

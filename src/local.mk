@@ -22,10 +22,24 @@ tests_unit_check_fileio_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_fileio
 
 # modes.c calls into every layer, so it belongs to the program, not to the
-# core library the layers link against.
+# core library the layers link against; so does the --eval command.
 bin_PROGRAMS += passrole-auditd
-passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h
+passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h \
+	src/evalcmd.c src/evalcmd.h
 passrole_auditd_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+
+# pra-eval: the --eval command alone, as CONTRACT-EVAL.md's request-file
+# runner (tests and the differential tester call it).
+check_PROGRAMS += tests/tools/pra-eval
+tests_tools_pra_eval_SOURCES = tests/tools/pra-eval.c src/evalcmd.c src/evalcmd.h
+tests_tools_pra_eval_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+
+# The --eval command: request files, batch streaming, the bounds.
+check_PROGRAMS += tests/unit/check_evalcmd
+tests_unit_check_evalcmd_SOURCES = tests/unit/check_evalcmd.c src/evalcmd.c src/evalcmd.h
+tests_unit_check_evalcmd_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_evalcmd_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_evalcmd
 
 # The sample config, installed where the program looks for it by default.
 # It is never overwritten: an operator's edited copy survives `make install`.

@@ -199,29 +199,50 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		[LOG_LVL_INFO] = LOG_INFO,
 		[LOG_LVL_DEBUG] = LOG_DEBUG,
 	};
-	char msg[LOG_MSG_MAX];
+	char *msg = NULL;
+	size_t len = 0;
+	va_list ap2;
 	FILE *fp;
+	int n;
 
 	if (level > log_level)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	pthread_mutex_lock(&log_lock);
-	log_scrub(msg);
-	pthread_mutex_unlock(&log_lock);
-	log_sanitise(msg);
+	/* Scrub the whole text, then cut it: cut first, a secret across the
+	 * cut would leave its head unmasked, since the scrubber matches only
+	 * whole secrets. */
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n >= 0 && (msg = malloc((size_t)n + 1)) != NULL) {
+		len = (size_t)n + 1;
+		vsnprintf(msg, len, fmt, ap);
+		pthread_mutex_lock(&log_lock);
+		log_scrub(msg);
+		pthread_mutex_unlock(&log_lock);
+		if (strlen(msg) >= LOG_MSG_MAX)
+			msg[LOG_MSG_MAX - 1] = '\0';
+		log_sanitise(msg);
+	}
+	if (msg == NULL) {
+		level = LOG_LVL_ERROR;
+		fmt = "a message was lost: out of memory";
+	}
 
 	if (log_target == LOG_TARGET_SYSLOG) {
-		syslog(prio[level], "%s", msg);
+		syslog(prio[level], "%s", msg != NULL ? msg : fmt);
 	} else {
 		fp = log_stream != NULL ? log_stream : stderr;
 		fprintf(fp, "%s: %s%s%s\n", log_ident,
 		    level == LOG_LVL_INFO ? "" : log_names[level],
-		    level == LOG_LVL_INFO ? "" : ": ", msg);
+		    level == LOG_LVL_INFO ? "" : ": ", msg != NULL ? msg : fmt);
 		fflush(fp);
 	}
 	/* The text passed the scrubber, but the format arguments may have held
-	 * more than was printed; leave nothing on the stack. */
-	secret_wipe(msg, sizeof(msg));
+	 * more than was printed; leave nothing behind. */
+	if (msg != NULL) {
+		secret_wipe(msg, len);
+		free(msg);
+	}
 }
 
 void

@@ -21,7 +21,7 @@
 #include "aws/sts.h"
 #include "collect/awsconf.h"
 #include "log.h"
-#include "policy/evalcmd.h"
+#include "evalcmd.h"
 #include "daemon/daemon.h"
 #include "alert/alert.h"
 

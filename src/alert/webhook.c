@@ -162,7 +162,8 @@ webhook_new(const struct config_webhook *c, struct err *e)
 	}
 	if ((w->url = secret_strdup(c->url)) == NULL || (w->site = url_site(c->url)) == NULL)
 		goto nomem;
-	/* http.c's messages name the URL; the scrubber hides it there. */
+	/* Messages show w->site only; registered all the same, so a URL
+	 * that reaches a message by another way is still masked. */
 	secret_register(w, w->url);
 	w->format = c->format;
 	w->timeout_s = c->timeout > 0 ? c->timeout : 10;
@@ -514,7 +515,8 @@ webhook_send(struct webhook *w, const struct alert *a, const volatile sig_atomic
 			goto out;
 		}
 		if (resp.failure != HTTP_FAIL_NONE)
-			log_debug("webhook %s: %s", w->name, he.msg);	/* URL scrubbed */
+			/* http.c names scheme://host[:port] only, never the path. */
+			log_debug("webhook %s: %s", w->name, he.msg);
 		retry_decide(&pol, &rs, retry_classify(resp.status, NULL,
 		    resp.failure != HTTP_FAIL_NONE, http_failure_transient(resp.failure)),
 		    resp.retry_after, &dec);

@@ -36,7 +36,7 @@ aud_edges_push(struct aud_edges *E, struct err *e)
 {
 	if (E->n == E->cap) {
 		size_t cap = E->cap ? E->cap * 2 : 64;
-		struct aud_edge *n = realloc(E->v, cap * sizeof(*n));
+		struct aud_edge *n = cap > E->cap ? reallocarray(E->v, cap, sizeof(*n)) : NULL;
 
 		if (n == NULL) {
 			err_set(e, "out of memory");
@@ -47,6 +47,28 @@ aud_edges_push(struct aud_edges *E, struct err *e)
 	}
 	memset(&E->v[E->n], 0, sizeof(E->v[E->n]));
 	return &E->v[E->n++];
+}
+
+int
+aud_edges_grid(struct aud_edges *E, size_t nprincipals, size_t npriv, struct err *e)
+{
+	size_t cells;
+
+	/* Counts come from the snapshot; a product that wraps would make a
+	 * small grid that aud_direct() then writes past. */
+	if (__builtin_mul_overflow(nprincipals, npriv, &cells)) {
+		err_set(e, "%zu principals by %zu privileged roles: too many edges "
+		    "to track", nprincipals, npriv);
+		return -1;
+	}
+	if ((E->grid = reallocarray(NULL, cells, sizeof(*E->grid))) == NULL) {
+		err_set(e, "out of memory for %zu principals by %zu privileged roles",
+		    nprincipals, npriv);
+		return -1;
+	}
+	for (size_t i = 0; i < cells; i++)
+		E->grid[i] = -1;
+	return 0;
 }
 
 void
@@ -117,7 +139,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 			err_set(e, "endpoint caveat of %s: message too long", ae->ep->id);
 			goto out;
 		}
-		n = realloc(ed->caveats, (ed->ncaveats + 1) * sizeof(*n));
+		n = reallocarray(ed->caveats, ed->ncaveats + 1, sizeof(*n));
 		if (n == NULL) {
 			err_set(e, "out of memory");
 			goto out;
@@ -248,7 +270,7 @@ aud_collect(struct edge_set *set, const struct aud_account *a, struct priv_list 
 	struct edge *ne;
 
 	if (pl->n > 0) {
-		np = realloc(set->privileged, (set->nprivileged + pl->n) * sizeof(*np));
+		np = reallocarray(set->privileged, set->nprivileged + pl->n, sizeof(*np));
 		if (np == NULL)
 			goto oom;
 		set->privileged = np;
@@ -269,7 +291,7 @@ aud_collect(struct edge_set *set, const struct aud_account *a, struct priv_list 
 		}
 	}
 	if (E->n > 0) {
-		ne = realloc(set->edges, (set->nedges + E->n) * sizeof(*ne));
+		ne = reallocarray(set->edges, set->nedges + E->n, sizeof(*ne));
 		if (ne == NULL)
 			goto oom;
 		set->edges = ne;
@@ -297,7 +319,7 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 
 	if (aud_account_build(&a, s, sa, org, e) < 0)
 		goto out;
-	na = realloc(set->accounts, (set->naccounts + 1) * sizeof(*na));
+	na = reallocarray(set->accounts, set->naccounts + 1, sizeof(*na));
 	if (na == NULL) {
 		err_set(e, "out of memory");
 		goto out;
@@ -321,13 +343,10 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 		goto out;
 	E.npriv = pl.n;
 	if (a.nprincipals > 0 && pl.n > 0) {
-		E.grid = malloc(a.nprincipals * pl.n * sizeof(*E.grid));
-		if (E.grid == NULL) {
-			err_set(e, "out of memory");
+		if (aud_edges_grid(&E, a.nprincipals, pl.n, e) < 0) {
+			err_prefix(e, "account %s", sa->id);
 			goto out;
 		}
-		for (size_t i = 0; i < a.nprincipals * pl.n; i++)
-			E.grid[i] = -1;
 		if (aud_direct(&a, &pl, &E, st, e) < 0)
 			goto out;
 		if (paths_extend(&a, &pl, &E, cfg != NULL ? cfg->max_depth : 3, st, e) < 0) {

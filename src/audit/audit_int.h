@@ -189,6 +189,9 @@ struct aud_edges {
 
 /* A new zeroed edge at the end (grid not updated); NULL on ENOMEM. */
 struct aud_edge *aud_edges_push(struct aud_edges *E, struct err *e);
+/* E->grid for nprincipals × npriv, every cell -1; -1 with e set when
+ * out of memory or when the size does not fit a size_t. */
+int aud_edges_grid(struct aud_edges *E, size_t nprincipals, size_t npriv, struct err *e);
 void aud_edges_free(struct aud_edges *E);
 
 struct priv_list;

@@ -110,7 +110,11 @@ awserr_classify(struct awserr *a)
 }
 
 /* query and ec2 share the XML error shapes closely enough to accept both for
- * either protocol: a server behind a proxy can answer either way. */
+ * either protocol: a server behind a proxy can answer either way. As
+ * botocore's QueryParser does, the root's name does not matter: its Error
+ * child, or the Error in its Errors child (<ErrorResponse><Errors><Error>
+ * as well as EC2's <Response><Errors><Error>); a root <Error> is the error
+ * itself. */
 static int
 awserr_parse_xml(struct awserr *a, const char *body, size_t len, struct err *e)
 {
@@ -125,14 +129,10 @@ awserr_parse_xml(struct awserr *a, const char *body, size_t len, struct err *e)
 	if (xml_parse(body, len, &lim, &doc, e) != 0)
 		goto out;
 	root = doc->root;
-	if (strcmp(root->name, "ErrorResponse") == 0)
-		error = xml_child(root, "Error");
-	else if (strcmp(root->name, "Response") == 0)
-		error = xml_path(root, "Errors/Error");
-	else if (strcmp(root->name, "Error") == 0)
+	if (strcmp(root->name, "Error") == 0)
 		error = root;
-	else
-		error = NULL;
+	else if ((error = xml_child(root, "Error")) == NULL)
+		error = xml_path(root, "Errors/Error");
 	s = xml_path_text(error, "Code");
 	if (s == NULL || s[0] == '\0') {
 		err_set(e, "no Error/Code in <%.40s>", root->name);

@@ -222,9 +222,10 @@ aws_client_on_expired(struct aws_client *c, const struct awserr *ae)
  * for a transport failure (resp->failure says which), -2 when the request
  * could not be made at all (*local names the cause: no credentials, signing). */
 static int
-aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const char *target,
-    const char *content_type, const void *body, size_t body_len, struct http_response *resp,
-    const char **local, struct err *e)
+aws_client_attempt(struct aws_client *c, const struct http_opts *ho,
+    const struct aws_endpoint *ep, const char *target, const char *content_type,
+    const void *body, size_t body_len, struct http_response *resp, const char **local,
+    struct err *e)
 {
 	struct aws_credentials cred = { 0 };
 	struct sigv4_credentials sc;
@@ -290,12 +291,36 @@ aws_client_attempt(struct aws_client *c, const struct aws_endpoint *ep, const ch
 	hr.nheaders = nh + i;
 	hr.body = body;
 	hr.body_len = body_len;
-	rc = http_perform(&c->http, &hr, resp, e);
+	rc = http_perform(ho, &hr, resp, e);
 out:
 	if (signed_ok)
 		sigv4_signed_free(&sig);
 	aws_credentials_clear(&cred);
 	return rc;
+}
+
+/*
+ * The HTTP limits of the next attempt: the configured ones, cut to what is
+ * left of the request's budget (retry.budget_ms covers the attempts and
+ * the waits between them, so an endpoint that never answers fails within
+ * it, not after max_attempts whole timeouts). 0, or -1 when nothing is
+ * left.
+ */
+static int
+aws_client_attempt_opts(const struct aws_client *c, long spent_ms, struct http_opts *ho)
+{
+	long left = (long)c->retry.budget_ms - spent_ms;
+
+	*ho = c->http;
+	if (left <= 0)
+		return -1;
+	if (ho->total_timeout_ms > left) {
+		ho->total_timeout_ms = left;
+		ho->total_timeout_name = "what was left of aws.retry.budget_s";
+	}
+	if (ho->connect_timeout_ms > ho->total_timeout_ms)
+		ho->connect_timeout_ms = ho->total_timeout_ms;
+	return 0;
 }
 
 static void
@@ -322,8 +347,9 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 	char target[160];
 	const char *content_type;
 	struct err ne;
-	struct timespec t0;
-	long ms;
+	struct timespec t0, start;
+	struct http_opts ho;
+	long ms, spent;
 	int rc;
 
 	awserr_clear(ae);
@@ -342,15 +368,22 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 		content_type = QUERY_CONTENT_TYPE;
 	}
 	retry_state_init(&rs, c->seed_fixed ? c->seed : aws_client_random_seed());
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		enum retry_class cls;
 
 		http_response_reset(resp);
 		err_clear(&ne);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = aws_client_attempt(c, ep, target[0] != '\0' ? target : NULL, content_type, body,
-		    body_len, resp, &local, &ne);
+		aws_client_timing(&start, &spent);
+		if (aws_client_attempt_opts(c, spent, &ho) != 0) {
+			d.reason = "retry time budget exhausted";
+			break;
+		}
+		rc = aws_client_attempt(c, &ho, ep, target[0] != '\0' ? target : NULL,
+		    content_type, body, body_len, resp, &local, &ne);
 		aws_client_timing(&t0, &ms);
+		rs.busy_ms += (uint64_t)ms;
 		if (rc == -2) {
 			rs.attempts++;
 			awserr_set(ae, 0, local, ne.msg, NULL,
@@ -371,6 +404,14 @@ aws_client_call(struct aws_client *c, enum aws_service svc, const char *operatio
 		} else {
 			log_debug("POST %s %s -> %s (attempt %u, %ld ms)", ep->url, ae->api,
 			    http_failure_name(resp->failure), rs.attempts + 1, ms);
+			/* Which attempt the message is about: the last one is
+			 * what the caller sees. */
+			if (resp->failure == HTTP_FAIL_TIMEOUT) {
+				size_t l = strlen(ne.msg);
+
+				snprintf(ne.msg + l, sizeof(ne.msg) - l, " (attempt %u of %u)",
+				    rs.attempts + 1, c->retry.max_attempts);
+			}
 			awserr_set(ae, resp->status, aws_client_transport_code(resp->failure), ne.msg, NULL,
 			    AWSERR_TRANSPORT |
 			    (http_failure_transient(resp->failure) ? AWSERR_RETRYABLE : 0));

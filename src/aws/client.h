@@ -40,7 +40,7 @@ struct aws_client_opts {
 	unsigned retry_base_delay_ms;	/* default 100 */
 	unsigned retry_max_delay_ms;	/* default 20000 */
 	unsigned retry_max_retry_after_ms; /* default 30000 */
-	unsigned retry_budget_ms;	/* default 60000: total sleep per call */
+	unsigned retry_budget_ms;	/* default 60000: total time per call, attempts included */
 };
 
 void aws_client_opts_init(struct aws_client_opts *o);

@@ -16,8 +16,9 @@ struct http_xfer {
 	CURL *curl;
 	struct curl_slist *headers;
 	struct http_response *resp;
-	char url[1024];		/* for messages; never holds credentials */
-	long total_timeout_ms;
+	char site[320];		/* for messages: scheme://host[:port], see http_check_url */
+	long total_timeout_ms, connect_timeout_ms;
+	const char *total_timeout_name;	/* static, see struct http_opts */
 	size_t max_bytes;
 	bool too_large;
 	char errbuf[CURL_ERROR_SIZE];
@@ -77,6 +78,7 @@ http_response_reset(struct http_response *r)
 {
 	r->status = 0;
 	r->failure = HTTP_FAIL_NONE;
+	r->timeout_ms = 0;
 	buf_reset(&r->body);
 	http_response_clear_headers(r);
 }
@@ -212,16 +214,23 @@ http_plain_allowed(enum http_plain rule, const char *host)
 	return endpoint_host_is_loopback(host) || http_plain_listed(rule, host);
 }
 
-/* Check the URL against the rules before anything is sent. local: loopback
- * or a credential endpoint of o->plain_http, which never goes to a proxy. */
+/*
+ * Check the URL against the rules before anything is sent. local: loopback
+ * or a credential endpoint of o->plain_http, which never goes to a proxy.
+ * site gets scheme://host[:port], the only part of the URL messages show:
+ * a webhook URL carries its token in the path or in user:password@, and a
+ * URL cut to fit a message would defeat the log's scrubber, which masks
+ * only whole secrets.
+ */
 static int
 http_check_url(const struct http_opts *o, const char *url, bool *loopback, bool *local,
-    struct err *e)
+    char *site, size_t sitelen, struct err *e)
 {
 	CURLU *u;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL;
 	int rc = -1;
 
+	snprintf(site, sitelen, "(unparsed URL)");
 	u = curl_url();
 	if (u == NULL) {
 		err_set(e, "out of memory");
@@ -230,30 +239,35 @@ http_check_url(const struct http_opts *o, const char *url, bool *loopback, bool 
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		err_set(e, "invalid URL \"%.200s\"", url);
+		err_set(e, "invalid URL (not shown: it may hold a secret)");
 		goto out;
 	}
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+		port = NULL;
+	snprintf(site, sitelen, "%.16s://%.255s%s%.5s", scheme, host,
+	    port != NULL ? ":" : "", port != NULL ? port : "");
 	*loopback = endpoint_host_is_loopback(host);
 	*local = *loopback || http_plain_listed(o->plain_http, host);
 	if (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0) {
-		err_set(e, "URL \"%.200s\": only https:// (or http:// to loopback) is allowed", url);
+		err_set(e, "URL %s: only https:// (or http:// to loopback) is allowed", site);
 		goto out;
 	}
 	if (strcasecmp(scheme, "http") == 0 && !*local) {
-		err_set(e, "URL \"%.200s\": plain http:// is only allowed for loopback hosts%s", url,
+		err_set(e, "URL %s: plain http:// is only allowed for loopback hosts%s", site,
 		    o->plain_http == HTTP_PLAIN_IMDS ? " and the instance metadata service" :
 		    o->plain_http == HTTP_PLAIN_CONTAINER ? " and the container credentials agent" :
 		    "");
 		goto out;
 	}
 	if (o->insecure_loopback && !*loopback) {
-		err_set(e, "URL \"%.200s\": TLS verification can only be disabled for loopback hosts", url);
+		err_set(e, "URL %s: TLS verification can only be disabled for loopback hosts", site);
 		goto out;
 	}
 	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(port);
 	curl_url_cleanup(u);
 	return rc;
 }
@@ -263,12 +277,13 @@ http_url_check(const struct http_opts *o, const char *url, struct err *e)
 {
 	struct http_opts def;
 	bool loopback, local;
+	char site[320];
 
 	if (o == NULL) {
 		http_opts_default(&def);
 		o = &def;
 	}
-	return http_check_url(o, url, &loopback, &local, e);
+	return http_check_url(o, url, &loopback, &local, site, sizeof(site), e);
 }
 
 #define HTTP_SETOPT(x, opt, val) \
@@ -283,6 +298,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	const char *bad = NULL;
 	char line[8192];
 	bool loopback = false, local = false;
+	char site[320];
 	size_t i;
 
 	if (o == NULL) {
@@ -292,7 +308,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	resp->failure = HTTP_FAIL_NONE;
 	if (http_global_init(e) != 0)
 		goto fail_other;
-	if (http_check_url(o, req->url, &loopback, &local, e) != 0) {
+	if (http_check_url(o, req->url, &loopback, &local, site, sizeof(site), e) != 0) {
 		resp->failure = HTTP_FAIL_POLICY;
 		return NULL;
 	}
@@ -302,8 +318,12 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 		goto fail_other;
 	}
 	x->resp = resp;
-	snprintf(x->url, sizeof(x->url), "%s", req->url);
+	snprintf(x->site, sizeof(x->site), "%s", site);
 	x->total_timeout_ms = o->total_timeout_ms > 0 ? o->total_timeout_ms : HTTP_DEFAULT_TOTAL_TIMEOUT_MS;
+	x->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
+	    HTTP_DEFAULT_CONNECT_TIMEOUT_MS;
+	x->total_timeout_name = o->total_timeout_name != NULL ? o->total_timeout_name :
+	    "request timeout";
 	x->max_bytes = o->max_response_bytes != 0 ? o->max_response_bytes : HTTP_DEFAULT_MAX_RESPONSE_BYTES;
 	resp->body.max = x->max_bytes;
 
@@ -338,8 +358,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	HTTP_SETOPT(x, CURLOPT_ERRORBUFFER, x->errbuf);
 	HTTP_SETOPT(x, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	HTTP_SETOPT(x, CURLOPT_HTTPHEADER, x->headers);
-	HTTP_SETOPT(x, CURLOPT_CONNECTTIMEOUT_MS,
-	    o->connect_timeout_ms > 0 ? o->connect_timeout_ms : HTTP_DEFAULT_CONNECT_TIMEOUT_MS);
+	HTTP_SETOPT(x, CURLOPT_CONNECTTIMEOUT_MS, x->connect_timeout_ms);
 	HTTP_SETOPT(x, CURLOPT_TIMEOUT_MS, x->total_timeout_ms);
 	HTTP_SETOPT(x, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_bytes);
 	HTTP_SETOPT(x, CURLOPT_WRITEFUNCTION, http_on_body);
@@ -358,7 +377,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	if (loopback) {
 		if (o->insecure_loopback) {
 			log_warn("TLS CERTIFICATE VERIFICATION DISABLED for loopback endpoint %s "
-			    "(insecure_loopback); never use this outside tests", x->url);
+			    "(insecure_loopback); never use this outside tests", x->site);
 			HTTP_SETOPT(x, CURLOPT_SSL_VERIFYPEER, 0L);
 			HTTP_SETOPT(x, CURLOPT_SSL_VERIFYHOST, 0L);
 		}
@@ -378,7 +397,7 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 	}
 	return x;
 fail:
-	err_set(e, "libcurl refused option %s for %.200s", bad, req->url);
+	err_set(e, "libcurl refused option %s for %s", bad, site);
 	goto fail_other;
 fail_oom:
 	err_set(e, "out of memory building HTTP headers");
@@ -397,6 +416,50 @@ http_xfer_handle(struct http_xfer *x)
 	return x->curl;
 }
 
+/* "10 s", or "1500 ms" when not whole seconds. */
+static void
+http_duration(long ms, char *out, size_t n)
+{
+	if (ms % 1000 == 0)
+		snprintf(out, n, "%ld s", ms / 1000);
+	else
+		snprintf(out, n, "%ld ms", ms);
+}
+
+/*
+ * Which limit ran out: curl's connect timeout covers the TCP connection
+ * and, for https, the TLS handshake; an endpoint that accepts and never
+ * answers the handshake runs out the connect timeout, not the total one,
+ * and the message must name the limit that was hit. (curl may not record
+ * the TCP connect time when the handshake fails, so the two are one
+ * phase here.)
+ */
+static void
+http_timeout_message(struct http_xfer *x, const char *detail, struct err *e)
+{
+	curl_off_t tcp = 0, tls = 0;
+	bool https = strncasecmp(x->site, "https:", 6) == 0, connecting;
+	char d[32];
+
+	if (curl_easy_getinfo(x->curl, CURLINFO_CONNECT_TIME_T, &tcp) != CURLE_OK)
+		tcp = 0;
+	if (https && curl_easy_getinfo(x->curl, CURLINFO_APPCONNECT_TIME_T, &tls) != CURLE_OK)
+		tls = 0;
+	connecting = tcp == 0 || (https && tls == 0);
+	if (connecting && x->connect_timeout_ms < x->total_timeout_ms) {
+		x->resp->timeout_ms = x->connect_timeout_ms;
+		http_duration(x->connect_timeout_ms, d, sizeof(d));
+		err_set(e, "%s: not connected within %s (connect timeout): %s", x->site, d,
+		    detail);
+	} else {
+		x->resp->timeout_ms = x->total_timeout_ms;
+		http_duration(x->total_timeout_ms, d, sizeof(d));
+		err_set(e, "%s: %s within %s (%s): %s", x->site,
+		    connecting ? "not connected" : "no complete response", d,
+		    x->total_timeout_name, detail);
+	}
+}
+
 int
 http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 {
@@ -408,7 +471,7 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 		    r->status < 100) {
 			r->failure = HTTP_FAIL_RESET;
 			r->status = 0;
-			err_set(e, "%s: no HTTP status in the response", x->url);
+			err_set(e, "%s: no HTTP status in the response", x->site);
 			return -1;
 		}
 		r->failure = HTTP_FAIL_NONE;
@@ -418,33 +481,33 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_CONNECT:
 		r->failure = HTTP_FAIL_CONNECT;
-		err_set(e, "%s: cannot connect: %s", x->url, detail);
+		err_set(e, "%s: cannot connect: %s", x->site, detail);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		r->failure = HTTP_FAIL_TIMEOUT;
-		err_set(e, "%s: timed out (limit %ld ms): %s", x->url, x->total_timeout_ms, detail);
+		http_timeout_message(x, detail, e);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 		r->failure = HTTP_FAIL_RESET;
-		err_set(e, "%s: connection closed or reset without a complete answer: %s", x->url, detail);
+		err_set(e, "%s: connection closed or reset without a complete answer: %s", x->site, detail);
 		break;
 	case CURLE_PARTIAL_FILE:
 		r->failure = HTTP_FAIL_TRUNCATED;
-		err_set(e, "%s: response body truncated (%zu bytes received): %s", x->url,
+		err_set(e, "%s: response body truncated (%zu bytes received): %s", x->site,
 		    r->body.len, detail);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
 		r->failure = HTTP_FAIL_TOO_LARGE;
-		err_set(e, "%s: response larger than the limit of %zu bytes", x->url, x->max_bytes);
+		err_set(e, "%s: response larger than the limit of %zu bytes", x->site, x->max_bytes);
 		break;
 	case CURLE_WRITE_ERROR:
 		r->failure = x->too_large ? HTTP_FAIL_TOO_LARGE : HTTP_FAIL_OTHER;
 		if (x->too_large)
-			err_set(e, "%s: response larger than the limit of %zu bytes", x->url, x->max_bytes);
+			err_set(e, "%s: response larger than the limit of %zu bytes", x->site, x->max_bytes);
 		else
-			err_set(e, "%s: cannot store the response: %s", x->url, detail);
+			err_set(e, "%s: cannot store the response: %s", x->site, detail);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
@@ -453,11 +516,11 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct err *e)
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_ISSUER_ERROR:
 		r->failure = HTTP_FAIL_TLS;
-		err_set(e, "%s: TLS failure (certificate verification is on): %s", x->url, detail);
+		err_set(e, "%s: TLS failure (certificate verification is on): %s", x->site, detail);
 		break;
 	default:
 		r->failure = HTTP_FAIL_OTHER;
-		err_set(e, "%s: transfer failed: %s", x->url, detail);
+		err_set(e, "%s: transfer failed: %s", x->site, detail);
 		break;
 	}
 	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &r->status);

@@ -55,6 +55,10 @@ struct http_opts {
 	enum http_plain plain_http;	/* default HTTP_PLAIN_LOOPBACK */
 	long connect_timeout_ms;	/* <= 0: default */
 	long total_timeout_ms;		/* <= 0: default */
+	/* What total_timeout_ms is, for the message when it runs out (a
+	 * caller may have cut it to what is left of a larger budget); NULL:
+	 * "request timeout". */
+	const char *total_timeout_name;
 	size_t max_response_bytes;	/* 0: default */
 };
 
@@ -102,6 +106,7 @@ struct http_response {
 	char error_type[256];		/* X-Amzn-Errortype */
 	char content_type[128];
 	enum http_failure failure;
+	long timeout_ms;		/* HTTP_FAIL_TIMEOUT: the limit that ran out */
 };
 
 /* max_bytes 0 means HTTP_DEFAULT_MAX_RESPONSE_BYTES. */

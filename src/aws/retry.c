@@ -41,6 +41,7 @@ retry_state_init(struct retry_state *s, uint64_t seed)
 {
 	s->attempts = 0;
 	s->slept_ms = 0;
+	s->busy_ms = 0;
 	/* xorshift has a fixed point at 0. */
 	s->rng = seed != 0 ? seed : UINT64_C(0x9E3779B97F4A7C15);
 }
@@ -156,7 +157,7 @@ retry_decide(const struct retry_policy *p, struct retry_state *s, enum retry_cla
 		delay = ra < p->max_retry_after_ms ? ra : p->max_retry_after_ms;
 	else
 		delay = retry_backoff_ms(p, s, s->attempts);
-	if (s->slept_ms + delay > p->budget_ms) {
+	if (s->slept_ms + s->busy_ms + delay > p->budget_ms) {
 		out->reason = "retry time budget exhausted";
 		return;
 	}

@@ -7,7 +7,8 @@
  * throttled together. The PRNG is seeded per state so tests can fix it.
  * Retry-After, when the server sends it, replaces the computed delay (capped).
  * A request stops after max_attempts, or when the next sleep would take the
- * time slept so far past the per-request budget.
+ * time spent so far (the sleeps, and the attempts themselves when the caller
+ * times them in busy_ms) past the per-request budget.
  */
 #ifndef PRA_AWS_RETRY_H
 #define PRA_AWS_RETRY_H
@@ -29,7 +30,7 @@ struct retry_policy {
 	unsigned base_delay_ms;		/* delay scale of the first retry */
 	unsigned max_delay_ms;		/* cap of one computed delay */
 	unsigned max_retry_after_ms;	/* cap of a server-sent Retry-After */
-	unsigned budget_ms;		/* cap of the total time slept for one request */
+	unsigned budget_ms;		/* cap of the total time of one request */
 };
 
 /* Defaults: 5 attempts, 100 ms base, 20 s cap, Retry-After capped at 30 s, 60 s budget. */
@@ -45,6 +46,7 @@ void retry_policy_default(struct retry_policy *p);
 struct retry_state {
 	unsigned attempts;	/* attempts finished so far */
 	uint64_t slept_ms;
+	uint64_t busy_ms;	/* time in attempts, kept by a caller that times them */
 	uint64_t rng;
 };
 

@@ -211,18 +211,30 @@ ld_get(struct ld *l, const char *rel, cJSON **json, char **why, enum got *got)
 	if (r < 0)
 		goto out;
 	if (r == 0) {
-		*json = cJSON_ParseWithLengthOpts(l->file.data != NULL ? l->file.data : "",
-		    l->file.len, &end, false);
-		if (*json == NULL) {
-			size_t off = end != NULL && l->file.data != NULL ?
-			    (size_t)(end - l->file.data) : 0, line = 1, col = 1;
+		const char *data = l->file.data != NULL ? l->file.data : "";
+		size_t off, line = 1, col = 1;
 
+		*json = cJSON_ParseWithLengthOpts(data, l->file.len, &end, false);
+		/* Text after the value means the file is not what the CLI
+		 * wrote (two outputs run together, a botched edit): what
+		 * was read of it cannot be trusted to be all of it. */
+		off = end != NULL ? (size_t)(end - data) : 0;
+		if (*json != NULL)
+			off += strspn(data + off, " \t\r\n");
+		if (*json == NULL || off < l->file.len) {
 			for (size_t i = 0; i < off && i < l->file.len; i++)
-				if (l->file.data[i] == '\n')
+				if (data[i] == '\n')
 					line++, col = 1;
 				else
 					col++;
-			err_set(l->e, "%s: not valid JSON (line %zu, column %zu)", path, line, col);
+			if (*json != NULL)
+				err_set(l->e, "%s: not valid JSON: text after the value "
+				    "(line %zu, column %zu)", path, line, col);
+			else
+				err_set(l->e, "%s: not valid JSON (line %zu, column %zu)",
+				    path, line, col);
+			cJSON_Delete(*json);
+			*json = NULL;
 			goto out;
 		}
 		*got = GOT_JSON;

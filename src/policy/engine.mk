@@ -10,12 +10,6 @@ libpra_policy_a_SOURCES += \
 	src/policy/explain.c src/policy/explain.h \
 	src/policy/evalcmd.c src/policy/evalcmd.h
 
-# pra-eval: the request-file runner of CONTRACT-EVAL.md until the daemon's
-# --eval options exist (tests and the differential tester call it).
-check_PROGRAMS += tests/tools/pra-eval
-tests_tools_pra_eval_SOURCES = tests/tools/pra-eval.c
-tests_tools_pra_eval_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
-
 check_PROGRAMS += tests/unit/check_policy
 tests_unit_check_policy_SOURCES = tests/unit/check_policy.c
 tests_unit_check_policy_CFLAGS = $(CHECK_CFLAGS_ALL)

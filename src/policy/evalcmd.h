@@ -1,9 +1,10 @@
 /*
- * Evaluation request files (man passrole-auditd-eval(5), CONTRACT-EVAL.md):
- * one JSON request describing a principal, an action, a resource, the
- * request context and every policy layer; or JSON Lines, one request per
- * line. Each is loaded, checked (bad input names the file, line and JSON
- * path), evaluated and written as text or as one JSON result object.
+ * Evaluation requests (man passrole-auditd-eval(5), CONTRACT-EVAL.md): one
+ * JSON request describing a principal, an action, a resource, the request
+ * context and every policy layer, loaded and checked (bad input names the
+ * JSON path) into what the evaluator takes, and its result as the
+ * contract's JSON object. The audit's explanations build requests the
+ * same way. Reading request files is the --eval command's (src/evalcmd.c).
  */
 #ifndef PRA_POLICY_EVALCMD_H
 #define PRA_POLICY_EVALCMD_H
@@ -18,10 +19,6 @@
 #include "policy/eval.h"
 #include "util/err.h"
 
-/* A single request file is parsed whole; a batch file is streamed, one
- * line (one request) at a time, with no bound on its size. */
-#define EVALCMD_MAX_FILE (64u * 1024u * 1024u)
-#define EVALCMD_MAX_LINE (8u * 1024u * 1024u)
 #define EVALCMD_MAX_POLICIES 256u	/* per layer or level */
 #define EVALCMD_MAX_LEVELS 16u
 
@@ -62,9 +59,5 @@ int evalcmd_load(struct evalcmd_case *ec, const cJSON *req, struct evalcmd_cache
 void evalcmd_case_free(struct evalcmd_case *ec);
 /* The result object of the contract (caller frees with cJSON_Delete). */
 cJSON *evalcmd_result_json(const struct evalcmd_case *ec, const struct eval_result *r);
-/* Run a file: one request, or JSON Lines with batch (read as a stream: one
- * result line per request line, written as it is evaluated). Output as text
- * or JSON (batch is always JSON, one object per line). */
-int evalcmd_run(const char *path, bool batch, bool json, FILE *out, struct err *e);
 
 #endif

@@ -122,6 +122,18 @@ if grep -qE "$tmp/syntax.conf:[0-9]+: syntax error" "$tmp/err"; then ok; else
 run 1 --check-config -c "$tmp/absent.conf"
 has "$tmp/err" "$tmp/absent.conf: cannot read: No such file or directory"
 
+# A NUL in an @include name cut it to a directory, which made libconfig
+# exit(2) in the middle of --check-config: 2 says "changes found".
+mkdir "$tmp/inc"
+printf 'log_level = "info";\n@include "inc\000.conf"\n' >"$tmp/nul.conf"
+run 1 --check-config -c "$tmp/nul.conf"
+has "$tmp/err" "$tmp/nul.conf:2: a NUL byte (not a text file)"
+printf '@include "in\\"c"\n' >"$tmp/esc.conf"
+mkdir "$tmp/in\"c"
+run 1 --check-config -c "$tmp/esc.conf"
+has "$tmp/err" "$tmp/esc.conf:1: @include \"$tmp/in\"c\": not a regular file"
+[ -s "$tmp/out" ] && fail "a config naming a directory printed settings"
+
 # Every mode validates the config before it runs.
 run 1 --whoami -c "$tmp/bad.conf"
 has "$tmp/err" "$tmp/bad.conf:1: log_level"

@@ -18,7 +18,10 @@
 #      200 again: every alert arrives exactly once (no re-delivery at all);
 #   5. the demo organization with an account that cannot be audited
 #      (basic.json): its baseline, and each audit after it, raises exactly
-#      one alert, audit-incomplete, naming that account.
+#      one alert, audit-incomplete, naming that account;
+#   6. no secret (AWS key, external id, HMAC secrets, webhook URLs of more
+#      than 2,000 bytes, user:password@) nor a piece of one in any output,
+#      at default verbosity, -v and -v -v.
 # SIGHUP with a broken config is daemon-signals.sh's.
 # Audits are started with SIGUSR1: daemon.interval cannot go below 60 s, and
 # the test need not wait for it.
@@ -304,5 +307,94 @@ for d in dl:
     assert [n["account"] for n in d["body"]["not_audited"]] == ["123456789012"], d["body"]
 assert dl[0]["id"] != dl[1]["id"]
 PY
-if grep -q 'e2e-hmac-secret' "$tmp/log"; then fail "the HMAC secret is in the log"; fi
+
+# 6. No secret in any output, at every verbosity (default, -v, -v -v),
+# with two webhook URLs of more than 2,000 bytes whose token is near the
+# end: one delivered to, one to a port nothing listens on (so transport
+# errors are logged about it), and a URL holding user:password@ (refused,
+# on SIGHUP and by --check-config). Each output is searched for every
+# secret whole and for distinctive pieces of it: a message that cut a
+# secret would show only a piece, which a whole-secret scrubber misses.
+pad=$(head -c 2100 /dev/zero | tr '\0' q)
+dead_port=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url_live="$URL_W/$pad/TOKENe2eLive9Qx4"
+url_dead="http://127.0.0.1:$dead_port/hook/$pad/TOKENe2eDead7Wz2"
+url_userinfo="http://ops:pw-e2eUserK5m@127.0.0.1:$dead_port/hook/$pad/TOKENe2eUser3Rt8"
+[ ${#url_live} -gt 2000 ] && [ ${#url_dead} -gt 2000 ] || fail "the webhook URLs are not long"
+# conf6 STATE_DIR URL_OF_THE_SECOND_WEBHOOK
+conf6() {
+	cat <<CONF
+state_dir = "$1";
+aws = {
+  region = "eu-west-1";
+  credentials = { source = "static"; access_key_id = "AKIAIOSFODNN7EXAMPLE";
+    secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"; };
+  endpoints = { sts = "$EMU_URL"; iam = "$EMU_URL"; organizations = "$EMU_URL";
+    ec2 = "$EMU_URL"; };
+  retry = { max_attempts = 2; base_delay_ms = 10; max_delay_ms = 20; };
+};
+collect = { member_role = "AuditRole"; external_id = "audit+2024/q1";
+  regions = [ "eu-west-1" ]; };
+daemon = { interval = 600; jitter = 0; };
+alerts = {
+  syslog = { socket = "$tmp/log.sock"; ident = "pra-e2e"; facility = "local3"; };
+  webhooks = (
+    { name = "live"; url = "$url_live"; hmac_secret_file = "$tmp/secret";
+      max_attempts = 1; timeout = 5; },
+    { name = "dead"; url = "$2"; hmac_secret = "e2e-hmac-inline-c41d";
+      max_attempts = 1; timeout = 5; } );
+};
+CONF
+}
+"$PYTHON3" "$tmp/listen.py" "$tmp/notify6" "$tmp/notes6" &
+RECV_PIDS="$RECV_PIDS $!"
+wait_count "$tmp/notes6" '^listening$' 1 || fail "the second notification listener did not start"
+posts0=$(summary_field "$CTL_W" accepted)
+for n in 0 1 2; do
+	case $n in 0) v= ;; 1) v=-v ;; 2) v="-v -v" ;; esac
+	o="$tmp/out6-$n"
+	mkdir -m 700 "$tmp/state6-$n"
+	conf6 "$tmp/state6-$n" "$url_dead" >"$o.conf"
+	chmod 600 "$o.conf"
+	idle=$(count "$tmp/notes6" "$IDLE")
+	# shellcheck disable=SC2086
+	env NOTIFY_SOCKET="$tmp/notify6" "$bin" -f $v -c "$o.conf" 2>"$o.log" &
+	pid=$!
+	wait_count "$tmp/notes6" "$IDLE" $((idle + 1)) || fail "the audit at start ($v) did not end"
+	kill -USR1 "$pid"
+	wait_count "$tmp/notes6" "$IDLE" $((idle + 2)) || fail "the SIGUSR1 audit ($v) did not end"
+	conf6 "$tmp/state6-$n" "$url_userinfo" >"$o.conf.new"
+	chmod 600 "$o.conf.new"
+	mv "$o.conf.new" "$o.conf"
+	kill -HUP "$pid"
+	wait_count "$o.log" 'invalid configuration \(1 problem\); keeping the previous one' 1 ||
+		fail "the URL with user information ($v) was not refused"
+	grep -q 'alerts.webhooks.\[1\].url: must not contain user information' "$o.log" ||
+		fail "the refused URL's problem ($v) is not named"
+	stop_daemon
+	# shellcheck disable=SC2086
+	"$bin" $v --check-config -c "$o.conf" >"$o.cc-bad" 2>&1 && fail "--check-config $v accepted user:password@"
+	conf6 "$tmp/state6-$n" "$url_dead" >"$o.conf"
+	# shellcheck disable=SC2086
+	"$bin" $v --check-config -c "$o.conf" >"$o.cc-out" 2>"$o.cc-err" || fail "--check-config $v"
+	grep -qF 'alerts.webhooks.[0].url = "********";' "$o.cc-out" || fail "--check-config $v: the URL is not masked"
+	grep -qF 'alerts.webhooks.[1].url = "********";' "$o.cc-out" || fail "--check-config $v: the URL is not masked"
+done
+grep -q 'webhook dead: http://127.0.0.1:[0-9]*: cannot connect' "$tmp/out6-2.log" ||
+	fail "at -v -v, the failing webhook's transport error is not logged"
+[ "$(summary_field "$CTL_W" accepted)" -ge $((posts0 + 6)) ] ||
+	fail "the live webhook did not get the alerts of each verbosity"
+
+# Every output of the whole test: the daemons' stderr, syslog, --check-config.
+for f in "$tmp/log" "$tmp/lines" "$tmp"/out6-*.log "$tmp"/out6-*.cc-*; do
+	[ -f "$f" ] || fail "no output file $f"
+	for secret in wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY wJalrXUtnFEMI bPxRfiCY \
+	    audit+2024/q1 audit+2024 e2e-hmac-secret-7f3a hmac-secret-7f3a \
+	    e2e-hmac-inline-c41d hmac-inline "$url_live" "$url_dead" "$url_userinfo" \
+	    TOKENe2e Live9Qx4 Dead7Wz2 User3Rt8 pw-e2eUserK5m pw-e2e qqqqqqqq /hook/q; do
+		if grep -qF -- "$secret" "$f"; then
+			fail "$(basename "$f") holds a secret or a piece of one: $(echo "$secret" | cut -c1-60)"
+		fi
+	done
+done
 echo "daemon-e2e: ok ($(summary_field "$CTL_W" accepted) deliveries, $(summary_field "$CTL_W" failed_answers) answers of 500, $(alert_lines) syslog lines)"

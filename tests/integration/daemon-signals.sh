@@ -96,6 +96,26 @@ grep -q 'd.conf:1[0-9]: daemon.interval: 30 is out of range 60..604800' "$tmp/lo
 grep -q "bogus: unknown setting" "$tmp/log" || fail "the second problem is not reported"
 kill -0 "$pid" 2>/dev/null || fail "the daemon died on a broken config"
 
+# A config libconfig's scanner ends the process on (exit(2), "input in
+# flex scanner failed"): a NUL cuts the @include name to "inc", a
+# directory. Refused at its file and line like any broken one.
+mkdir "$tmp/inc"
+config 'daemon = { interval = 30; jitter = 0; };'
+printf '@include "inc\000.conf"\n' >>"$tmp/d.conf"
+kill -HUP "$pid"
+wait_line "$tmp/log" 'd.conf:11: a NUL byte \(not a text file\)' ||
+	fail "a config with a NUL in an @include name not refused"
+wait_line "$tmp/log" 'invalid configuration \(1 problem\); keeping the previous one' ||
+	fail "the config with a NUL is not reported as refused"
+# And one naming the directory through an escape the old check skipped.
+mkdir "$tmp/in\"c"
+config '@include "in\"c"'
+kill -HUP "$pid"
+wait_line "$tmp/log" 'd.conf:10: @include ".*/in"c": not a regular file' ||
+	fail "an @include of a directory not refused"
+sleep 0.2
+kill -0 "$pid" 2>/dev/null || fail "the daemon died on a config libconfig exits on"
+
 # SIGUSR1: an audit now; the schedule after it follows the kept config
 # (900 s), not the first one (600) nor the rejected one (30).
 before=$(count "$tmp/notes" '^STATUS=auditing$')

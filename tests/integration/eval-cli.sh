@@ -46,4 +46,12 @@ grep -q "principal" "$tmp/err" || fail "bad request message does not name the fi
 
 "$bin" -c "$cfg" --eval "$tmp/missing.json" >/dev/null 2>&1
 [ $? -eq 1 ] || fail "missing file must exit 1"
+# A line that never ends is refused once it passes 8 MiB, at once: it used
+# to be read to its end, which /dev/zero never reaches.
+timeout 20 "$bin" -c "$cfg" --eval-batch /dev/zero >"$tmp/z" 2>"$tmp/err"
+rc=$?
+[ "$rc" -ne 124 ] || fail "--eval-batch /dev/zero still running after 20 s"
+[ "$rc" -eq 1 ] || fail "--eval-batch /dev/zero: exit $rc, want 1"
+grep -q '/dev/zero:1: line longer than 8388608 bytes (8 MiB)' "$tmp/err" ||
+	fail "the endless line is not named: $(cat "$tmp/err")"
 echo "eval-cli: ok"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/evalcmd.h"
+#include "evalcmd.h"
 
 static int
 usage(void)

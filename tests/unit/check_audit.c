@@ -14,7 +14,10 @@
 
 #include <cjson/cJSON.h>
 
+#include <stdint.h>
+
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "audit/privileged.h"
 #include "snapbuild.h"
 #include "checkmain.h"
@@ -1162,6 +1165,27 @@ START_TEST(test_man_page_services)
 }
 END_TEST
 
+/* The grid of an account's edges is principals × privileged roles, both
+ * counted from the snapshot: a product that wraps must be refused, not
+ * make a small grid that the edges are then written past. */
+START_TEST(test_edge_grid_size_checked)
+{
+	struct aud_edges E = { 0 };
+	struct err e = { "" };
+
+	ck_assert_int_eq(aud_edges_grid(&E, SIZE_MAX / 2 + 1, 2, &e), -1);
+	ck_assert_ptr_null(E.grid);
+	ck_assert_msg(strstr(e.msg, "principals by 2 privileged roles: too many edges") != NULL,
+	    "%s", e.msg);
+	ck_assert_int_eq(aud_edges_grid(&E, (SIZE_MAX >> 4) + 2, 16, &e), -1);
+	ck_assert_ptr_null(E.grid);
+	ck_assert_int_eq(aud_edges_grid(&E, 3, 4, &e), 0);
+	for (size_t i = 0; i < 12; i++)
+		ck_assert_int_eq(E.grid[i], -1);
+	aud_edges_free(&E);
+}
+END_TEST
+
 static Suite *
 audit_suite(void)
 {
@@ -1187,6 +1211,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_explain_errors);
 	tcase_add_test(tc, test_man_page_matches_table);
 	tcase_add_test(tc, test_man_page_services);
+	tcase_add_test(tc, test_edge_grid_size_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }

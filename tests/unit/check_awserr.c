@@ -34,6 +34,8 @@ static const struct err_case err_cases[] = {
 	{ "synthetic/iam.AccessDenied.scp.xml", AWS_PROTO_QUERY, 403, "AccessDenied", "c1a2b3d4-0001-4000-8000-000000000001", "User: arn:aws:sts::111122223333:assumed-role/AuditRole/ci-se", A },
 	{ "synthetic/iam.ExpiredToken.xml", AWS_PROTO_QUERY, 403, "ExpiredToken", "c1a2b3d4-0005-4000-8000-000000000005", "The security token included in the request is expired", C | X },
 	{ "synthetic/iam.SignatureDoesNotMatch.xml", AWS_PROTO_QUERY, 403, "SignatureDoesNotMatch", "c1a2b3d4-0004-4000-8000-000000000004", "The request signature we calculated does not match the signa", C },
+	{ "synthetic/iam.SignatureDoesNotMatch.errors-wrapped.xml", AWS_PROTO_QUERY, 403, "SignatureDoesNotMatch", "c1a2b3d4-000a-4000-8000-00000000000a", "The request signature we calculated does not match the signa", C },
+	{ "synthetic/iam.SignatureDoesNotMatch.errors-wrapped.xml", AWS_PROTO_EC2, 403, "SignatureDoesNotMatch", "c1a2b3d4-000a-4000-8000-00000000000a", "The request signature we calculated does not match the signa", C },
 	{ "synthetic/iam.Throttling.xml", AWS_PROTO_QUERY, 400, "Throttling", "c1a2b3d4-0003-4000-8000-000000000003", "Rate exceeded", R | T },
 	{ "synthetic/json11.ExpiredTokenException.json", AWS_PROTO_JSON, 400, "ExpiredTokenException", "", "The security token included in the request is expired", C | X },
 	{ "synthetic/json11.InvalidSignatureException.json", AWS_PROTO_JSON, 400, "InvalidSignatureException", "", "The request signature we calculated does not match the signa", C },

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -626,6 +629,92 @@ START_TEST(test_connection_refused)
 }
 END_TEST
 
+/* A loopback port that completes the TCP handshake (the kernel does, from
+ * the listen backlog) and never answers; the caller closes it. */
+static int
+silent_listener(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 32), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * An endpoint that accepts and never answers: the request fails within
+ * aws.retry.budget_s, attempts included (it took max_attempts whole
+ * request timeouts), and the message names the limit that ran out and
+ * the attempt (it quoted the request timeout when the connect timeout
+ * had run out).
+ */
+START_TEST(test_silent_endpoint_bounded)
+{
+	struct aws_client_opts o;
+	struct fixture f;
+	struct sts_identity id;
+	struct testserver silent = emu;
+	struct timespec t0;
+	unsigned port;
+	int fd = silent_listener(&port);
+	long ms;
+
+	snprintf(silent.url, sizeof(silent.url), "http://127.0.0.1:%u", port);
+	opts_for(&o, &silent);
+	o.connect_timeout_ms = 500;
+	o.total_timeout_ms = 1000;
+	o.retry_max_attempts = 5;
+	o.retry_budget_ms = 2500;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ms = ms_since(&t0);
+	/* 5 attempts of 1 s each would take 5 s and more. */
+	ck_assert_msg(ms < 4000, "%ld ms: %s", ms, f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, ": no complete response within ") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, " of 5) [gave up after ") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "retry time budget exhausted]") != NULL, "%s", f.e.msg);
+	ck_assert_uint_lt(aws_client_last_attempts(f.client), 5);
+	fixture_close(&f);
+
+	/* https: the TLS handshake is never answered, so the connect timeout
+	 * is what runs out, and the message says so. */
+	snprintf(silent.url, sizeof(silent.url), "https://127.0.0.1:%u", port);
+	opts_for(&o, &silent);
+	o.insecure_loopback = true;
+	o.connect_timeout_ms = 300;
+	o.total_timeout_ms = 5000;
+	o.retry_max_attempts = 2;
+	fixture_open(&f, &o, AKID, SECRET, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(sts_get_caller_identity(f.client, &id, &f.e), -1);
+	ms = ms_since(&t0);
+	ck_assert_msg(ms < 3000, "%ld ms: %s", ms, f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, ": not connected within 300 ms (connect timeout)") != NULL,
+	    "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "(attempt 2 of 2) [gave up after 2 attempts: attempts "
+	    "exhausted]") != NULL, "%s", f.e.msg);
+	ck_assert_msg(strstr(f.e.msg, "5000") == NULL, "%s", f.e.msg);
+	fixture_close(&f);
+	close(fd);
+}
+END_TEST
+
 /* Everything logged at debug level during a full run, retries included, must
  * hold neither the secret key nor the session token. The logger's scrubber
  * is switched off for the test so that it proves the primary rule (never
@@ -701,7 +790,7 @@ START_TEST(test_other_services)
 	ck_assert_int_eq(aws_client_json(f.client, AWS_SVC_ORGANIZATIONS, "DescribeOrganization", NULL, &out,
 	    &ae, &f.e), -1);
 	ck_assert_ptr_null(out);
-	ck_assert_str_eq(ae.code, "AWSOrganizationsNotInUseException");
+	ck_assert_msg(strcmp(ae.code, "AWSOrganizationsNotInUseException") == 0, "%s", f.e.msg);
 	ck_assert_str_eq(ae.api, "organizations:DescribeOrganization");
 	ck_assert_uint_eq(aws_client_last_attempts(f.client), 2);
 	r = emu_requests(&emu);
@@ -926,6 +1015,76 @@ START_TEST(test_http_rules)
 }
 END_TEST
 
+/* A loopback port nothing listens on (bound, then closed). */
+static unsigned
+closed_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/*
+ * A webhook URL holds its credential in the path or in user:password@.
+ * The HTTP layer's messages name scheme://host[:port] only: a URL cut to
+ * fit a message (it used to be cut at 1,000 bytes or so) would slip past
+ * the log's scrubber, which masks only whole secrets.
+ */
+START_TEST(test_http_messages_show_no_path)
+{
+	struct http_opts ho;
+	struct http_request rq = { "POST", NULL, NULL, 0, "{}", 2 };
+	struct http_response rs;
+	struct err e;
+	char *url, site[64];
+	unsigned port = closed_port();
+	size_t n;
+
+	ck_assert_ptr_nonnull(url = malloc(4096));
+	n = (size_t)snprintf(url, 4096, "http://ops:pw-Q7zz@127.0.0.1:%u/hook/", port);
+	while (n < 2100)
+		url[n++] = 'p';
+	snprintf(url + n, 4096 - n, "/TOKENq8RrTail");
+	snprintf(site, sizeof(site), "http://127.0.0.1:%u", port);
+	http_opts_default(&ho);
+	ho.connect_timeout_ms = 2000;
+	http_response_init(&rs, 0);
+	rq.url = url;
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_CONNECT);
+	ck_assert_msg(strncmp(e.msg, site, strlen(site)) == 0 &&
+	    strstr(e.msg, "cannot connect") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "pw-Q7zz") == NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "/hook") == NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "pppp") == NULL, "%s", e.msg);
+	/* The same URL without user information: still no path. */
+	n = (size_t)snprintf(url, 4096, "http://127.0.0.1:%u/hook/", port);
+	while (n < 2100)
+		url[n++] = 'p';
+	snprintf(url + n, 4096 - n, "/TOKENq8RrTail");
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_msg(strstr(e.msg, "/hook") == NULL, "%s", e.msg);
+	/* Refused before sending: the rule, the site, no path. */
+	rq.url = "http://hooks.example.invalid/services/T0/SECRETq9";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_int_eq(rs.failure, HTTP_FAIL_POLICY);
+	ck_assert_msg(strstr(e.msg, "SECRETq9") == NULL &&
+	    strstr(e.msg, "http://hooks.example.invalid") != NULL, "%s", e.msg);
+	rq.url = "ftp://u:SECRETq9@127.0.0.1/";
+	ck_assert_int_eq(http_perform(&ho, &rq, &rs, &e), -1);
+	ck_assert_msg(strstr(e.msg, "SECRETq9") == NULL, "%s", e.msg);
+	http_response_free(&rs);
+	free(url);
+}
+END_TEST
+
 /* Plain http to the credential endpoints: each provider's own addresses and
  * loopback, nothing else, never by default. Checked with http_url_check so
  * no link-local address is ever contacted. */
@@ -1086,8 +1245,13 @@ client_suite(void)
 	tcase_add_test(tt, test_tls_verification);
 	suite_add_tcase(s, tt);
 
+	/* test_silent_endpoint_bounded waits on purpose; with the bound
+	 * broken it must fail on its own check, not on this timeout. */
+	tcase_set_timeout(tp, 30);
 	tcase_add_test(tp, test_refused_configurations);
 	tcase_add_test(tp, test_http_rules);
+	tcase_add_test(tp, test_http_messages_show_no_path);
+	tcase_add_test(tp, test_silent_endpoint_bounded);
 	tcase_add_test(tp, test_http_plain_credential_endpoints);
 	suite_add_tcase(s, tp);
 	return s;

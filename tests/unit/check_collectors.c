@@ -1203,7 +1203,10 @@ START_TEST(test_iam_throttling_storm)
 	iam_free(&iam);
 	hook_free(&h);
 
-	/* 429 with Retry-After 30 s: the 60 s sleep budget runs out first. */
+	/* 429 with Retry-After 30 s: the 60 s budget runs out first. It
+	 * counts the time in the attempts too, so the second 30 s wait fits
+	 * only when the attempts took no measurable time (this test's sleeps
+	 * are not real): 2 or 3 attempts, never the 4 allowed. */
 	emu_ctl("/_emu/reset", "{}");
 	hook_init(&h, AKID, SECRET, false);
 	h.fault_at = 2;
@@ -1212,7 +1215,8 @@ START_TEST(test_iam_throttling_storm)
 	run_iam(&h, 0, &iam);
 	ck_assert(!iam.part.complete);
 	ck_assert_msg(strstr(S(iam.part.why), "throttled out after 3 attempts (" GAAD ", page 2): ") ==
-	    iam.part.why, "%s", S(iam.part.why));
+	    iam.part.why || strstr(S(iam.part.why), "throttled out after 2 attempts (" GAAD
+	    ", page 2): ") == iam.part.why, "%s", S(iam.part.why));
 	ck_assert_msg(strstr(iam.part.why, "budget") != NULL, "%s", iam.part.why);
 	ck_assert_uint_eq(iam.nusers, 3);
 	iam_free(&iam);

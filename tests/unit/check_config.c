@@ -308,6 +308,23 @@ START_TEST(test_ranges)
 	    "aws.request_timeout: 4294967297 is out of range 1..3600");
 	expect_one("aws = { request_timeout = 3601L; };\n", 1,
 	    "aws.request_timeout: 3601 is out of range 1..3600");
+	/* libconfig 1.5 keeps a number without L in an int and saturates one
+	 * past a long long, silently: the problem quotes the file's text,
+	 * and a number that wraps into the range is not taken for it. */
+	expect_one("daemon = { interval = 99999999999999999999; };\n", 1,
+	    "daemon.interval: 99999999999999999999 is out of range 60..604800");
+	expect_one("daemon = { interval = -99999999999999999999; };\n", 1,
+	    "daemon.interval: -99999999999999999999 is out of range 60..604800");
+	expect_one("daemon = { interval = 4294967356; };\n", 1,
+	    "daemon.interval: 4294967356 is out of range 60..604800");
+	expect_one("daemon = { interval = 0x1000000003C; };\n", 1,
+	    "daemon.interval: 0x1000000003C is out of range 60..604800");
+	expect_one("daemon = { interval = 600; jitter = 99999999999999999999L; };\n", 1,
+	    "daemon.jitter: 99999999999999999999L is out of range 0..86400");
+	expect_one("aws = { retry = {\n  max_attempts =\t4294967297 ; }; };\n", 2,
+	    "aws.retry.max_attempts: 4294967297 is out of range 1..20");
+	expect_ok("daemon = { interval = 0x258; jitter = 0; };\n");
+	expect_ok("daemon = { interval = 600L; };\n");
 }
 END_TEST
 
@@ -567,6 +584,64 @@ START_TEST(test_secret_never_in_problems)
 }
 END_TEST
 
+/* A webhook URL carries its credential (Slack, Teams and Discord put it
+ * in the path): masked when printed, never in a problem, registered with
+ * the log's scrubber, and a readable config holding one is warned about. */
+START_TEST(test_webhook_url_is_secret)
+{
+	static const char good[] = "alerts = { webhooks = (\n"
+	    " { name = \"chat\"; url = \"https://hooks.slack.com/services/"
+	    "T0/B0/XOXBtokenQ9v2\"; }\n); };\n";
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	char *s, *log, *out = NULL;
+	size_t n = 0;
+	FILE *fp;
+	int rc;
+
+	ck_assert_int_eq(load(good, &c, &d), 0);
+	s = printed(&c);
+	ck_assert_ptr_null(strstr(s, "XOXBtokenQ9v2"));
+	ck_assert_ptr_nonnull(strstr(s, "alerts.webhooks.[0].url = \"********\";"));
+	free(s);
+	ck_assert_ptr_nonnull(fp = open_memstream(&out, &n));
+	log_set_stream(fp);
+	log_error("POST https://hooks.slack.com/services/T0/B0/XOXBtokenQ9v2 failed");
+	log_set_stream(NULL);
+	fclose(fp);
+	ck_assert_ptr_null(strstr(out, "XOXBtokenQ9v2"));
+	free(out);
+	config_free(&c);
+
+	/* Refused URLs: the problem says why, without the URL. */
+	ck_assert_int_eq(load("alerts = { webhooks = (\n { name = \"a\";\n"
+	    "   url = \"https://ops:pa55wordQ7@hooks.example.com/x\"; }); };\n",
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, 3, "alerts.webhooks.[0].url: must not contain user "
+	    "information");
+	config_free(&c);
+	confdiag_free(&d);
+	ck_assert_int_eq(load("alerts = { webhooks = (\n { name = \"a\";\n"
+	    "   url = \"ftp://hooks.example.com/T0/secretpathQ7\"; }); };\n",
+	    &c, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_null(strstr(d.msgs[0], "secretpathQ7"));
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A readable config whose only secret is the URL. */
+	log = logged_load(good, 0644, &c, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].url but is "
+	    "readable by group or others (mode 0644): chmod 600 it\n"));
+	ck_assert_ptr_nonnull(strstr(log, cfgpath));
+	ck_assert_ptr_null(strstr(log, "XOXBtokenQ9v2"));
+	free(log);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_config_file_permissions_warning)
 {
 	static const char text[] = "aws = { credentials = {\n"
@@ -705,11 +780,131 @@ START_TEST(test_include)
 	config_free(&c);
 	confdiag_free(&d);
 
-	/* A file that includes itself stops at a bound, not a stack overflow. */
+	/* A file that includes itself stops at libconfig's depth, not a
+	 * stack overflow. */
 	ck_assert_int_eq(load("@include \"t.conf\"\n@include \"t.conf\"\n", &c, &d),
 	    -1);
 	ck_assert_uint_eq(d.n, 1);
-	ck_assert_ptr_nonnull(strstr(d.msgs[0], "more than 64 included files"));
+	snprintf(want, sizeof(want), "%s:1: @include \"%s/t.conf\": included "
+	    "files nested more than 10 deep", cfgpath, tmpdir);
+	ck_assert_str_eq(d.msgs[0], want);
+	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/* Write n bytes (NULs included) to path. */
+static void
+write_bytes(const char *path, const char *bytes, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, fp), n);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
+/* Load text (n bytes) and expect the one problem "<cfgpath>:<line>: rest". */
+static void
+expect_refused(const char *text, size_t n, int line, const char *rest)
+{
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+
+	write_bytes(cfgpath, text, n);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, line, rest);
+	config_free(&c);
+	confdiag_free(&d);
+}
+
+/*
+ * Each of these made libconfig 1.5's scanner exit(2) ("input in flex
+ * scanner failed") or print to stdout, which on a SIGHUP killed the
+ * daemon. They must be refused, naming the file and line, before
+ * libconfig reads them.
+ */
+START_TEST(test_include_scanner_exits)
+{
+	static const char nul[] = "log_level = \"info\";\n@include \"d\0x\"\n";
+	static const char nul_before[] = "# \0\n@include \"d\"\n";
+	char sub[192], want[1024], text[2048], sub2[256];
+	struct config c;
+	struct confdiag d = CONFDIAG_INIT;
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s/d", tmpdir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+
+	/* A NUL cut the name to "d", a directory; the old check read on to
+	 * the next quote and found nothing to check. */
+	expect_refused(nul, sizeof(nul) - 1, 2, "a NUL byte (not a text file)");
+	expect_refused(nul_before, sizeof(nul_before) - 1, 1,
+	    "a NUL byte (not a text file)");
+
+	/* A directory, named plainly, through escapes, or by a name longer
+	 * than the old check's line buffer. */
+	snprintf(want, sizeof(want), "@include \"%s/d\": not a regular file", tmpdir);
+	snprintf(text, sizeof(text), "\n@include \"d\"\n");
+	expect_refused(text, strlen(text), 2, want);
+	snprintf(sub2, sizeof(sub2), "%s/x\"y\\", tmpdir);
+	ck_assert_int_eq(mkdir(sub2, 0700), 0);
+	snprintf(want, sizeof(want), "@include \"%s\": not a regular file", sub2);
+	expect_refused("@include \"x\\\"y\\\\\"\n",
+	    strlen("@include \"x\\\"y\\\\\"\n"), 1, want);
+	i = (size_t)snprintf(text, sizeof(text), "@include \"");
+	while (i < 1500)
+		i += (size_t)snprintf(text + i, sizeof(text) - i, "./");
+	snprintf(text + i, sizeof(text) - i, "d\"\n");
+	write_file(cfgpath, text, 0600);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	/* The message is cut at its bound; its start names the line. */
+	snprintf(want, sizeof(want), "%s:1: @include \"%s/./././", cfgpath, tmpdir);
+	ck_assert_int_eq(strncmp(d.msgs[0], want, strlen(want)), 0);
+	config_free(&c);
+	confdiag_free(&d);
+
+	/* A file that opens but cannot be read. */
+	snprintf(want, sizeof(want), "@include \"%s/../../proc/self/mem\": "
+	    "cannot read: Input/output error", tmpdir);
+	expect_refused("@include \"../../proc/self/mem\"\n",
+	    strlen("@include \"../../proc/self/mem\"\n"), 1, want);
+
+	/* Names the scanner reads other than they are written. */
+	expect_refused("x = 1;\n@include \"a\\qd\"\n",
+	    strlen("x = 1;\n@include \"a\\qd\"\n"), 2,
+	    "a backslash in an @include file name must be followed by \\ or \"");
+	expect_refused("@include \"d\n\"\n", strlen("@include \"d\n\"\n"), 1,
+	    "an @include file name must end on its line");
+	expect_refused("@include \"d", strlen("@include \"d"), 1,
+	    "@include file name without its closing quote");
+
+	/* A missing file is named with the reason. */
+	snprintf(want, sizeof(want), "@include \"%s/nope.conf\": cannot open: "
+	    "No such file or directory", tmpdir);
+	expect_refused("\n\n@include \"nope.conf\"\n",
+	    strlen("\n\n@include \"nope.conf\"\n"), 3, want);
+
+	/* What libconfig does not read as an @include is not checked: in a
+	 * block comment, in a string (refused later, for what it is), after
+	 * a line comment. */
+	expect_ok("/*\n@include \"d\"\n*/\nlog_level = \"info\";\n"
+	    "# @include \"d\"\n");
+	expect_one("state_dir = \"/x\\\"\n@include \\\"d\\\"\n\";\n", 1,
+	    "state_dir: value contains a control character");
+
+	/* More includes than the budget, each at depth 1. */
+	snprintf(sub, sizeof(sub), "%s/e.conf", tmpdir);
+	write_file(sub, "", 0600);
+	for (i = 0, text[0] = '\0'; i < 65; i++)
+		strcat(text, "@include \"e.conf\"\n");
+	write_file(cfgpath, text, 0600);
+	ck_assert_int_eq(config_load(&c, cfgpath, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	expect_problem(&d, 0, 65, "more than 64 included files");
 	config_free(&c);
 	confdiag_free(&d);
 }
@@ -1229,8 +1424,8 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_null(strstr(p, "hmac-secret"));
 	ck_assert_ptr_null(strstr(p, "inline-hmac"));
 	ck_assert_ptr_null(strstr(p, "sec team"));
-	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = "
-	    "\"http://127.0.0.1:8080/x\";"));
+	ck_assert_ptr_null(strstr(p, "127.0.0.1:8080/x"));
+	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = \"********\";"));
 	free(p);
 	/* The log's scrubber knows every one of them. */
 	log = NULL;
@@ -1259,11 +1454,12 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_null(strstr(log, "tok-123456"));
 	free(log);
 	config_free(&c);
-	/* An inline secret in a config others can read: the same. */
+	/* An inline secret in a config others can read: the same, once per
+	 * file, for the first secret in it (the URL, itself a secret). */
 	log = logged_load(text, 0644, &c, &rc);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].headers.[1]"
-	    ".value but is readable by group or others (mode 0644)"));
+	ck_assert_ptr_nonnull(strstr(log, "holds alerts.webhooks.[0].url but is "
+	    "readable by group or others (mode 0644)"));
 	free(log);
 	config_free(&c);
 
@@ -1284,7 +1480,7 @@ START_TEST(test_webhook_problems)
 
 	expect_one("alerts = { webhooks = (\n { name = \"a\";\n"
 	    "   url = \"http://hooks.example.com/\"; }\n); };\n", 3,
-	    "alerts.webhooks.[0].url: \"http://hooks.example.com/\": http:// is "
+	    "alerts.webhooks.[0].url: http:// is "
 	    "only allowed for a loopback host (127.0.0.1, [::1], localhost); use "
 	    "https://");
 	expect_one("alerts = { webhooks = (\n { name = \"a\"; url = \"https://h/\"; },\n"
@@ -1495,8 +1691,10 @@ config_suite(void)
 	tcase_add_test(tc, test_secret_masked_when_printed);
 	tcase_add_test(tc, test_secret_never_in_problems);
 	tcase_add_test(tc, test_config_file_permissions_warning);
+	tcase_add_test(tc, test_webhook_url_is_secret);
 	tcase_add_test(tc, test_secret_file);
 	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_include_scanner_exits);
 	tcase_add_test(tc, test_required_and_lists);
 	tcase_add_test(tc, test_selfcheck_catches_bad_tables);
 	tcase_add_test(tc, test_edit_distance);

@@ -107,6 +107,39 @@ START_TEST(test_log_scrubs_registered_secrets)
 }
 END_TEST
 
+/* A message longer than the log's line bound: a secret across the cut
+ * must not show its head (the scrubber masks whole secrets only). */
+START_TEST(test_log_scrubs_before_cutting)
+{
+	static const char url[] = "https://hooks.example.com/services/T0/B0/"
+	    "TOKENxHEADxXq5c9mJ2pLr8vWn4kTz7dYb1F";
+	char *out = NULL, *pad;
+	size_t outlen = 0, i;
+	FILE *fp = open_memstream(&out, &outlen);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_nonnull(pad = malloc(4100));
+	/* Every cut point across the URL, around the 4096-byte line. */
+	for (i = 4000; i < 4096; i++) {
+		memset(pad, 'x', i);
+		pad[i] = '\0';
+		log_init("t", LOG_TARGET_STDERR, LOG_LVL_DEBUG);
+		log_set_stream(fp);
+		ck_assert_int_eq(log_secret_add(url), 0);
+		log_debug("%s%s", pad, url);
+		log_secret_remove(url);
+	}
+	fflush(fp);
+	ck_assert_ptr_null(strstr(out, "TOKENxHEAD"));
+	ck_assert_ptr_null(strstr(out, "hooks.example.com/services"));
+	log_set_stream(NULL);
+	log_shutdown();
+	fclose(fp);
+	free(out);
+	free(pad);
+}
+END_TEST
+
 /* Two owners of one secret: the first removal must not unprotect it. */
 START_TEST(test_log_secret_refcount)
 {
@@ -189,6 +222,7 @@ main(void)
 	tcase_add_test(tc, test_buf_steal_and_reset);
 	tcase_add_test(tc, test_err_prefix_builds_context);
 	tcase_add_test(tc, test_log_scrubs_registered_secrets);
+	tcase_add_test(tc, test_log_scrubs_before_cutting);
 	tcase_add_test(tc, test_log_secret_refcount);
 	tcase_add_test(tc, test_log_level_names);
 	tcase_add_test(tc, test_secret_wipe);

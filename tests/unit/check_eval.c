@@ -1,5 +1,6 @@
-/* The evaluation chain, explanations and the request-file runner
- * (src/policy/eval.c, explain.c, evalcmd.c). */
+/* The evaluation chain, explanations and the request reader
+ * (src/policy/eval.c, explain.c, evalcmd.c); the --eval command's tests are
+ * check_evalcmd.c. */
 #include "config.h"
 
 #include <check.h>
@@ -239,107 +240,6 @@ START_TEST(test_no_growth)
 }
 END_TEST
 
-START_TEST(test_batch_run)
-{
-	char path[] = "/tmp/check_eval_XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w"), *out;
-	char *text = NULL;
-	size_t len = 0;
-	struct err e = { "" };
-
-	ck_assert(f != NULL);
-	fprintf(f, "%s\n\n%s\n{\"request\":3}\n", REQ("", "\"identity\":[" ALLOWPASS "]"),
-	    REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}", "\"identity\":[" ALLOWPASS "]"));
-	fclose(f);
-	out = open_memstream(&text, &len);
-	ck_assert_int_eq(evalcmd_run(path, true, true, out, &e), -1);
-	fclose(out);
-	/* the bad line is named, the good ones are still evaluated */
-	ck_assert_msg(strstr(e.msg, ":4: request: must be an object, got a number") != NULL, "%s", e.msg);
-	ck_assert_msg(strncmp(text, "{\"name\":\"t\",\"decision\":\"denied\"", 31) == 0, "%s", text);
-	ck_assert_msg(strstr(text, "\n{\"name\":\"t\",\"decision\":\"allowed\"") != NULL, "%s", text);
-	ck_assert_msg(strstr(text, "\n{\"line\":4,\"error\":\"") != NULL, "%s", text);
-	unlink(path);
-	free(text);
-}
-END_TEST
-
-/* A batch is streamed: its size is not bounded by EVALCMD_MAX_FILE (here
- * 65 MiB of blank lines around three requests), and a line above
- * EVALCMD_MAX_LINE is reported with its length while the next line is
- * still evaluated. */
-START_TEST(test_batch_streams)
-{
-	char path[] = "/tmp/check_eval_big_XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w"), *out;
-	char *blank = malloc(1u << 20), *text = NULL, *nl;
-	size_t len = 0, lines = 0;
-	struct err e = { "" };
-
-	ck_assert(f != NULL && blank != NULL);
-	memset(blank, ' ', 1u << 20);
-	fprintf(f, "%s\n", REQ("", "\"identity\":[" ALLOWPASS "]"));
-	for (unsigned i = 0; i < 65; i++) {
-		fwrite(blank, 1, 1u << 20, f);
-		fputc('\n', f);
-	}
-	/* one line of 9 MiB: too long */
-	for (unsigned i = 0; i < 9; i++)
-		fwrite(blank, 1, 1u << 20, f);
-	fputs("x\n", f);
-	fprintf(f, "%s\n", REQ(",\"context\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}",
-	    "\"identity\":[" ALLOWPASS "]"));
-	/* the last line without its newline */
-	fprintf(f, "%s", REQ("", "\"identity\":[" ALLOWPASS "]"));
-	ck_assert_int_eq(fclose(f), 0);
-	fd = open(path, O_RDONLY);
-	ck_assert_int_gt(lseek(fd, 0, SEEK_END), (off_t)EVALCMD_MAX_FILE);
-	close(fd);
-	out = open_memstream(&text, &len);
-	ck_assert_int_eq(evalcmd_run(path, true, true, out, &e), -1);
-	fclose(out);
-	ck_assert_msg(strstr(e.msg, ":67: line too long (9437185 bytes, at most 8388608)") != NULL, "%s", e.msg);
-	for (nl = text; (nl = strchr(nl, '\n')) != NULL; nl++)
-		lines++;
-	ck_assert_uint_eq(lines, 4);
-	ck_assert_msg(strncmp(text, "{\"name\":\"t\",\"decision\":\"denied\"", 31) == 0, "%s", text);
-	ck_assert_msg(strstr(text, "\n{\"line\":67,\"error\":\"") != NULL, "%s", text);
-	ck_assert_msg(strstr(text, "\n{\"name\":\"t\",\"decision\":\"allowed\"") != NULL, "%s", text);
-	unlink(path);
-	free(blank);
-	free(text);
-}
-END_TEST
-
-/* A single request file stays bounded, and the refusal says what to do. */
-START_TEST(test_single_file_bound)
-{
-	char path[] = "/tmp/check_eval_one_XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w"), *out;
-	char *blank = malloc(1u << 20), *text = NULL;
-	size_t len = 0;
-	struct err e = { "" };
-
-	ck_assert(f != NULL && blank != NULL);
-	memset(blank, ' ', 1u << 20);
-	fprintf(f, "%s\n", REQ("", "\"identity\":[" ALLOWPASS "]"));
-	for (unsigned i = 0; i < 65; i++)
-		fwrite(blank, 1, 1u << 20, f);
-	ck_assert_int_eq(fclose(f), 0);
-	out = open_memstream(&text, &len);
-	ck_assert_int_eq(evalcmd_run(path, false, true, out, &e), -1);
-	fclose(out);
-	ck_assert_msg(strstr(e.msg, ": request file too large (more than 64 MiB): a file holds one request; "
-	    "put many requests one per line in a batch file") != NULL, "%s", e.msg);
-	unlink(path);
-	free(blank);
-	free(text);
-}
-END_TEST
-
 /*
  * Which same-account resource-based grants lift the implicit deny of a
  * permissions boundary and of a session policy. AWS, "How AWS enforcement
@@ -448,9 +348,6 @@ eval_suite(void)
 	tcase_add_test(tc, test_explain_text);
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_no_growth);
-	tcase_add_test(tc, test_batch_run);
-	tcase_add_test(tc, test_batch_streams);
-	tcase_add_test(tc, test_single_file_bound);
 	tcase_add_loop_test(tc, test_resource_grant_lifts_ceiling, 0,
 	    (int)(sizeof(lift_cases) / sizeof(lift_cases[0])));
 	suite_add_tcase(s, tc);

@@ -600,6 +600,13 @@ static const struct bad_file bad_files[] = {
 	    "%D/" MGMT "/iam.json: not valid JSON (line 2, column 16)"},
 	{MGMT "/iam.json", "[]",
 	    "%D/" MGMT "/iam.json: iam:GetAccountAuthorizationDetails: the output is not a JSON object"},
+	/* Text after the value: the file is not one CLI output; it used to
+	 * load, and the audit said "complete". */
+	{MGMT "/iam.json", "{'UserDetailList': [], 'GroupDetailList': [], 'RoleDetailList': [], "
+	    "'Policies': []}\n{'UserDetailList': []}\n",
+	    "%D/" MGMT "/iam.json: not valid JSON: text after the value (line 2, column 1)"},
+	{"org/list-roots.json", "{'Roots': []} \n\t x",
+	    "%D/org/list-roots.json: not valid JSON: text after the value (line 2, column 3)"},
 	{MGMT "/vpc-endpoints/eu-west-1.json", "{'VpcEndpoints': [{'VpcEndpointId': 7}]}",
 	    "%D/" MGMT "/vpc-endpoints/eu-west-1.json: ec2:DescribeVpcEndpoints: "
 	    "VpcEndpoints[0].VpcEndpointId: not a string"},

@@ -212,6 +212,15 @@ START_TEST(test_budget)
 	while (d.retry);
 	ck_assert_uint_le(s.slept_ms, 3000);
 	ck_assert_uint_lt(s.attempts, 100);
+
+	/* Time spent in the attempts counts too, when the caller keeps it. */
+	p.budget_ms = 2500;
+	retry_state_init(&s, 1);
+	ck_assert_uint_eq(s.busy_ms, 0);
+	s.busy_ms = 2000;
+	retry_decide(&p, &s, RETRY_CLASS_THROTTLE, "1", &d);
+	ck_assert(!d.retry);
+	ck_assert_str_eq(d.reason, "retry time budget exhausted");
 }
 END_TEST
 
