@@ -89,6 +89,17 @@ struct ctx {
  * Returns -1 with e naming the field. */
 int ctx_init(struct ctx *c, const char *principal, const char *action, const char *resource,
     struct err *e);
+/* The same in parts, so that one principal's context (its keys, set once)
+ * serves requests for many actions and resources: ctx_init_principal
+ * resets the keys; the action and the resource can then be set, and set
+ * again, in any order before each request. Same checks and messages as
+ * ctx_init. */
+int ctx_init_principal(struct ctx *c, const char *principal, struct err *e);
+int ctx_set_action(struct ctx *c, const char *action, struct err *e);
+int ctx_set_resource(struct ctx *c, const char *resource, struct err *e);
+/* Drop the keys set after the first n (n <= c->nkeys), as if they had
+ * never been set. */
+void ctx_truncate(struct ctx *c, size_t n);
 /* Add a known key (nvals may be 0 for an empty multivalued key). */
 int ctx_set(struct ctx *c, const char *key, const char *const *vals, size_t nvals,
     struct err *e);
