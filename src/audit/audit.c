@@ -209,19 +209,26 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 
 	for (size_t i = 0; i < a->nprincipals; i++) {
 		const struct aud_principal *p = &a->principals[i];
+		size_t base;
 
-		for (size_t j = 0; p->may_pass && j < pl->n; j++) {
+		if (!p->may_pass)
+			continue;
+		/* The principal's part of the context, once for every role. */
+		if (aud_ctx_principal(a, p, "iam:PassRole", NULL, &c, e) < 0)
+			goto fail;
+		base = c.nkeys;
+		for (size_t j = 0; j < pl->n; j++) {
 			const struct aud_principal *r = &a->principals[pl->v[j].principal];
 			struct aud_edge *ae;
 
 			/* Passing oneself gains nothing. */
 			if (pl->v[j].principal == i)
 				continue;
-			if (aud_request(a, p, "iam:PassRole", r->arn, r, NULL, NULL, &c, &rq, e) < 0 ||
-			    eval_decide(st, &rq, &res, e) < 0) {
-				err_prefix(e, "account %s", a->sa->id);
-				return -1;
-			}
+			if (aud_ctx_target(a, &c, base, r->arn, r, e) < 0)
+				goto fail;
+			aud_rq_fill(a, p, &c, r, NULL, &rq);
+			if (eval_decide(st, &rq, &res, e) < 0)
+				goto fail;
 			if (res.decision == EVAL_DENIED)
 				continue;
 			if ((ae = aud_edges_push(E, e)) == NULL)
@@ -230,13 +237,14 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			ae->r = j;
 			ae->depth = 0;
 			E->grid[i * E->npriv + j] = (long)(E->n - 1);
-			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, e) < 0) {
-				err_prefix(e, "account %s", a->sa->id);
-				return -1;
-			}
+			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, e) < 0)
+				goto fail;
 		}
 	}
 	return 0;
+fail:
+	err_prefix(e, "account %s", a->sa->id);
+	return -1;
 }
 
 /* Move an account's results into the set. */

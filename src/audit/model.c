@@ -779,6 +779,15 @@ aud_keys(struct aud_account *a, struct err *e)
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
 	}
+	/* The target's tag keys, set per request by aud_ctx_target. */
+	a->rtags = arena_alloc(&a->arena, (a->nkeys ? a->nkeys : 1) * sizeof(*a->rtags));
+	if (a->rtags == NULL) {
+		err_set(e, "account %s: out of memory", a->sa->id);
+		return -1;
+	}
+	for (size_t i = 0; i < a->nkeys; i++)
+		if (a->keys[i].cls == AUD_KEY_RESOURCE_TAG)
+			a->rtags[a->nrtags++] = &a->keys[i];
 	/* The derived keys and iam:PassedToService need room too. */
 	if (a->nkeys + 8 > CTX_MAX_KEYS) {
 		char why[256];
@@ -891,16 +900,14 @@ aud_tag(const struct snap_tag *tags, size_t n, const char *key, size_t len)
 }
 
 int
-aud_request(const struct aud_account *a, const struct aud_principal *p, const char *action,
-    const char *resource, const struct aud_principal *target, const char *const *passed_to,
-    const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
-    struct err *e)
+aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
+    const char *action, const char *const *passed_to, struct ctx *c, struct err *e)
 {
 	static const char *const no[] = { "false" };
 	const char *colon = strchr(action, ':');
 	size_t svclen = colon != NULL ? (size_t)(colon - action) : 0;
 
-	if (ctx_init(c, p->arn, action, resource, e) < 0)
+	if (ctx_init_principal(c, p->arn, e) < 0 || ctx_set_action(c, action, e) < 0)
 		return -1;
 	if (passed_to != NULL && *passed_to != NULL &&
 	    ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
@@ -914,6 +921,7 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 		switch (k->cls) {
 		case AUD_KEY_DERIVED:
 		case AUD_KEY_ABSENT:
+		case AUD_KEY_RESOURCE_TAG:	/* aud_ctx_target */
 			continue;
 		case AUD_KEY_PASSED_TO:
 			if (passed_to != NULL && *passed_to != NULL)
@@ -923,15 +931,6 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 			break;
 		case AUD_KEY_PRINCIPAL_TAG:
 			t = aud_tag(p->tags, p->ntags, k->sub, k->sublen);
-			if (t != NULL)
-				vals = (const char *const *)&t->value;
-			break;
-		case AUD_KEY_RESOURCE_TAG:
-			if (target == NULL) {
-				unknown = true;
-				break;
-			}
-			t = aud_tag(target->tags, target->ntags, k->sub, k->sublen);
 			if (t != NULL)
 				vals = (const char *const *)&t->value;
 			break;
@@ -974,8 +973,38 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 			return -1;
 		}
 	}
-	if (ctx_finish(c, e) < 0)
+	/* The derived keys are the principal's: no target key can name one. */
+	return ctx_finish(c, e);
+}
+
+int
+aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
+    const char *resource, const struct aud_principal *target, struct err *e)
+{
+	ctx_truncate(c, base);
+	if (ctx_set_resource(c, resource, e) < 0)
 		return -1;
+	for (size_t i = 0; i < a->nrtags; i++) {
+		const struct aud_key *k = a->rtags[i];
+		const struct snap_tag *t;
+
+		if (target == NULL) {
+			if (ctx_set_unknown(c, k->name, e) < 0)
+				return -1;
+			continue;
+		}
+		t = aud_tag(target->tags, target->ntags, k->sub, k->sublen);
+		if (t != NULL && ctx_set(c, k->name, (const char *const *)&t->value, 1, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const struct ctx *c,
+    const struct aud_principal *target, const struct eval_policy *endpoint,
+    struct eval_request *rq)
+{
 	memset(rq, 0, sizeof(*rq));
 	rq->ctx = c;
 	rq->is_management_account = a->sa->is_management;
@@ -992,6 +1021,18 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 		rq->resource = target->trust;
 		rq->nresource = 1;
 	}
+}
+
+int
+aud_request(const struct aud_account *a, const struct aud_principal *p, const char *action,
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
+    struct err *e)
+{
+	if (aud_ctx_principal(a, p, action, passed_to, c, e) < 0 ||
+	    aud_ctx_target(a, c, c->nkeys, resource, target, e) < 0)
+		return -1;
+	aud_rq_fill(a, p, c, target, endpoint, rq);
 	return 0;
 }
 
