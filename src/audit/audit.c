@@ -65,9 +65,13 @@ aud_endpoint_message(const struct eval_result *r, const struct ctx *c,
 {
 	int rc = explain_message(r, c, out);
 
-	rc |= buf_printf(out, " (when the call to %s goes through %s, %s in %s: the other "
-	    "policies allow it, so this endpoint policy is the only reason the request fails)",
-	    service, ae->ep->id, ae->ep->service_name, ae->region);
+	/* In pieces: one caveat per direct edge and endpoint, and a printf
+	 * formats its text twice. */
+	rc |= buf_puts(out, " (when the call to ") | aud_put_str(out, service) |
+	    buf_puts(out, " goes through ") | aud_put_str(out, ae->ep->id) | buf_puts(out, ", ") |
+	    aud_put_str(out, ae->ep->service_name) | buf_puts(out, " in ") |
+	    aud_put_str(out, ae->region) | buf_puts(out, ": the other policies allow it, so this "
+	    "endpoint policy is the only reason the request fails)");
 	return rc != 0 ? -1 : 0;
 }
 

@@ -181,6 +181,9 @@ bool aud_service_acts(const char *service_principal);
 size_t aud_service_count(void);
 const char *aud_service_principal(size_t i);
 
+/* buf_puts of s, or of "(null)" as printf would print it. */
+int aud_put_str(struct buf *out, const char *s);
+
 /* "allowed by X (managed policy, attached to user u, Sid S); limited by
  * ..." from an explained result. */
 int aud_reason(const struct eval_result *r, struct buf *out);

@@ -1036,18 +1036,27 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 	return 0;
 }
 
-/* "Name (source, Sid X)" of a match. */
+int
+aud_put_str(struct buf *out, const char *s)
+{
+	return buf_puts(out, s != NULL ? s : "(null)");
+}
+
+/* "Name (source, Sid X)" of a match. In pieces: a printf of these long
+ * strings (measuring, then writing) was most of the cost of a reason. */
 static int
 aud_put_match(const struct eval_match *m, struct buf *out)
 {
 	char label[256];
+	int rc;
 
 	policy_stmt_label(m->stmt, label, sizeof(label));
+	rc = aud_put_str(out, m->policy->name) | buf_puts(out, " (");
 	if (m->policy->source != NULL)
-		return buf_printf(out, "%s (%s, %s%s)", m->policy->name, m->policy->source,
-		    label[0] == '#' ? "statement " : "Sid ", label);
-	return buf_printf(out, "%s (%s%s)", m->policy->name, label[0] == '#' ? "statement " : "Sid ",
-	    label);
+		rc |= buf_puts(out, m->policy->source) | buf_puts(out, ", ");
+	rc |= buf_puts(out, label[0] == '#' ? "statement " : "Sid ") | buf_puts(out, label) |
+	    buf_putc(out, ')');
+	return rc != 0 ? -1 : 0;
 }
 
 int
