@@ -296,9 +296,12 @@ oom:
 	return -1;
 }
 
+/* One account into set: its entry, its privileged roles and, with edges,
+ * its direct and indirect edges. */
 static int
 aud_one_account(struct edge_set *set, const struct snapshot *s, const struct snap_account *sa,
-    const struct config_audit *cfg, struct aud_org *org, struct eval_state *st, struct err *e)
+    const struct config_audit *cfg, bool edges, struct aud_org *org, struct eval_state *st,
+    struct err *e)
 {
 	struct aud_account a;
 	struct priv_list pl = { 0 };
@@ -332,7 +335,7 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 	if (priv_classify(&a, cfg, st, &pl, e) < 0)
 		goto out;
 	E.npriv = pl.n;
-	if (a.nprincipals > 0 && pl.n > 0) {
+	if (edges && a.nprincipals > 0 && pl.n > 0) {
 		E.grid = malloc(a.nprincipals * pl.n * sizeof(*E.grid));
 		if (E.grid == NULL) {
 			err_set(e, "out of memory");
@@ -357,8 +360,8 @@ out:
 	return rc;
 }
 
-struct edge_set *
-audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+static struct edge_set *
+aud_run(const struct snapshot *s, const struct config_audit *cfg, bool edges, struct err *e)
 {
 	struct edge_set *set = edge_set_new(e);
 	struct eval_state st;
@@ -389,7 +392,7 @@ audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct 
 		goto fail;
 	}
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (aud_one_account(set, s, &s->accounts[i], cfg, &org, &st, e) < 0)
+		if (aud_one_account(set, s, &s->accounts[i], cfg, edges, &org, &st, e) < 0)
 			goto fail;
 	eval_state_free(&st);
 	aud_org_free(&org);
@@ -400,4 +403,16 @@ fail:
 	aud_org_free(&org);
 	edge_set_free(set);
 	return NULL;
+}
+
+struct edge_set *
+audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	return aud_run(s, cfg, true, e);
+}
+
+struct edge_set *
+audit_privileged(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	return aud_run(s, cfg, false, e);
 }

@@ -28,6 +28,13 @@
 struct edge_set *audit_snapshot(const struct snapshot *s, const struct config_audit *cfg,
     struct err *e);
 
+/* The same set without edges: the accounts (audited or why not), the org
+ * note and the privileged roles, as audit_snapshot gives them, without
+ * the cost of evaluating every principal against them (--list-privileged).
+ * NULL with e set on failure. */
+struct edge_set *audit_privileged(const struct snapshot *s, const struct config_audit *cfg,
+    struct err *e);
+
 /* Explain one pair (principal and role by ARN or name; a name must be
  * unique across the snapshot's accounts): every layer with its policies and
  * statements, the AccessDenied sentence AWS would give, the services, the

@@ -51,6 +51,8 @@ gen_cfg(const struct gen_case *c)
 	return cfg;
 }
 
+static char *gen_text(const struct edge_set *set);
+
 /* The edge file of a case as text; fails the test on error. */
 static char *
 gen_edges(const struct gen_case *c)
@@ -58,16 +60,12 @@ gen_edges(const struct gen_case *c)
 	struct snapshot *s = sg_generate(&c->p);
 	struct config_audit cfg = gen_cfg(c);
 	struct edge_set *set;
-	struct buf b;
 	struct err e;
 	char *text;
 
 	set = audit_snapshot(s, &cfg, &e);
 	ck_assert_msg(set != NULL, "%s: %s", c->name, e.msg);
-	buf_init(&b, (size_t)64 << 20);
-	ck_assert_msg(edgejson_write(set, &b, &e) == 0, "%s: %s", c->name, e.msg);
-	text = buf_steal(&b);
-	ck_assert_ptr_nonnull(text);
+	text = gen_text(set);
 	edge_set_free(set);
 	snapshot_free(s);
 	return text;
@@ -121,6 +119,52 @@ START_TEST(test_golden)
 }
 END_TEST
 
+static char *
+gen_text(const struct edge_set *set)
+{
+	struct buf b;
+	struct err e;
+	char *text;
+
+	buf_init(&b, (size_t)64 << 20);
+	ck_assert_msg(edgejson_write(set, &b, &e) == 0, "%s", e.msg);
+	text = buf_steal(&b);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+/* --list-privileged's audit_privileged gives audit_snapshot's accounts,
+ * org note and privileged roles, and computes no edge. */
+START_TEST(test_privileged_only)
+{
+	const struct gen_case *c = &cases[_i];
+	struct snapshot *s = sg_generate(&c->p);
+	struct config_audit cfg = gen_cfg(c);
+	struct edge_set *full, *priv;
+	struct err e;
+	char *a, *b;
+
+	full = audit_snapshot(s, &cfg, &e);
+	ck_assert_msg(full != NULL, "%s: %s", c->name, e.msg);
+	priv = audit_privileged(s, &cfg, &e);
+	ck_assert_msg(priv != NULL, "%s: %s", c->name, e.msg);
+	ck_assert_uint_gt(full->nedges, 0);
+	ck_assert_uint_gt(priv->nprivileged, 0);
+	ck_assert_uint_eq(priv->nedges, 0);
+	for (size_t i = 0; i < full->nedges; i++)
+		edge_clear(&full->edges[i]);
+	full->nedges = 0;
+	a = gen_text(full);
+	b = gen_text(priv);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	edge_set_free(full);
+	edge_set_free(priv);
+	snapshot_free(s);
+}
+END_TEST
+
 /* The generator is a pure function of its parameters (the golden files
  * depend on it), and the audit of one snapshot gives the same text twice. */
 START_TEST(test_deterministic)
@@ -143,6 +187,7 @@ auditgen_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_golden, 0, (int)NCASES);
 	tcase_add_test(tc, test_deterministic);
+	tcase_add_loop_test(tc, test_privileged_only, 0, (int)NCASES);
 	suite_add_tcase(s, tc);
 	return s;
 }
