@@ -7,6 +7,9 @@
  * (the audit alone, user + system) and audit_peak_rss_mib (whole process).
  * Target: audit_cpu_s < 1 in a build without sanitizers.
  *
+ * With AUDIT_BENCH_EDGES=FILE set it also writes the edge set there (to
+ * compare two builds' results on the bench's snapshots).
+ *
  * "audit-bench gen ACCOUNTS USERS ROLES ADMIN_PCT" audits a generated
  * snapshot instead (tests/unit/snapgen.h, seed 1, with an organization):
  * trust policies naming specific roles and users, the account root, "*",
@@ -20,6 +23,8 @@
 #include <sys/resource.h>
 
 #include "audit/audit.h"
+#include "audit/edgejson.h"
+#include "util/fileio.h"
 #include "../unit/snapbuild.h"
 #include "../unit/snapgen.h"
 
@@ -164,6 +169,22 @@ build(void)
 }
 
 static int
+write_edges(const struct edge_set *set, const char *path)
+{
+	struct buf b;
+	struct err e;
+	int rc = -1;
+
+	buf_init(&b, 0);
+	if (edgejson_write(set, &b, &e) < 0 || fileio_save_data(path, buf_cstr(&b), b.len, &e) < 0)
+		fprintf(stderr, "audit-bench: %s: %s\n", path, e.msg);
+	else
+		rc = 0;
+	buf_free(&b);
+	return rc;
+}
+
+static int
 arg_int(const char *s, int min)
 {
 	char *end;
@@ -216,6 +237,11 @@ main(int argc, char **argv)
 		caveats += set->edges[i].ncaveats;
 	}
 	getrusage(RUSAGE_SELF, &ru);
+	if (getenv("AUDIT_BENCH_EDGES") != NULL && write_edges(set, getenv("AUDIT_BENCH_EDGES")) < 0) {
+		edge_set_free(set);
+		snapshot_free(s);
+		return 1;
+	}
 	printf("audit_principals: %zu\n", np);
 	printf("audit_privileged: %zu\n", set->nprivileged);
 	printf("audit_edges: %zu\n", set->nedges);
