@@ -207,12 +207,15 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
     size_t nvals, struct err *e)
 {
 	size_t len = key != NULL ? strlen(key) : 0;
+	uint32_t hash;
 
 	if (len == 0) {
 		err_set(e, "empty condition key name");
 		return -1;
 	}
-	if (ctx_get(c, key, len) != NULL) {
+	/* Hashed once for the duplicate check and the table. */
+	hash = ctx_key_hash(key, len);
+	if (ctx_get_hashed(c, key, len, hash) != NULL) {
 		err_set(e, "condition key \"%s\" given twice (keys are case-insensitive)", key);
 		return -1;
 	}
@@ -222,7 +225,7 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
 	}
 	c->keys[c->nkeys].name = key;
 	c->keys[c->nkeys].len = len;
-	c->keys[c->nkeys].hash = ctx_key_hash(key, len);
+	c->keys[c->nkeys].hash = hash;
 	c->keys[c->nkeys].state = state;
 	c->keys[c->nkeys].vals = vals;
 	c->keys[c->nkeys].nvals = nvals;
