@@ -86,16 +86,15 @@ aud_cmp_str(const void *x, const void *y)
  * policy would refuse it. */
 static int
 aud_caveats(const struct aud_account *a, const struct aud_principal *p,
-    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct err *e)
+    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct buf *msg,
+    struct err *e)
 {
 	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
-	struct buf msg;
 	bool oom = false;
 	int rc = -1;
 
-	buf_init(&msg, AUD_TEXT_MAX);
 	for (size_t i = 0; i < a->nendpoints; i++) {
 		const struct aud_endpoint *ae = &a->endpoints[i];
 		const char *const *svc = NULL;
@@ -116,8 +115,8 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 			goto out;
 		if (res.decision != EVAL_DENIED)
 			continue;
-		buf_reset(&msg);
-		if (aud_endpoint_message(&res, &c, ae, *svc, &msg) < 0) {
+		buf_reset(msg);
+		if (aud_endpoint_message(&res, &c, ae, *svc, msg) < 0) {
 			err_set(e, "endpoint caveat of %s: message too long", ae->ep->id);
 			goto out;
 		}
@@ -131,7 +130,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		cv->endpoint_id = aud_strdup(ae->ep->id, &oom);
 		cv->region = aud_strdup(ae->region, &oom);
 		cv->service_name = aud_strdup(ae->ep->service_name, &oom);
-		cv->message = aud_strdup(buf_cstr(&msg), &oom);
+		cv->message = aud_strdup(buf_cstr(msg), &oom);
 		if (oom) {
 			err_set(e, "out of memory");
 			goto out;
@@ -139,21 +138,21 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 	}
 	rc = 0;
 out:
-	buf_free(&msg);
 	return rc;
 }
 
-/* Fill a direct edge from a decision (res from eval_decide on rq). */
+/* Fill a direct edge from a decision (res from eval_decide on rq). b:
+ * scratch text, kept by the caller across edges so that its memory is
+ * allocated once rather than per edge. */
 static int
 aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
     const struct aud_principal *r, struct eval_state *st, const struct eval_request *rq,
-    struct eval_result *res, struct edge *ed, struct err *e)
+    struct eval_result *res, struct edge *ed, struct buf *b, struct err *e)
 {
-	struct buf b;
 	bool oom = false, cond = false;
 	int rc = -1;
 
-	buf_init(&b, AUD_TEXT_MAX);
+	buf_reset(b);
 	ed->principal_arn = aud_strdup(p->arn, &oom);
 	ed->principal_type = aud_strdup(p->type == AUD_USER ? "user" : "role", &oom);
 	ed->account = aud_strdup(a->sa->id, &oom);
@@ -174,31 +173,30 @@ aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
 	/* Per-service conditions in the services' sorted order, so that the
 	 * text does not change with the order of the trust policy. */
 	if (aud_conditions(&st->arena, res->constraints, (const char *const *)ed->services,
-	    ed->nservices, &cond, &b) < 0) {
+	    ed->nservices, &cond, b) < 0) {
 		err_set(e, "%s -> %s: conditions too long to render", p->arn, r->arn);
 		goto out;
 	}
 	ed->conditional = cond;
-	if (cond && (ed->conditions = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if (cond && (ed->conditions = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
 	/* The explanation: the same request again, recording matches. */
 	if (eval_run(st, rq, res, e) < 0)
 		goto out;
-	buf_reset(&b);
-	if (aud_reason(res, &b) < 0) {
+	buf_reset(b);
+	if (aud_reason(res, b) < 0) {
 		err_set(e, "%s -> %s: reason too long", p->arn, r->arn);
 		goto out;
 	}
-	if ((ed->reason = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if ((ed->reason = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
-	if (aud_caveats(a, p, r, ed, st, e) < 0)
+	if (aud_caveats(a, p, r, ed, st, b, e) < 0)
 		goto out;
 	rc = 0;
 	goto out;
 oom:
 	err_set(e, "out of memory");
 out:
-	buf_free(&b);
 	return rc;
 }
 
@@ -210,7 +208,10 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
+	struct buf text;
+	int rc = -1;
 
+	buf_init(&text, AUD_TEXT_MAX);
 	for (size_t i = 0; i < a->nprincipals; i++) {
 		const struct aud_principal *p = &a->principals[i];
 		size_t base;
@@ -236,19 +237,22 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			if (res.decision == EVAL_DENIED)
 				continue;
 			if ((ae = aud_edges_push(E, e)) == NULL)
-				return -1;
+				goto out;
 			ae->p = i;
 			ae->r = j;
 			ae->depth = 0;
 			E->grid[i * E->npriv + j] = (long)(E->n - 1);
-			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, e) < 0)
+			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, &text, e) < 0)
 				goto fail;
 		}
 	}
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	err_prefix(e, "account %s", a->sa->id);
-	return -1;
+out:
+	buf_free(&text);
+	return rc;
 }
 
 /* Move an account's results into the set. */

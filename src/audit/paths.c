@@ -63,6 +63,7 @@ struct paths_ix {
 	/* One context per action, for the principal whose pairs are being
 	 * evaluated: its part is built once, each role only adds its own. */
 	struct ctx assume, pass;
+	struct buf text;	/* scratch for hop and edge texts: allocated once */
 };
 
 static size_t
@@ -91,6 +92,7 @@ paths_ix_free(struct paths_ix *ix)
 	free(ix->any_arn);
 	free(ix->mark);
 	free(ix->queue);
+	buf_free(&ix->text);
 	free(ix);
 }
 
@@ -106,6 +108,7 @@ paths_ix_new(const struct aud_account *a, struct err *e)
 		goto oom;
 	ix->np = np;
 	ix->mask = cap - 1;
+	buf_init(&ix->text, PATHS_TEXT_MAX);
 	ix->slots = calloc(cap, sizeof(*ix->slots));
 	ix->acct = calloc(np ? np : 1, sizeof(*ix->acct));
 	ix->any_arn = calloc(np ? np : 1, sizeof(*ix->any_arn));
@@ -208,38 +211,34 @@ paths_admits(struct paths_ix *ix, const struct aud_account *a, const struct aud_
 	}
 }
 
+/* The hop's conditions and reason, built in b (scratch). */
 static int
 paths_hop_text(const struct aud_account *a, struct eval_state *st,
     const struct eval_request *rq, struct eval_result *res, const char *const *svc,
-    size_t nsvc, struct paths_hop *h, struct err *e)
+    size_t nsvc, struct paths_hop *h, struct buf *b, struct err *e)
 {
-	struct buf b;
 	bool cond = false, oom = false;
-	int rc = -1;
 
-	buf_init(&b, PATHS_TEXT_MAX);
-	if (aud_conditions(&st->arena, res->constraints, svc, nsvc, &cond, &b) < 0)
+	buf_reset(b);
+	if (aud_conditions(&st->arena, res->constraints, svc, nsvc, &cond, b) < 0)
 		goto toolong;
 	h->conditional = cond;
-	if (cond && (h->conditions = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if (cond && (h->conditions = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
 	if (eval_run(st, rq, res, e) < 0)
-		goto out;
-	buf_reset(&b);
-	if (aud_reason(res, &b) < 0)
+		return -1;
+	buf_reset(b);
+	if (aud_reason(res, b) < 0)
 		goto toolong;
-	if ((h->reason = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if ((h->reason = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
-	rc = 0;
-	goto out;
+	return 0;
 toolong:
 	err_set(e, "account %s: path explanation too long", a->sa->id);
-	goto out;
+	return -1;
 oom:
 	err_set(e, "out of memory");
-out:
-	buf_free(&b);
-	return rc;
+	return -1;
 }
 
 /* How the pair's principal can act as its role: by sts:AssumeRole when
@@ -265,7 +264,7 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 			return -1;
 		if (res.decision != EVAL_DENIED) {
 			h->kind = HOP_ASSUME;
-			return paths_hop_text(a, st, &rq, &res, NULL, 0, h, e);
+			return paths_hop_text(a, st, &rq, &res, NULL, 0, h, &ix->text, e);
 		}
 	}
 	if (!pp->pass)
@@ -284,7 +283,7 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 	if (h->via == NULL)
 		return 0;
 	h->kind = HOP_PASS;
-	return paths_hop_text(a, st, &rq, &res, &h->via, 1, h, e);
+	return paths_hop_text(a, st, &rq, &res, &h->via, 1, h, &ix->text, e);
 }
 
 static int
@@ -335,14 +334,14 @@ paths_join(const char *a, const char *b, const char *sep)
 	return s;
 }
 
-/* The indirect edge P -> (hop) -> S's edge `via` into out. */
+/* The indirect edge P -> (hop) -> S's edge `via` into out; b: scratch. */
 static int
 paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
-    const struct aud_principal *s, const struct edge *via, struct edge *out, struct err *e)
+    const struct aud_principal *s, const struct edge *via, struct edge *out, struct buf *b,
+    struct err *e)
 {
 	const struct aud_principal *p = &a->principals[pi];
 	bool oom = false;
-	struct buf b;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -403,22 +402,20 @@ paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
 	}
 	/* Pieces rather than one printf: the reasons nest and grow long, and
 	 * formatting them twice (size, then text) was the bulk of the time. */
-	buf_init(&b, PATHS_TEXT_MAX);
+	buf_reset(b);
 	if (h->kind == HOP_ASSUME)
-		rc = buf_puts(&b, "can assume role ") | buf_puts(&b, s->name) | buf_puts(&b, " (");
+		rc = buf_puts(b, "can assume role ") | buf_puts(b, s->name) | buf_puts(b, " (");
 	else
-		rc = buf_puts(&b, "can pass role ") | buf_puts(&b, s->name) | buf_puts(&b, " to ") |
-		    buf_puts(&b, h->via) | buf_puts(&b, ", which acts with it (");
-	rc |= buf_puts(&b, h->reason) | buf_puts(&b, "); as ") | buf_puts(&b, s->name) |
-	    buf_puts(&b, ": ") | buf_puts(&b, via->reason);
+		rc = buf_puts(b, "can pass role ") | buf_puts(b, s->name) | buf_puts(b, " to ") |
+		    buf_puts(b, h->via) | buf_puts(b, ", which acts with it (");
+	rc |= buf_puts(b, h->reason) | buf_puts(b, "); as ") | buf_puts(b, s->name) |
+	    buf_puts(b, ": ") | buf_puts(b, via->reason);
 	if (rc != 0) {
-		buf_free(&b);
 		edge_clear(out);
 		err_set(e, "account %s: path explanation too long", a->sa->id);
 		return -1;
 	}
-	out->reason = aud_strdup(buf_cstr(&b), &oom);
-	buf_free(&b);
+	out->reason = aud_strdup(buf_cstr(b), &oom);
 	if (oom) {
 		edge_clear(out);
 		err_set(e, "out of memory");
@@ -572,7 +569,7 @@ paths_extend(const struct aud_account *a, const struct priv_list *pl, struct aud
 					continue;
 				if (cur >= 0 && paths_cmp_candidate(h, s, &E->v[fi].ed, &E->v[cur].ed) >= 0)
 					continue;
-				if (paths_build(a, pi, h, s, &E->v[fi].ed, &ne, e) < 0)
+				if (paths_build(a, pi, h, s, &E->v[fi].ed, &ne, &ix->text, e) < 0)
 					goto out;
 				if (cur >= 0) {
 					edge_clear(&E->v[cur].ed);
