@@ -69,11 +69,11 @@ struct paths_ix {
 static size_t
 paths_hash(const char *s)
 {
-	size_t h = 14695981039346656037u;
+	uint64_t h = 14695981039346656037u;
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	return (size_t)(h ^ (h >> 32));
 }
 
 static void
@@ -120,7 +120,7 @@ paths_ix_new(const struct aud_account *a, struct err *e)
 		goto oom;
 	for (size_t i = 0; i < np; i++) {
 		const char *arn = a->principals[i].arn;
-		size_t k = paths_hash(arn) & ix->mask;
+		size_t k;
 
 		/* The account and kind exactly as the evaluator reads them
 		 * from the ARN (eval_principal_one compares these). A role ARN
@@ -128,14 +128,14 @@ paths_ix_new(const struct aud_account *a, struct err *e)
 		 * session principal, or an ARN the evaluator refuses (its
 		 * requests then fail as they always did), is a candidate for
 		 * every role. */
-		if (ctx_init_principal(&ix->assume, arn, NULL) < 0) {
+		if (arn == NULL || ctx_init_principal(&ix->assume, arn, NULL) < 0) {
 			ix->any_arn[i] = true;
-		} else {
-			memcpy(ix->acct[i], ix->assume.account, sizeof(ix->acct[i]));
-			ix->any_arn[i] = ix->assume.kind == CTX_PRINCIPAL_SESSION;
+			continue;
 		}
-		while (ix->slots[k] != 0)
-			k = (k + 1) & ix->mask;
+		memcpy(ix->acct[i], ix->assume.account, sizeof(ix->acct[i]));
+		ix->any_arn[i] = ix->assume.kind == CTX_PRINCIPAL_SESSION;
+		for (k = paths_hash(arn) & ix->mask; ix->slots[k] != 0; k = (k + 1) & ix->mask)
+			;
 		ix->slots[k] = i + 1;
 	}
 	return ix;
