@@ -86,10 +86,9 @@ aud_cmp_str(const void *x, const void *y)
  * policy would refuse it. */
 static int
 aud_caveats(const struct aud_account *a, const struct aud_principal *p,
-    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct buf *msg,
-    struct err *e)
+    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct ctx *c,
+    size_t base, struct buf *msg, struct err *e)
 {
-	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
 	bool oom = false;
@@ -110,13 +109,15 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		}
 		if (svc == NULL)
 			continue;
-		if (aud_request(a, p, "iam:PassRole", r->arn, r, svc, ae->policy, &c, &rq, e) < 0 ||
-		    eval_decide(st, &rq, &res, e) < 0)
+		if (aud_ctx_target(a, c, base, r->arn, r, svc, e) < 0)
+			goto out;
+		aud_rq_fill(a, p, c, r, ae->policy, &rq);
+		if (eval_decide(st, &rq, &res, e) < 0)
 			goto out;
 		if (res.decision != EVAL_DENIED)
 			continue;
 		buf_reset(msg);
-		if (aud_endpoint_message(&res, &c, ae, *svc, msg) < 0) {
+		if (aud_endpoint_message(&res, c, ae, *svc, msg) < 0) {
 			err_set(e, "endpoint caveat of %s: message too long", ae->ep->id);
 			goto out;
 		}
@@ -141,13 +142,16 @@ out:
 	return rc;
 }
 
-/* Fill a direct edge from a decision (res from eval_decide on rq). b:
- * scratch text, kept by the caller across edges so that its memory is
- * allocated once rather than per edge. */
+/* Fill a direct edge from a decision (res from eval_decide on rq, whose
+ * context is c with p's part in its first base keys: the caveats then
+ * reuse it, so rq is spent afterwards). b: scratch text, kept by the
+ * caller across edges so that its memory is allocated once rather than
+ * per edge. */
 static int
 aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
     const struct aud_principal *r, struct eval_state *st, const struct eval_request *rq,
-    struct eval_result *res, struct edge *ed, struct buf *b, struct err *e)
+    struct ctx *c, size_t base, struct eval_result *res, struct edge *ed, struct buf *b,
+    struct err *e)
 {
 	bool oom = false, cond = false;
 	int rc = -1;
@@ -190,7 +194,7 @@ aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
 	}
 	if ((ed->reason = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
-	if (aud_caveats(a, p, r, ed, st, b, e) < 0)
+	if (aud_caveats(a, p, r, ed, st, c, base, b, e) < 0)
 		goto out;
 	rc = 0;
 	goto out;
@@ -219,7 +223,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 		if (!p->may_pass)
 			continue;
 		/* The principal's part of the context, once for every role. */
-		if (aud_ctx_principal(a, p, "iam:PassRole", NULL, &c, e) < 0)
+		if (aud_ctx_principal(a, p, "iam:PassRole", &c, e) < 0)
 			goto fail;
 		base = c.nkeys;
 		for (size_t j = 0; j < pl->n; j++) {
@@ -229,7 +233,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			/* Passing oneself gains nothing. */
 			if (pl->v[j].principal == i)
 				continue;
-			if (aud_ctx_target(a, &c, base, r->arn, r, e) < 0)
+			if (aud_ctx_target(a, &c, base, r->arn, r, NULL, e) < 0)
 				goto fail;
 			aud_rq_fill(a, p, &c, r, NULL, &rq);
 			if (eval_decide(st, &rq, &res, e) < 0)
@@ -242,7 +246,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			ae->r = j;
 			ae->depth = 0;
 			E->grid[i * E->npriv + j] = (long)(E->n - 1);
-			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, &text, e) < 0)
+			if (aud_fill_edge(a, p, r, st, &rq, &c, base, &res, &ae->ed, &text, e) < 0)
 				goto fail;
 		}
 	}

@@ -124,6 +124,7 @@ struct aud_account {
 	size_t nkeys;
 	const struct aud_key **rtags;	/* the AUD_KEY_RESOURCE_TAG keys */
 	size_t nrtags;
+	const struct aud_key *passed_key;	/* the AUD_KEY_PASSED_TO key, or NULL */
 	const char *org_id;	/* NULL outside an organization or unknown */
 	const char *org_paths;	/* "o-x/r-x/ou-x/", or NULL */
 	bool org_unknown;
@@ -159,16 +160,18 @@ int aud_request(const struct aud_account *a, const struct aud_principal *p, cons
 /*
  * aud_request in three steps, so that the work that depends only on the
  * principal and the action (its keys, the org's, the derived ones) is done
- * once for the many roles it is asked about: aud_ctx_principal sets up c
- * for p and action; then, before each request, aud_ctx_target (base: the
- * c->nkeys that aud_ctx_principal left) drops the previous target's keys
- * and sets the resource and the target's tags; aud_rq_fill points rq at c
- * and the policies. The result is the request aud_request builds.
+ * once for the many requests about roles: aud_ctx_principal sets up c for
+ * p and action; then, before each request, aud_ctx_target (base: the
+ * c->nkeys that aud_ctx_principal left) drops the previous request's keys
+ * and sets the resource, the target's tag keys and iam:PassedToService
+ * (passed_to as in aud_request); aud_rq_fill points rq at c and the
+ * policies. The result is the request aud_request builds.
  */
 int aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
-    const char *action, const char *const *passed_to, struct ctx *c, struct err *e);
+    const char *action, struct ctx *c, struct err *e);
 int aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
-    const char *resource, const struct aud_principal *target, struct err *e);
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    struct err *e);
 void aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const struct ctx *c,
     const struct aud_principal *target, const struct eval_policy *endpoint,
     struct eval_request *rq);

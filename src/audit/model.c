@@ -785,9 +785,12 @@ aud_keys(struct aud_account *a, struct err *e)
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
 	}
-	for (size_t i = 0; i < a->nkeys; i++)
+	for (size_t i = 0; i < a->nkeys; i++) {
 		if (a->keys[i].cls == AUD_KEY_RESOURCE_TAG)
 			a->rtags[a->nrtags++] = &a->keys[i];
+		if (a->keys[i].cls == AUD_KEY_PASSED_TO)
+			a->passed_key = &a->keys[i];
+	}
 	/* The derived keys and iam:PassedToService need room too. */
 	if (a->nkeys + 8 > CTX_MAX_KEYS) {
 		char why[256];
@@ -901,16 +904,13 @@ aud_tag(const struct snap_tag *tags, size_t n, const char *key, size_t len)
 
 int
 aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
-    const char *action, const char *const *passed_to, struct ctx *c, struct err *e)
+    const char *action, struct ctx *c, struct err *e)
 {
 	static const char *const no[] = { "false" };
 	const char *colon = strchr(action, ':');
 	size_t svclen = colon != NULL ? (size_t)(colon - action) : 0;
 
 	if (ctx_init_principal(c, p->arn, e) < 0 || ctx_set_action(c, action, e) < 0)
-		return -1;
-	if (passed_to != NULL && *passed_to != NULL &&
-	    ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
 		return -1;
 	for (size_t i = 0; i < a->nkeys; i++) {
 		const struct aud_key *k = &a->keys[i];
@@ -922,13 +922,8 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
 		case AUD_KEY_DERIVED:
 		case AUD_KEY_ABSENT:
 		case AUD_KEY_RESOURCE_TAG:	/* aud_ctx_target */
-			continue;
 		case AUD_KEY_PASSED_TO:
-			if (passed_to != NULL && *passed_to != NULL)
-				continue;	/* set above */
-			/* only a PassRole check carries it */
-			unknown = strcasecmp(action, "iam:PassRole") == 0;
-			break;
+			continue;
 		case AUD_KEY_PRINCIPAL_TAG:
 			t = aud_tag(p->tags, p->ntags, k->sub, k->sublen);
 			if (t != NULL)
@@ -979,11 +974,20 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
 
 int
 aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
-    const char *resource, const struct aud_principal *target, struct err *e)
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    struct err *e)
 {
 	ctx_truncate(c, base);
 	if (ctx_set_resource(c, resource, e) < 0)
 		return -1;
+	if (passed_to != NULL && *passed_to != NULL) {
+		if (ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
+			return -1;
+	} else if (a->passed_key != NULL && c->is_passrole &&
+	    ctx_set_unknown(c, a->passed_key->name, e) < 0) {
+		/* only a PassRole check carries it */
+		return -1;
+	}
 	for (size_t i = 0; i < a->nrtags; i++) {
 		const struct aud_key *k = a->rtags[i];
 		const struct snap_tag *t;
@@ -1029,8 +1033,8 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
     const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
     struct err *e)
 {
-	if (aud_ctx_principal(a, p, action, passed_to, c, e) < 0 ||
-	    aud_ctx_target(a, c, c->nkeys, resource, target, e) < 0)
+	if (aud_ctx_principal(a, p, action, c, e) < 0 ||
+	    aud_ctx_target(a, c, c->nkeys, resource, target, passed_to, e) < 0)
 		return -1;
 	aud_rq_fill(a, p, c, target, endpoint, rq);
 	return 0;

@@ -257,7 +257,7 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 	h->p = pp->p;
 	h->kind = HOP_NONE;
 	if (pp->assume) {
-		if (aud_ctx_target(a, &ix->assume, base_a, s->arn, s, e) < 0)
+		if (aud_ctx_target(a, &ix->assume, base_a, s->arn, s, NULL, e) < 0)
 			return -1;
 		aud_rq_fill(a, p, &ix->assume, s, NULL, &rq);
 		if (eval_decide(st, &rq, &res, e) < 0)
@@ -269,7 +269,7 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 	}
 	if (!pp->pass)
 		return 0;
-	if (aud_ctx_target(a, &ix->pass, base_p, s->arn, s, e) < 0)
+	if (aud_ctx_target(a, &ix->pass, base_p, s->arn, s, NULL, e) < 0)
 		return -1;
 	aud_rq_fill(a, p, &ix->pass, s, NULL, &rq);
 	if (eval_decide(st, &rq, &res, e) < 0)
@@ -479,13 +479,13 @@ paths_eval_chunk(const struct aud_account *a, struct paths_ix *ix, size_t from, 
 			    (p->may_assume || s->trust_names);
 			pp.pass = acts[c] && p->may_pass;
 			if (pp.assume && !have_a) {
-				if (aud_ctx_principal(a, p, "sts:AssumeRole", NULL, &ix->assume, e) < 0)
+				if (aud_ctx_principal(a, p, "sts:AssumeRole", &ix->assume, e) < 0)
 					return -1;
 				base_a = ix->assume.nkeys;
 				have_a = true;
 			}
 			if (pp.pass && !have_p) {
-				if (aud_ctx_principal(a, p, "iam:PassRole", NULL, &ix->pass, e) < 0)
+				if (aud_ctx_principal(a, p, "iam:PassRole", &ix->pass, e) < 0)
 					return -1;
 				base_p = ix->pass.nkeys;
 				have_p = true;
