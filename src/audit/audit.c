@@ -109,7 +109,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		}
 		if (svc == NULL)
 			continue;
-		if (aud_ctx_target(a, c, base, r->arn, r, svc, e) < 0)
+		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, svc, e) < 0)
 			goto out;
 		aud_rq_fill(a, p, c, r, ae->policy, &rq);
 		if (eval_decide(st, &rq, &res, e) < 0)
@@ -223,7 +223,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 		if (!p->may_pass)
 			continue;
 		/* The principal's part of the context, once for every role. */
-		if (aud_ctx_principal(a, p, "iam:PassRole", &c, e) < 0)
+		if (aud_ctx_principal(a, p, &c, e) < 0)
 			goto fail;
 		base = c.nkeys;
 		for (size_t j = 0; j < pl->n; j++) {
@@ -233,7 +233,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			/* Passing oneself gains nothing. */
 			if (pl->v[j].principal == i)
 				continue;
-			if (aud_ctx_target(a, &c, base, r->arn, r, NULL, e) < 0)
+			if (aud_ctx_target(a, &c, base, "iam:PassRole", r->arn, r, NULL, e) < 0)
 				goto fail;
 			aud_rq_fill(a, p, &c, r, NULL, &rq);
 			if (eval_decide(st, &rq, &res, e) < 0)

@@ -124,6 +124,8 @@ struct aud_account {
 	size_t nkeys;
 	const struct aud_key **rtags;	/* the AUD_KEY_RESOURCE_TAG keys */
 	size_t nrtags;
+	const struct aud_key **svckeys;	/* the AUD_KEY_SERVICE keys */
+	size_t nsvckeys;
 	const struct aud_key *passed_key;	/* the AUD_KEY_PASSED_TO key, or NULL */
 	const char *org_id;	/* NULL outside an organization or unknown */
 	const char *org_paths;	/* "o-x/r-x/ou-x/", or NULL */
@@ -159,17 +161,17 @@ int aud_request(const struct aud_account *a, const struct aud_principal *p, cons
 
 /*
  * aud_request in three steps, so that the work that depends only on the
- * principal and the action (its keys, the org's, the derived ones) is done
- * once for the many requests about roles: aud_ctx_principal sets up c for
- * p and action; then, before each request, aud_ctx_target (base: the
- * c->nkeys that aud_ctx_principal left) drops the previous request's keys
- * and sets the resource, the target's tag keys and iam:PassedToService
- * (passed_to as in aud_request); aud_rq_fill points rq at c and the
- * policies. The result is the request aud_request builds.
+ * principal (its keys, the org's, the derived ones) is done once for its
+ * many requests: aud_ctx_principal sets up c for p; then, before each
+ * request, aud_ctx_target (base: the c->nkeys that aud_ctx_principal
+ * left) drops the previous request's keys and sets the action, the
+ * resource, the target's tag keys, iam:PassedToService (passed_to as in
+ * aud_request) and the action's service keys; aud_rq_fill points rq at c
+ * and the policies. The result is the request aud_request builds.
  */
-int aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
-    const char *action, struct ctx *c, struct err *e);
-int aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
+int aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p, struct ctx *c,
+    struct err *e);
+int aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base, const char *action,
     const char *resource, const struct aud_principal *target, const char *const *passed_to,
     struct err *e);
 void aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const struct ctx *c,

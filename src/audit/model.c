@@ -779,15 +779,18 @@ aud_keys(struct aud_account *a, struct err *e)
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
 	}
-	/* The target's tag keys, set per request by aud_ctx_target. */
+	/* The keys that depend on the request, set by aud_ctx_target. */
 	a->rtags = arena_alloc(&a->arena, (a->nkeys ? a->nkeys : 1) * sizeof(*a->rtags));
-	if (a->rtags == NULL) {
+	a->svckeys = arena_alloc(&a->arena, (a->nkeys ? a->nkeys : 1) * sizeof(*a->svckeys));
+	if (a->rtags == NULL || a->svckeys == NULL) {
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
 	}
 	for (size_t i = 0; i < a->nkeys; i++) {
 		if (a->keys[i].cls == AUD_KEY_RESOURCE_TAG)
 			a->rtags[a->nrtags++] = &a->keys[i];
+		if (a->keys[i].cls == AUD_KEY_SERVICE)
+			a->svckeys[a->nsvckeys++] = &a->keys[i];
 		if (a->keys[i].cls == AUD_KEY_PASSED_TO)
 			a->passed_key = &a->keys[i];
 	}
@@ -903,14 +906,12 @@ aud_tag(const struct snap_tag *tags, size_t n, const char *key, size_t len)
 }
 
 int
-aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
-    const char *action, struct ctx *c, struct err *e)
+aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p, struct ctx *c,
+    struct err *e)
 {
 	static const char *const no[] = { "false" };
-	const char *colon = strchr(action, ':');
-	size_t svclen = colon != NULL ? (size_t)(colon - action) : 0;
 
-	if (ctx_init_principal(c, p->arn, e) < 0 || ctx_set_action(c, action, e) < 0)
+	if (ctx_init_principal(c, p->arn, e) < 0)
 		return -1;
 	for (size_t i = 0; i < a->nkeys; i++) {
 		const struct aud_key *k = &a->keys[i];
@@ -921,8 +922,10 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
 		switch (k->cls) {
 		case AUD_KEY_DERIVED:
 		case AUD_KEY_ABSENT:
-		case AUD_KEY_RESOURCE_TAG:	/* aud_ctx_target */
+		/* the request's: aud_ctx_target */
+		case AUD_KEY_RESOURCE_TAG:
 		case AUD_KEY_PASSED_TO:
+		case AUD_KEY_SERVICE:
 			continue;
 		case AUD_KEY_PRINCIPAL_TAG:
 			t = aud_tag(p->tags, p->ntags, k->sub, k->sublen);
@@ -955,11 +958,6 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
 		case AUD_KEY_GLOBAL:
 			unknown = true;
 			break;
-		case AUD_KEY_SERVICE:
-			/* Present, value unknown, in a request for an action of
-			 * that service; not in the request at all otherwise. */
-			unknown = k->svclen == svclen && strncasecmp(k->name, action, svclen) == 0;
-			break;
 		}
 		if (vals != NULL) {
 			if (ctx_set(c, k->name, vals, 1, e) < 0)
@@ -968,17 +966,17 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p,
 			return -1;
 		}
 	}
-	/* The derived keys are the principal's: no target key can name one. */
+	/* The derived keys are the principal's: no request key can name one. */
 	return ctx_finish(c, e);
 }
 
 int
-aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
+aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base, const char *action,
     const char *resource, const struct aud_principal *target, const char *const *passed_to,
     struct err *e)
 {
 	ctx_truncate(c, base);
-	if (ctx_set_resource(c, resource, e) < 0)
+	if (ctx_set_action(c, action, e) < 0 || ctx_set_resource(c, resource, e) < 0)
 		return -1;
 	if (passed_to != NULL && *passed_to != NULL) {
 		if (ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
@@ -987,6 +985,15 @@ aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base,
 	    ctx_set_unknown(c, a->passed_key->name, e) < 0) {
 		/* only a PassRole check carries it */
 		return -1;
+	}
+	/* A service's key is present, value unknown, in a request for an
+	 * action of that service; not in the request at all otherwise. */
+	for (size_t i = 0; i < a->nsvckeys; i++) {
+		const struct aud_key *k = a->svckeys[i];
+
+		if (k->svclen == c->svc_len && strncasecmp(k->name, action, c->svc_len) == 0 &&
+		    ctx_set_unknown(c, k->name, e) < 0)
+			return -1;
 	}
 	for (size_t i = 0; i < a->nrtags; i++) {
 		const struct aud_key *k = a->rtags[i];
@@ -1033,8 +1040,8 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
     const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
     struct err *e)
 {
-	if (aud_ctx_principal(a, p, action, c, e) < 0 ||
-	    aud_ctx_target(a, c, c->nkeys, resource, target, passed_to, e) < 0)
+	if (aud_ctx_principal(a, p, c, e) < 0 ||
+	    aud_ctx_target(a, c, c->nkeys, action, resource, target, passed_to, e) < 0)
 		return -1;
 	aud_rq_fill(a, p, c, target, endpoint, rq);
 	return 0;

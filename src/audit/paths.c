@@ -60,9 +60,9 @@ struct paths_ix {
 	struct paths_role *roles;	/* the cache, by the role's principal index */
 	size_t *queue;		/* roles first on this depth's frontier */
 	size_t nqueue;
-	/* One context per action, for the principal whose pairs are being
-	 * evaluated: its part is built once, each role only adds its own. */
-	struct ctx assume, pass;
+	/* The context of the principal whose pairs are being evaluated: its
+	 * part is built once, each request only adds its own. */
+	struct ctx c;
 	struct buf text;	/* scratch for hop and edge texts: allocated once */
 };
 
@@ -128,12 +128,12 @@ paths_ix_new(const struct aud_account *a, struct err *e)
 		 * session principal, or an ARN the evaluator refuses (its
 		 * requests then fail as they always did), is a candidate for
 		 * every role. */
-		if (arn == NULL || ctx_init_principal(&ix->assume, arn, NULL) < 0) {
+		if (arn == NULL || ctx_init_principal(&ix->c, arn, NULL) < 0) {
 			ix->any_arn[i] = true;
 			continue;
 		}
-		memcpy(ix->acct[i], ix->assume.account, sizeof(ix->acct[i]));
-		ix->any_arn[i] = ix->assume.kind == CTX_PRINCIPAL_SESSION;
+		memcpy(ix->acct[i], ix->c.account, sizeof(ix->acct[i]));
+		ix->any_arn[i] = ix->c.kind == CTX_PRINCIPAL_SESSION;
 		for (k = paths_hash(arn) & ix->mask; ix->slots[k] != 0; k = (k + 1) & ix->mask)
 			;
 		ix->slots[k] = i + 1;
@@ -243,11 +243,11 @@ oom:
 
 /* How the pair's principal can act as its role: by sts:AssumeRole when
  * the trust policy can admit it, else by passing the role to a service
- * that acts with it. ix->assume and ix->pass hold the principal's part of
- * the two requests (base_a, base_p: their key counts). */
+ * that acts with it. ix->c holds the principal's part of the requests
+ * (base: its key count). */
 static int
 paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_pair *pp,
-    size_t base_a, size_t base_p, struct eval_state *st, struct paths_hop *h, struct err *e)
+    size_t base, struct eval_state *st, struct paths_hop *h, struct err *e)
 {
 	const struct aud_principal *p = &a->principals[pp->p], *s = &a->principals[pp->s];
 	struct eval_request rq;
@@ -257,9 +257,9 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 	h->p = pp->p;
 	h->kind = HOP_NONE;
 	if (pp->assume) {
-		if (aud_ctx_target(a, &ix->assume, base_a, s->arn, s, NULL, e) < 0)
+		if (aud_ctx_target(a, &ix->c, base, "sts:AssumeRole", s->arn, s, NULL, e) < 0)
 			return -1;
-		aud_rq_fill(a, p, &ix->assume, s, NULL, &rq);
+		aud_rq_fill(a, p, &ix->c, s, NULL, &rq);
 		if (eval_decide(st, &rq, &res, e) < 0)
 			return -1;
 		if (res.decision != EVAL_DENIED) {
@@ -269,9 +269,9 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 	}
 	if (!pp->pass)
 		return 0;
-	if (aud_ctx_target(a, &ix->pass, base_p, s->arn, s, NULL, e) < 0)
+	if (aud_ctx_target(a, &ix->c, base, "iam:PassRole", s->arn, s, NULL, e) < 0)
 		return -1;
-	aud_rq_fill(a, p, &ix->pass, s, NULL, &rq);
+	aud_rq_fill(a, p, &ix->c, s, NULL, &rq);
 	if (eval_decide(st, &rq, &res, e) < 0)
 		return -1;
 	if (res.decision == EVAL_DENIED)
@@ -444,7 +444,7 @@ paths_role_push(struct paths_role *r, const struct paths_hop *h, struct err *e)
 
 /*
  * The hops of queued roles [from, to), principal by principal so that each
- * principal's two contexts are built once for all these roles (each role's
+ * principal's context is built once for all these roles (each role's
  * hops then come out in principal order). A pair is evaluated only when it
  * can succeed: assume when the trust policy can admit the principal and
  * either the principal's own policies may allow sts:AssumeRole or the
@@ -464,8 +464,8 @@ paths_eval_chunk(const struct aud_account *a, struct paths_ix *ix, size_t from, 
 		    &all[c], &acts[c]);
 	for (size_t pi = 0; pi < ix->np; pi++) {
 		const struct aud_principal *p = &a->principals[pi];
-		size_t base_a = 0, base_p = 0;
-		bool have_a = false, have_p = false;
+		size_t base = 0;
+		bool have = false;
 
 		for (size_t c = 0; c < n; c++) {
 			size_t si = ix->queue[from + c];
@@ -478,21 +478,15 @@ paths_eval_chunk(const struct aud_account *a, struct paths_ix *ix, size_t from, 
 			pp.assume = (all[c] || ix->mark[c * ix->np + pi] || ix->any_arn[pi]) &&
 			    (p->may_assume || s->trust_names);
 			pp.pass = acts[c] && p->may_pass;
-			if (pp.assume && !have_a) {
-				if (aud_ctx_principal(a, p, "sts:AssumeRole", &ix->assume, e) < 0)
-					return -1;
-				base_a = ix->assume.nkeys;
-				have_a = true;
-			}
-			if (pp.pass && !have_p) {
-				if (aud_ctx_principal(a, p, "iam:PassRole", &ix->pass, e) < 0)
-					return -1;
-				base_p = ix->pass.nkeys;
-				have_p = true;
-			}
 			if (!pp.assume && !pp.pass)
 				continue;
-			if (paths_hop(a, ix, &pp, base_a, base_p, st, &h, e) < 0 ||
+			if (!have) {
+				if (aud_ctx_principal(a, p, &ix->c, e) < 0)
+					return -1;
+				base = ix->c.nkeys;
+				have = true;
+			}
+			if (paths_hop(a, ix, &pp, base, st, &h, e) < 0 ||
 			    (h.kind != HOP_NONE && paths_role_push(&ix->roles[si], &h, e) < 0)) {
 				free(h.conditions);
 				free(h.reason);
