@@ -4,7 +4,8 @@
  * boundaries, four SCP levels (root, two OUs, the account), conditions on
  * iam:PassedToService, aws:RequestedRegion and principal tags, VPC endpoints
  * and transitive paths. Prints audit_principals, audit_edges, audit_cpu_s
- * (the audit alone, user + system) and audit_peak_rss_mib (whole process).
+ * (the audit alone, user + system), audit_peak_rss_mib (whole process) and
+ * list_privileged_cpu_s (audit_privileged, what --list-privileged runs).
  * Target: audit_cpu_s < 1 in a build without sanitizers.
  *
  * With AUDIT_BENCH_EDGES=FILE set it also writes the edge set there (to
@@ -249,6 +250,17 @@ main(int argc, char **argv)
 	printf("audit_caveats: %zu\n", caveats);
 	printf("audit_cpu_s: %.3f\n", t1 - t0);
 	printf("audit_peak_rss_mib: %.1f\n", (double)ru.ru_maxrss / 1024.0);
+	edge_set_free(set);
+	/* What --list-privileged costs: the classification alone. */
+	t0 = cpu_now();
+	set = audit_privileged(s, &cfg, &e);
+	t1 = cpu_now();
+	if (set == NULL) {
+		fprintf(stderr, "audit-bench: %s\n", e.msg);
+		snapshot_free(s);
+		return 1;
+	}
+	printf("list_privileged_cpu_s: %.3f\n", t1 - t0);
 	edge_set_free(set);
 	snapshot_free(s);
 	return 0;
