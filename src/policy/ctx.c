@@ -95,6 +95,8 @@ ctx_init_principal(struct ctx *c, const char *principal, struct err *e)
 {
 	c->nkeys = 0;
 	memset(c->slots, 0, sizeof(c->slots));
+	/* No action yet: ctx_set_action must compute its fields. */
+	c->action = NULL;
 	if (principal == NULL || principal[0] == '\0' || strlen(principal) >= CTX_MAX_ARN) {
 		err_set(e, "request.principal: must be a non-empty ARN shorter than %d bytes",
 		    CTX_MAX_ARN);
@@ -106,18 +108,43 @@ ctx_init_principal(struct ctx *c, const char *principal, struct err *e)
 }
 
 int
-ctx_set_resource(struct ctx *c, const char *resource, struct err *e)
+ctx_resource_load(struct ctx_resource *r, const char *resource, struct err *e)
 {
 	if (resource == NULL || strlen(resource) >= CTX_MAX_ARN) {
 		err_set(e, "request.resource: must be an ARN shorter than %d bytes", CTX_MAX_ARN);
 		return -1;
 	}
-	c->resource = resource;
-	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
-	for (int i = 0; c->res_split && i < 6; i++)
-		strhead_load(&c->res_head[i], c->res_part[i], c->res_len[i]);
-	c->resource_len = strlen(resource);
-	strhead_load(&c->resource_head, resource, c->resource_len);
+	r->resource = resource;
+	r->split = policy_arn_split(resource, r->part, r->plen);
+	for (int i = 0; r->split && i < 6; i++)
+		strhead_load(&r->phead[i], r->part[i], r->plen[i]);
+	r->len = strlen(resource);
+	strhead_load(&r->head, resource, r->len);
+	return 0;
+}
+
+void
+ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
+{
+	c->resource = r->resource;
+	c->res_split = r->split;
+	if (r->split) {
+		memcpy(c->res_part, r->part, sizeof(c->res_part));
+		memcpy(c->res_len, r->plen, sizeof(c->res_len));
+		memcpy(c->res_head, r->phead, sizeof(c->res_head));
+	}
+	c->resource_len = r->len;
+	c->resource_head = r->head;
+}
+
+int
+ctx_set_resource(struct ctx *c, const char *resource, struct err *e)
+{
+	struct ctx_resource r;
+
+	if (ctx_resource_load(&r, resource, e) < 0)
+		return -1;
+	ctx_use_resource(c, &r);
 	return 0;
 }
 
@@ -131,6 +158,18 @@ ctx_set_action(struct ctx *c, const char *action, struct err *e)
 		err_set(e, "request.action: must be service:Action (shorter than %d bytes)",
 		    CTX_MAX_ACTION);
 		return -1;
+	}
+	/* The same action as the last request (ignoring case): its fields
+	 * stand; only the caller's spelling is kept. */
+	if (c->action != NULL && c->action_len == alen) {
+		size_t i = 0;
+
+		while (i < alen && c->action_lc[i] == (char)tolower((unsigned char)action[i]))
+			i++;
+		if (i == alen) {
+			c->action = action;
+			return 0;
+		}
 	}
 	c->action = action;
 	for (size_t i = 0; i <= alen; i++)

@@ -531,22 +531,35 @@ render(const struct formula *f)
  * ctx_init builds: same lookups, same action and resource fields, same
  * probe table (the audit reuses one principal's context for many roles). */
 static void
-ctx_same(const struct ctx *a, const struct ctx *b, const char *const *names, size_t n)
+ctx_same_request(const struct ctx *a, const struct ctx *b)
 {
-	ck_assert_uint_eq(a->nkeys, b->nkeys);
-	ck_assert_mem_eq(a->slots, b->slots, sizeof(a->slots));
 	ck_assert_str_eq(a->action_lc, b->action_lc);
+	ck_assert_mem_eq(&a->action_head, &b->action_head, sizeof(a->action_head));
+	ck_assert_uint_eq(a->action_len, b->action_len);
 	ck_assert_int_eq(a->is_passrole, b->is_passrole);
 	ck_assert_int_eq(a->is_assume_role, b->is_assume_role);
 	ck_assert_uint_eq(a->bucket, b->bucket);
 	ck_assert_uint_eq(a->svc_len, b->svc_len);
 	ck_assert_str_eq(a->resource, b->resource);
 	ck_assert_uint_eq(a->resource_len, b->resource_len);
+	ck_assert_mem_eq(&a->resource_head, &b->resource_head, sizeof(a->resource_head));
 	ck_assert_int_eq(a->res_split, b->res_split);
-	for (int i = 0; a->res_split && i < 6; i++)
+	for (int i = 0; a->res_split && i < 6; i++) {
 		ck_assert_uint_eq(a->res_len[i], b->res_len[i]);
+		ck_assert_uint_eq((size_t)(a->res_part[i] - a->resource),
+		    (size_t)(b->res_part[i] - b->resource));
+		ck_assert_mem_eq(&a->res_head[i], &b->res_head[i], sizeof(a->res_head[i]));
+	}
 	ck_assert_str_eq(a->account, b->account);
 	ck_assert_int_eq(a->kind, b->kind);
+}
+
+static void
+ctx_same(const struct ctx *a, const struct ctx *b, const char *const *names, size_t n)
+{
+	ck_assert_uint_eq(a->nkeys, b->nkeys);
+	ck_assert_mem_eq(a->slots, b->slots, sizeof(a->slots));
+	ctx_same_request(a, b);
 	for (size_t i = 0; i < n; i++) {
 		const struct ctx_key *x = ctx_get_str(a, names[i]), *y = ctx_get_str(b, names[i]);
 
@@ -604,6 +617,30 @@ START_TEST(test_ctx_parts_and_truncate)
 	ctx_same(&fresh, &reused, names, 48);
 	ck_assert_ptr_nonnull(ctx_get_str(&reused, "aws:PrincipalArn"));
 	ck_assert_ptr_nonnull(ctx_get_str(&reused, "AWS:principaltag/TEAM"));
+
+	/* The same action again, spelt otherwise, keeps the fields and the
+	 * caller's spelling; another action replaces them; a resource loaded
+	 * once is the one ctx_set_resource sets. */
+	{
+		static const char role_x[] = "arn:aws:iam::111122223333:role/x";
+		struct ctx_resource r;
+
+		ck_assert_int_eq(ctx_set_action(&reused, "IAM:PASSROLE", &e), 0);
+		ck_assert_str_eq(reused.action, "IAM:PASSROLE");
+		ctx_same(&fresh, &reused, names, 48);
+		/* as long as iam:PassRole, not the same */
+		ck_assert_int_eq(ctx_set_action(&reused, "s3:GetObject", &e), 0);
+		ck_assert_int_eq(ctx_init(&fresh, U, "s3:GetObject", R, &e), 0);
+		ctx_same_request(&fresh, &reused);
+		ck_assert_int_eq(ctx_set_action(&reused, "sts:AssumeRole", &e), 0);
+		ck_assert_int_eq(ctx_resource_load(&r, role_x, &e), 0);
+		ctx_use_resource(&reused, &r);
+		ck_assert_int_eq(ctx_init(&fresh, U, "sts:AssumeRole", role_x, &e), 0);
+		ctx_same_request(&fresh, &reused);
+		ck_assert_int_eq(ctx_set_action(&reused, "sts:AssumeRoleWithSAML", &e), 0);
+		ck_assert_int_eq(ctx_set_action(&fresh, "sts:AssumeRoleWithSAML", &e), 0);
+		ctx_same_request(&fresh, &reused);
+	}
 
 	/* The parts check what ctx_init checks, with its messages. */
 	ck_assert_int_eq(ctx_set_action(&reused, "nocolon", &e), -1);
