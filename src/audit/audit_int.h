@@ -43,6 +43,9 @@ struct aud_principal {
 	bool service_linked;
 	const struct snap_role *role;	/* AUD_ROLE: the role */
 	const struct eval_policy *trust;	/* AUD_ROLE: its trust policy or NULL */
+	/* AUD_ROLE: its ARN as a request's resource, read once (in the
+	 * arena); NULL when the ARN cannot be one (requests then fail). */
+	const struct ctx_resource *res;
 	/* Some identity Allow statement names iam:PassRole / sts:AssumeRole
 	 * (or a pattern covering it): without one the request is denied, so
 	 * the audit skips it. Only grants can be missing: nothing else can

@@ -387,6 +387,18 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 	p->ntags = r->ntags;
 	p->role = r;
 	p->service_linked = r->service_linked;
+	{
+		struct ctx_resource *res = arena_alloc(&a->arena, sizeof(*res));
+
+		if (res == NULL) {
+			err_set(e, "account %s: out of memory", a->sa->id);
+			return -1;
+		}
+		/* An ARN that is no resource keeps res NULL: each request
+		 * about the role then reports it as it always did. */
+		if (r->arn != NULL && ctx_resource_load(res, r->arn, NULL) == 0)
+			p->res = res;
+	}
 	if (aud_holder(a, &l, holder, r->inline_policies, r->ninline, r->attached, r->nattached,
 	    e) < 0)
 		return -1;
@@ -976,7 +988,11 @@ aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base, const ch
     struct err *e)
 {
 	ctx_truncate(c, base);
-	if (ctx_set_action(c, action, e) < 0 || ctx_set_resource(c, resource, e) < 0)
+	if (ctx_set_action(c, action, e) < 0)
+		return -1;
+	if (target != NULL && target->res != NULL && resource == target->arn)
+		ctx_use_resource(c, target->res);
+	else if (ctx_set_resource(c, resource, e) < 0)
 		return -1;
 	if (passed_to != NULL && *passed_to != NULL) {
 		if (ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
