@@ -417,7 +417,7 @@ mode_list_privileged(const struct config *cfg, const struct cli_opts *opts)
 	snap = mode_snapshot(cfg, opts, &cr, &have_creds);
 	if (snap == NULL)
 		goto out;
-	if ((set = audit_snapshot(snap, &cfg->audit, &e)) == NULL) {
+	if ((set = audit_privileged(snap, &cfg->audit, &e)) == NULL) {
 		log_error("%s", e.msg);
 		goto out;
 	}

@@ -87,9 +87,13 @@ aud_endpoint_message(const struct eval_result *r, const struct ctx *c,
 {
 	int rc = explain_message(r, c, out);
 
-	rc |= buf_printf(out, " (when the call to %s goes through %s, %s in %s: the other "
-	    "policies allow it, so this endpoint policy is the only reason the request fails)",
-	    service, ae->ep->id, ae->ep->service_name, ae->region);
+	/* In pieces: one caveat per direct edge and endpoint, and a printf
+	 * formats its text twice. */
+	rc |= buf_puts(out, " (when the call to ") | aud_put_str(out, service) |
+	    buf_puts(out, " goes through ") | aud_put_str(out, ae->ep->id) | buf_puts(out, ", ") |
+	    aud_put_str(out, ae->ep->service_name) | buf_puts(out, " in ") |
+	    aud_put_str(out, ae->region) | buf_puts(out, ": the other policies allow it, so this "
+	    "endpoint policy is the only reason the request fails)");
 	return rc != 0 ? -1 : 0;
 }
 
@@ -104,16 +108,14 @@ aud_cmp_str(const void *x, const void *y)
  * policy would refuse it. */
 static int
 aud_caveats(const struct aud_account *a, const struct aud_principal *p,
-    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct err *e)
+    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct ctx *c,
+    size_t base, struct buf *msg, struct err *e)
 {
-	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
-	struct buf msg;
 	bool oom = false;
 	int rc = -1;
 
-	buf_init(&msg, AUD_TEXT_MAX);
 	for (size_t i = 0; i < a->nendpoints; i++) {
 		const struct aud_endpoint *ae = &a->endpoints[i];
 		const char *const *svc = NULL;
@@ -129,13 +131,15 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		}
 		if (svc == NULL)
 			continue;
-		if (aud_request(a, p, "iam:PassRole", r->arn, r, svc, ae->policy, &c, &rq, e) < 0 ||
-		    eval_decide(st, &rq, &res, e) < 0)
+		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, svc, e) < 0)
+			goto out;
+		aud_rq_fill(a, p, c, r, ae->policy, &rq);
+		if (eval_decide(st, &rq, &res, e) < 0)
 			goto out;
 		if (res.decision != EVAL_DENIED)
 			continue;
-		buf_reset(&msg);
-		if (aud_endpoint_message(&res, &c, ae, *svc, &msg) < 0) {
+		buf_reset(msg);
+		if (aud_endpoint_message(&res, c, ae, *svc, msg) < 0) {
 			err_set(e, "endpoint caveat of %s: message too long", ae->ep->id);
 			goto out;
 		}
@@ -149,7 +153,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		cv->endpoint_id = aud_strdup(ae->ep->id, &oom);
 		cv->region = aud_strdup(ae->region, &oom);
 		cv->service_name = aud_strdup(ae->ep->service_name, &oom);
-		cv->message = aud_strdup(buf_cstr(&msg), &oom);
+		cv->message = aud_strdup(buf_cstr(msg), &oom);
 		if (oom) {
 			err_set(e, "out of memory");
 			goto out;
@@ -157,21 +161,24 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 	}
 	rc = 0;
 out:
-	buf_free(&msg);
 	return rc;
 }
 
-/* Fill a direct edge from a decision (res from eval_decide on rq). */
+/* Fill a direct edge from a decision (res from eval_decide on rq, whose
+ * context is c with p's part in its first base keys: the caveats then
+ * reuse it, so rq is spent afterwards). b: scratch text, kept by the
+ * caller across edges so that its memory is allocated once rather than
+ * per edge. */
 static int
 aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
     const struct aud_principal *r, struct eval_state *st, const struct eval_request *rq,
-    struct eval_result *res, struct edge *ed, struct err *e)
+    struct ctx *c, size_t base, struct eval_result *res, struct edge *ed, struct buf *b,
+    struct err *e)
 {
-	struct buf b;
 	bool oom = false, cond = false;
 	int rc = -1;
 
-	buf_init(&b, AUD_TEXT_MAX);
+	buf_reset(b);
 	ed->principal_arn = aud_strdup(p->arn, &oom);
 	ed->principal_type = aud_strdup(p->type == AUD_USER ? "user" : "role", &oom);
 	ed->account = aud_strdup(a->sa->id, &oom);
@@ -192,31 +199,30 @@ aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
 	/* Per-service conditions in the services' sorted order, so that the
 	 * text does not change with the order of the trust policy. */
 	if (aud_conditions(&st->arena, res->constraints, (const char *const *)ed->services,
-	    ed->nservices, &cond, &b) < 0) {
+	    ed->nservices, &cond, b) < 0) {
 		err_set(e, "%s -> %s: conditions too long to render", p->arn, r->arn);
 		goto out;
 	}
 	ed->conditional = cond;
-	if (cond && (ed->conditions = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if (cond && (ed->conditions = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
 	/* The explanation: the same request again, recording matches. */
 	if (eval_run(st, rq, res, e) < 0)
 		goto out;
-	buf_reset(&b);
-	if (aud_reason(res, &b) < 0) {
+	buf_reset(b);
+	if (aud_reason(res, b) < 0) {
 		err_set(e, "%s -> %s: reason too long", p->arn, r->arn);
 		goto out;
 	}
-	if ((ed->reason = aud_strdup(buf_cstr(&b), &oom)) == NULL)
+	if ((ed->reason = aud_strdup(buf_cstr(b), &oom)) == NULL)
 		goto oom;
-	if (aud_caveats(a, p, r, ed, st, e) < 0)
+	if (aud_caveats(a, p, r, ed, st, c, base, b, e) < 0)
 		goto out;
 	rc = 0;
 	goto out;
 oom:
 	err_set(e, "out of memory");
 out:
-	buf_free(&b);
 	return rc;
 }
 
@@ -228,37 +234,51 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
+	struct buf text;
+	int rc = -1;
 
+	buf_init(&text, AUD_TEXT_MAX);
 	for (size_t i = 0; i < a->nprincipals; i++) {
 		const struct aud_principal *p = &a->principals[i];
+		size_t base;
 
-		for (size_t j = 0; p->may_pass && j < pl->n; j++) {
+		if (!p->may_pass)
+			continue;
+		/* The principal's part of the context, once for every role. */
+		if (aud_ctx_principal(a, p, &c, e) < 0)
+			goto fail;
+		base = c.nkeys;
+		for (size_t j = 0; j < pl->n; j++) {
 			const struct aud_principal *r = &a->principals[pl->v[j].principal];
 			struct aud_edge *ae;
 
 			/* Passing oneself gains nothing. */
 			if (pl->v[j].principal == i)
 				continue;
-			if (aud_request(a, p, "iam:PassRole", r->arn, r, NULL, NULL, &c, &rq, e) < 0 ||
-			    eval_decide(st, &rq, &res, e) < 0) {
-				err_prefix(e, "account %s", a->sa->id);
-				return -1;
-			}
+			if (aud_ctx_target(a, &c, base, "iam:PassRole", r->arn, r, NULL, e) < 0)
+				goto fail;
+			aud_rq_fill(a, p, &c, r, NULL, &rq);
+			if (eval_decide(st, &rq, &res, e) < 0)
+				goto fail;
 			if (res.decision == EVAL_DENIED)
 				continue;
 			if ((ae = aud_edges_push(E, e)) == NULL)
-				return -1;
+				goto out;
 			ae->p = i;
 			ae->r = j;
 			ae->depth = 0;
 			E->grid[i * E->npriv + j] = (long)(E->n - 1);
-			if (aud_fill_edge(a, p, r, st, &rq, &res, &ae->ed, e) < 0) {
-				err_prefix(e, "account %s", a->sa->id);
-				return -1;
-			}
+			if (aud_fill_edge(a, p, r, st, &rq, &c, base, &res, &ae->ed, &text, e) < 0)
+				goto fail;
 		}
 	}
-	return 0;
+	rc = 0;
+	goto out;
+fail:
+	err_prefix(e, "account %s", a->sa->id);
+out:
+	buf_free(&text);
+	return rc;
 }
 
 /* Move an account's results into the set. */
@@ -306,9 +326,12 @@ oom:
 	return -1;
 }
 
+/* One account into set: its entry, its privileged roles and, with edges,
+ * its direct and indirect edges. */
 static int
 aud_one_account(struct edge_set *set, const struct snapshot *s, const struct snap_account *sa,
-    const struct config_audit *cfg, struct aud_org *org, struct eval_state *st, struct err *e)
+    const struct config_audit *cfg, bool edges, struct aud_org *org, struct eval_state *st,
+    struct err *e)
 {
 	struct aud_account a;
 	struct priv_list pl = { 0 };
@@ -342,7 +365,7 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 	if (priv_classify(&a, cfg, st, &pl, e) < 0)
 		goto out;
 	E.npriv = pl.n;
-	if (a.nprincipals > 0 && pl.n > 0) {
+	if (edges && a.nprincipals > 0 && pl.n > 0) {
 		if (aud_edges_grid(&E, a.nprincipals, pl.n, e) < 0) {
 			err_prefix(e, "account %s", sa->id);
 			goto out;
@@ -389,8 +412,8 @@ aud_set_head(struct edge_set *set, const struct snapshot *s, struct err *e)
 	return 0;
 }
 
-struct edge_set *
-audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+static struct edge_set *
+aud_run(const struct snapshot *s, const struct config_audit *cfg, bool edges, struct err *e)
 {
 	struct edge_set *set = edge_set_new(e);
 	struct eval_state st;
@@ -406,7 +429,7 @@ audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct 
 	if (aud_set_head(set, s, e) != 0)
 		goto fail;
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (aud_one_account(set, s, &s->accounts[i], cfg, &org, &st, e) < 0)
+		if (aud_one_account(set, s, &s->accounts[i], cfg, edges, &org, &st, e) < 0)
 			goto fail;
 	eval_state_free(&st);
 	aud_org_free(&org);
@@ -417,6 +440,18 @@ fail:
 	aud_org_free(&org);
 	edge_set_free(set);
 	return NULL;
+}
+
+struct edge_set *
+audit_snapshot(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	return aud_run(s, cfg, true, e);
+}
+
+struct edge_set *
+audit_privileged(const struct snapshot *s, const struct config_audit *cfg, struct err *e)
+{
+	return aud_run(s, cfg, false, e);
 }
 
 struct audit_ctx {
@@ -463,7 +498,7 @@ audit_account(struct audit_ctx *c, const struct snap_account *sa, struct err *e)
 	if (set == NULL)
 		return NULL;
 	if (aud_set_head(set, c->shell, e) != 0 ||
-	    aud_one_account(set, c->shell, sa, c->cfg, &c->org, &c->st, e) < 0) {
+	    aud_one_account(set, c->shell, sa, c->cfg, true, &c->org, &c->st, e) < 0) {
 		edge_set_free(set);
 		return NULL;
 	}

@@ -28,6 +28,13 @@
 struct edge_set *audit_snapshot(const struct snapshot *s, const struct config_audit *cfg,
     struct err *e);
 
+/* The same set without edges: the accounts (audited or why not), the org
+ * note and the privileged roles, as audit_snapshot gives them, without
+ * the cost of evaluating every principal against them (--list-privileged).
+ * NULL with e set on failure. */
+struct edge_set *audit_privileged(const struct snapshot *s, const struct config_audit *cfg,
+    struct err *e);
+
 /*
  * The same, one account at a time: the organization's SCPs and RCPs are
  * compiled once per context (from shell, which holds the organization and

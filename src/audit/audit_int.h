@@ -43,6 +43,9 @@ struct aud_principal {
 	bool service_linked;
 	const struct snap_role *role;	/* AUD_ROLE: the role */
 	const struct eval_policy *trust;	/* AUD_ROLE: its trust policy or NULL */
+	/* AUD_ROLE: its ARN as a request's resource, read once (in the
+	 * arena); NULL when the ARN cannot be one (requests then fail). */
+	const struct ctx_resource *res;
 	/* Some identity Allow statement names iam:PassRole / sts:AssumeRole
 	 * (or a pattern covering it): without one the request is denied, so
 	 * the audit skips it. Only grants can be missing: nothing else can
@@ -122,6 +125,11 @@ struct aud_account {
 	size_t nendpoints;
 	struct aud_key *keys;
 	size_t nkeys;
+	const struct aud_key **rtags;	/* the AUD_KEY_RESOURCE_TAG keys */
+	size_t nrtags;
+	const struct aud_key **svckeys;	/* the AUD_KEY_SERVICE keys */
+	size_t nsvckeys;
+	const struct aud_key *passed_key;	/* the AUD_KEY_PASSED_TO key, or NULL */
 	const char *org_id;	/* NULL outside an organization or unknown */
 	const char *org_paths;	/* "o-x/r-x/ou-x/", or NULL */
 	bool org_unknown;
@@ -154,6 +162,25 @@ int aud_request(const struct aud_account *a, const struct aud_principal *p, cons
     const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
     struct err *e);
 
+/*
+ * aud_request in three steps, so that the work that depends only on the
+ * principal (its keys, the org's, the derived ones) is done once for its
+ * many requests: aud_ctx_principal sets up c for p; then, before each
+ * request, aud_ctx_target (base: the c->nkeys that aud_ctx_principal
+ * left) drops the previous request's keys and sets the action, the
+ * resource, the target's tag keys, iam:PassedToService (passed_to as in
+ * aud_request) and the action's service keys; aud_rq_fill points rq at c
+ * and the policies. The result is the request aud_request builds.
+ */
+int aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p, struct ctx *c,
+    struct err *e);
+int aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base, const char *action,
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    struct err *e);
+void aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const struct ctx *c,
+    const struct aud_principal *target, const struct eval_policy *endpoint,
+    struct eval_request *rq);
+
 /* Services (data file services.def): the endpoint service a service
  * principal's API is reached through, and whether the service then acts
  * with the passed role's permissions for the caller. */
@@ -161,6 +188,9 @@ const char *aud_service_endpoint(const char *service_principal);
 bool aud_service_acts(const char *service_principal);
 size_t aud_service_count(void);
 const char *aud_service_principal(size_t i);
+
+/* buf_puts of s, or of "(null)" as printf would print it. */
+int aud_put_str(struct buf *out, const char *s);
 
 /* "allowed by X (managed policy, attached to user u, Sid S); limited by
  * ..." from an explained result. */

@@ -62,9 +62,18 @@ tests_unit_check_audit_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_audit_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_audit
 
+# Generated snapshots against golden edge files (tests/data/audit-gen).
+check_PROGRAMS += tests/unit/check_auditgen
+tests_unit_check_auditgen_SOURCES = tests/unit/check_auditgen.c tests/unit/snapbuild.c \
+	tests/unit/snapbuild.h tests/unit/snapgen.c tests/unit/snapgen.h
+tests_unit_check_auditgen_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_auditgen_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_auditgen
+EXTRA_DIST += tests/data/audit-gen
+
 check_PROGRAMS += tests/bench/audit-bench
 tests_bench_audit_bench_SOURCES = tests/bench/audit-bench.c tests/unit/snapbuild.c \
-	tests/unit/snapbuild.h
+	tests/unit/snapbuild.h tests/unit/snapgen.c tests/unit/snapgen.h
 tests_bench_audit_bench_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 PRA_BENCHES += tests/bench/audit.sh
 EXTRA_DIST += tests/bench/audit.sh

@@ -387,6 +387,18 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 	p->ntags = r->ntags;
 	p->role = r;
 	p->service_linked = r->service_linked;
+	{
+		struct ctx_resource *res = arena_alloc(&a->arena, sizeof(*res));
+
+		if (res == NULL) {
+			err_set(e, "account %s: out of memory", a->sa->id);
+			return -1;
+		}
+		/* An ARN that is no resource keeps res NULL: each request
+		 * about the role then reports it as it always did. */
+		if (r->arn != NULL && ctx_resource_load(res, r->arn, NULL) == 0)
+			p->res = res;
+	}
 	if (aud_holder(a, &l, holder, r->inline_policies, r->ninline, r->attached, r->nattached,
 	    e) < 0)
 		return -1;
@@ -779,6 +791,21 @@ aud_keys(struct aud_account *a, struct err *e)
 		err_set(e, "account %s: out of memory", a->sa->id);
 		return -1;
 	}
+	/* The keys that depend on the request, set by aud_ctx_target. */
+	a->rtags = arena_alloc(&a->arena, (a->nkeys ? a->nkeys : 1) * sizeof(*a->rtags));
+	a->svckeys = arena_alloc(&a->arena, (a->nkeys ? a->nkeys : 1) * sizeof(*a->svckeys));
+	if (a->rtags == NULL || a->svckeys == NULL) {
+		err_set(e, "account %s: out of memory", a->sa->id);
+		return -1;
+	}
+	for (size_t i = 0; i < a->nkeys; i++) {
+		if (a->keys[i].cls == AUD_KEY_RESOURCE_TAG)
+			a->rtags[a->nrtags++] = &a->keys[i];
+		if (a->keys[i].cls == AUD_KEY_SERVICE)
+			a->svckeys[a->nsvckeys++] = &a->keys[i];
+		if (a->keys[i].cls == AUD_KEY_PASSED_TO)
+			a->passed_key = &a->keys[i];
+	}
 	/* The derived keys and iam:PassedToService need room too. */
 	if (a->nkeys + 8 > CTX_MAX_KEYS) {
 		char why[256];
@@ -891,19 +918,12 @@ aud_tag(const struct snap_tag *tags, size_t n, const char *key, size_t len)
 }
 
 int
-aud_request(const struct aud_account *a, const struct aud_principal *p, const char *action,
-    const char *resource, const struct aud_principal *target, const char *const *passed_to,
-    const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
+aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p, struct ctx *c,
     struct err *e)
 {
 	static const char *const no[] = { "false" };
-	const char *colon = strchr(action, ':');
-	size_t svclen = colon != NULL ? (size_t)(colon - action) : 0;
 
-	if (ctx_init(c, p->arn, action, resource, e) < 0)
-		return -1;
-	if (passed_to != NULL && *passed_to != NULL &&
-	    ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
+	if (ctx_init_principal(c, p->arn, e) < 0)
 		return -1;
 	for (size_t i = 0; i < a->nkeys; i++) {
 		const struct aud_key *k = &a->keys[i];
@@ -914,24 +934,13 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 		switch (k->cls) {
 		case AUD_KEY_DERIVED:
 		case AUD_KEY_ABSENT:
-			continue;
+		/* the request's: aud_ctx_target */
+		case AUD_KEY_RESOURCE_TAG:
 		case AUD_KEY_PASSED_TO:
-			if (passed_to != NULL && *passed_to != NULL)
-				continue;	/* set above */
-			/* only a PassRole check carries it */
-			unknown = strcasecmp(action, "iam:PassRole") == 0;
-			break;
+		case AUD_KEY_SERVICE:
+			continue;
 		case AUD_KEY_PRINCIPAL_TAG:
 			t = aud_tag(p->tags, p->ntags, k->sub, k->sublen);
-			if (t != NULL)
-				vals = (const char *const *)&t->value;
-			break;
-		case AUD_KEY_RESOURCE_TAG:
-			if (target == NULL) {
-				unknown = true;
-				break;
-			}
-			t = aud_tag(target->tags, target->ntags, k->sub, k->sublen);
 			if (t != NULL)
 				vals = (const char *const *)&t->value;
 			break;
@@ -961,11 +970,6 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 		case AUD_KEY_GLOBAL:
 			unknown = true;
 			break;
-		case AUD_KEY_SERVICE:
-			/* Present, value unknown, in a request for an action of
-			 * that service; not in the request at all otherwise. */
-			unknown = k->svclen == svclen && strncasecmp(k->name, action, svclen) == 0;
-			break;
 		}
 		if (vals != NULL) {
 			if (ctx_set(c, k->name, vals, 1, e) < 0)
@@ -974,8 +978,60 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 			return -1;
 		}
 	}
-	if (ctx_finish(c, e) < 0)
+	/* The derived keys are the principal's: no request key can name one. */
+	return ctx_finish(c, e);
+}
+
+int
+aud_ctx_target(const struct aud_account *a, struct ctx *c, size_t base, const char *action,
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    struct err *e)
+{
+	ctx_truncate(c, base);
+	if (ctx_set_action(c, action, e) < 0)
 		return -1;
+	if (target != NULL && target->res != NULL && resource == target->arn)
+		ctx_use_resource(c, target->res);
+	else if (ctx_set_resource(c, resource, e) < 0)
+		return -1;
+	if (passed_to != NULL && *passed_to != NULL) {
+		if (ctx_set(c, "iam:PassedToService", passed_to, 1, e) < 0)
+			return -1;
+	} else if (a->passed_key != NULL && c->is_passrole &&
+	    ctx_set_unknown(c, a->passed_key->name, e) < 0) {
+		/* only a PassRole check carries it */
+		return -1;
+	}
+	/* A service's key is present, value unknown, in a request for an
+	 * action of that service; not in the request at all otherwise. */
+	for (size_t i = 0; i < a->nsvckeys; i++) {
+		const struct aud_key *k = a->svckeys[i];
+
+		if (k->svclen == c->svc_len && strncasecmp(k->name, action, c->svc_len) == 0 &&
+		    ctx_set_unknown(c, k->name, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < a->nrtags; i++) {
+		const struct aud_key *k = a->rtags[i];
+		const struct snap_tag *t;
+
+		if (target == NULL) {
+			if (ctx_set_unknown(c, k->name, e) < 0)
+				return -1;
+			continue;
+		}
+		t = aud_tag(target->tags, target->ntags, k->sub, k->sublen);
+		if (t != NULL && ctx_set(c, k->name, (const char *const *)&t->value, 1, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const struct ctx *c,
+    const struct aud_principal *target, const struct eval_policy *endpoint,
+    struct eval_request *rq)
+{
 	memset(rq, 0, sizeof(*rq));
 	rq->ctx = c;
 	rq->is_management_account = a->sa->is_management;
@@ -992,21 +1048,42 @@ aud_request(const struct aud_account *a, const struct aud_principal *p, const ch
 		rq->resource = target->trust;
 		rq->nresource = 1;
 	}
+}
+
+int
+aud_request(const struct aud_account *a, const struct aud_principal *p, const char *action,
+    const char *resource, const struct aud_principal *target, const char *const *passed_to,
+    const struct eval_policy *endpoint, struct ctx *c, struct eval_request *rq,
+    struct err *e)
+{
+	if (aud_ctx_principal(a, p, c, e) < 0 ||
+	    aud_ctx_target(a, c, c->nkeys, action, resource, target, passed_to, e) < 0)
+		return -1;
+	aud_rq_fill(a, p, c, target, endpoint, rq);
 	return 0;
 }
 
-/* "Name (source, Sid X)" of a match. */
+int
+aud_put_str(struct buf *out, const char *s)
+{
+	return buf_puts(out, s != NULL ? s : "(null)");
+}
+
+/* "Name (source, Sid X)" of a match. In pieces: a printf of these long
+ * strings (measuring, then writing) was most of the cost of a reason. */
 static int
 aud_put_match(const struct eval_match *m, struct buf *out)
 {
 	char label[256];
+	int rc;
 
 	policy_stmt_label(m->stmt, label, sizeof(label));
+	rc = aud_put_str(out, m->policy->name) | buf_puts(out, " (");
 	if (m->policy->source != NULL)
-		return buf_printf(out, "%s (%s, %s%s)", m->policy->name, m->policy->source,
-		    label[0] == '#' ? "statement " : "Sid ", label);
-	return buf_printf(out, "%s (%s%s)", m->policy->name, label[0] == '#' ? "statement " : "Sid ",
-	    label);
+		rc |= buf_puts(out, m->policy->source) | buf_puts(out, ", ");
+	rc |= buf_puts(out, label[0] == '#' ? "statement " : "Sid ") | buf_puts(out, label) |
+	    buf_putc(out, ')');
+	return rc != 0 ? -1 : 0;
 }
 
 int

@@ -137,14 +137,13 @@ priv_resource(const struct aud_account *a, const char *tpl, const char *name, ch
 /* Allowed or conditional for every probe of entry i? */
 static int
 priv_allows(const struct aud_account *a, const struct aud_principal *p, size_t i,
-    const struct aud_principal *trust_all, struct eval_state *st, bool *yes, bool *cond,
-    struct err *e)
+    const struct aud_principal *trust_all, struct eval_state *st, struct ctx *c, size_t base,
+    bool *yes, bool *cond, struct err *e)
 {
 	static const char *const names[] = { "zz-pra-probe-1", "AA_PRA_PROBE_2" };
 	const char *act = priv_table[i].action;
 	char actions[2][CTX_MAX_ACTION];
 	size_t nact = 0;
-	struct ctx c;
 	struct eval_request rq;
 	struct eval_result res;
 
@@ -168,8 +167,9 @@ priv_allows(const struct aud_account *a, const struct aud_principal *p, size_t i
 			bool assume = strncasecmp(actions[k], "sts:AssumeRole", 14) == 0;
 
 			priv_resource(a, priv_table[i].resource, names[n], res_arn, sizeof(res_arn));
-			if (aud_request(a, p, actions[k], res_arn, NULL, NULL, NULL, &c, &rq, e) < 0)
+			if (aud_ctx_target(a, c, base, actions[k], res_arn, NULL, NULL, e) < 0)
 				return -1;
+			aud_rq_fill(a, p, c, NULL, NULL, &rq);
 			/* "sts:AssumeRole on *": whether the role's own policies
 			 * let it assume any role of the account, i.e. a trust
 			 * policy that delegates to the account. */
@@ -212,6 +212,8 @@ priv_classify(const struct aud_account *a, const struct config_audit *cfg,
 	struct aud_principal trust_all = { 0 };
 	struct eval_policy tp = { 0 };
 	struct policy *pol = NULL;
+	struct ctx *c = NULL;
+	size_t base = 0;
 	char doc[256], text[4200];
 	int rc = -1;
 	bool autop = cfg == NULL || cfg->auto_privileged;
@@ -228,7 +230,8 @@ priv_classify(const struct aud_account *a, const struct config_audit *cfg,
 	tp.name = pol->name;
 	trust_all.trust = &tp;
 	out->v = calloc(a->nprincipals ? a->nprincipals : 1, sizeof(*out->v));
-	if (out->v == NULL) {
+	c = malloc(sizeof(*c));
+	if (out->v == NULL || c == NULL) {
 		err_set(e, "out of memory");
 		goto out;
 	}
@@ -260,10 +263,16 @@ priv_classify(const struct aud_account *a, const struct config_audit *cfg,
 			if (priv_add_reason(pr, text, e) < 0)
 				goto out_partial;
 		}
+		/* The role's own part of its probe requests, once for all. */
+		if (autop) {
+			if (aud_ctx_principal(a, p, c, e) < 0)
+				goto out_partial;
+			base = c->nkeys;
+		}
 		for (size_t k = 0; autop && k < PRIV_N; k++) {
 			bool yes, cond;
 
-			if (priv_allows(a, p, k, &trust_all, st, &yes, &cond, e) < 0)
+			if (priv_allows(a, p, k, &trust_all, st, c, base, &yes, &cond, e) < 0)
 				goto out_partial;
 			if (!yes)
 				continue;
@@ -282,6 +291,7 @@ out_partial:
 	out->n++;
 	priv_list_free(out);
 out:
+	free(c);
 	policy_free(pol);
 	return rc;
 }

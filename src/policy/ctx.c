@@ -85,35 +85,93 @@ int
 ctx_init(struct ctx *c, const char *principal, const char *action, const char *resource,
     struct err *e)
 {
-	size_t alen;
-	const char *colon;
+	if (ctx_init_principal(c, principal, e) < 0 || ctx_set_resource(c, resource, e) < 0)
+		return -1;
+	return ctx_set_action(c, action, e);
+}
 
+int
+ctx_init_principal(struct ctx *c, const char *principal, struct err *e)
+{
 	c->nkeys = 0;
 	memset(c->slots, 0, sizeof(c->slots));
+	/* No action yet: ctx_set_action must compute its fields. */
+	c->action = NULL;
 	if (principal == NULL || principal[0] == '\0' || strlen(principal) >= CTX_MAX_ARN) {
 		err_set(e, "request.principal: must be a non-empty ARN shorter than %d bytes",
 		    CTX_MAX_ARN);
 		return -1;
 	}
+	c->principal = principal;
+	ctx_classify(c);
+	return 0;
+}
+
+int
+ctx_resource_load(struct ctx_resource *r, const char *resource, struct err *e)
+{
 	if (resource == NULL || strlen(resource) >= CTX_MAX_ARN) {
 		err_set(e, "request.resource: must be an ARN shorter than %d bytes", CTX_MAX_ARN);
 		return -1;
 	}
-	alen = action != NULL ? strlen(action) : 0;
-	colon = action != NULL ? strchr(action, ':') : NULL;
+	r->resource = resource;
+	r->split = policy_arn_split(resource, r->part, r->plen);
+	for (int i = 0; r->split && i < 6; i++)
+		strhead_load(&r->phead[i], r->part[i], r->plen[i]);
+	r->len = strlen(resource);
+	strhead_load(&r->head, resource, r->len);
+	return 0;
+}
+
+void
+ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
+{
+	c->resource = r->resource;
+	c->res_split = r->split;
+	if (r->split) {
+		memcpy(c->res_part, r->part, sizeof(c->res_part));
+		memcpy(c->res_len, r->plen, sizeof(c->res_len));
+		memcpy(c->res_head, r->phead, sizeof(c->res_head));
+	}
+	c->resource_len = r->len;
+	c->resource_head = r->head;
+}
+
+int
+ctx_set_resource(struct ctx *c, const char *resource, struct err *e)
+{
+	struct ctx_resource r;
+
+	if (ctx_resource_load(&r, resource, e) < 0)
+		return -1;
+	ctx_use_resource(c, &r);
+	return 0;
+}
+
+int
+ctx_set_action(struct ctx *c, const char *action, struct err *e)
+{
+	size_t alen = action != NULL ? strlen(action) : 0;
+	const char *colon = action != NULL ? strchr(action, ':') : NULL;
+
 	if (alen == 0 || alen >= CTX_MAX_ACTION || colon == NULL || colon == action) {
 		err_set(e, "request.action: must be service:Action (shorter than %d bytes)",
 		    CTX_MAX_ACTION);
 		return -1;
 	}
-	c->principal = principal;
+	/* The same action as the last request (ignoring case): its fields
+	 * stand; only the caller's spelling is kept. */
+	if (c->action != NULL && c->action_len == alen) {
+		size_t i = 0;
+
+		while (i < alen && c->action_lc[i] == (char)tolower((unsigned char)action[i]))
+			i++;
+		if (i == alen) {
+			c->action = action;
+			return 0;
+		}
+	}
 	c->action = action;
-	c->resource = resource;
-	c->res_split = policy_arn_split(resource, c->res_part, c->res_len);
-	for (int i = 0; c->res_split && i < 6; i++)
-		strhead_load(&c->res_head[i], c->res_part[i], c->res_len[i]);
-	c->resource_len = strlen(resource);
-	strhead_load(&c->resource_head, resource, c->resource_len);
 	for (size_t i = 0; i <= alen; i++)
 		c->action_lc[i] = (char)tolower((unsigned char)action[i]);
 	c->action_len = alen;
@@ -123,8 +181,25 @@ ctx_init(struct ctx *c, const char *principal, const char *action, const char *r
 	c->is_assume_role = strncmp(c->action_lc, "sts:assumerole", 14) == 0;
 	c->bucket = policy_action_bucket(c->action_lc, c->svc_len,
 	    (unsigned char)c->action_lc[c->svc_len + 1]);
-	ctx_classify(c);
 	return 0;
+}
+
+void
+ctx_truncate(struct ctx *c, size_t n)
+{
+	const size_t mask = sizeof(c->slots) - 1;
+
+	/* Newest first: each key then sits at the end of its probe run, as no
+	 * key inserted after it is left, so emptying its slot breaks no other
+	 * key's run and the table is the one it was when n keys were set. */
+	while (c->nkeys > n) {
+		size_t i = c->keys[c->nkeys - 1].hash & mask;
+
+		while (c->slots[i] != c->nkeys)
+			i = (i + 1) & mask;
+		c->slots[i] = 0;
+		c->nkeys--;
+	}
 }
 
 uint32_t
@@ -171,12 +246,15 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
     size_t nvals, struct err *e)
 {
 	size_t len = key != NULL ? strlen(key) : 0;
+	uint32_t hash;
 
 	if (len == 0) {
 		err_set(e, "empty condition key name");
 		return -1;
 	}
-	if (ctx_get(c, key, len) != NULL) {
+	/* Hashed once for the duplicate check and the table. */
+	hash = ctx_key_hash(key, len);
+	if (ctx_get_hashed(c, key, len, hash) != NULL) {
 		err_set(e, "condition key \"%s\" given twice (keys are case-insensitive)", key);
 		return -1;
 	}
@@ -186,7 +264,7 @@ ctx_add(struct ctx *c, const char *key, enum ctx_key_state state, const char *co
 	}
 	c->keys[c->nkeys].name = key;
 	c->keys[c->nkeys].len = len;
-	c->keys[c->nkeys].hash = ctx_key_hash(key, len);
+	c->keys[c->nkeys].hash = hash;
 	c->keys[c->nkeys].state = state;
 	c->keys[c->nkeys].vals = vals;
 	c->keys[c->nkeys].nvals = nvals;

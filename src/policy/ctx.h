@@ -89,6 +89,33 @@ struct ctx {
  * Returns -1 with e naming the field. */
 int ctx_init(struct ctx *c, const char *principal, const char *action, const char *resource,
     struct err *e);
+/* The same in parts, so that one principal's context (its keys, set once)
+ * serves requests for many actions and resources: ctx_init_principal
+ * resets the keys; the action and the resource can then be set, and set
+ * again, in any order before each request. Same checks and messages as
+ * ctx_init. */
+int ctx_init_principal(struct ctx *c, const char *principal, struct err *e);
+int ctx_set_action(struct ctx *c, const char *action, struct err *e);
+int ctx_set_resource(struct ctx *c, const char *resource, struct err *e);
+/* A resource as a request reads it (split like policy_arn_split, the
+ * heads of its parts), loaded once for a resource asked about in many
+ * requests. It points into the string, which must outlive it and every
+ * context it is used in. ctx_use_resource is ctx_set_resource without the
+ * work. */
+struct ctx_resource {
+	const char *resource;
+	size_t len;
+	struct strhead head;
+	bool split;
+	const char *part[6];
+	size_t plen[6];
+	struct strhead phead[6];
+};
+int ctx_resource_load(struct ctx_resource *r, const char *resource, struct err *e);
+void ctx_use_resource(struct ctx *c, const struct ctx_resource *r);
+/* Drop the keys set after the first n (n <= c->nkeys), as if they had
+ * never been set. */
+void ctx_truncate(struct ctx *c, size_t n);
 /* Add a known key (nvals may be 0 for an empty multivalued key). */
 int ctx_set(struct ctx *c, const char *key, const char *const *vals, size_t nvals,
     struct err *e);

@@ -4,8 +4,17 @@
  * boundaries, four SCP levels (root, two OUs, the account), conditions on
  * iam:PassedToService, aws:RequestedRegion and principal tags, VPC endpoints
  * and transitive paths. Prints audit_principals, audit_edges, audit_cpu_s
- * (the audit alone, user + system) and audit_peak_rss_mib (whole process).
+ * (the audit alone, user + system), audit_peak_rss_mib (whole process) and
+ * list_privileged_cpu_s (audit_privileged, what --list-privileged runs).
  * Target: audit_cpu_s < 1 in a build without sanitizers.
+ *
+ * With AUDIT_BENCH_EDGES=FILE set it also writes the edge set there (to
+ * compare two builds' results on the bench's snapshots).
+ *
+ * "audit-bench gen ACCOUNTS USERS ROLES ADMIN_PCT" audits a generated
+ * snapshot instead (tests/unit/snapgen.h, seed 1, with an organization):
+ * trust policies naming specific roles and users, the account root, "*",
+ * services, so that the cost of transitive paths shows as it scales.
  */
 #include "config.h"
 
@@ -15,7 +24,10 @@
 #include <sys/resource.h>
 
 #include "audit/audit.h"
+#include "audit/edgejson.h"
+#include "util/fileio.h"
 #include "../unit/snapbuild.h"
+#include "../unit/snapgen.h"
 
 #define ACCT "123456789012"
 
@@ -157,10 +169,39 @@ build(void)
 	return s;
 }
 
-int
-main(void)
+static int
+write_edges(const struct edge_set *set, const char *path)
 {
-	struct snapshot *s = build();
+	struct buf b;
+	struct err e;
+	int rc = -1;
+
+	buf_init(&b, 0);
+	if (edgejson_write(set, &b, &e) < 0 || fileio_save_data(path, buf_cstr(&b), b.len, &e) < 0)
+		fprintf(stderr, "audit-bench: %s: %s\n", path, e.msg);
+	else
+		rc = 0;
+	buf_free(&b);
+	return rc;
+}
+
+static int
+arg_int(const char *s, int min)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end != '\0' || v < min || v > 1000000) {
+		fprintf(stderr, "audit-bench: \"%s\" is not a number >= %d\n", s, min);
+		exit(2);
+	}
+	return (int)v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct snapshot *s;
 	struct config_audit cfg;
 	struct edge_set *set;
 	struct err e;
@@ -168,6 +209,17 @@ main(void)
 	double t0, t1;
 	size_t np = 0, indirect = 0, caveats = 0;
 
+	if (argc == 6 && strcmp(argv[1], "gen") == 0) {
+		struct sg_params gp = { 1, arg_int(argv[2], 1), arg_int(argv[3], 0),
+		    arg_int(argv[4], 1), arg_int(argv[5], 0), true };
+
+		s = sg_generate(&gp);
+	} else if (argc == 1) {
+		s = build();
+	} else {
+		fprintf(stderr, "usage: audit-bench [gen ACCOUNTS USERS ROLES ADMIN_PCT]\n");
+		return 2;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.auto_privileged = true;
 	cfg.max_depth = 3;
@@ -186,6 +238,11 @@ main(void)
 		caveats += set->edges[i].ncaveats;
 	}
 	getrusage(RUSAGE_SELF, &ru);
+	if (getenv("AUDIT_BENCH_EDGES") != NULL && write_edges(set, getenv("AUDIT_BENCH_EDGES")) < 0) {
+		edge_set_free(set);
+		snapshot_free(s);
+		return 1;
+	}
 	printf("audit_principals: %zu\n", np);
 	printf("audit_privileged: %zu\n", set->nprivileged);
 	printf("audit_edges: %zu\n", set->nedges);
@@ -193,6 +250,17 @@ main(void)
 	printf("audit_caveats: %zu\n", caveats);
 	printf("audit_cpu_s: %.3f\n", t1 - t0);
 	printf("audit_peak_rss_mib: %.1f\n", (double)ru.ru_maxrss / 1024.0);
+	edge_set_free(set);
+	/* What --list-privileged costs: the classification alone. */
+	t0 = cpu_now();
+	set = audit_privileged(s, &cfg, &e);
+	t1 = cpu_now();
+	if (set == NULL) {
+		fprintf(stderr, "audit-bench: %s\n", e.msg);
+		snapshot_free(s);
+		return 1;
+	}
+	printf("list_privileged_cpu_s: %.3f\n", t1 - t0);
 	edge_set_free(set);
 	snapshot_free(s);
 	return 0;

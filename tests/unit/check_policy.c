@@ -527,6 +527,131 @@ render(const struct formula *f)
 	return s;
 }
 
+/* A context built in parts and cut back with ctx_truncate is the one
+ * ctx_init builds: same lookups, same action and resource fields, same
+ * probe table (the audit reuses one principal's context for many roles). */
+static void
+ctx_same_request(const struct ctx *a, const struct ctx *b)
+{
+	ck_assert_str_eq(a->action_lc, b->action_lc);
+	ck_assert_mem_eq(&a->action_head, &b->action_head, sizeof(a->action_head));
+	ck_assert_uint_eq(a->action_len, b->action_len);
+	ck_assert_int_eq(a->is_passrole, b->is_passrole);
+	ck_assert_int_eq(a->is_assume_role, b->is_assume_role);
+	ck_assert_uint_eq(a->bucket, b->bucket);
+	ck_assert_uint_eq(a->svc_len, b->svc_len);
+	ck_assert_str_eq(a->resource, b->resource);
+	ck_assert_uint_eq(a->resource_len, b->resource_len);
+	ck_assert_mem_eq(&a->resource_head, &b->resource_head, sizeof(a->resource_head));
+	ck_assert_int_eq(a->res_split, b->res_split);
+	for (int i = 0; a->res_split && i < 6; i++) {
+		ck_assert_uint_eq(a->res_len[i], b->res_len[i]);
+		ck_assert_uint_eq((size_t)(a->res_part[i] - a->resource),
+		    (size_t)(b->res_part[i] - b->resource));
+		ck_assert_mem_eq(&a->res_head[i], &b->res_head[i], sizeof(a->res_head[i]));
+	}
+	ck_assert_str_eq(a->account, b->account);
+	ck_assert_int_eq(a->kind, b->kind);
+}
+
+static void
+ctx_same(const struct ctx *a, const struct ctx *b, const char *const *names, size_t n)
+{
+	ck_assert_uint_eq(a->nkeys, b->nkeys);
+	ck_assert_mem_eq(a->slots, b->slots, sizeof(a->slots));
+	ctx_same_request(a, b);
+	for (size_t i = 0; i < n; i++) {
+		const struct ctx_key *x = ctx_get_str(a, names[i]), *y = ctx_get_str(b, names[i]);
+
+		ck_assert_msg((x == NULL) == (y == NULL), "key %s", names[i]);
+		if (x != NULL) {
+			ck_assert_int_eq(x->state, y->state);
+			ck_assert_uint_eq(x->nvals, y->nvals);
+			ck_assert_uint_eq(x->hash0, y->hash0);
+		}
+	}
+}
+
+START_TEST(test_ctx_parts_and_truncate)
+{
+	static const char *const v1[] = { "t1" }, *const v2[] = { "x" };
+	const char *names[48];
+	char buf[48][24];
+	struct ctx fresh, reused;
+	struct err e;
+
+	for (size_t i = 0; i < 48; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "svc:Key%zu", i);
+		names[i] = buf[i];
+	}
+	/* The reused context: principal keys, then another target's 40
+	 * keys (long probe runs in the 128-slot table), cut back. */
+	ck_assert_int_eq(ctx_init_principal(&reused, U, &e), 0);
+	ck_assert_int_eq(ctx_set_action(&reused, "s3:GetObject", &e), 0);
+	ck_assert_int_eq(ctx_set(&reused, "aws:PrincipalTag/team", v1, 1, &e), 0);
+	ck_assert_int_eq(ctx_set_unknown(&reused, "aws:SourceIp", &e), 0);
+	ck_assert_int_eq(ctx_finish(&reused, &e), 0);
+	{
+		size_t base = reused.nkeys;
+
+		ck_assert_int_eq(ctx_set_resource(&reused, "arn:aws:s3:::b/k", &e), 0);
+		for (size_t i = 0; i < 40; i++)
+			ck_assert_int_eq(ctx_set(&reused, names[i], v2, 1, &e), 0);
+		ctx_truncate(&reused, base);
+		ck_assert_uint_eq(reused.nkeys, base);
+		for (size_t i = 0; i < 40; i++)
+			ck_assert_ptr_null(ctx_get_str(&reused, names[i]));
+	}
+	ck_assert_int_eq(ctx_set_action(&reused, "iam:PassRole", &e), 0);
+	ck_assert_int_eq(ctx_set_resource(&reused, R, &e), 0);
+	ck_assert_int_eq(ctx_set(&reused, names[44], v2, 1, &e), 0);
+	ck_assert_int_eq(ctx_set_unknown(&reused, names[45], &e), 0);
+
+	/* The same request from scratch, keys in the same order. */
+	ck_assert_int_eq(ctx_init(&fresh, U, "iam:PassRole", R, &e), 0);
+	ck_assert_int_eq(ctx_set(&fresh, "aws:PrincipalTag/team", v1, 1, &e), 0);
+	ck_assert_int_eq(ctx_set_unknown(&fresh, "aws:SourceIp", &e), 0);
+	ck_assert_int_eq(ctx_finish(&fresh, &e), 0);
+	ck_assert_int_eq(ctx_set(&fresh, names[44], v2, 1, &e), 0);
+	ck_assert_int_eq(ctx_set_unknown(&fresh, names[45], &e), 0);
+	ctx_same(&fresh, &reused, names, 48);
+	ck_assert_ptr_nonnull(ctx_get_str(&reused, "aws:PrincipalArn"));
+	ck_assert_ptr_nonnull(ctx_get_str(&reused, "AWS:principaltag/TEAM"));
+
+	/* The same action again, spelt otherwise, keeps the fields and the
+	 * caller's spelling; another action replaces them; a resource loaded
+	 * once is the one ctx_set_resource sets. */
+	{
+		static const char role_x[] = "arn:aws:iam::111122223333:role/x";
+		struct ctx_resource r;
+
+		ck_assert_int_eq(ctx_set_action(&reused, "IAM:PASSROLE", &e), 0);
+		ck_assert_str_eq(reused.action, "IAM:PASSROLE");
+		ctx_same(&fresh, &reused, names, 48);
+		/* as long as iam:PassRole, not the same */
+		ck_assert_int_eq(ctx_set_action(&reused, "s3:GetObject", &e), 0);
+		ck_assert_int_eq(ctx_init(&fresh, U, "s3:GetObject", R, &e), 0);
+		ctx_same_request(&fresh, &reused);
+		ck_assert_int_eq(ctx_set_action(&reused, "sts:AssumeRole", &e), 0);
+		ck_assert_int_eq(ctx_resource_load(&r, role_x, &e), 0);
+		ctx_use_resource(&reused, &r);
+		ck_assert_int_eq(ctx_init(&fresh, U, "sts:AssumeRole", role_x, &e), 0);
+		ctx_same_request(&fresh, &reused);
+		ck_assert_int_eq(ctx_set_action(&reused, "sts:AssumeRoleWithSAML", &e), 0);
+		ck_assert_int_eq(ctx_set_action(&fresh, "sts:AssumeRoleWithSAML", &e), 0);
+		ctx_same_request(&fresh, &reused);
+	}
+
+	/* The parts check what ctx_init checks, with its messages. */
+	ck_assert_int_eq(ctx_set_action(&reused, "nocolon", &e), -1);
+	ck_assert_str_eq(e.msg, "request.action: must be service:Action (shorter than 128 bytes)");
+	ck_assert_int_eq(ctx_set_resource(&reused, NULL, &e), -1);
+	ck_assert_str_eq(e.msg, "request.resource: must be an ARN shorter than 2048 bytes");
+	ck_assert_int_eq(ctx_init_principal(&reused, "", &e), -1);
+	ck_assert_str_eq(e.msg, "request.principal: must be a non-empty ARN shorter than 2048 bytes");
+}
+END_TEST
+
 START_TEST(test_formula)
 {
 	struct err e = { "" };
@@ -847,6 +972,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_principal_matching);
 	tcase_add_test(tc, test_principal_flags);
 	tcase_add_test(tc, test_pvar);
+	tcase_add_test(tc, test_ctx_parts_and_truncate);
 	tcase_add_test(tc, test_formula);
 	tcase_add_test(tc, test_formula_decide_blocks);
 	tcase_add_test(tc, test_formula_chain_dedupe);
