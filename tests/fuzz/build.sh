@@ -49,7 +49,7 @@ done
 aws_cflags="$(pkg-config --cflags expat libcurl)"
 aws_libs="$(pkg-config --libs expat libcurl)"
 gaad_objs=""
-for f in "$top_srcdir"/src/aws/*.c "$top_srcdir/src/collect/snapshot.c" \
+for f in "$top_srcdir"/src/aws/*.c "$top_srcdir"/src/aws/creds/*.c "$top_srcdir/src/collect/snapshot.c" \
     "$top_srcdir/src/collect/collect_iam.c" "$top_srcdir/src/collect/collect_page.c"; do
 	o="$out/obj/$(echo "${f#"$top_srcdir"/}" | tr / _ | sed 's/\.c$/.o/')"
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "aws/credentials.h"
-#include "aws/creds_process.h"
-#include "aws/creds_sts.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_process.h"
+#include "aws/creds/creds_sts.h"
+#include "aws/creds/creds_util.h"
 #include "aws/ini.h"
 #include "log.h"
 #include "util/buf.h"

@@ -1,13 +1,13 @@
 #include "config.h"
 
-#include "aws/creds_imds.h"
+#include "aws/creds/creds_imds.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/creds_util.h"
+#include "aws/creds/creds_util.h"
 #include "aws/http.h"
 #include "log.h"
 #include "util/secret.h"

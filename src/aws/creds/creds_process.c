@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_process.h"
+#include "aws/creds/creds_process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws/creds_util.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/buf.h"
 #include "util/secret.h"

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_client.h"
+#include "aws/creds/creds_client.h"
 
 #include <stdlib.h>
 #include <string.h>

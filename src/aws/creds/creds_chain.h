@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "aws/credentials.h"
-#include "aws/creds_imds.h"
+#include "aws/creds/creds_imds.h"
 #include "util/err.h"
 
 struct creds_ctx {

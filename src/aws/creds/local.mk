@@ -1,16 +1,15 @@
-# The AWS credential provider chain: shared files, environment, credential_process,
-# web identity, container and instance metadata, STS AssumeRole, caching.
+# The credential sources, one file each: shared files, environment,
+# credential_process, web identity, container and instance metadata, STS
+# AssumeRole (the chain and its cache are src/aws/credentials.c).
 libpra_aws_a_SOURCES += \
-	src/aws/ini.c src/aws/ini.h \
-	src/aws/credentials.c src/aws/credentials.h \
-	src/aws/creds_util.c src/aws/creds_util.h \
-	src/aws/creds_chain.c src/aws/creds_chain.h \
-	src/aws/creds_profile.c src/aws/creds_profile.h \
-	src/aws/creds_process.c src/aws/creds_process.h \
-	src/aws/creds_imds.c src/aws/creds_imds.h \
-	src/aws/creds_ecs.c src/aws/creds_ecs.h \
-	src/aws/creds_sts.c src/aws/creds_sts.h \
-	src/aws/creds_client.c src/aws/creds_client.h
+	src/aws/creds/creds_util.c src/aws/creds/creds_util.h \
+	src/aws/creds/creds_chain.c src/aws/creds/creds_chain.h \
+	src/aws/creds/creds_profile.c src/aws/creds/creds_profile.h \
+	src/aws/creds/creds_process.c src/aws/creds/creds_process.h \
+	src/aws/creds/creds_imds.c src/aws/creds/creds_imds.h \
+	src/aws/creds/creds_ecs.c src/aws/creds/creds_ecs.h \
+	src/aws/creds/creds_sts.c src/aws/creds/creds_sts.h \
+	src/aws/creds/creds_client.c src/aws/creds/creds_client.h
 
 # Unit tests without a network (STS injected, credential_process scripts).
 check_PROGRAMS += tests/unit/check_creds

@@ -1,15 +1,15 @@
 #include "config.h"
 
-#include "aws/creds_chain.h"
+#include "aws/creds/creds_chain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aws/creds_ecs.h"
-#include "aws/creds_sts.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_ecs.h"
+#include "aws/creds/creds_sts.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/buf.h"
 #include "util/secret.h"

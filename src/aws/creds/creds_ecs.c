@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_ecs.h"
+#include "aws/creds/creds_ecs.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/creds_util.h"
+#include "aws/creds/creds_util.h"
 #include "aws/http.h"
 #include "log.h"
 #include "util/secret.h"

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_profile.h"
+#include "aws/creds/creds_profile.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -10,9 +10,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "aws/creds_chain.h"
-#include "aws/creds_process.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_chain.h"
+#include "aws/creds/creds_process.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/buf.h"
 #include "util/secret.h"

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_util.h"
+#include "aws/creds/creds_util.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

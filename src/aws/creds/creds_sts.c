@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "aws/creds_sts.h"
+#include "aws/creds/creds_sts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "aws/credprov.h"
 #include "aws/http.h"
 #include "aws/xml.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/secret.h"
 
