@@ -48,6 +48,15 @@ outbox_close(struct outbox *ob)
 	free(ob);
 }
 
+/*
+ * The largest sequence number an entry may have. The queue numbers alerts
+ * from 1 up, one at a time, so no real entry comes near; a name above it
+ * (up to 99999999999999999999, which does not even fit 64 bits) is not an
+ * entry: taken as one, next_seq would wrap to 0 and new alerts would sort
+ * before the old ones. 2^53 also keeps "seq" exact as a JSON number.
+ */
+#define OUTBOX_SEQ_MAX (1ULL << 53)
+
 /* "<20 digits>-<64 hex>.json" */
 static int
 parse_name(const char *name, unsigned long long *seq, char *id)
@@ -61,7 +70,10 @@ parse_name(const char *name, unsigned long long *seq, char *id)
 	for (i = 0; i < 20; i++) {
 		if (name[i] < '0' || name[i] > '9')
 			return -1;
+		/* Checked at each digit: ten times the limit still fits. */
 		*seq = *seq * 10 + (unsigned long long)(name[i] - '0');
+		if (*seq > OUTBOX_SEQ_MAX)
+			return -1;
 	}
 	for (i = 0; i < 64; i++) {
 		char c = name[21 + i];

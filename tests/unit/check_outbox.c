@@ -248,6 +248,49 @@ START_TEST(test_corrupt_entries_set_aside)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_outbox: an entry numbered 2^64 - 1 was queued
+ * and next_seq wrapped to 0, so the next alert sorted before it; a 20-digit
+ * number past 2^64 wrapped silently. Both are names of no entry. */
+START_TEST(test_sequence_number_bounds)
+{
+	static const char *const seqs[] = { "18446744073709551615", "99999999999999999999",
+	    "09007199254740993000" };
+	struct err e = { "" };
+	struct outbox *ob;
+	char name[128], id[65], body[512], path[256];
+	size_t i;
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	outbox_close(ob);
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		hexid(20 + (int)i, id);
+		snprintf(name, sizeof(name), "%s-%s.json", seqs[i], id);
+		snprintf(body, sizeof(body), "{\"outbox\":1,\"seq\":%s,\"alert\":{\"id\":\"%s\"},"
+		    "\"delivered\":[]}", seqs[i], id);
+		put(name, body);
+	}
+	/* The largest number allowed is still an entry. */
+	hexid(30, id);
+	snprintf(name, sizeof(name), "%020llu-%s.json", 1ULL << 53, id);
+	snprintf(body, sizeof(body), "{\"outbox\":1,\"seq\":%llu,\"alert\":{\"id\":\"%s\"},"
+	    "\"delivered\":[]}", 1ULL << 53, id);
+	put(name, body);
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_uint_eq(ob->n, 1);
+	ck_assert_uint_eq(ob->v[0].seq, 1ULL << 53);
+	ck_assert_uint_eq(ob->quarantined, 3);
+	ck_assert(ob->next_seq > ob->v[0].seq);
+	snprintf(path, sizeof(path), "%s/outbox/corrupt", dir);
+	ck_assert_uint_eq(count_dir(path, "0"), 1);
+	ck_assert_uint_eq(count_dir(path, "1"), 1);
+	ck_assert_uint_eq(count_dir(path, "9"), 1);
+	outbox_close(ob);
+}
+END_TEST
+
 /* ---- delivery through the daemon API ---- */
 
 static struct config cfg;
@@ -593,6 +636,7 @@ outbox_suite(void)
 	tcase_add_test(tc, test_marks_persist);
 	tcase_add_test(tc, test_bound_refuses_new);
 	tcase_add_test(tc, test_corrupt_entries_set_aside);
+	tcase_add_test(tc, test_sequence_number_bounds);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(td, dsetup, dteardown);
 	tcase_set_timeout(td, 60);
