@@ -143,8 +143,8 @@ entry_set_delivered(struct outbox_entry *en, const cJSON *arr, struct err *e)
 	entry_clear(en);
 	if (n == 0)
 		return 0;
-	if (n > 1024) {
-		err_set(e, "\"delivered\" lists more than 1024 sinks");
+	if (n > OUTBOX_DELIVERED_MAX) {
+		err_set(e, "\"delivered\" lists more than %d sinks", OUTBOX_DELIVERED_MAX);
 		return -1;
 	}
 	if ((en->delivered = calloc(n, sizeof(char *))) == NULL) {
@@ -504,6 +504,14 @@ outbox_mark_delivered(struct outbox *ob, size_t i, const char *sink, struct err 
 
 	if (outbox_entry_delivered(en, sink))
 		return 0;
+	/* The reader (entry_set_delivered) would set such an entry aside as
+	 * corrupt, losing the alert for the other sinks. */
+	if (en->ndelivered >= OUTBOX_DELIVERED_MAX || strlen(sink) > OUTBOX_SINK_NAME_MAX) {
+		err_set(e, "alert outbox: %s/%s: cannot record sink %.*s: an entry lists at most "
+		    "%d sinks of at most %d bytes", ob->dir, en->name, OUTBOX_SINK_NAME_MAX, sink,
+		    OUTBOX_DELIVERED_MAX, OUTBOX_SINK_NAME_MAX);
+		return -1;
+	}
 	if ((a = outbox_read_alert(ob, i, e)) == NULL)
 		return -1;
 	if ((s = strdup(sink)) == NULL ||
