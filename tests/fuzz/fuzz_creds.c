@@ -6,12 +6,14 @@
  *
  * Input: byte 0 picks the parser: 0 container/IMDS JSON, 1 credential_process
  * JSON, 2 an Expiration time, 3 the masked and plain excerpts (byte 1 the
- * output size); the rest is the document.
+ * output size), 4 the instance metadata role list; the rest is the
+ * document.
  *
  * Checked: accepted credentials have a key id and a secret; a refusal
  * leaves the output empty and names the source; a parsed time formats and
  * parses back to itself; a masked excerpt fits, holds no control character
- * and no run of 16 key-like characters (where a secret would hide).
+ * and no run of 16 key-like characters (where a secret would hide); a role
+ * name taken from the list is a valid one, the list's first line.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <time.h>
 
 #include "aws/credentials.h"
+#include "aws/creds/creds_imds.h"
 #include "aws/creds/creds_util.h"
 #include "util/err.h"
 
@@ -104,6 +107,25 @@ fuzz_excerpt(const char *s, size_t len, size_t max)
 			abort();
 }
 
+static void
+fuzz_role(const char *list)
+{
+	struct err e = { "" };
+	char role[160];
+	size_t n;
+
+	memset(role, 'X', sizeof(role));
+	if (creds_imds_role_name(list, role, sizeof(role), &e) != CREDS_FOUND) {
+		if (e.msg[0] == '\0')
+			abort();
+		return;
+	}
+	n = strlen(role);
+	if (n == 0 || n > 128 || strncmp(list, role, n) != 0 ||
+	    strspn(role, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != n)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -116,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		fuzz_json(text, size - 1, CREDS_JSON_METADATA);
 		break;
@@ -126,8 +148,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		fuzz_time(text);
 		break;
-	default:
+	case 3:
 		fuzz_excerpt(text + 1, size - 2, (size_t)(unsigned char)text[0]);
+		break;
+	default:
+		fuzz_role(text);
 		break;
 	}
 	free(text);

@@ -215,13 +215,31 @@ creds_imds_role_ok(const char *s, size_t n)
 }
 
 int
+creds_imds_role_name(const char *list, char *role, size_t rolesz, struct err *e)
+{
+	size_t n = strcspn(list, "\r\n");
+
+	while (n > 0 && isspace((unsigned char)list[n - 1]))
+		n--;
+	if (n == 0) {
+		err_set(e, "instance metadata: no IAM role is attached to this instance (empty list)");
+		return CREDS_SKIP;
+	}
+	if (!creds_imds_role_ok(list, n) || n >= rolesz) {
+		err_set(e, "instance metadata returned an invalid role name");
+		return CREDS_ERROR;
+	}
+	memcpy(role, list, n);
+	role[n] = '\0';
+	return CREDS_FOUND;
+}
+
+int
 creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_credentials *out,
     struct err *e)
 {
 	struct http_response resp;
 	char role[160], path[256], gone[200];
-	const char *body;
-	size_t n;
 	int rc;
 
 	http_response_init(&resp, IMDS_BODY_MAX);
@@ -229,22 +247,9 @@ creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_cre
 	    &resp, e);
 	if (rc != CREDS_FOUND)
 		goto out;
-	body = buf_cstr(&resp.body);
-	n = strcspn(body, "\r\n");
-	while (n > 0 && isspace((unsigned char)body[n - 1]))
-		n--;
-	if (n == 0) {
-		err_set(e, "instance metadata: no IAM role is attached to this instance (empty list)");
-		rc = CREDS_SKIP;
+	rc = creds_imds_role_name(buf_cstr(&resp.body), role, sizeof(role), e);
+	if (rc != CREDS_FOUND)
 		goto out;
-	}
-	if (!creds_imds_role_ok(body, n)) {
-		err_set(e, "instance metadata returned an invalid role name");
-		rc = CREDS_ERROR;
-		goto out;
-	}
-	memcpy(role, body, n);
-	role[n] = '\0';
 	snprintf(path, sizeof(path), "%s%s", IMDS_CREDS_PATH, role);
 	snprintf(gone, sizeof(gone), "role %s has no credentials", role);
 	rc = creds_imds_get(m, now, path, gone, &resp, e);

@@ -33,6 +33,11 @@ int creds_imds_init(struct creds_imds *m, const char *endpoint, long connect_tim
     long timeout_ms, int token_ttl_s, bool v1_fallback, struct err *e);
 void creds_imds_clear(struct creds_imds *m);
 
+/* The role name from the body of GET .../security-credentials/ (its first
+ * line, trailing blanks removed) into role: CREDS_FOUND; CREDS_SKIP for an
+ * empty list (no role attached); CREDS_ERROR for a name that is not a role
+ * name (1..128 of A-Z a-z 0-9 +=,.@_-) or does not fit rolesz. */
+int creds_imds_role_name(const char *list, char *role, size_t rolesz, struct err *e);
 /* CREDS_FOUND, CREDS_SKIP (why in e) or CREDS_ERROR. */
 int creds_imds_fetch(struct creds_imds *m, time_t now, bool required, struct aws_credentials *out,
     struct err *e);
