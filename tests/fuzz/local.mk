@@ -1,7 +1,7 @@
 # libFuzzer targets, one per parser of untrusted input (tests/fuzz/README).
 # build.sh builds them with clang, outside automake, from the project's
 # sources; run.sh (a test of `make check`) replays each seed corpus and
-# fuzzes each target for FUZZ_SECONDS (default 5). `make fuzz` runs them
+# fuzzes each target for FUZZ_SECONDS (default 4). `make fuzz` runs them
 # longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="ini conf"] [FUZZ_RUNS=N].
 TESTS += tests/fuzz/run.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/build.sh tests/fuzz/targets \
