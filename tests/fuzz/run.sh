@@ -1,13 +1,14 @@
 #!/bin/sh
 # Build the fuzz targets, replay each one's seed corpus and fuzz it for
-# FUZZ_SECONDS (default 4: 16 targets stay near 90 s with the replays) with its dictionary, leak detection on and a 2 GB
-# RSS limit; then run once each input of limits/TARGET/, those that reach the
-# parser's size and count limits (too slow to be fuzzed from: a 1 MiB file
+# FUZZ_SECONDS (default 4, so that the 16 targets stay near 90 s in all) with
+# its dictionary, leak detection on and a 2 GB RSS limit; then run once each
+# input of limits/TARGET/, those that reach the parser's size and count
+# limits (too slow to be fuzzed from: a 1 MiB file
 # per execution). Any crash, leak, timeout or RSS overflow fails the test; the
 # reproducer is left in tests/fuzz/artifacts/ of the build tree. One line per
 # target: seconds, executions, final coverage, exit status.
 #   make fuzz FUZZ_SECONDS=600                 all targets, longer
-#   FUZZ_TARGETS="ini conf" FUZZ_RUNS=1000000 make fuzz   some, to a count
+#   make fuzz FUZZ_TARGETS="ini conf" FUZZ_RUNS=1000000    some, to a count
 # FUZZ_OUT: where to build and work (default tests/fuzz of the build tree).
 # Without clang the test is skipped, except in CI (CI=true), where that is a
 # failure: the fuzz targets must not silently stop running there.
