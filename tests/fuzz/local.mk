@@ -5,7 +5,7 @@
 # longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="ini conf"] [FUZZ_RUNS=N].
 TESTS += tests/fuzz/run.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/build.sh tests/fuzz/targets \
-	tests/fuzz/fuzzutil.h tests/fuzz/lsan.supp tests/fuzz/corpus tests/fuzz/limits \
+	tests/fuzz/fuzzutil.h tests/fuzz/lsan.supp tests/fuzz/corpus tests/fuzz/limits tests/fuzz/known \
 	tests/fuzz/fuzz_policy.c tests/fuzz/fuzz_eval.c tests/fuzz/fuzz_gaad.c \
 	tests/fuzz/fuzz_snapjson.c tests/fuzz/fuzz_offline.c tests/fuzz/fuzz_orgjson.c \
 	tests/fuzz/fuzz_ec2.c tests/fuzz/fuzz_sts.c tests/fuzz/fuzz_awserr.c \
