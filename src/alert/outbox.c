@@ -48,6 +48,15 @@ outbox_close(struct outbox *ob)
 	free(ob);
 }
 
+/*
+ * The largest sequence number an entry may have. The queue numbers alerts
+ * from 1 up, one at a time, so no real entry comes near; a name above it
+ * (up to 99999999999999999999, which does not even fit 64 bits) is not an
+ * entry: taken as one, next_seq would wrap to 0 and new alerts would sort
+ * before the old ones. 2^53 also keeps "seq" exact as a JSON number.
+ */
+#define OUTBOX_SEQ_MAX (1ULL << 53)
+
 /* "<20 digits>-<64 hex>.json" */
 static int
 parse_name(const char *name, unsigned long long *seq, char *id)
@@ -61,7 +70,10 @@ parse_name(const char *name, unsigned long long *seq, char *id)
 	for (i = 0; i < 20; i++) {
 		if (name[i] < '0' || name[i] > '9')
 			return -1;
+		/* Checked at each digit: ten times the limit still fits. */
 		*seq = *seq * 10 + (unsigned long long)(name[i] - '0');
+		if (*seq > OUTBOX_SEQ_MAX)
+			return -1;
 	}
 	for (i = 0; i < 64; i++) {
 		char c = name[21 + i];
@@ -131,8 +143,8 @@ entry_set_delivered(struct outbox_entry *en, const cJSON *arr, struct err *e)
 	entry_clear(en);
 	if (n == 0)
 		return 0;
-	if (n > 1024) {
-		err_set(e, "\"delivered\" lists more than 1024 sinks");
+	if (n > OUTBOX_DELIVERED_MAX) {
+		err_set(e, "\"delivered\" lists more than %d sinks", OUTBOX_DELIVERED_MAX);
 		return -1;
 	}
 	if ((en->delivered = calloc(n, sizeof(char *))) == NULL) {
@@ -492,6 +504,14 @@ outbox_mark_delivered(struct outbox *ob, size_t i, const char *sink, struct err 
 
 	if (outbox_entry_delivered(en, sink))
 		return 0;
+	/* The reader (entry_set_delivered) would set such an entry aside as
+	 * corrupt, losing the alert for the other sinks. */
+	if (en->ndelivered >= OUTBOX_DELIVERED_MAX || strlen(sink) > OUTBOX_SINK_NAME_MAX) {
+		err_set(e, "alert outbox: %s/%s: cannot record sink %.*s: an entry lists at most "
+		    "%d sinks of at most %d bytes", ob->dir, en->name, OUTBOX_SINK_NAME_MAX, sink,
+		    OUTBOX_DELIVERED_MAX, OUTBOX_SINK_NAME_MAX);
+		return -1;
+	}
 	if ((a = outbox_read_alert(ob, i, e)) == NULL)
 		return -1;
 	if ((s = strdup(sink)) == NULL ||

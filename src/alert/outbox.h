@@ -40,6 +40,8 @@
 #define OUTBOX_DEFAULT_MAX 10000
 #define OUTBOX_ENTRY_MAX_BYTES (1024 * 1024)
 #define OUTBOX_SINK_NAME_MAX 128
+/* Sinks one entry's "delivered" list may name (the reader refuses more). */
+#define OUTBOX_DELIVERED_MAX 1024
 #define OUTBOX_NAME_LEN (20 + 1 + 64 + 5)	/* seq-id.json */
 
 struct outbox_entry {
@@ -88,7 +90,9 @@ int outbox_add(struct outbox *ob, const char *id, const cJSON *alert, struct err
  * NULL with e when the file cannot be read or parsed. */
 cJSON *outbox_read_alert(struct outbox *ob, size_t i, struct err *e);
 
-/* Record that sink accepted entry i (rewrites the entry). 0, or -1 with e. */
+/* Record that sink accepted entry i (rewrites the entry). 0, or -1 with e,
+ * also when the entry already lists OUTBOX_DELIVERED_MAX sinks or sink is
+ * longer than OUTBOX_SINK_NAME_MAX: what is written must read back. */
 int outbox_mark_delivered(struct outbox *ob, size_t i, const char *sink, struct err *e);
 
 /* Remove entry i (every sink has it). 0, or -1 with e. */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/creds_chain.h"
-#include "aws/creds_imds.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_chain.h"
+#include "aws/creds/creds_imds.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/buf.h"
 #include "util/secret.h"

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "aws/creds_client.h"
+#include "aws/creds/creds_client.h"
 
 void
 awsconf_client_opts(const struct config *c, struct aws_client_opts *o)

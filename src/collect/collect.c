@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws/creds_sts.h"
+#include "aws/creds/creds_sts.h"
 #include "aws/sts.h"
 #include "collect/collect_creds.h"
 #include "collect/collect_org.h"

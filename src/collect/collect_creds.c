@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "aws/credentials.h"
-#include "aws/creds_sts.h"
+#include "aws/creds/creds_sts.h"
 #include "log.h"
 #include "util/secret.h"
 

@@ -1,4 +1,5 @@
-# Differential tests against @cloud-copilot/iam-simulate, fuzzing and policy benchmarks.
+# Differential tests against @cloud-copilot/iam-simulate and policy benchmarks
+# (the fuzz targets are in tests/fuzz/local.mk).
 #
 # tests/diff/run.sh needs node and npm (scripts/install-deps) and installs the
 # pinned oracle (package-lock.json) into the build tree's tests/diff.
@@ -13,18 +14,6 @@ clean-local-diff:
 	-rm -rf tests/diff/out tests/diff/node_modules
 	-test "$(srcdir)" = . || rm -f tests/diff/package.json tests/diff/package-lock.json
 .PHONY: clean-local-diff
-
-# libFuzzer targets (tests/fuzz/build.sh builds them with clang, outside
-# automake, from the sources they need); run.sh fuzzes each for FUZZ_SECONDS.
-TESTS += tests/fuzz/run.sh
-EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/build.sh tests/fuzz/fuzz_policy.c \
-	tests/fuzz/fuzz_eval.c tests/fuzz/iam.dict tests/fuzz/corpus
-
-clean-local-diff: clean-local-fuzz
-clean-local-fuzz:
-	-rm -rf tests/fuzz/obj tests/fuzz/work-policy tests/fuzz/work-eval tests/fuzz/artifacts
-	-rm -f tests/fuzz/fuzz_policy tests/fuzz/fuzz_eval tests/fuzz/fuzz_policy.log tests/fuzz/fuzz_eval.log
-.PHONY: clean-local-fuzz
 
 # make bench: the engine and iam-simulate on the same generated PassRole mix.
 PRA_BENCHES += tests/bench/policy-mix.sh

@@ -14,9 +14,10 @@
 #include <unistd.h>
 
 #include "aws/credentials.h"
-#include "aws/creds_process.h"
-#include "aws/creds_sts.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_imds.h"
+#include "aws/creds/creds_process.h"
+#include "aws/creds/creds_sts.h"
+#include "aws/creds/creds_util.h"
 #include "aws/ini.h"
 #include "log.h"
 #include "util/buf.h"
@@ -177,6 +178,37 @@ START_TEST(test_json_metadata_samples)
 	ck_assert_int_eq((long long)c.expiration, 1632197813LL);
 	aws_credentials_clear(&c);
 	buf_free(&b);
+}
+END_TEST
+
+/* The role list of GET .../security-credentials/, read from memory (the
+ * fuzz target feeds it too). */
+START_TEST(test_imds_role_name)
+{
+	char role[160], small[5], longname[140];
+	struct err e = { "" };
+
+	ck_assert_int_eq(creds_imds_role_name("imds-role\nother\n", role, sizeof(role), &e),
+	    CREDS_FOUND);
+	ck_assert_str_eq(role, "imds-role");
+	ck_assert_int_eq(creds_imds_role_name("a+=,.@_-Z9 \t\r\n", role, sizeof(role), &e),
+	    CREDS_FOUND);
+	ck_assert_str_eq(role, "a+=,.@_-Z9");
+	ck_assert_int_eq(creds_imds_role_name("", role, sizeof(role), &e), CREDS_SKIP);
+	ck_assert_int_eq(creds_imds_role_name("  \n role", role, sizeof(role), &e), CREDS_SKIP);
+	ck_assert_ptr_nonnull(strstr(e.msg, "empty list"));
+	ck_assert_int_eq(creds_imds_role_name("bad role\n", role, sizeof(role), &e), CREDS_ERROR);
+	ck_assert_int_eq(creds_imds_role_name("../x", role, sizeof(role), &e), CREDS_ERROR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "invalid role name"));
+	memset(longname, 'r', 128);
+	longname[128] = '\0';
+	ck_assert_int_eq(creds_imds_role_name(longname, role, sizeof(role), &e), CREDS_FOUND);
+	longname[128] = 'r';
+	longname[129] = '\0';
+	ck_assert_int_eq(creds_imds_role_name(longname, role, sizeof(role), &e), CREDS_ERROR);
+	/* A name that does not fit the caller's buffer is refused, not cut. */
+	ck_assert_int_eq(creds_imds_role_name("abcd", small, sizeof(small), &e), CREDS_FOUND);
+	ck_assert_int_eq(creds_imds_role_name("abcde", small, sizeof(small), &e), CREDS_ERROR);
 }
 END_TEST
 
@@ -1216,6 +1248,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_ini_bounds);
 	tcase_add_test(tc, test_time_parse);
 	tcase_add_test(tc, test_json_metadata_samples);
+	tcase_add_test(tc, test_imds_role_name);
 	tcase_add_test(tc, test_json_rejects);
 	tcase_add_test(tc, test_process_split_like_posix_shell);
 	tcase_add_test(tc, test_safe_excerpt);

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "aws/credentials.h"
-#include "aws/creds_ecs.h"
-#include "aws/creds_util.h"
+#include "aws/creds/creds_ecs.h"
+#include "aws/creds/creds_util.h"
 #include "log.h"
 #include "util/buf.h"
 #include "util/err.h"

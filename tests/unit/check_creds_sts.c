@@ -17,7 +17,7 @@
 #include "aws/client.h"
 #include "aws/credentials.h"
 #include "aws/credprov.h"
-#include "aws/creds_client.h"
+#include "aws/creds/creds_client.h"
 #include "aws/sts.h"
 #include "log.h"
 #include "util/buf.h"

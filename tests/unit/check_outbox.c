@@ -16,6 +16,7 @@
 
 #include "alert/alert.h"
 #include "alert/outbox.h"
+#include "util/buf.h"
 #include "testserver.h"
 #include "checkmain.h"
 
@@ -244,6 +245,108 @@ START_TEST(test_corrupt_entries_set_aside)
 	outbox_quarantine(ob, 1, e.msg);
 	ck_assert_uint_eq(ob->n, 2);
 	ck_assert_uint_eq(count_dir(path, "0000"), 3);
+	outbox_close(ob);
+}
+END_TEST
+
+/* Found by tests/fuzz/fuzz_outbox: an entry numbered 2^64 - 1 was queued
+ * and next_seq wrapped to 0, so the next alert sorted before it; a 20-digit
+ * number past 2^64 wrapped silently. Both are names of no entry. */
+START_TEST(test_sequence_number_bounds)
+{
+	static const char *const seqs[] = { "18446744073709551615", "99999999999999999999",
+	    "09007199254740993000" };
+	struct err e = { "" };
+	struct outbox *ob;
+	char name[128], id[65], body[512], path[256];
+	size_t i;
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	outbox_close(ob);
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		hexid(20 + (int)i, id);
+		snprintf(name, sizeof(name), "%s-%s.json", seqs[i], id);
+		snprintf(body, sizeof(body), "{\"outbox\":1,\"seq\":%s,\"alert\":{\"id\":\"%s\"},"
+		    "\"delivered\":[]}", seqs[i], id);
+		put(name, body);
+	}
+	/* The largest number allowed is still an entry. */
+	hexid(30, id);
+	snprintf(name, sizeof(name), "%020llu-%s.json", 1ULL << 53, id);
+	snprintf(body, sizeof(body), "{\"outbox\":1,\"seq\":%llu,\"alert\":{\"id\":\"%s\"},"
+	    "\"delivered\":[]}", 1ULL << 53, id);
+	put(name, body);
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_uint_eq(ob->n, 1);
+	ck_assert_uint_eq(ob->v[0].seq, 1ULL << 53);
+	ck_assert_uint_eq(ob->quarantined, 3);
+	ck_assert(ob->next_seq > ob->v[0].seq);
+	snprintf(path, sizeof(path), "%s/outbox/corrupt", dir);
+	ck_assert_uint_eq(count_dir(path, "0"), 1);
+	ck_assert_uint_eq(count_dir(path, "1"), 1);
+	ck_assert_uint_eq(count_dir(path, "9"), 1);
+	outbox_close(ob);
+}
+END_TEST
+
+/* Found by tests/fuzz/fuzz_outbox: marking a sink delivered on an entry
+ * that already listed 1024 sinks wrote a 1025th, which the reader refuses,
+ * so the entry went to corrupt/ at the next open. */
+START_TEST(test_delivered_list_bound)
+{
+	struct err e = { "" };
+	struct outbox *ob;
+	struct buf b;
+	char name[128], id[65], sink[OUTBOX_SINK_NAME_MAX + 2];
+	int i;
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	outbox_close(ob);
+	hexid(40, id);
+	snprintf(name, sizeof(name), "00000000000000000005-%s.json", id);
+	buf_init(&b, 0);
+	ck_assert_int_eq(buf_printf(&b, "{\"outbox\":1,\"seq\":5,\"alert\":{\"id\":\"%s\"},"
+	    "\"delivered\":[", id), 0);
+	for (i = 0; i < OUTBOX_DELIVERED_MAX; i++)
+		ck_assert_int_eq(buf_printf(&b, "%s\"s%d\"", i > 0 ? "," : "", i), 0);
+	ck_assert_int_eq(buf_printf(&b, "]}"), 0);
+	put(name, buf_cstr(&b));
+	buf_free(&b);
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_uint_eq(ob->n, 1);
+	ck_assert_uint_eq(ob->v[0].ndelivered, OUTBOX_DELIVERED_MAX);
+	ck_assert_int_eq(outbox_mark_delivered(ob, 0, "webhook:late", &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "at most 1024 sinks"));
+	ck_assert(!outbox_entry_delivered(&ob->v[0], "webhook:late"));
+	/* A sink already listed is still fine. */
+	ck_assert_int_eq(outbox_mark_delivered(ob, 0, "s7", &e), 0);
+	outbox_close(ob);
+
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_uint_eq(ob->n, 1);
+	ck_assert_uint_eq(ob->quarantined, 0);
+	/* A sink name the reader would refuse is not written either. */
+	memset(sink, 'x', sizeof(sink) - 1);
+	sink[sizeof(sink) - 1] = '\0';
+	outbox_close(ob);
+	hexid(41, id);
+	snprintf(name, sizeof(name), "00000000000000000006-%s.json", id);
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_int_eq(add(ob, 41), OUTBOX_ADDED);
+	ck_assert_int_eq(outbox_mark_delivered(ob, (size_t)outbox_find(ob, id), sink, &e), -1);
+	outbox_close(ob);
+	ob = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(ob != NULL, "%s", e.msg);
+	ck_assert_uint_eq(ob->n, 2);
+	ck_assert_uint_eq(ob->quarantined, 0);
 	outbox_close(ob);
 }
 END_TEST
@@ -593,6 +696,8 @@ outbox_suite(void)
 	tcase_add_test(tc, test_marks_persist);
 	tcase_add_test(tc, test_bound_refuses_new);
 	tcase_add_test(tc, test_corrupt_entries_set_aside);
+	tcase_add_test(tc, test_sequence_number_bounds);
+	tcase_add_test(tc, test_delivered_list_bound);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(td, dsetup, dteardown);
 	tcase_set_timeout(td, 60);
