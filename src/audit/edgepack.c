@@ -257,16 +257,21 @@ rd_arr(struct rd *r, const cJSON *v, size_t n, const char *path)
 	return v;
 }
 
-/* A string reference: an index into the table, or null when nullable.
+/* How a reference may be (as the version 1 reader has them, so that every
+ * set the state holds can be written in that form too). */
+#define REF_NULL 1	/* null allowed */
+#define REF_ID 2	/* an identifier: not empty */
+
+/* A string reference: an index into the table, or null when allowed.
  * *out is a copy the caller owns (NULL for null). */
 static int
-rd_ref(struct rd *r, const cJSON *v, bool nullable, const char *path, char **out)
+rd_ref(struct rd *r, const cJSON *v, int how, const char *path, char **out)
 {
 	double d;
 	size_t i;
 
 	*out = NULL;
-	if (nullable && cJSON_IsNull(v))
+	if ((how & REF_NULL) != 0 && cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v)) {
 		rd_bad(r, "%s: must be a string index, got %s", path, jsonutil_type(v));
@@ -279,6 +284,10 @@ rd_ref(struct rd *r, const cJSON *v, bool nullable, const char *path, char **out
 		return -1;
 	}
 	i = (size_t)d;
+	if ((how & REF_ID) != 0 && r->tab[i]->valuestring[0] == '\0') {
+		rd_bad(r, "%s: an empty string", path);
+		return -1;
+	}
 	if ((*out = strdup(r->tab[i]->valuestring)) == NULL) {
 		rd_bad(r, "out of memory");
 		return -1;
@@ -286,8 +295,9 @@ rd_ref(struct rd *r, const cJSON *v, bool nullable, const char *path, char **out
 	return 0;
 }
 
+/* A list of references, each given once. */
 static int
-rd_refv(struct rd *r, const cJSON *v, const char *path, char ***out, size_t *n)
+rd_refv(struct rd *r, const cJSON *v, int how, const char *path, char ***out, size_t *n)
 {
 	const cJSON *it;
 	char p[96];
@@ -305,9 +315,14 @@ rd_refv(struct rd *r, const cJSON *v, const char *path, char ***out, size_t *n)
 	}
 	cJSON_ArrayForEach(it, v) {
 		snprintf(p, sizeof(p), "%s[%zu]", path, k);
-		if (rd_ref(r, it, false, p, &(*out)[k]) != 0)
+		if (rd_ref(r, it, how & REF_ID, p, &(*out)[k]) != 0)
 			return -1;
 		*n = ++k;
+		for (size_t j = 0; j + 1 < k; j++)
+			if (strcmp((*out)[j], (*out)[k - 1]) == 0) {
+				rd_bad(r, "%s: given twice", p);
+				return -1;
+			}
 	}
 	return 0;
 }
@@ -341,20 +356,24 @@ rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
 	cJSON_ArrayForEach(it, row)
 		f[k++] = it;
 #define P(i) (snprintf(p, sizeof(p), "%s[%d]", path, i), p)
-	if (rd_ref(r, f[0], false, P(0), &ed->principal_arn) != 0 ||
+	if (rd_ref(r, f[0], REF_ID, P(0), &ed->principal_arn) != 0 ||
 	    rd_flag(r, f[1], P(1), "u", "r", &user) != 0 ||
 	    (ed->principal_type = strdup(user ? "user" : "role")) == NULL ||
 	    (ed->account = strdup(account)) == NULL ||
-	    rd_ref(r, f[2], false, P(2), &ed->role_arn) != 0 ||
-	    rd_refv(r, f[3], P(3), &ed->services, &ed->nservices) != 0)
+	    rd_ref(r, f[2], REF_ID, P(2), &ed->role_arn) != 0 ||
+	    rd_refv(r, f[3], REF_ID, P(3), &ed->services, &ed->nservices) != 0)
 		goto fail;
 	if (!cJSON_IsNumber(f[4]) || (f[4]->valuedouble != 0 && f[4]->valuedouble != 1)) {
 		rd_bad(r, "%s: must be 0 or 1", P(4));
 		return -1;
 	}
 	ed->no_service = f[4]->valuedouble == 1;
-	if (rd_ref(r, f[5], true, P(5), &ed->conditions) != 0 ||
-	    rd_ref(r, f[6], true, P(6), &ed->reason) != 0 ||
+	if (ed->no_service && ed->nservices > 0) {
+		rd_bad(r, "%s: 1 (no service) although services are listed", P(4));
+		return -1;
+	}
+	if (rd_ref(r, f[5], REF_NULL, P(5), &ed->conditions) != 0 ||
+	    rd_ref(r, f[6], REF_NULL, P(6), &ed->reason) != 0 ||
 	    rd_arr(r, f[7], SIZE_MAX, P(7)) == NULL || rd_arr(r, f[8], SIZE_MAX, P(8)) == NULL)
 		goto fail;
 	ed->conditional = ed->conditions != NULL;
@@ -375,9 +394,13 @@ rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
 		ed->npath = ++k;
 		if (rd_flag(r, h[0], p, "p", "a", &pass) != 0 ||
 		    (hp->kind = strdup(pass ? "pass" : "assume")) == NULL ||
-		    rd_ref(r, h[1], false, p, &hp->arn) != 0 ||
-		    rd_ref(r, h[2], true, p, &hp->via_service) != 0)
+		    rd_ref(r, h[1], REF_ID, p, &hp->arn) != 0 ||
+		    rd_ref(r, h[2], pass ? REF_ID : REF_NULL, p, &hp->via_service) != 0)
 			goto fail;
+		if (!pass && hp->via_service != NULL) {
+			rd_bad(r, "%s: an \"assume\" hop names no service", p);
+			return -1;
+		}
 	}
 	if (cJSON_GetArraySize(f[8]) > 0 &&
 	    (ed->caveats = calloc((size_t)cJSON_GetArraySize(f[8]), sizeof(*ed->caveats))) == NULL)
@@ -394,10 +417,10 @@ rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
 		cJSON_ArrayForEach(x, it)
 			h[j++] = x;
 		ed->ncaveats = ++k;
-		if (rd_ref(r, h[0], false, p, &cv->endpoint_id) != 0 ||
-		    rd_ref(r, h[1], false, p, &cv->region) != 0 ||
-		    rd_ref(r, h[2], false, p, &cv->service_name) != 0 ||
-		    rd_ref(r, h[3], false, p, &cv->message) != 0)
+		if (rd_ref(r, h[0], REF_ID, p, &cv->endpoint_id) != 0 ||
+		    rd_ref(r, h[1], REF_ID, p, &cv->region) != 0 ||
+		    rd_ref(r, h[2], REF_ID, p, &cv->service_name) != 0 ||
+		    rd_ref(r, h[3], 0, p, &cv->message) != 0)
 			goto fail;
 	}
 #undef P
@@ -500,9 +523,9 @@ edgepack_parse(const char *text, size_t len, const char *name, const char *accou
 			goto out;
 		f0 = it->child;
 		f1 = f0->next;
-		if (rd_ref(&r, f0, false, p, &np[k].role_arn) != 0 ||
+		if (rd_ref(&r, f0, REF_ID, p, &np[k].role_arn) != 0 ||
 		    (np[k].account = strdup(account)) == NULL ||
-		    rd_refv(&r, f1, p, &np[k].reasons, &np[k].nreasons) != 0) {
+		    rd_refv(&r, f1, 0, p, &np[k].reasons, &np[k].nreasons) != 0) {
 			rd_bad(&r, "%s: out of memory", p);
 			goto out;
 		}

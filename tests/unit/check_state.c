@@ -651,6 +651,18 @@ START_TEST(test_edgepack_refuses)
 		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
 		    A "\",\"strings\":[\"a\"],\"privileged\":[],\"edges\":[[0,\"u\",0,[],0,0.5,"
 		    "null,[],[]]]}", "f: edges[0][5]: string index 0.5 out of range" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"r\"],\"privileged\":[[1,[0,0]]],\"edges\":[]}",
+		    "f: privileged[0][1]: given twice" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[],0,"
+		    "null,null,[],[]]]}", "f: edges[0][2]: an empty string" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[0],1,"
+		    "null,null,[],[]]]}", "f: edges[0][4]: 1 (no service) although" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[],0,"
+		    "null,null,[[\"a\",1,0]],[]]]}", "f: edges[0][7][0]: an \"assume\" hop" },
 		{ "[1,2", "f: not a JSON object" },
 	};
 	struct err e;
