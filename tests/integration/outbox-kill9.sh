@@ -110,16 +110,23 @@ for n in listing or []:
 print(1 if lsteps[-1] in MID else 0, sum(1 for _, s in saves.values() if s[-1] == "done"))
 PY
 
-# wait_stopped PID N STEP: until the sender traced that step and stopped.
+# wait_stopped PID N STEP: until the sender stopped (nothing else stops
+# it), then it must have stopped at that step. Polled without forks but
+# sleep, not to slow the sender down on a loaded machine.
 wait_stopped() {
 	i=0
-	until grep -q "^$1 $2 $3 " "$tmp/trace" 2>/dev/null &&
-	    [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = T ]; do
+	while :; do
+		st=
+		read -r st <"/proc/$1/stat" 2>/dev/null
+		st=${st##*) }
+		[ "${st%% *}" = T ] && break
 		i=$((i + 1))
 		[ $i -le 3000 ] || fail "try $t: the sender never stopped at save $2 $3: $(tail -n 3 "$tmp/trace")"
 		kill -0 "$1" 2>/dev/null || fail "try $t: the sender exited before save $2 $3"
 		sleep 0.01
 	done
+	grep -q "^$1 $2 $3 " "$tmp/trace" ||
+		fail "try $t: the sender stopped, but not at save $2 $3: $(tail -n 2 "$tmp/trace")"
 }
 
 opts="--state $tmp/st --syslog-socket $tmp/log.sock --attempts 3 --backoff-ms 2 --secret-file $tmp/secret --webhook w=$URL_W"
