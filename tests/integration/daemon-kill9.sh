@@ -133,9 +133,10 @@ CONF
 chmod 600 "$tmp/d.conf"
 mkdir -m 700 "$tmp/state"
 
-# check.py STATE: every state file and outbox entry complete and valid;
-# prints the newest state number (0: none), the number of temp files left
-# (snapshot, edges, outbox) and of queued alerts no sink has yet.
+# check.py STATE [ON1 ON2]: every state file and outbox entry complete and
+# valid; prints the newest state number (0: none), the number of temp files
+# left (snapshot, edges, outbox), of queued alerts no sink has yet, and
+# with two versions' .on files, of the users toggled between them.
 # check.py STATE TRACE PID STEP N BEFORE PRE: after a kill, also checks the
 # trace of the killed daemon against the directory (see the top); prints
 # the newest state number, 1 if the kill landed mid-save (between creating
@@ -176,6 +177,11 @@ for n in oblist or []:
     unsent += not doc["delivered"]
 if len(sys.argv) == 2:
     print(newest, tmps, unsent)
+    sys.exit(0)
+if len(sys.argv) == 4:
+    # The users toggled between two versions' .on files, as a last field.
+    a, b = (set(open(f).read().split()) for f in sys.argv[2:4])
+    print(newest, tmps, unsent, len(a ^ b))
     sys.exit(0)
 
 trace, pid, want_step, want_n, before = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
@@ -236,15 +242,14 @@ check_dir() {
 # mark for each queued alert that no sink has yet; and when the version is
 # new, a write and a mark for each of its alerts (two per toggled user).
 min_saves() {
-	r=$("$PYTHON3" "$tmp/check.py" "$tmp/state") || fail "try $t: the state directory before the run"
-	unsent=${r##* }
+	vs=$(tail -n 1 "$tmp/saved" | cut -d' ' -f2)
+	r=$("$PYTHON3" "$tmp/check.py" "$tmp/state" "$tmp/v/$vs.on" "$tmp/v/$v.on") ||
+		fail "try $t: the state directory before the run"
+	set -- $r
 	if [ "$advance" -eq 1 ]; then
-		vs=$(tail -n 1 "$tmp/saved" | cut -d' ' -f2)
-		toggled=$("$PYTHON3" -c 'import sys; a, b = (set(open(f).read().split()) for f in sys.argv[1:]); print(len(a ^ b))' \
-			"$tmp/v/$vs.on" "$tmp/v/$v.on")
-		echo $((2 + unsent + 4 * toggled))
+		echo $((2 + $3 + 4 * $4))
 	else
-		echo $((2 + unsent))
+		echo $((2 + $3))
 	fi
 }
 
