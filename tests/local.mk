@@ -29,3 +29,22 @@ TESTS += tests/unit/check_config
 TESTS += tests/integration/cli.sh tests/integration/config-docs.sh
 EXTRA_DIST += tests/integration/cli.sh tests/integration/config-docs.sh
 include tests/sigv4x.mk
+
+# valgrind.sh: the program's modes and one daemon cycle under valgrind,
+# which cannot run an ASan build. With --enable-sanitizers, check also
+# builds a plain copy of the program from the same sources, without the
+# sanitizer flags (AM_CFLAGS and AM_LDFLAGS are replaced, not added to);
+# otherwise valgrind.sh runs the program itself.
+if SANITIZERS
+check_PROGRAMS += tests/valgrind/passrole-auditd-plain
+tests_valgrind_passrole_auditd_plain_SOURCES = $(passrole_auditd_SOURCES) \
+	$(libpra_daemon_a_SOURCES) $(libpra_alert_a_SOURCES) $(libpra_audit_a_SOURCES) \
+	$(libpra_collect_a_SOURCES) $(libpra_policy_a_SOURCES) $(libpra_aws_a_SOURCES) \
+	$(libpra_core_a_SOURCES)
+tests_valgrind_passrole_auditd_plain_CFLAGS = $(WARN_CFLAGS) \
+	$(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(CJSON_CFLAGS) $(LIBCONFIG_CFLAGS) $(EXPAT_CFLAGS)
+tests_valgrind_passrole_auditd_plain_LDFLAGS =
+tests_valgrind_passrole_auditd_plain_LDADD = $(DEPS_LIBS)
+endif
+TESTS += tests/integration/valgrind.sh
+EXTRA_DIST += tests/integration/valgrind.sh
