@@ -264,12 +264,12 @@ wait_stopped() {
 		st=${st##*) }
 		[ "${st%% *}" = T ] && break
 		i=$((i + 1))
-		[ $i -le 3000 ] || fail "try $t: the daemon never stopped at save $1 $2"
+		[ $i -le 1200 ] || fail "try $t: the daemon never stopped at save $1 $2"
 		kill -0 "$pid" 2>/dev/null || fail "try $t: the daemon exited before save $1 $2"
 		if [ $((i % 20)) -eq 0 ] && grep -q 'notice: audit ' "$tmp/run.log"; then
 			fail "try $t: the daemon finished its round before save $1 $2: $(tail -n 3 "$tmp/trace")"
 		fi
-		sleep 0.01
+		sleep 0.025
 	done
 	grep -q "^$pid $1 $2 " "$tmp/trace" ||
 		fail "try $t: the daemon stopped, but not at save $1 $2: $(tail -n 2 "$tmp/trace")"

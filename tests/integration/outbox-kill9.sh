@@ -9,8 +9,9 @@
 # (PRA_TEST_SAVE_STOP=N:STEP) at one step of its Nth save. Three tries in
 # four stop it inside a save (after creating the temp file, after writing
 # it, after its fsync, or after the rename but before the directory fsync)
-# and kill -9 it there; the fourth lets it run on from the end of a save
-# and kills it a moment later, wherever it is (a POST, a send, a removal).
+# and kill -9 it there; the fourth lets it run on from the end of a save in
+# the first half of the run and kills it up to 10 ms later, wherever it is
+# (a POST, a send, a removal, a save).
 #
 # After every kill: kill -9 hit a live sender; the trace says where (the
 # writes completed before it, and whether it landed mid-save); every save
@@ -121,9 +122,9 @@ wait_stopped() {
 		st=${st##*) }
 		[ "${st%% *}" = T ] && break
 		i=$((i + 1))
-		[ $i -le 3000 ] || fail "try $t: the sender never stopped at save $2 $3: $(tail -n 3 "$tmp/trace")"
+		[ $i -le 1500 ] || fail "try $t: the sender never stopped at save $2 $3: $(tail -n 3 "$tmp/trace")"
 		kill -0 "$1" 2>/dev/null || fail "try $t: the sender exited before save $2 $3"
-		sleep 0.01
+		sleep 0.02
 	done
 	grep -q "^$1 $2 $3 " "$tmp/trace" ||
 		fail "try $t: the sender stopped, but not at save $2 $3: $(tail -n 2 "$tmp/trace")"
@@ -147,8 +148,9 @@ for t in range(1, int(sys.argv[2]) + 1):
     if t % 4:
         print("stop", rng.randint(1, saves), rng.choice(["created", "written", "synced", "renamed"]))
     else:
-        # Late enough in the run to leave a margin of live work after it.
-        print("run", rng.randint(1, saves // 2), "done")
+        # In the first half of the run, so that at least 20 fsynced saves
+        # and as many deliveries are still to come when the kill arrives.
+        print("run", rng.randint(1, saves // 2), "done", "%.3f" % rng.uniform(0, 0.01))
 PY
 
 kills=0
@@ -157,13 +159,16 @@ writes=0
 t=1
 while [ $t -le "$TRIES" ]; do
 	set -- $(sed -n "${t}p" "$tmp/plan")
-	mode=$1 n=$2 step=$3
+	mode=$1 n=$2 step=$3 delay=${4:-0}
 	: >"$tmp/trace"
 	PRA_TEST_SAVE_TRACE="$tmp/trace" PRA_TEST_SAVE_STOP="$n:$step" \
 		"$TOOL" $opts run "$tmp/fix-$t.json" --rounds 50 --round-ms 5 >/dev/null 2>&1 &
 	pid=$!
 	wait_stopped "$pid" "$n" "$step"
-	[ "$mode" = run ] && { kill -CONT "$pid" || fail "try $t: SIGCONT"; }
+	if [ "$mode" = run ]; then
+		kill -CONT "$pid" || fail "try $t: SIGCONT"
+		sleep "$delay"
+	fi
 	kill -9 "$pid" || fail "try $t: kill -9 $pid failed: the sender was not running"
 	wait "$pid" 2>/dev/null
 	rc=$?
