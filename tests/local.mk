@@ -34,7 +34,8 @@ include tests/sigv4x.mk
 # which cannot run an ASan build. With --enable-sanitizers, check also
 # builds a plain copy of the program from the same sources, without the
 # sanitizer flags (AM_CFLAGS and AM_LDFLAGS are replaced, not added to);
-# otherwise valgrind.sh runs the program itself.
+# otherwise valgrind.sh runs the program itself. A new library's sources
+# belong in this list too.
 if SANITIZERS
 check_PROGRAMS += tests/valgrind/passrole-auditd-plain
 tests_valgrind_passrole_auditd_plain_SOURCES = $(passrole_auditd_SOURCES) \

@@ -41,7 +41,8 @@ save_hook(unsigned long n, const char *step, const char *name)
 		if (fd < 0 || len < 0 || (size_t)len >= sizeof(line) ||
 		    fileio_write_all(fd, line, (size_t)len) != 0)
 			abort();
-		close(fd);
+		if (close(fd) != 0)
+			abort();
 	}
 	if (stop != NULL) {
 		snprintf(want, sizeof(want), "%lu:%s", n, step);
