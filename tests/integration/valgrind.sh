@@ -2,9 +2,10 @@
 # The program under valgrind (memcheck), as HACKING.md promises: any
 # memory error or definite leak fails. Covered: --audit-now on the demo
 # organization's dumps (a baseline, then the change, exit 2), --explain
-# (a denial and an allowed path), --eval on every tricky case of
-# tests/data/policy/tricky, and one daemon cycle against the emulator whose
-# webhook fails (the alerts stay queued), ended by SIGTERM.
+# (a denial and an allowed path), --list-privileged, --eval on every tricky
+# case of tests/data/policy/tricky and --eval-batch on all of them, and one
+# daemon cycle against the emulator whose webhook fails (the alerts stay
+# queued), ended by SIGTERM.
 #
 # valgrind cannot run an ASan build: with --enable-sanitizers, check builds
 # tests/valgrind/passrole-auditd-plain from the same sources without the
@@ -79,7 +80,12 @@ vg explain-allow 0 -c "$tmp/demo.conf" --explain "$P:user/intern" "$P:role/Admin
 	--input "$DEMO/dump" --format json
 grep -q 'allowed' "$tmp/explain-allow.out" || fail "explain: $(cat "$tmp/explain-allow.out")"
 
-# 3. --eval on every tricky case, two at a time (the machine has two cores).
+# --list-privileged on the same dump.
+vg list-privileged 0 -c "$tmp/demo.conf" --list-privileged --input "$DEMO/dump" --format json
+grep -q 'AdminInstanceRole' "$tmp/list-privileged.out" || fail "list-privileged: $(cat "$tmp/list-privileged.out")"
+
+# 3. --eval on every tricky case, two at a time (the machine has two cores),
+# and all of them again through one --eval-batch.
 : >"$tmp/none.conf"
 : >"$tmp/evals"
 n=0
@@ -97,6 +103,12 @@ for name in $(cat "$tmp/evals"); do
 	vg_check "$name" "$(cat "$tmp/$name.rc")" 0
 	grep -q '"decision"' "$tmp/$name.out" || fail "$name: no decision: $(cat "$tmp/$name.out")"
 done
+for f in "$TRICKY"/*.json; do
+	"$PYTHON3" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$f"
+done >"$tmp/tricky.jsonl"
+vg eval-batch 0 -c "$tmp/none.conf" --eval-batch "$tmp/tricky.jsonl"
+[ "$(grep -c '"decision"' "$tmp/eval-batch.out")" -eq "$n" ] ||
+	fail "eval-batch: $(grep -c '"decision"' "$tmp/eval-batch.out") decisions for $n requests"
 
 # 4. One daemon cycle: a baseline by the program (not under valgrind), a
 # changed organization, then the daemon under valgrind audits it, its
