@@ -41,6 +41,13 @@ tests_unit_check_evalcmd_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_evalcmd_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_evalcmd
 
+# The same program with the save hooks of fileio.c (PRA_TEST_HOOKS), which
+# daemon-kill9.sh uses to see where its kills land; never installed.
+check_PROGRAMS += tests/tools/passrole-auditd-hooked
+tests_tools_passrole_auditd_hooked_SOURCES = $(passrole_auditd_SOURCES) src/util/fileio.c
+tests_tools_passrole_auditd_hooked_CPPFLAGS = $(AM_CPPFLAGS) -DPRA_TEST_HOOKS
+tests_tools_passrole_auditd_hooked_LDADD = $(passrole_auditd_LDADD)
+
 # The sample config, installed where the program looks for it by default.
 # It is never overwritten: an operator's edited copy survives `make install`.
 pra_confdir = $(sysconfdir)/passrole-auditd

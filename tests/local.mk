@@ -36,3 +36,23 @@ PRA_BENCHES += tests/bench/scale.sh
 EXTRA_DIST += tests/bench/scale.sh tests/bench/scale-gen.py
 TESTS += tests/integration/scale-gen.sh tests/integration/incremental.sh
 EXTRA_DIST += tests/integration/scale-gen.sh tests/integration/incremental.sh
+
+# valgrind.sh: the program's modes and one daemon cycle under valgrind,
+# which cannot run an ASan build. With --enable-sanitizers, check also
+# builds a plain copy of the program from the same sources, without the
+# sanitizer flags (AM_CFLAGS and AM_LDFLAGS are replaced, not added to);
+# otherwise valgrind.sh runs the program itself. A new library's sources
+# belong in this list too.
+if SANITIZERS
+check_PROGRAMS += tests/valgrind/passrole-auditd-plain
+tests_valgrind_passrole_auditd_plain_SOURCES = $(passrole_auditd_SOURCES) \
+	$(libpra_daemon_a_SOURCES) $(libpra_alert_a_SOURCES) $(libpra_audit_a_SOURCES) \
+	$(libpra_collect_a_SOURCES) $(libpra_policy_a_SOURCES) $(libpra_aws_a_SOURCES) \
+	$(libpra_core_a_SOURCES)
+tests_valgrind_passrole_auditd_plain_CFLAGS = $(WARN_CFLAGS) \
+	$(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(CJSON_CFLAGS) $(LIBCONFIG_CFLAGS) $(EXPAT_CFLAGS)
+tests_valgrind_passrole_auditd_plain_LDFLAGS =
+tests_valgrind_passrole_auditd_plain_LDADD = $(DEPS_LIBS)
+endif
+TESTS += tests/integration/valgrind.sh
+EXTRA_DIST += tests/integration/valgrind.sh

@@ -952,6 +952,7 @@ state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	char *text = NULL, final[64];
+	unsigned long hook;
 	int rc = -1, bad = root == NULL;
 
 	if (keep < 1) {
@@ -988,20 +989,28 @@ state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
 		err_set(e, "out of memory writing the run record");
 		goto out;
 	}
+	snprintf(final, sizeof(final), STATE_GEN_PREFIX "%010" PRIu64, t->seq);
+	/* Traced as one save from here (the account files are in the
+	 * temporary directory already), so that the kill tests see the
+	 * saves of a run one after the other. */
+	hook = fileio_hook_begin(final);
+	fileio_hook_step(hook, "created", final);
 	if (txn_write(t, STATE_RUN_FILE, text, strlen(text), e) != 0)
 		goto out;
+	fileio_hook_step(hook, "written", final);
 	if (fsync(t->dfd) != 0) {
 		err_set(e, "%s/%s: fsync: %s", t->st->dir, t->tmpname, strerror(errno));
 		goto out;
 	}
+	fileio_hook_step(hook, "synced", final);
 	/* The one step that makes the run visible: a crash before it leaves
 	 * the previous generation current, after it the new one, each whole. */
-	snprintf(final, sizeof(final), STATE_GEN_PREFIX "%010" PRIu64, t->seq);
 	if (renameat(t->st->dirfd, t->tmpname, t->st->dirfd, final) != 0) {
 		err_set(e, "%s/%s: cannot rename to %s: %s", t->st->dir, t->tmpname, final,
 		    strerror(errno));
 		goto out;
 	}
+	fileio_hook_step(hook, "renamed", final);
 	close(t->dfd);
 	t->dfd = -1;
 	if (fsync(t->st->dirfd) != 0) {
@@ -1012,6 +1021,7 @@ state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
 	if (seq != NULL)
 		*seq = t->seq;
 	prune(t->st, keep);
+	fileio_hook_step(hook, "done", final);
 	rc = 0;
 out:
 	free(text);

@@ -1492,7 +1492,7 @@ snapjson_stream_open(const char *path, struct err *e)
 	int fd;
 
 	if (st == NULL || (st->path = strdup(path)) == NULL ||
-	    asprintf(&st->tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
+	    asprintf(&st->tmp, "%s.tmp.%ld.stream", path, (long)getpid()) < 0) {
 		if (st != NULL)
 			st->tmp = NULL;
 		err_set(e, "out of memory");
@@ -1577,11 +1577,15 @@ snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
     struct err *e)
 {
 	char when[32], *dir = NULL, *slash;
+	unsigned long hook = 0;
 	int fd, rc = -1;
 
 	st->w.e = e;
 	if (!st->head && stream_head(st, shell, e) != 0)
 		goto out;
+	/* Traced as one save from here (see fileio_hook_begin). */
+	hook = fileio_hook_begin("snapshot.json");
+	fileio_hook_step(hook, "created", "snapshot.json");
 	w_close(&st->w, ']');
 	w_close(&st->w, '}');
 	w_raw(&st->w, "\n", 1);
@@ -1593,8 +1597,12 @@ snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
 		goto out;
 	}
 	if (fflush(st->f) != 0 || fseek(st->f, st->when_at, SEEK_SET) != 0 ||
-	    fprintf(st->f, "\"%s\"", when) < 0 || fflush(st->f) != 0 ||
-	    fsync(fileno(st->f)) != 0) {
+	    fprintf(st->f, "\"%s\"", when) < 0 || fflush(st->f) != 0) {
+		err_set(e, "%s: write failed: %s", st->tmp, strerror(errno));
+		goto out;
+	}
+	fileio_hook_step(hook, "written", "snapshot.json");
+	if (fsync(fileno(st->f)) != 0) {
 		err_set(e, "%s: write failed: %s", st->tmp, strerror(errno));
 		goto out;
 	}
@@ -1604,10 +1612,12 @@ snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
 		goto out;
 	}
 	st->f = NULL;
+	fileio_hook_step(hook, "synced", "snapshot.json");
 	if (rename(st->tmp, st->path) != 0) {
 		err_set(e, "%s: cannot rename to %s: %s", st->tmp, st->path, strerror(errno));
 		goto out;
 	}
+	fileio_hook_step(hook, "renamed", "snapshot.json");
 	free(st->tmp);
 	st->tmp = NULL;
 	if ((dir = strdup(st->path)) == NULL) {
@@ -1629,6 +1639,7 @@ snapjson_stream_commit(struct snapjson_stream *st, const struct snapshot *shell,
 		goto out;
 	}
 	close(fd);
+	fileio_hook_step(hook, "done", "snapshot.json");
 	rc = 0;
 out:
 	free(dir);

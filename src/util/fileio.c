@@ -13,6 +13,72 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef PRA_TEST_HOOKS
+#include <signal.h>
+
+/*
+ * Compiled only into the test binaries (tests/tools/): the kill -9 tests
+ * must know where their kills landed, and land some inside a save.
+ * PRA_TEST_SAVE_TRACE=FILE appends "PID N STEP NAME" at every step of every
+ * save (N counts this process's saves from 1); PRA_TEST_SAVE_STOP=N:STEP
+ * stops the process (SIGSTOP) at that step of save N, for the test to kill.
+ * A trace that cannot be written aborts: a silent hook would let the test
+ * believe its kills missed.
+ */
+static atomic_ulong hook_saves;
+
+static void
+save_hook(unsigned long n, const char *step, const char *name)
+{
+	const char *trace = getenv("PRA_TEST_SAVE_TRACE"), *stop = getenv("PRA_TEST_SAVE_STOP");
+	char line[512], want[64];
+	int fd, len;
+
+	if (trace != NULL && *trace != '\0') {
+		len = snprintf(line, sizeof(line), "%ld %lu %s %s\n", (long)getpid(), n, step,
+		    name);
+		fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0 || len < 0 || (size_t)len >= sizeof(line) ||
+		    fileio_write_all(fd, line, (size_t)len) != 0)
+			abort();
+		if (close(fd) != 0)
+			abort();
+	}
+	if (stop != NULL) {
+		snprintf(want, sizeof(want), "%lu:%s", n, step);
+		if (strcmp(stop, want) == 0)
+			raise(SIGSTOP);
+	}
+}
+#define SAVE_HOOK(step) save_hook(hook_n, step, name)
+#else
+#define SAVE_HOOK(step) ((void)0)
+#endif
+
+unsigned long
+fileio_hook_begin(const char *name)
+{
+#ifdef PRA_TEST_HOOKS
+	unsigned long n = atomic_fetch_add(&hook_saves, 1) + 1;
+
+	save_hook(n, "begin", name);
+	return n;
+#else
+	(void)name;
+	return 0;
+#endif
+}
+
+void
+fileio_hook_step(unsigned long n, const char *step, const char *name)
+{
+#ifdef PRA_TEST_HOOKS
+	save_hook(n, step, name);
+#else
+	(void)n, (void)step, (void)name;
+#endif
+}
+
 int
 fileio_write_all(int fd, const void *p, size_t n)
 {
@@ -109,7 +175,11 @@ fileio_save_at(int dirfd, const char *dirname, const char *name, const char *tmp
 {
 	int fd = -1, rc = -1;
 	bool created = false;
+#ifdef PRA_TEST_HOOKS
+	unsigned long hook_n = atomic_fetch_add(&hook_saves, 1) + 1;
+#endif
 
+	SAVE_HOOK("begin");
 	/* Left by a save that was killed before its rename. */
 	if (unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT) {
 		err_set(e, "%s/%s: cannot remove: %s", dirname, tmp, strerror(errno));
@@ -121,6 +191,7 @@ fileio_save_at(int dirfd, const char *dirname, const char *name, const char *tmp
 		goto out;
 	}
 	created = true;
+	SAVE_HOOK("created");
 	/* The umask may have taken bits away; the owner must be able to
 	 * read it back, and nobody else may (it can name every role). */
 	if (fchmod(fd, 0600) != 0) {
@@ -129,6 +200,7 @@ fileio_save_at(int dirfd, const char *dirname, const char *name, const char *tmp
 	}
 	if (fill(fd, arg, e) != 0)
 		goto out;
+	SAVE_HOOK("written");
 	if (fsync(fd) != 0) {
 		err_set(e, "%s/%s: cannot write: %s", dirname, tmp, strerror(errno));
 		goto out;
@@ -139,12 +211,14 @@ fileio_save_at(int dirfd, const char *dirname, const char *name, const char *tmp
 		goto out;
 	}
 	fd = -1;
+	SAVE_HOOK("synced");
 	if (renameat(dirfd, tmp, dirfd, name) != 0) {
 		err_set(e, "%s/%s: cannot rename to %s: %s", dirname, tmp, name,
 		    strerror(errno));
 		goto out;
 	}
 	created = false;
+	SAVE_HOOK("renamed");
 	/* Without this the rename itself may be lost on a crash: the file is
 	 * complete either way, but the save is not durable. */
 	if (fsync(dirfd) != 0) {
@@ -157,6 +231,7 @@ out:
 		close(fd);
 	if (created)
 		unlinkat(dirfd, tmp, 0);
+	SAVE_HOOK(rc == 0 ? "done" : "failed");
 	return rc;
 }
 

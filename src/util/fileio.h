@@ -63,4 +63,14 @@ int fileio_save_data_at(int dirfd, const char *dirname, const char *name, const 
 int fileio_save(const char *path, fileio_fill_fn fill, const void *arg, struct err *e);
 int fileio_save_data(const char *path, const void *data, size_t len, struct err *e);
 
+/*
+ * The kill -9 tests' trace of a save that does not go through fileio_save
+ * (a state generation, the streamed snapshot): a number for the save and
+ * its "begin", then each step ("created", "written", "synced", "renamed",
+ * "done"), as fileio_save traces its own. No-ops unless this file is built
+ * with PRA_TEST_HOOKS (the test binaries only).
+ */
+unsigned long fileio_hook_begin(const char *name);
+void fileio_hook_step(unsigned long n, const char *step, const char *name);
+
 #endif
