@@ -45,6 +45,13 @@ dist_pra_iam_DATA = etc/iam-policy-auditor.json etc/iam-policy-member-role.json 
 	etc/iam-trust-member-role.json
 TESTS += tests/integration/iam-policy-actions.sh
 EXTRA_DIST += tests/integration/iam-policy-actions.sh
+# The member-account role as a CloudFormation template (a StackSet deploys it
+# to every member account): $(pkgdatadir)/cloudformation/. The test keeps its
+# policies equal to the JSON files above.
+pra_cfndir = $(pkgdatadir)/cloudformation
+dist_pra_cfn_DATA = etc/cloudformation/member-role.json
+TESTS += tests/integration/iam-cloudformation.sh
+EXTRA_DIST += tests/integration/iam-cloudformation.sh
 # --- end of helper "org"
 
 # --- iamec2: IAM (GetAccountAuthorizationDetails) and EC2 (DescribeVpcEndpoints)
