@@ -102,7 +102,9 @@ tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 
 TESTS += tests/integration/offline-dump.sh
 EXTRA_DIST += tests/integration/offline-dump.sh
-dist_noinst_SCRIPTS += scripts/aws-dump
+# Installed beside the IAM files for operators who audit offline; the man
+# page names its installed path.
+dist_pkgdata_SCRIPTS += scripts/aws-dump
 
 # The snapjson fuzz target: built and run by tests/fuzz/build.sh and run.sh
 # with the others (its seeds are in tests/fuzz/corpus/snapjson).

@@ -27,9 +27,9 @@ abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 for u in $units; do
 	src="$top_srcdir/systemd/$u"
 	[ -f "$src" ] || { fail "$u is missing"; continue; }
-	grep -q '^ExecStart=/usr/bin/passrole-auditd\( \|$\)' "$src" ||
-		case $u in *.timer) ;; *) fail "$u: ExecStart= is not /usr/bin/passrole-auditd" ;; esac
-	sed "s|/usr/bin/passrole-auditd|$abs_bin|" "$src" >"$tmp/$u"
+	grep -q '^ExecStart=/usr/sbin/passrole-auditd\( \|$\)' "$src" ||
+		case $u in *.timer) ;; *) fail "$u: ExecStart= is not /usr/sbin/passrole-auditd" ;; esac
+	sed "s|/usr/sbin/passrole-auditd|$abs_bin|" "$src" >"$tmp/$u"
 done
 
 # verify exits 0 on many problems it only warns about: any output fails.
