@@ -33,6 +33,9 @@ uninstall-pra-units:
 TESTS += tests/integration/systemd-units.sh
 EXTRA_DIST += tests/integration/systemd-units.sh
 
+# Deploying: identities, member roles, credentials, the unit, the journal.
+dist_man_MANS += man/passrole-auditd-deploy.7
+
 # make install puts everything under the prefix; the man pages' paths exist.
 TESTS += tests/integration/install-layout.sh
 EXTRA_DIST += tests/integration/install-layout.sh

@@ -19,9 +19,10 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pra-units.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
-mkdir -p "$tmp/man/man8" "$tmp/man/man5"
-cp "$top_srcdir/man/passrole-auditd.8" "$tmp/man/man8/"
-cp "$top_srcdir/man/passrole-auditd.conf.5" "$tmp/man/man5/"
+for page in "$top_srcdir"/man/*.[0-9]; do
+	mkdir -p "$tmp/man/man${page##*.}"
+	cp "$page" "$tmp/man/man${page##*.}/"
+done
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
 for u in $units; do
