@@ -39,3 +39,9 @@ dist_man_MANS += man/passrole-auditd-deploy.7
 # make install puts everything under the prefix; the man pages' paths exist.
 TESTS += tests/integration/install-layout.sh
 EXTRA_DIST += tests/integration/install-layout.sh
+
+# The Debian package (debian/): built from make distdir, inspected, lintian.
+EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format
+TESTS += tests/integration/debian-package.sh
+EXTRA_DIST += tests/integration/debian-package.sh
