@@ -45,3 +45,7 @@ EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules \
 	debian/source/format
 TESTS += tests/integration/debian-package.sh
 EXTRA_DIST += tests/integration/debian-package.sh
+
+# scripts/install-deps: the default set and --test (the test tools).
+TESTS += tests/integration/install-deps.sh
+EXTRA_DIST += tests/integration/install-deps.sh
