@@ -243,6 +243,65 @@ check_url(const char *v, char *why, size_t whylen)
 	return config_check_endpoint_url(v, NULL, why, whylen);
 }
 
+int
+config_check_proxy_url(const char *url, char *why, size_t whylen)
+{
+	char hostport[300];
+	const char *p, *auth_end, *at, *q;
+	bool https, lb;
+	size_t n;
+
+	if (strncasecmp(url, "https://", 8) == 0) {
+		https = true;
+		p = url + 8;
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		https = false;
+		p = url + 7;
+	} else {
+		snprintf(why, whylen, "a proxy URL starts with http:// or https://");
+		return -1;
+	}
+	auth_end = p + strcspn(p, "/?#");
+	if (auth_end[0] != '\0' && strcmp(auth_end, "/") != 0) {
+		snprintf(why, whylen, "a proxy URL has nothing after host:port but \"/\"");
+		return -1;
+	}
+	at = NULL;
+	for (q = p; q < auth_end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL)
+		p = at + 1;
+	n = (size_t)(auth_end - p);
+	if (n == 0 || n >= sizeof(hostport) - 8) {
+		snprintf(why, whylen, n == 0 ? "the proxy URL has no host" :
+		    "the proxy's host name is too long");
+		return -1;
+	}
+	/* The host and port are checked as an endpoint's; https:// there
+	 * because a plain http proxy is fine: what goes through it is a TLS
+	 * tunnel. Only the password would not be. */
+	snprintf(hostport, sizeof(hostport), "https://%.*s", (int)n, p);
+	if (config_check_endpoint_url(hostport, &lb, why, whylen) != 0)
+		return -1;
+	if ((p[0] == '[' ? strstr(p, "]:") : memchr(p, ':', n)) == NULL) {
+		snprintf(why, whylen, "name the proxy's port: http://proxy.example:3128");
+		return -1;
+	}
+	if (at != NULL && !https && !lb) {
+		snprintf(why, whylen, "a proxy password would cross the network in clear: "
+		    "use https:// for a proxy with user:password, or a loopback one");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_proxy(const char *v, char *why, size_t whylen)
+{
+	return config_check_proxy_url(v, why, whylen);
+}
+
 static int
 check_abs_path(const char *v, char *why, size_t whylen)
 {
@@ -552,6 +611,13 @@ static const struct confschema_entry webhook_entries[] = {
 	{ "min_severity", CONFSCHEMA_ENUM, WOFF(min_severity), 0, 0,
 	    log_level_values, "info", 0, NULL,
 	    "least severe alert sent to this webhook", NULL, 0, 0 },
+	{ "proxy", CONFSCHEMA_STRING, WOFF(proxy), 0, 0, NULL, NULL,
+	    CONFSCHEMA_SECRET, check_proxy, "HTTPS proxy for this webhook, as "
+	    "aws.proxy, a secret (not set: https_proxy and no_proxy from the "
+	    "environment)", NULL, 0, 0 },
+	{ "ca_bundle", CONFSCHEMA_STRING, WOFF(ca_bundle), 0, 0, NULL, NULL, 0,
+	    check_readable_file, "PEM file of CA certificates to trust for this "
+	    "webhook (and its proxy) instead of the system store", NULL, 0, 0 },
 };
 static const struct confschema webhook_schema = {
 	webhook_entries, sizeof(webhook_entries) / sizeof(webhook_entries[0]),
@@ -574,6 +640,10 @@ static const struct confschema_entry config_entries[] = {
 	BOOL("aws.insecure_loopback_tls", aws.insecure_loopback_tls, "false",
 	    "skip TLS certificate checks, for loopback test endpoints only; "
 	    "never for any other host"),
+	STR("aws.proxy", aws.proxy, NULL, CONFSCHEMA_SECRET, check_proxy,
+	    "HTTPS proxy for the AWS calls, http://host:port or "
+	    "https://user:password@host:port, a secret (not set: https_proxy "
+	    "and no_proxy from the environment)"),
 	INT("aws.connect_timeout", aws.connect_timeout, 1, 300, "10",
 	    "seconds allowed to connect to an endpoint"),
 	INT("aws.request_timeout", aws.request_timeout, 1, 3600, "60",
@@ -1249,6 +1319,7 @@ for_each_secret(const struct config *c, void (*fn)(const char *, bool *),
 		c->aws.credentials.secret_access_key_from_file,
 		c->aws.credentials.session_token,
 		c->collect.external_id,
+		c->aws.proxy,
 	};
 	size_t i, j;
 
@@ -1262,6 +1333,8 @@ for_each_secret(const struct config *c, void (*fn)(const char *, bool *),
 			fn(wh->url, arg);
 		if (wh->hmac_secret != NULL)
 			fn(wh->hmac_secret, arg);
+		if (wh->proxy != NULL)
+			fn(wh->proxy, arg);
 		for (j = 0; j < wh->nheaders; j++)
 			if (wh->headers[j].value != NULL)
 				fn(wh->headers[j].value, arg);

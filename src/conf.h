@@ -68,6 +68,7 @@ struct config_aws {
 	char *region;
 	char *ca_bundle;		/* NULL: the system trust store */
 	bool insecure_loopback_tls;	/* only ever honoured for loopback hosts */
+	char *proxy;			/* secret (a password may be in it); NULL: environment */
 	int connect_timeout;		/* seconds */
 	int request_timeout;		/* seconds */
 	int max_response_mib;
@@ -159,6 +160,8 @@ struct config_webhook {
 	int timeout;			/* seconds, default 10 */
 	int max_attempts;		/* per delivery round, default 5 */
 	enum log_level min_severity;	/* default info: every alert */
+	char *proxy;			/* secret, as aws.proxy; NULL: environment */
+	char *ca_bundle;		/* NULL: the system trust store */
 };
 
 struct config_alerts {
@@ -221,6 +224,14 @@ const char *config_secret_access_key(const struct config *c);
  */
 int config_check_endpoint_url(const char *url, bool *loopback, char *why,
     size_t whylen);
+
+/*
+ * A proxy URL: http:// or https://, a host and a port, nothing after them
+ * but "/"; user information (user:password@) only with https:// or a
+ * loopback host, so that the password never crosses a network in clear.
+ * The value is a secret: why never quotes it. 0, or -1 with why.
+ */
+int config_check_proxy_url(const char *url, char *why, size_t whylen);
 
 /* "us-east-1", "us-gov-west-1", "cn-north-1": 0, or -1 with why. */
 int config_check_region(const char *region, char *why, size_t whylen);

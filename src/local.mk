@@ -22,8 +22,10 @@ tests_unit_check_fileio_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_fileio
 
 # modes.c calls into every layer, so it belongs to the program, not to the
-# core library the layers link against; so does the --eval command.
-bin_PROGRAMS += passrole-auditd
+# core library the layers link against; so does the --eval command. A
+# daemon, documented in section 8: sbin, as Debian and the FHS put system
+# administration programs.
+sbin_PROGRAMS += passrole-auditd
 passrole_auditd_SOURCES = src/main.c src/modes.c src/modes.h \
 	src/evalcmd.c src/evalcmd.h
 passrole_auditd_LDADD = $(PRA_LIBS) $(DEPS_LIBS)

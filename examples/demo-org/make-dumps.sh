@@ -2,7 +2,7 @@
 # Regenerate examples/demo-org/dump and dump-changed: the demo organization's
 # scenarios (source.py) served by the loopback emulator, saved with
 # scripts/aws-dump exactly as it would save a real organization. Run from
-# anywhere; needs python3, python3-botocore and awscli (scripts/install-deps).
+# anywhere; needs python3, python3-botocore and awscli (scripts/install-deps --test).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(cd "$here/../.." && pwd)

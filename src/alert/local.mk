@@ -36,3 +36,8 @@ EXTRA_DIST += $(ALERT_SHELL_TESTS) \
 	tests/tools/webhook_receiver.py tests/tools/syslog_receiver.py \
 	tests/integration/alert-lib.sh \
 	tests/data/alerts/README.md tests/data/alerts/basic.json tests/data/alerts/failed.json
+
+# HTTPS proxies (aws.proxy, alerts.webhooks.[].proxy, https_proxy) through a
+# loopback CONNECT proxy: the AWS calls and a webhook.
+TESTS += tests/integration/proxy.sh
+EXTRA_DIST += tests/integration/proxy.sh tests/tools/connect_proxy.py

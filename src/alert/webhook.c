@@ -35,6 +35,8 @@ struct webhook {
 	struct wh_header *headers;
 	size_t nheaders;
 	char *secret;		/* NULL: no signature */
+	char *proxy;		/* NULL: the environment's; may hold a password */
+	char *ca_bundle;	/* NULL: the system store */
 	int timeout_s;
 	unsigned max_attempts;
 	enum log_level min_severity;
@@ -140,6 +142,11 @@ webhook_free(struct webhook *w)
 		log_secret_remove(w->url);
 		secret_free(w->url);
 	}
+	if (w->proxy != NULL) {
+		log_secret_remove(w->proxy);
+		secret_free(w->proxy);
+	}
+	free(w->ca_bundle);
 	free(w->site);
 	free(w->name);
 	free(w);
@@ -215,6 +222,13 @@ webhook_new(const struct config_webhook *c, struct err *e)
 	}
 	if (w->secret != NULL)
 		secret_register(w, w->secret);
+	if (c->proxy != NULL && c->proxy[0] != '\0') {
+		if ((w->proxy = secret_strdup(c->proxy)) == NULL)
+			goto nomem;
+		secret_register(w, w->proxy);
+	}
+	if (c->ca_bundle != NULL && (w->ca_bundle = strdup(c->ca_bundle)) == NULL)
+		goto nomem;
 	return w;
 nomem:
 	err_set(e, "webhook: out of memory");
@@ -470,6 +484,8 @@ webhook_send(struct webhook *w, const struct alert *a, const volatile sig_atomic
 	o.total_timeout_ms = (long)w->timeout_s * 1000;
 	o.connect_timeout_ms = o.total_timeout_ms < 10000 ? o.total_timeout_ms : 10000;
 	o.max_response_bytes = 64 * 1024;
+	o.proxy = w->proxy;
+	o.ca_bundle = w->ca_bundle;
 	retry_policy_default(&pol);
 	pol.max_attempts = w->max_attempts;
 	pol.base_delay_ms = w->base_ms;

@@ -22,6 +22,7 @@ struct aws_client {
 	struct aws_endpoint ep[AWS_SVC_COUNT];
 	struct http_opts http;
 	char *ca_bundle;	/* owned copy behind http.ca_bundle */
+	char *proxy;		/* owned copy behind http.proxy; secret, wiped */
 	struct retry_policy retry;
 	struct aws_creds_provider *creds;	/* borrowed */
 	retry_sleep_fn sleep_fn;
@@ -107,6 +108,14 @@ aws_client_new(const struct aws_client_opts *o, struct aws_creds_provider *creds
 		}
 		c->http.ca_bundle = c->ca_bundle;
 	}
+	if (o->proxy != NULL) {
+		c->proxy = secret_strdup(o->proxy);
+		if (c->proxy == NULL) {
+			err_set(e, "out of memory");
+			goto fail;
+		}
+		c->http.proxy = c->proxy;
+	}
 	c->http.insecure_loopback = o->insecure_loopback;
 	if (o->insecure_loopback) {
 		for (i = 0; i < AWS_SVC_COUNT; i++) {
@@ -150,6 +159,7 @@ aws_client_free(struct aws_client *c)
 	if (c == NULL)
 		return;
 	free(c->ca_bundle);
+	secret_free(c->proxy);
 	free(c);
 }
 

@@ -32,6 +32,7 @@ struct aws_client_opts {
 	const char *partition;		/* "aws"|"aws-cn"|"aws-us-gov"; NULL: from the region */
 	const char *endpoint_override[AWS_SVC_COUNT];	/* URL per service, NULL: default */
 	const char *ca_bundle;		/* NULL: system CA store */
+	const char *proxy;		/* see struct http_opts; a secret (may hold a password) */
 	bool insecure_loopback;		/* default false; loopback endpoints only, warns */
 	long connect_timeout_ms;	/* default 10000 */
 	long total_timeout_ms;		/* per attempt, default 120000 */

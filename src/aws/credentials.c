@@ -138,7 +138,7 @@ creds_copy_opts(struct creds_provider *p, const struct creds_opts *src, struct e
 	    creds_own(p, &o->credentials_file, false) || creds_own(p, &o->config_file, false) ||
 	    creds_own(p, &o->sts_region, false) || creds_own(p, &o->sts_endpoint, false) ||
 	    creds_own(p, &o->imds_endpoint, false) || creds_own(p, &o->ecs_host_url, false) ||
-	    creds_own(p, &o->ca_bundle, false))
+	    creds_own(p, &o->ca_bundle, false) || creds_own(p, &o->proxy, true))
 		goto nomem;
 	if (src->env != NULL) {
 		while (src->env[n] != NULL)

@@ -71,6 +71,7 @@ struct creds_sts_request {
 	const char *region;			/* signing region */
 	const char *endpoint;			/* URL without a trailing '/'; never NULL */
 	const char *ca_bundle;			/* NULL: system store */
+	const char *proxy;			/* http_opts.proxy; NULL: environment */
 	long timeout_ms;
 };
 /* Fill out (its source is set by the caller) or return -1 with e naming the
@@ -90,6 +91,7 @@ struct creds_opts {
 	const char *imds_endpoint;	/* NULL: $AWS_EC2_METADATA_SERVICE_ENDPOINT, http://169.254.169.254 */
 	const char *ecs_host_url;	/* base of the relative URI; NULL: http://169.254.170.2 */
 	const char *ca_bundle;		/* for https container endpoints and STS; NULL: system store */
+	const char *proxy;		/* for STS (http_opts.proxy, a secret); NULL: environment */
 	long imds_connect_timeout_ms;	/* default 1000 */
 	long imds_timeout_ms;		/* whole IMDS request, default 2000 */
 	long ecs_timeout_ms;		/* whole container request, default 5000 (connect 2000) */

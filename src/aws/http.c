@@ -373,6 +373,16 @@ http_xfer_new(const struct http_opts *o, const struct http_request *req,
 		/* A proxy from the environment must not see loopback test traffic,
 		 * nor a metadata request (it would fetch the proxy's own role). */
 		HTTP_SETOPT(x, CURLOPT_PROXY, "");
+	} else if (o->proxy != NULL && o->proxy[0] != '\0') {
+		/* Always a tunnel, so the proxy sees host names and never the
+		 * signed requests; the proxy's own certificate is checked against
+		 * the same trust as the targets'. */
+		HTTP_SETOPT(x, CURLOPT_PROXY, o->proxy);
+		HTTP_SETOPT(x, CURLOPT_HTTPPROXYTUNNEL, 1L);
+		HTTP_SETOPT(x, CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
+		HTTP_SETOPT(x, CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
+		if (o->ca_bundle != NULL && o->ca_bundle[0] != '\0')
+			HTTP_SETOPT(x, CURLOPT_PROXY_CAINFO, o->ca_bundle);
 	}
 	if (loopback) {
 		if (o->insecure_loopback) {

@@ -60,6 +60,12 @@ struct http_opts {
 	 * "request timeout". */
 	const char *total_timeout_name;
 	size_t max_response_bytes;	/* 0: default */
+	/* "http[s]://[user:password@]host:port" (user and password are
+	 * secrets) for every request that is not local: a CONNECT tunnel
+	 * through it, TLS to the target still verified end to end. NULL or
+	 * "": libcurl's environment (https_proxy, no_proxy). Local requests
+	 * (loopback, a credential endpoint) never use a proxy. */
+	const char *proxy;
 };
 
 void http_opts_default(struct http_opts *o);

@@ -19,6 +19,7 @@ awsconf_client_opts(const struct config *c, struct aws_client_opts *o)
 	o->endpoint_override[AWS_SVC_ORGANIZATIONS] = a->endpoints.organizations;
 	o->endpoint_override[AWS_SVC_EC2] = a->endpoints.ec2;
 	o->ca_bundle = a->ca_bundle;
+	o->proxy = a->proxy;
 	o->insecure_loopback = a->insecure_loopback_tls;
 	o->connect_timeout_ms = (long)a->connect_timeout * 1000;
 	o->total_timeout_ms = (long)a->request_timeout * 1000;
@@ -51,6 +52,7 @@ awsconf_creds_opts(const struct config *c, struct creds_opts *o)
 	o->sts_region = c->aws.region;
 	o->sts_endpoint = c->aws.endpoints.sts;
 	o->ca_bundle = c->aws.ca_bundle;
+	o->proxy = c->aws.proxy;
 	o->sts_timeout_ms = (long)c->aws.request_timeout * 1000;
 }
 

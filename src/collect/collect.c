@@ -308,6 +308,7 @@ task_enter(struct pool *p, struct job *j, struct err *e)
 	ao.region = p->cfg->aws.region != NULL ? p->cfg->aws.region : "us-east-1";
 	ao.endpoint = p->sts_endpoint;
 	ao.ca_bundle = p->cfg->aws.ca_bundle;
+	ao.proxy = p->cfg->aws.proxy;
 	ao.timeout_ms = (long)p->cfg->aws.request_timeout * 1000;
 	if ((j->creds = collect_assume_provider_new(p->base, &ao, e)) == NULL)
 		return -1;

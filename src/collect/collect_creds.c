@@ -22,6 +22,7 @@ struct assume {
 	pthread_mutex_t mu;
 	struct aws_creds_provider *base;	/* borrowed */
 	char *role_arn, *session_name, *external_id, *region, *endpoint, *ca_bundle;
+	char *proxy;		/* secret: may hold the proxy's password */
 	int duration_s;
 	long timeout_ms;
 	struct aws_credentials cached;		/* registered with the log scrubber */
@@ -63,6 +64,7 @@ assume_fetch(struct assume *a, struct aws_credentials *out, struct err *e)
 		r.region = a->region;
 		r.endpoint = a->endpoint;
 		r.ca_bundle = a->ca_bundle;
+		r.proxy = a->proxy;
 		r.timeout_ms = a->timeout_ms;
 		rc = creds_sts_default(NULL, &r, out, e);
 		aws_credentials_clear(&caller);
@@ -142,6 +144,7 @@ assume_destroy(struct aws_creds_provider *self)
 		free(a->role_arn), free(a->session_name), free(a->region);
 		free(a->endpoint), free(a->ca_bundle);
 		secret_free(a->external_id);
+		secret_free(a->proxy);
 		pthread_mutex_destroy(&a->mu);
 		free(a);
 	}
@@ -189,6 +192,8 @@ collect_assume_provider_new(struct aws_creds_provider *base,
 	    dup_opt(&a->ca_bundle, o->ca_bundle) != 0)
 		goto nomem;
 	if (o->external_id != NULL && (a->external_id = secret_strdup(o->external_id)) == NULL)
+		goto nomem;
+	if (o->proxy != NULL && (a->proxy = secret_strdup(o->proxy)) == NULL)
 		goto nomem;
 	return p;
 nomem:

@@ -30,6 +30,7 @@ struct collect_assume_opts {
 	const char *region;		/* signing region of STS */
 	const char *endpoint;		/* STS URL without a trailing '/' */
 	const char *ca_bundle;		/* NULL: system store */
+	const char *proxy;		/* http_opts.proxy, a secret; NULL: environment */
 	long timeout_ms;		/* per STS request */
 };
 

@@ -45,6 +45,13 @@ dist_pra_iam_DATA = etc/iam-policy-auditor.json etc/iam-policy-member-role.json 
 	etc/iam-trust-member-role.json
 TESTS += tests/integration/iam-policy-actions.sh
 EXTRA_DIST += tests/integration/iam-policy-actions.sh
+# The member-account role as a CloudFormation template (a StackSet deploys it
+# to every member account): $(pkgdatadir)/cloudformation/. The test keeps its
+# policies equal to the JSON files above.
+pra_cfndir = $(pkgdatadir)/cloudformation
+dist_pra_cfn_DATA = etc/cloudformation/member-role.json
+TESTS += tests/integration/iam-cloudformation.sh
+EXTRA_DIST += tests/integration/iam-cloudformation.sh
 # --- end of helper "org"
 
 # --- iamec2: IAM (GetAccountAuthorizationDetails) and EC2 (DescribeVpcEndpoints)
@@ -95,7 +102,9 @@ tests_tools_snapshot_tool_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 
 TESTS += tests/integration/offline-dump.sh
 EXTRA_DIST += tests/integration/offline-dump.sh
-dist_noinst_SCRIPTS += scripts/aws-dump
+# Installed beside the IAM files for operators who audit offline; the man
+# page names its installed path.
+dist_pkgdata_SCRIPTS += scripts/aws-dump
 
 # The snapjson fuzz target: built and run by tests/fuzz/build.sh and run.sh
 # with the others (its seeds are in tests/fuzz/corpus/snapjson).

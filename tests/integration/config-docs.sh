@@ -2,7 +2,7 @@
 # The settings table is the truth; this checks that the documentation says
 # the same: every setting (with its range, enum values and default) is in
 # passrole-auditd.conf(5) and in the sample config, the sample is valid as
-# shipped and with every example uncommented, and both man pages lint clean.
+# shipped and with every example uncommented, and every man page lints clean.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 BIN="$top_builddir/passrole-auditd"
@@ -143,8 +143,8 @@ if "$BIN" --check-config -c "$tmp/all.conf" >"$tmp/out" 2>"$tmp/err"; then ok; e
 if grep -qxF 'alerts.webhooks.[0].headers.[0].name = "Authorization";' "$tmp/out"; then ok; else
 	fail "uncommenting the sample did not enable the example webhook"; fi
 
-# The man pages lint clean with both formatters.
-for page in "$MAN8" "$MAN5"; do
+# The man pages, all of them, lint clean with both formatters.
+for page in "$top_srcdir"/man/*.[0-9]; do
 	if out=$(mandoc -T lint -W warning "$page" 2>&1) && [ -z "$out" ]; then ok; else
 		fail "mandoc lint $page:"; echo "$out"; fi
 	if out=$(groff -man -ww -z "$page" 2>&1) && [ -z "$out" ]; then ok; else
@@ -164,6 +164,24 @@ for want in '.SH SIGNALS' '.SH EXIT STATUS' '.SH FILES' '.SH EXAMPLES' \
 	'.B NOTIFY_SOCKET'; do
 	if grep -qxF "$want" "$MAN8"; then ok; else fail "passrole-auditd.8 lacks '$want'"; fi
 done
+
+# passrole-auditd-deploy(7) covers what a deployment needs, and its journal
+# commands name the ident and facility the syslog sink uses by default.
+DEPLOY="$top_srcdir/man/passrole-auditd-deploy.7"
+for want in '.SH THE AUDITOR' '.SH MEMBER ROLES' '.SH CREDENTIALS' '.SS On EC2' \
+	'.SS On premises: IAM Roles Anywhere' '.SH THE SERVICE' '.SH ALERTS IN THE JOURNAL' \
+	'.SH PROXIES' '.SH UPGRADING'; do
+	if grep -qxF "$want" "$DEPLOY"; then ok; else fail "passrole-auditd-deploy.7 lacks '$want'"; fi
+done
+for want in 'cloudformation/member\-role.json' 'SERVICE_MANAGED' 'aws_signing_helper' \
+	'LoadCredential=' 'ProtectHome=yes' 'https_proxy' 'REPLACE_WITH_AUDITOR_PRINCIPAL_ARN'; do
+	if grep -qF -- "$want" "$DEPLOY"; then ok; else fail "passrole-auditd-deploy.7 does not mention $want"; fi
+done
+ident=$(awk -F'\t' '$1 == "alerts.syslog.ident" { print $4 }' "$tmp/schema" | tr -d '"')
+facility=$(awk -F'\t' '$1 == "alerts.syslog.facility" { print $4 }' "$tmp/schema" | tr -d '"')
+if [ -n "$ident" ] && sed 's/\\-/-/g' "$DEPLOY" |
+	grep -q "^journalctl -t $ident --facility=$facility "; then ok; else
+	fail "passrole-auditd-deploy.7: no 'journalctl -t $ident --facility=$facility' line"; fi
 
 echo "config-docs: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -32,9 +32,12 @@ def load(rel):
 scen = load("tests/data/scenarios/org-nested.json")
 auditor = load("etc/iam-policy-auditor.json")
 member = load("etc/iam-policy-member-role.json")
-trust = json.loads(open(f"{top}/etc/iam-trust-member-role.json").read()
-                   .replace("REPLACE_WITH_EXTERNAL_ID", extid))
 mgmt = scen["organization"]["management_account"]
+# The shipped trust policy holds placeholders, filled in as an operator would.
+trust = json.loads(open(f"{top}/etc/iam-trust-member-role.json").read()
+                   .replace("REPLACE_WITH_AUDITOR_PRINCIPAL_ARN",
+                            f"arn:aws:iam::{mgmt}:role/passrole-auditd")
+                   .replace("REPLACE_WITH_EXTERNAL_ID", extid))
 for c in scen["credentials"]:
     if c["access_key_id"] == "AKIDORGAUDITOR":
         c["principal"] = f"arn:aws:sts::{mgmt}:assumed-role/passrole-auditd/daemon"

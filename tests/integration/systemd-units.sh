@@ -19,17 +19,18 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pra-units.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
-mkdir -p "$tmp/man/man8" "$tmp/man/man5"
-cp "$top_srcdir/man/passrole-auditd.8" "$tmp/man/man8/"
-cp "$top_srcdir/man/passrole-auditd.conf.5" "$tmp/man/man5/"
+for page in "$top_srcdir"/man/*.[0-9]; do
+	mkdir -p "$tmp/man/man${page##*.}"
+	cp "$page" "$tmp/man/man${page##*.}/"
+done
 abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
 for u in $units; do
 	src="$top_srcdir/systemd/$u"
 	[ -f "$src" ] || { fail "$u is missing"; continue; }
-	grep -q '^ExecStart=/usr/bin/passrole-auditd\( \|$\)' "$src" ||
-		case $u in *.timer) ;; *) fail "$u: ExecStart= is not /usr/bin/passrole-auditd" ;; esac
-	sed "s|/usr/bin/passrole-auditd|$abs_bin|" "$src" >"$tmp/$u"
+	grep -q '^ExecStart=/usr/sbin/passrole-auditd\( \|$\)' "$src" ||
+		case $u in *.timer) ;; *) fail "$u: ExecStart= is not /usr/sbin/passrole-auditd" ;; esac
+	sed "s|/usr/sbin/passrole-auditd|$abs_bin|" "$src" >"$tmp/$u"
 done
 
 # verify exits 0 on many problems it only warns about: any output fails.

@@ -13,7 +13,8 @@
  * IDENT, --syslog-facility NAME, --no-syslog,
  * --webhook NAME=URL (repeatable), --format json|slack (for the next
  * --webhook), --secret-file FILE (for the next --webhook), --header
- * NAME=FILE (for the next --webhook), --attempts N, --backoff-ms N,
+ * NAME=FILE (for the next --webhook), --proxy URL and --ca-bundle FILE
+ * (for the next --webhook), --attempts N, --backoff-ms N,
  * --outbox-max N, --min-severity LEVEL, --account PATTERN, --role PATTERN.
  *
  * Like the daemon, which saves its state only after alert_enqueue()
@@ -366,7 +367,7 @@ main(int argc, char **argv)
 	struct err e = { "" };
 	const char *state = NULL, *cmd = NULL, *fixture = NULL, *v;
 	enum config_webhook_format fmt = CONFIG_WEBHOOK_JSON;
-	const char *secret_file = NULL;
+	const char *secret_file = NULL, *proxy = NULL, *ca_bundle = NULL;
 	int attempts = 3, backoff = 0, rounds = 1, round_ms = 0, rc = 1, i;
 	size_t nh = 0, k, j;
 
@@ -403,6 +404,10 @@ main(int argc, char **argv)
 			    CONFIG_WEBHOOK_JSON;
 		else if (strcmp(a, "--secret-file") == 0 && more)
 			secret_file = argv[++i];
+		else if (strcmp(a, "--proxy") == 0 && more)
+			proxy = argv[++i];
+		else if (strcmp(a, "--ca-bundle") == 0 && more)
+			ca_bundle = argv[++i];
 		else if (strcmp(a, "--header") == 0 && more && nh < MAX_HEADERS) {
 			if (split_eq(argv[++i], &hdrs[c->nwebhooks][nh].name, &v) != 0)
 				return usage();
@@ -415,6 +420,8 @@ main(int argc, char **argv)
 			w->url = (char *)v;
 			w->format = fmt;
 			w->hmac_secret_file = (char *)secret_file;
+			w->proxy = (char *)proxy;
+			w->ca_bundle = (char *)ca_bundle;
 			w->headers = hdrs[c->nwebhooks];
 			w->nheaders = nh;
 			w->timeout = 5;
@@ -422,6 +429,8 @@ main(int argc, char **argv)
 			c->nwebhooks++;
 			fmt = CONFIG_WEBHOOK_JSON;
 			secret_file = NULL;
+			proxy = NULL;
+			ca_bundle = NULL;
 			nh = 0;
 		} else if (strcmp(a, "--attempts") == 0 && more)
 			attempts = atoi(argv[++i]);

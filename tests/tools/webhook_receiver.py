@@ -22,12 +22,14 @@ Control (GET): /_ctl/summary -> {"posts", "accepted", "unique", "duplicates",
 "bad", "failed_answers", "ids": [unique ids in first-arrival order]};
 /_ctl/deliveries -> every accepted delivery. Accepted deliveries are also
 appended to --log as JSON lines (id, timestamp, body) when given.
+With --tls-cert/--tls-key it serves HTTPS (the proxy test).
 """
 import argparse
 import hashlib
 import hmac
 import json
 import os
+import ssl
 import re
 import sys
 import threading
@@ -160,6 +162,8 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--max-skew", type=int, default=300)
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     secret = None
     if a.secret_file:
@@ -168,6 +172,10 @@ def main():
     log = open(a.log, "a") if a.log else None
     srv = HTTPServer(("127.0.0.1", 0), Handler)
     srv.st = State(secret, a.fail, a.delay_ms, a.max_skew, log)
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])

@@ -616,6 +616,63 @@ expect_profile_error(const char *profile, const char *msg)
 	creds_provider_free(p);
 }
 
+/* The profile source under the shipped unit: files the service cannot see
+ * (ProtectHome=yes hides /home, /root, /run/user; a dynamic user's HOME is
+ * /) make an error that says why, not only "not found". */
+static void
+expect_hint(const char *cred, const char *conf, const char *const *env, const char *want1,
+    const char *want2)
+{
+	struct aws_credentials c;
+	struct creds_provider *p;
+	struct creds_opts o;
+	struct err e;
+
+	tl_opts(&o, env);
+	o.source = CREDS_SOURCE_PROFILE;
+	o.credentials_file = cred;
+	o.config_file = conf;
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	ck_assert_int_eq(creds_provider_get(p, &c, &e), -1);
+	ck_assert_msg(strstr(e.msg, want1) != NULL, "'%s' not in '%s'", want1, e.msg);
+	ck_assert_msg(strstr(e.msg, want2) != NULL, "'%s' not in '%s'", want2, e.msg);
+	creds_provider_free(p);
+}
+
+START_TEST(test_profiles_service_hints)
+{
+	const char *const env_root[] = { "HOME=/", NULL };
+	const char *const env_tmp[] = { "HOME=/tmp", NULL };
+	struct aws_credentials c;
+	struct creds_provider *p;
+	struct creds_opts o;
+	struct err e;
+
+	tl_mkdir();
+	expect_hint("/root/.pra-no-such-dir/credentials", "/home/pra-no-such-user/.aws/config",
+	    NULL, "(no such file)", "ProtectHome=yes");
+	expect_hint("/run/user/4242/pra-no-such-file", tl_write("config", "", 0600), NULL,
+	    "/run/user/4242/pra-no-such-file (no such file)", "cannot see /home, /root");
+	/* Unreadable (here: a directory) under /root: the read error, then why. */
+	expect_hint("/root/.", tl_write("config", "", 0600), NULL, "not a regular file",
+	    "ProtectHome=yes");
+	/* The CLI's defaults with a dynamic user's HOME. */
+	expect_hint(NULL, NULL, env_root, "//.aws/credentials (no such file)",
+	    "HOME is / (a service's dynamic user");
+	/* Anywhere else: the plain message, no hint. */
+	tl_opts(&o, env_tmp);
+	o.source = CREDS_SOURCE_PROFILE;
+	o.credentials_file = tl_write("credentials", "", 0600);
+	o.config_file = tl_write("config", "", 0600);
+	ck_assert_ptr_nonnull(p = creds_provider_new(&o, &e));
+	ck_assert_int_eq(creds_provider_get(p, &c, &e), -1);
+	ck_assert_msg(strstr(e.msg, "profile default not found in ") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "no such file") == NULL && strchr(e.msg, ';') == NULL,
+	    "%s", e.msg);
+	creds_provider_free(p);
+}
+END_TEST
+
 START_TEST(test_profiles_static_and_merging)
 {
 	const char *const env_prof[] = { "AWS_PROFILE=prod", "AWS_ACCESS_KEY_ID=AKIDENVWINS",
@@ -1258,6 +1315,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_imds_endpoint_plain_http_refused);
 	tcase_add_test(tc, test_static_source);
 	tcase_add_test(tc, test_profiles_static_and_merging);
+	tcase_add_test(tc, test_profiles_service_hints);
 	tcase_add_test(tc, test_profiles_role_chain);
 	tcase_add_test(tc, test_profiles_loop_and_bad_settings);
 	tcase_add_test(tc, test_files_bad_syntax_and_permissions);

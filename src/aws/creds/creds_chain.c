@@ -94,6 +94,7 @@ creds_sts_call(struct creds_ctx *cx, struct creds_sts_request *r, struct aws_cre
 	}
 	r->endpoint = ep;
 	r->ca_bundle = cx->o->ca_bundle;
+	r->proxy = cx->o->proxy;
 	r->timeout_ms = cx->o->sts_timeout_ms;
 	if (cx->o->sts != NULL)
 		rc = cx->o->sts(cx->o->sts_ctx, r, out, e);

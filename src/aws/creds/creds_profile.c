@@ -41,6 +41,45 @@ creds_expand_home(const char *path, const char *const *env)
 	return buf_steal(&b);
 }
 
+/*
+ * Why a service may not see a shared file that a shell sees. The shipped
+ * unit runs with ProtectHome=yes (/home, /root and /run/user hidden) as a
+ * dynamic user whose home is "/", so the CLI's default ~/.aws is /.aws. A
+ * missing file is not an error for the profile source, so without this the
+ * operator would only learn that a profile was "not found".
+ */
+static const char *
+creds_profile_hint(const char *path)
+{
+	static const char *const hidden[] = { "/home/", "/root/", "/run/user/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (strncmp(path, hidden[i], strlen(hidden[i])) == 0)
+			return "; a service with ProtectHome=yes (passrole-auditd.service) cannot "
+			    "see /home, /root or /run/user: keep the shared files under "
+			    "/etc/passrole-auditd and name them in aws.credentials.credentials_file "
+			    "and config_file (passrole-auditd-deploy(7))";
+	if (strncmp(path, "/.aws/", 6) == 0 || strncmp(path, "//.aws/", 7) == 0)
+		return "; HOME is / (a service's dynamic user has no home directory): name the "
+		    "shared files in aws.credentials.credentials_file and config_file "
+		    "(passrole-auditd-deploy(7))";
+	return "";
+}
+
+/* Add a hint to the end of e's message (cut to fit). */
+static void
+creds_err_append(struct err *e, const char *hint)
+{
+	size_t n;
+
+	if (e == NULL || hint[0] == '\0')
+		return;
+	n = strlen(e->msg);
+	if (n + 1 < sizeof(e->msg))
+		snprintf(e->msg + n, sizeof(e->msg) - n, "%s", hint);
+}
+
 /* True when some profile of f holds a secret key or session token. */
 static bool
 creds_ini_has_secrets(const struct ini_file *f)
@@ -67,8 +106,12 @@ creds_profiles_parse(const char *path, bool secret_file, struct ini_file **out,
 	rc = creds_read_file(path, INI_MAX_BYTES, secret_file, true, &b, e);
 	if (rc == 1)
 		return 0;
-	if (rc == 0)
-		rc = ini_parse(b.data, b.len, path, out, e);
+	if (rc != 0) {
+		/* Could not be opened or read: EACCES under ProtectHome=. */
+		creds_err_append(e, creds_profile_hint(path));
+		return -1;
+	}
+	rc = ini_parse(b.data, b.len, path, out, e);
 	if (rc == 0 && !secret_file && creds_ini_has_secrets(*out))
 		creds_check_private(path);
 	buf_free_secret(&b);
@@ -397,7 +440,11 @@ creds_src_profile(struct creds_ctx *cx, bool required, struct aws_credentials *o
 	    e) != 0)
 		return CREDS_ERROR;
 	if (!creds_profile_exists(&pp, name)) {
-		err_set(e, "profile %s not found in %s or %s", name, pp.cred_path, pp.conf_path);
+		err_set(e, "profile %s not found in %s%s or %s%s", name, pp.cred_path,
+		    pp.cred == NULL ? " (no such file)" : "", pp.conf_path,
+		    pp.conf == NULL ? " (no such file)" : "");
+		creds_err_append(e, *creds_profile_hint(pp.cred_path) != '\0' ?
+		    creds_profile_hint(pp.cred_path) : creds_profile_hint(pp.conf_path));
 		rc = named || required ? CREDS_ERROR : CREDS_SKIP;
 		goto out;
 	}

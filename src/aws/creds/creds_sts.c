@@ -205,6 +205,7 @@ creds_sts_unsigned(const struct creds_sts_request *r, long timeout_ms,
 	ho.total_timeout_ms = timeout_ms;
 	ho.max_response_bytes = CREDS_STS_BODY_MAX;
 	ho.ca_bundle = r->ca_bundle;
+	ho.proxy = r->proxy;
 	if (http_perform(&ho, &hr, &resp, e) != 0) {
 		err_prefix(e, "sts:AssumeRoleWithWebIdentity (role %s)", r->role_arn);
 		goto out;
@@ -255,6 +256,7 @@ creds_sts_signed(const struct creds_sts_request *r, struct aws_credentials *out,
 	co.region = r->region;
 	co.endpoint_override[AWS_SVC_STS] = r->endpoint;
 	co.ca_bundle = r->ca_bundle;
+	co.proxy = r->proxy;
 	co.connect_timeout_ms = r->timeout_ms < 10000 ? r->timeout_ms : 10000;
 	co.total_timeout_ms = r->timeout_ms;
 	co.max_response_bytes = CREDS_STS_BODY_MAX;
