@@ -23,6 +23,8 @@ enum {
 	OPT_NO_STATE,
 	OPT_BASELINE,
 	OPT_WRITE_EDGES,
+	OPT_CHANGES_ONLY,
+	OPT_SUMMARY,
 };
 
 static const struct option cli_longopts[] = {
@@ -45,6 +47,8 @@ static const struct option cli_longopts[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "no-state", no_argument, NULL, OPT_NO_STATE },
+	{ "changes-only", no_argument, NULL, OPT_CHANGES_ONLY },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-edges", required_argument, NULL, OPT_WRITE_EDGES },
 	{ NULL, 0, NULL, 0 },
@@ -136,6 +140,16 @@ check_combinations(const struct cli_opts *o, struct err *e)
 		err_set(e, "%s applies only to --audit-now", o->state_dir != NULL ?
 		    "--state-dir" : o->no_state ? "--no-state" : o->baseline != NULL ?
 		    "--baseline" : "--write-edges");
+		return -1;
+	}
+	if ((o->changes_only || o->summary) && !audit) {
+		err_set(e, "%s applies only to --audit-now", o->summary ? "--summary" :
+		    "--changes-only");
+		return -1;
+	}
+	if (o->changes_only && o->summary) {
+		err_set(e, "--summary and --changes-only cannot be combined (--summary "
+		    "prints no changes, --changes-only prints them)");
 		return -1;
 	}
 	if (o->state_dir != NULL && (o->no_state || o->baseline != NULL)) {
@@ -276,6 +290,12 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 		case OPT_NO_STATE:
 			o->no_state = true;
 			break;
+		case OPT_CHANGES_ONLY:
+			o->changes_only = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
 		case OPT_BASELINE:
 			if (set_value(&o->baseline, "--baseline", "a file name", optarg, e) != 0)
 				return -1;
@@ -373,6 +393,9 @@ cli_help(FILE *fp)
 "                          instead of the saved state (implies --no-state)\n"
 "      --write-edges FILE  with --audit-now: also write the edge set, as the\n"
 "                          state keeps it, to FILE (a later --baseline)\n"
+"      --changes-only      with --audit-now: report the changes and the counts,\n"
+"                          not every edge\n"
+"      --summary           with --audit-now: report the counts only\n"
 "      --help              print this help and exit\n"
 "      --version           print the version and exit\n"
 "\n"

@@ -66,6 +66,11 @@ struct cli_opts {
 	bool no_state;			/* --no-state */
 	const char *baseline;		/* --baseline FILE */
 	const char *write_edges;	/* --write-edges FILE */
+	/* --audit-now's report: the changes and the counts, or the counts
+	 * only; no edges (an unchanged account's saved edges are then not
+	 * even read). */
+	bool changes_only;		/* --changes-only */
+	bool summary;			/* --summary */
 };
 
 /*

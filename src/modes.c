@@ -324,7 +324,9 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 		goto out;
 	/* The report is written as the accounts are audited. */
 	if ((rp = report_new(stdout, opts->format == CLI_FORMAT_JSON ? REPORT_JSON :
-	    opts->format == CLI_FORMAT_JSONL ? REPORT_JSONL : REPORT_TEXT, &e)) == NULL) {
+	    opts->format == CLI_FORMAT_JSONL ? REPORT_JSONL : REPORT_TEXT,
+	    opts->summary ? REPORT_SUMMARY : opts->changes_only ? REPORT_CHANGES : REPORT_ALL,
+	    &e)) == NULL) {
 		log_error("%s", e.msg);
 		goto out;
 	}

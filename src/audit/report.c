@@ -389,6 +389,7 @@ out:
 struct report {
 	FILE *out;
 	enum report_format fmt;
+	enum report_scope scope;
 	FILE *edges, *priv;	/* spools (text and JSON) */
 	size_t nedges, npriv;
 	struct audit_sink sink;
@@ -472,6 +473,15 @@ rep_account(void *ctx, const struct edge_set *s, struct err *e)
 {
 	struct report *rp = ctx;
 
+	if (rp->scope != REPORT_ALL) {
+		/* The records only: with JSON Lines each account's line. */
+		for (size_t i = 0; rp->fmt == REPORT_JSONL && rp->scope == REPORT_CHANGES &&
+		    i < s->naccounts; i++)
+			if (put_line(rp->out, typed("account", account_json(&s->accounts[i])), "",
+			    e) != 0 || fputc('\n', rp->out) == EOF)
+				goto werr;
+		return ferror(rp->out) ? -1 : 0;
+	}
 	switch (rp->fmt) {
 	case REPORT_TEXT:
 		if (s->nedges > 0 && edges_table(rp->edges, s, rp->nedges == 0) != 0) {
@@ -551,14 +561,22 @@ finish_text(struct report *rp, const struct audit_result *r, struct err *e)
 	if (s->org_note != NULL)
 		fprintf(out, "Note: %s\n", s->org_note);
 	fputc('\n', out);
-	fprintf(out, "PassRole edges to privileged roles: %zu\n", rp->nedges);
+	fprintf(out, "PassRole edges to privileged roles: %zu\n", r->nedges);
 	if (copy_spool(out, rp->edges, e) != 0)
 		return -1;
 	fputc('\n', out);
-	fprintf(out, "Privileged roles: %zu\n", rp->npriv);
+	fprintf(out, "Privileged roles: %zu\n", r->nprivileged);
 	if (copy_spool(out, rp->priv, e) != 0)
 		return -1;
-	changes_text(out, r);
+	if (rp->scope != REPORT_ALL)
+		fprintf(out, "(%s: %zu of %zu audited accounts unchanged since the last run, "
+		    "not evaluated again)\n", rp->scope == REPORT_SUMMARY ? "--summary" :
+		    "--changes-only", r->reused, r->audited);
+	if (rp->scope != REPORT_SUMMARY)
+		changes_text(out, r);
+	else
+		fprintf(out, "\nChanges: %zu%s\n", r->diff.n, r->diff.baseline ?
+		    " (baseline)" : "");
 	not_audited_text(out, r);
 	if (r->saved)
 		fprintf(out, "\nSaved as edge set %llu.\n", (unsigned long long)r->seq);
@@ -577,6 +595,24 @@ member(FILE *out, const char *key, cJSON *v, struct err *e)
 	return put_line(out, v, "", e);
 }
 
+/* The run's counts: what --summary and --changes-only still report. */
+static cJSON *
+counts_json(const struct audit_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL || !add(o, "accounts", cJSON_CreateNumber((double)r->cur->naccounts)) ||
+	    !add(o, "audited", cJSON_CreateNumber((double)r->audited)) ||
+	    !add(o, "reused", cJSON_CreateNumber((double)r->reused)) ||
+	    !add(o, "privileged", cJSON_CreateNumber((double)r->nprivileged)) ||
+	    !add(o, "edges", cJSON_CreateNumber((double)r->nedges)) ||
+	    !add(o, "changes", cJSON_CreateNumber((double)r->diff.n))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int
 finish_json(struct report *rp, const struct audit_result *r, struct err *e)
 {
@@ -593,7 +629,10 @@ finish_json(struct report *rp, const struct audit_result *r, struct err *e)
 	    0), e) != 0 ||
 	    member(out, "saved", r->saved ? cJSON_CreateNumber((double)r->seq) :
 	    cJSON_CreateNull(), e) != 0 ||
-	    member(out, "org_note", str_or_null(s->org_note), e) != 0)
+	    member(out, "org_note", str_or_null(s->org_note), e) != 0 ||
+	    member(out, "scope", cJSON_CreateString(rp->scope == REPORT_ALL ? "all" :
+	    rp->scope == REPORT_CHANGES ? "changes" : "summary"), e) != 0 ||
+	    member(out, "counts", counts_json(r), e) != 0)
 		return -1;
 	fputs(",\n  \"accounts\": [", out);
 	for (size_t i = 0; i < s->naccounts; i++)
@@ -609,11 +648,12 @@ finish_json(struct report *rp, const struct audit_result *r, struct err *e)
 	    fputs("\n  ", out) == EOF))
 		return -1;
 	fputs("],\n  \"changes\": [", out);
-	for (size_t i = 0; i < r->diff.n; i++)
+	for (size_t i = 0; rp->scope != REPORT_SUMMARY && i < r->diff.n; i++)
 		if (put_line(out, change_json(&r->diff.entries[i]), i > 0 ? ",\n    " :
 		    "\n    ", e) != 0)
 			return -1;
-	fputs(r->diff.n > 0 ? "\n  ],\n  \"not_audited\": [" : "],\n  \"not_audited\": [", out);
+	fputs(r->diff.n > 0 && rp->scope != REPORT_SUMMARY ? "\n  ],\n  \"not_audited\": [" :
+	    "],\n  \"not_audited\": [", out);
 	for (size_t i = 0; i < r->diff.nnot_audited; i++)
 		if (put_line(out, not_audited_json(&r->diff.not_audited[i]), i > 0 ?
 		    ",\n    " : "\n    ", e) != 0)
@@ -630,7 +670,7 @@ finish_jsonl(struct report *rp, const struct audit_result *r, struct err *e)
 	cJSON *o, *a;
 	bool ok;
 
-	for (size_t i = 0; i < r->diff.n; i++)
+	for (size_t i = 0; rp->scope != REPORT_SUMMARY && i < r->diff.n; i++)
 		if (put_line(out, typed("change", change_json(&r->diff.entries[i])), "", e) != 0 ||
 		    fputc('\n', out) == EOF)
 			return -1;
@@ -648,10 +688,13 @@ finish_jsonl(struct report *rp, const struct audit_result *r, struct err *e)
 	    cJSON_CreateNull());
 	ok = ok && add(o, "org_note", str_or_null(s->org_note));
 	ok = ok && add(o, "accounts", cJSON_CreateNumber((double)s->naccounts));
-	ok = ok && add(o, "privileged", cJSON_CreateNumber((double)rp->npriv));
-	ok = ok && add(o, "edges", cJSON_CreateNumber((double)rp->nedges));
+	ok = ok && add(o, "privileged", cJSON_CreateNumber((double)r->nprivileged));
+	ok = ok && add(o, "edges", cJSON_CreateNumber((double)r->nedges));
 	ok = ok && add(o, "changes", cJSON_CreateNumber((double)r->diff.n));
+	ok = ok && add(o, "audited", cJSON_CreateNumber((double)r->audited));
 	ok = ok && add(o, "reused", cJSON_CreateNumber((double)r->reused));
+	ok = ok && add(o, "scope", cJSON_CreateString(rp->scope == REPORT_ALL ? "all" :
+	    rp->scope == REPORT_CHANGES ? "changes" : "summary"));
 	ok = ok && add(o, "not_audited", a = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < r->diff.nnot_audited; i++) {
 		cJSON *c = not_audited_json(&r->diff.not_audited[i]);
@@ -687,7 +730,7 @@ rep_finish(void *ctx, const struct audit_result *r, struct err *e)
 }
 
 struct report *
-report_new(FILE *out, enum report_format fmt, struct err *e)
+report_new(FILE *out, enum report_format fmt, enum report_scope scope, struct err *e)
 {
 	struct report *rp = calloc(1, sizeof(*rp));
 
@@ -697,6 +740,7 @@ report_new(FILE *out, enum report_format fmt, struct err *e)
 	}
 	rp->out = out;
 	rp->fmt = fmt;
+	rp->scope = scope;
 	if (fmt != REPORT_JSONL && ((rp->edges = tmpfile()) == NULL ||
 	    (rp->priv = tmpfile()) == NULL)) {
 		err_set(e, "report: cannot create a spool file: %s", strerror(errno));
@@ -704,6 +748,7 @@ report_new(FILE *out, enum report_format fmt, struct err *e)
 		return NULL;
 	}
 	rp->sink.account = rep_account;
+	rp->sink.entries = scope == REPORT_ALL;
 	rp->sink.finish = rep_finish;
 	rp->sink.ctx = rp;
 	return rp;
@@ -731,11 +776,14 @@ int
 report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r,
     enum report_format fmt, struct err *e)
 {
-	struct report *rp = report_new(out, fmt, e);
+	struct report *rp = report_new(out, fmt, REPORT_ALL, e);
+	struct audit_result whole = *r;
 	int rc = -1;
 
 	if (rp == NULL)
 		return -1;
+	whole.nedges = all->nedges;
+	whole.nprivileged = all->nprivileged;
 	/* One account at a time, as a run hands them over. */
 	for (size_t i = 0; i < all->naccounts; i++) {
 		struct edge_set one = *all;
@@ -772,7 +820,7 @@ report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r
 		if (k != 0)
 			goto out;
 	}
-	rc = rep_finish(rp, r, e);
+	rc = rep_finish(rp, &whole, e);
 out:
 	report_free(rp);
 	return rc;

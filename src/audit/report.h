@@ -11,6 +11,9 @@
  *     "previous_taken_at": time | null,
  *     "saved": number | null,    the state file number written
  *     "org_note": string | null,
+ *     "scope": "all" | "changes" | "summary",   what is listed below
+ *     "counts": { "accounts", "audited", "reused", "privileged", "edges",
+ *                 "changes" },
  *     "accounts": [ { "id", "audited", "why", "org_unknown", "known_at" } ],
  *     "privileged": [ { "role_arn", "account", "reasons": [string] } ],
  *     "edges": [ edge, as in edgejson.h ],
@@ -37,6 +40,12 @@
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JSONL };
 
+/* What the report lists: everything; the changes and the counts
+ * (--changes-only); the counts only (--summary). The latter two leave
+ * "privileged" and "edges" empty, and "scope" and "counts" say so; an
+ * unchanged account's saved edges are then not even read. */
+enum report_scope { REPORT_ALL, REPORT_CHANGES, REPORT_SUMMARY };
+
 /*
  * A report written as the run produces it (run.h's audit_sink): pass
  * report_sink(rp) as the run's sink, then report_free. Text and JSON keep
@@ -53,7 +62,8 @@ enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_JSONL };
  *    "not_audited": [...]}                            (last)
  */
 struct report;
-struct report *report_new(FILE *out, enum report_format fmt, struct err *e);
+struct report *report_new(FILE *out, enum report_format fmt, enum report_scope scope,
+    struct err *e);
 const struct audit_sink *report_sink(struct report *rp);
 void report_free(struct report *rp);
 

@@ -448,7 +448,8 @@ static int
 run_reused(struct run *R, const struct state_account *pa, struct err *e)
 {
 	struct edge_set *cur = NULL;
-	bool want = (R->o->sink != NULL && R->o->sink->account != NULL) || R->written != NULL;
+	bool want = (R->o->sink != NULL && R->o->sink->account != NULL &&
+	    R->o->sink->entries) || R->written != NULL;
 	int rc = -1;
 
 	if (prev_until(R, pa->id, e) != 0)
@@ -461,6 +462,9 @@ run_reused(struct run *R, const struct state_account *pa, struct err *e)
 		edge_set_sort(cur);
 	}
 	R->any_audited = true;
+	if (!want && ((cur = head_set(R->out->cur, R->out->cur->taken_at, e)) == NULL ||
+	    push_account(cur, pa->id, true, NULL, pa->org_unknown, 0, e) != 0))
+		goto out;
 	if (R->txn != NULL && state_txn_keep(R->txn, pa, 0, e) != 0)
 		goto out;
 	if (R->written != NULL && keep_written(R, cur, e) != 0)
@@ -470,8 +474,8 @@ run_reused(struct run *R, const struct state_account *pa, struct err *e)
 	if (R->o->sink != NULL && R->o->sink->account != NULL &&
 	    R->o->sink->account(R->o->sink->ctx, cur, e) != 0)
 		goto out;
-	R->out->nedges += cur != NULL ? cur->nedges : pa->nedges;
-	R->out->nprivileged += cur != NULL ? cur->nprivileged : 0;
+	R->out->nedges += want ? cur->nedges : pa->nedges;
+	R->out->nprivileged += want ? cur->nprivileged : pa->nprivileged;
 	R->out->audited++;
 	R->out->reused++;
 	if (pa->org_unknown)

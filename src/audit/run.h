@@ -53,6 +53,10 @@ struct audit_result;
  * failing (-1 with e) fails the run before it saves. */
 struct audit_sink {
 	int (*account)(void *ctx, const struct edge_set *cur, struct err *e);
+	/* false: account needs only the records and counts (cur holds no
+	 * privileged roles and edges of an account whose saved ones were
+	 * reused; they are not even read). */
+	bool entries;
 	int (*finish)(void *ctx, const struct audit_result *r, struct err *e);
 	void *ctx;
 };

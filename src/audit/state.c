@@ -506,6 +506,8 @@ state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e)
 		a->known_at = ea->known_at;
 		for (size_t j = 0; j < s->nedges; j++)
 			a->nedges += strutil_cmp(s->edges[j].account, ea->id) == 0;
+		for (size_t j = 0; j < s->nprivileged; j++)
+			a->nprivileged += strutil_cmp(s->privileged[j].account, ea->id) == 0;
 		if ((a->id = strdup(ea->id)) == NULL ||
 		    (ea->why != NULL && (a->why = strdup(ea->why)) == NULL))
 			goto oom;
@@ -643,6 +645,12 @@ run_read(struct state *st, uint64_t seq, struct err *e)
 			goto fail;
 		}
 		a->nedges = (size_t)v->valuedouble;
+		v = cJSON_GetObjectItemCaseSensitive(it, "privileged");
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e15) {
+			err_set(e, "%s: %s: privileged: must be a count", path, where);
+			goto fail;
+		}
+		a->nprivileged = (size_t)v->valuedouble;
 		if (k > 1 && strcmp(r->accounts[k - 2].id, a->id) >= 0) {
 			err_set(e, "%s: %s: accounts out of order or repeated", path, where);
 			goto fail;
@@ -816,7 +824,8 @@ state_begin(struct state *st, const struct state_run *prev, struct err *e)
 
 static int
 txn_record(struct state_txn *t, const char *id, bool audited, const char *why,
-    bool org_unknown, time_t known_at, const char *fp, size_t nedges, struct err *e)
+    bool org_unknown, time_t known_at, const char *fp, size_t nedges, size_t npriv,
+    struct err *e)
 {
 	struct state_account *a;
 
@@ -840,6 +849,7 @@ txn_record(struct state_txn *t, const char *id, bool audited, const char *why,
 	a->org_unknown = org_unknown;
 	a->known_at = known_at;
 	a->nedges = nedges;
+	a->nprivileged = npriv;
 	if (fp != NULL && strlen(fp) == FINGERPRINT_HEX - 1)
 		memcpy(a->fingerprint, fp, FINGERPRINT_HEX);
 	return 0;
@@ -876,7 +886,7 @@ state_txn_put(struct state_txn *t, const struct edge_account *ea, const char *fp
     const struct edge_set *s, struct err *e)
 {
 	char name[96];
-	size_t nedges = 0;
+	size_t nedges = 0, npriv = 0;
 
 	if (!safe_id(ea->id)) {
 		err_set(e, "account id %s cannot name a state file", ea->id);
@@ -889,8 +899,10 @@ state_txn_put(struct state_txn *t, const struct edge_account *ea, const char *fp
 		return -1;
 	for (size_t i = 0; i < s->nedges; i++)
 		nedges += strutil_cmp(s->edges[i].account, ea->id) == 0;
+	for (size_t i = 0; i < s->nprivileged; i++)
+		npriv += strutil_cmp(s->privileged[i].account, ea->id) == 0;
 	return txn_record(t, ea->id, ea->audited, ea->why, ea->org_unknown, ea->known_at, fp,
-	    nedges, e);
+	    nedges, npriv, e);
 }
 
 int
@@ -925,7 +937,7 @@ state_txn_keep(struct state_txn *t, const struct state_account *pa, time_t known
 			t->bytes += (size_t)sb.st_size;
 	}
 	return txn_record(t, pa->id, pa->audited, pa->why, pa->org_unknown, known_at,
-	    pa->fingerprint, pa->nedges, e);
+	    pa->fingerprint, pa->nedges, pa->nprivileged, e);
 }
 
 static int
@@ -983,7 +995,8 @@ state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
 		    add_time(o, "known_at", a->known_at) != 0 ||
 		    add_opt(o, "fingerprint", a->fingerprint[0] != '\0' ? a->fingerprint :
 		    NULL) != 0 ||
-		    cJSON_AddNumberToObject(o, "edges", (double)a->nedges) == NULL;
+		    cJSON_AddNumberToObject(o, "edges", (double)a->nedges) == NULL ||
+		    cJSON_AddNumberToObject(o, "privileged", (double)a->nprivileged) == NULL;
 	}
 	if (bad || (text = cJSON_Print(root)) == NULL) {
 		err_set(e, "out of memory writing the run record");

@@ -77,6 +77,7 @@ struct state_account {
 	/* Of the inputs its edges were computed from; "" unknown. */
 	char fingerprint[FINGERPRINT_HEX];
 	size_t nedges;		/* edges in its file */
+	size_t nprivileged;	/* privileged roles in its file */
 };
 
 /* A saved run: run.json, or a version 1 edge file (set then holds it). */

@@ -29,7 +29,8 @@
 #                                      change)
 #
 # Each run is `passrole-auditd --audit-now --input DUMP --state-dir STATE
-# --format json` under nice -n 10, measured with getrusage(RUSAGE_CHILDREN)
+# --format json --changes-only` (and one re-run without --changes-only, for
+# scale_report_cpu_s) under nice -n 10, measured with getrusage(RUSAGE_CHILDREN)
 # of a Python parent that counts the report's edges as it streams by; exit
 # status 0, 2 and 3 are runs that worked, anything else stops the bench with
 # the run's standard error. Targets are reported, not asserted.
@@ -67,11 +68,15 @@ trap 'exit 130' INT TERM
 # Only what the run needs: no system config file, whatever it says.
 printf 'log_level = "warning";\n' >"$work/pra.conf"
 
-# measure NAME DUMP STATE: run one audit; prints "cpu_s maxrss_kib edges
-# complete rc" or fails naming the run and showing its standard error.
+# measure NAME DUMP STATE [FLAGS...]: run one audit; prints "cpu_s
+# maxrss_kib edges complete rc" or fails naming the run and showing its
+# standard error. The edges are the report's "counts" (so that a
+# --changes-only run, which lists none, still says how many there are).
 measure() {
-	"$PY" - "$1" "$work/$1.err" nice -n 10 "$BIN" -c "$work/pra.conf" --audit-now \
-		--input "$2" --state-dir "$3" --format json <<'PYEOF'
+	m_name=$1 m_dump=$2 m_state=$3
+	shift 3
+	"$PY" - "$m_name" "$work/$m_name.err" nice -n 10 "$BIN" -c "$work/pra.conf" --audit-now \
+		--input "$m_dump" --state-dir "$m_state" --format json "$@" <<'PYEOF'
 import re, resource, subprocess, sys
 
 name, errpath, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -100,6 +105,11 @@ if rc not in (0, 2, 3):
     sys.exit(1)
 m = re.search(rb'"complete":\s*(true|false)', head)
 complete = m.group(1).decode() if m else "unknown"
+# A report that lists the edges is counted above; one that does not
+# (--changes-only) says how many in its counts.
+m = re.search(rb'"counts":\s*\{[^}]*"edges":\s*(\d+)', head)
+if m and not re.search(rb'"scope":\s*"all"', head):
+    edges = int(m.group(1))
 print(f"{ru.ru_utime + ru.ru_stime:.3f} {ru.ru_maxrss} {edges} {complete} {rc}")
 PYEOF
 }
@@ -126,16 +136,22 @@ for size in $SIZES; do
 	t1=$(date +%s.%N)
 	dump_kib=$(du -sk "$dump" | cut -f1)
 
-	out=$(measure "first-$size" "$dump" "$state")
+	# The audit's own cost, as the daemon and a job that wants the
+	# changes run it (--changes-only): what the ratios compare. The
+	# cost of listing every edge is measured apart (scale_report_cpu_s).
+	out=$(measure "first-$size" "$dump" "$state" --changes-only)
 	set -- $out
 	cpu=$1 rss_kib=$2 edges=$3 complete=$4
 	state_bytes=$("$PY" -c 'import os, sys
 print(sum(os.lstat(os.path.join(d, f)).st_size for d, _, fs in os.walk(sys.argv[1]) for f in fs))' "$state")
-	out=$(measure "rerun-$size" "$dump" "$state")
+	out=$(measure "rerun-$size" "$dump" "$state" --changes-only)
 	set -- $out
 	rerun_cpu=$1
+	out=$(measure "report-$size" "$dump" "$state")
+	set -- $out
+	report_cpu=$1 report_rss_kib=$2 report_edges=$3
 	"$PY" "$GEN" --accounts "$n" --principals "$p" --seed 1 --out "$dump" --change >/dev/null
-	out=$(measure "change-$size" "$dump" "$state")
+	out=$(measure "change-$size" "$dump" "$state" --changes-only)
 	set -- $out
 	change_cpu=$1 change_rc=$5
 
@@ -171,5 +187,8 @@ print(sum(os.lstat(os.path.join(d, f)).st_size for d, _, fs in os.walk(sys.argv[
 	awk -v f="$cpu" -v c="$change_cpu" 'BEGIN {
 		printf "scale_change_cpu_ratio %.3f\n", (f > 0 ? c / f : 0) }'
 	echo "scale_change_exit $change_rc"
+	echo "scale_report_cpu_s $report_cpu (an unchanged re-run listing all $report_edges edges in JSON)"
+	awk -v k="$report_rss_kib" 'BEGIN { printf "scale_report_peak_rss_mib %.1f\n", k / 1024 }'
+	[ "$report_edges" = "$edges" ] || { echo "scale: the full report lists $report_edges edges, the counts say $edges" >&2; exit 1; }
 	rm -rf "$dump" "$state"
 done

@@ -23,7 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "fuzzutil.h"
-#include "policy/evalcmd.h"
+#include "evalcmd.h"
 #include "util/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -157,7 +157,7 @@ START_TEST(test_usage_errors)
 	expect_usage(4, ARGV("--eval", "a", "--eval-batch=b"),
 	    "--eval and --eval-batch cannot be used together");
 	expect_usage(3, ARGV("--audit-now", "--audit-now"), "--audit-now given twice");
-	expect_usage(3, ARGV("--format", "xml"), "--format: 'xml' is not one of text, json");
+	expect_usage(3, ARGV("--format", "xml"), "--format: 'xml' is not one of text, json, jsonl");
 	expect_usage(3, ARGV("--format", "json"),
 	    "--format applies only to --audit-now, --explain, --list-privileged, --whoami, "
 	    "--eval and --eval-batch");

@@ -161,7 +161,11 @@ START_TEST(test_json)
 		get(o, keys[i]);
 	cJSON_ArrayForEach(it, o)
 		n++;
-	ck_assert_uint_eq(n, 14);
+	/* Version 1's 14 keys, and "scope" and "counts" added by --summary
+	 * and --changes-only (an extension: no key changed meaning). */
+	ck_assert_uint_eq(n, 16);
+	ck_assert_str_eq(get(o, "scope")->valuestring, "all");
+	ck_assert_int_eq(cJSON_GetObjectItem(get(o, "counts"), "edges")->valueint, 2);
 	ck_assert_str_eq(get(o, "format")->valuestring, "passrole-auditd-audit");
 	ck_assert_str_eq(get(o, "previous_taken_at")->valuestring, "2026-11-18T11:06:40Z");
 	ck_assert(cJSON_IsFalse(get(o, "complete")) && cJSON_IsFalse(get(o, "baseline")));
