@@ -148,15 +148,7 @@ src_next(struct src *s, struct snap_account *out, struct err *e)
 	/* Moved out, and a stub left with the id and parent (the shell's
 	 * lookups); the account is freed once audited. */
 	a = &s->whole->accounts[s->next++];
-	*out = *a;
-	memset(a, 0, sizeof(*a));
-	a->is_management = out->is_management;
-	if ((a->id = strdup(out->id)) == NULL ||
-	    (out->parent_id != NULL && (a->parent_id = strdup(out->parent_id)) == NULL)) {
-		err_set(e, "out of memory");
-		return -1;
-	}
-	return 1;
+	return snapshot_move_account(a, out, e) != 0 ? -1 : 1;
 }
 
 static void

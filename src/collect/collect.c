@@ -508,12 +508,7 @@ pool_take(struct pool *p, struct snap_account *out, struct err *e)
 		goto out;
 	}
 	a = j->a;
-	*out = *a;
-	memset(a, 0, sizeof(*a));
-	a->is_management = out->is_management;
-	if ((a->id = strdup(out->id)) == NULL ||
-	    (out->parent_id != NULL && (a->parent_id = strdup(out->parent_id)) == NULL)) {
-		err_set(e, "out of memory");
+	if (snapshot_move_account(a, out, e) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -688,31 +683,25 @@ collect_stream_next(struct collect_stream *cs, struct snap_account *out, struct 
 	return r;
 }
 
+static int
+collect_next_cb(void *src, struct snap_account *out, struct err *e)
+{
+	return collect_stream_next(src, out, e);
+}
+
 struct snapshot *
 collect_snapshot(const struct config *cfg, struct aws_creds_provider *base,
     const volatile sig_atomic_t *stop, struct err *e)
 {
 	struct collect_stream *cs = collect_stream_open(cfg, base, stop, e);
-	struct snapshot *s = NULL;
-	struct snap_account a;
-	int r;
+	struct snapshot *s;
 
 	if (cs == NULL)
 		return NULL;
-	if ((s = snapshot_new(e)) == NULL)
-		goto out;
-	while ((r = collect_stream_next(cs, &a, e)) == 1)
-		if (snapshot_add_account(s, &a, e) != 0)
-			break;
-	if (r != 0) {
-		snapshot_free(s);
-		s = NULL;
-		goto out;
-	}
-	snapshot_take_shell(s, cs->s);
-	log_info("collect: %zu account(s), %s", s->naccounts,
-	    snapshot_complete(s) ? "complete" : "incomplete");
-out:
+	s = snapshot_gather(collect_next_cb, cs, cs->s, e);
+	if (s != NULL)
+		log_info("collect: %zu account(s), %s", s->naccounts,
+		    snapshot_complete(s) ? "complete" : "incomplete");
 	collect_stream_close(cs);
 	return s;
 }

@@ -1523,32 +1523,18 @@ offline_next(struct offline_src *o, struct snap_account *out, struct err *e)
 	struct ld *l = &o->l;
 	struct snapshot *s = l->s;
 	struct snap_account *a;
-	char *id;
 
 	memset(out, 0, sizeof(*out));
 	if (l->next >= s->naccounts)
 		return 0;
 	l->e = e;
 	a = &s->accounts[l->next++];
-	if ((id = strdup(a->id)) == NULL) {
-		err_set(e, "out of memory");
-		return -1;
-	}
 	if ((strv_has(l->folders, l->nfolders, a->id) ? ld_account(l, a) :
-	    ld_account_absent(l, a)) != 0) {
-		free(id);
+	    ld_account_absent(l, a)) != 0)
 		return -1;
-	}
 	/* The stub stays (an id for lookups); the account moves out. */
-	*out = *a;
-	memset(a, 0, sizeof(*a));
-	a->id = id;
-	a->parent_id = out->parent_id != NULL ? strdup(out->parent_id) : NULL;
-	a->is_management = out->is_management;
-	if (out->parent_id != NULL && a->parent_id == NULL) {
-		err_set(e, "out of memory");
+	if (snapshot_move_account(a, out, e) != 0)
 		return -1;
-	}
 	snapshot_sort_account(out);
 	if (s->partition == NULL && guess_partition(s, out) != 0) {
 		err_set(e, "out of memory");
@@ -1559,34 +1545,27 @@ offline_next(struct offline_src *o, struct snap_account *out, struct err *e)
 	return 1;
 }
 
+static int
+offline_next_cb(void *src, struct snap_account *out, struct err *e)
+{
+	return offline_next(src, out, e);
+}
+
 struct snapshot *
 offline_load(const char *dir, struct err *e)
 {
 	struct offline_src *o = offline_open(dir, e);
-	struct snapshot *s = NULL;
-	struct snap_account a;
-	int r;
+	struct snapshot *s;
 
 	if (o == NULL)
 		return NULL;
-	if ((s = snapshot_new(e)) == NULL)
-		goto out;
-	while ((r = offline_next(o, &a, e)) == 1)
-		if (snapshot_add_account(s, &a, e) != 0)
-			break;
-	if (r != 0) {
-		snapshot_free(s);
-		s = NULL;
-		goto out;
-	}
 	/* The shell gives the organization and the run's facts. */
-	snapshot_take_shell(s, o->l.s);
-	if (s->partition == NULL && (s->partition = strdup("aws")) == NULL) {
+	s = snapshot_gather(offline_next_cb, o, o->l.s, e);
+	if (s != NULL && s->partition == NULL && (s->partition = strdup("aws")) == NULL) {
 		err_set(e, "out of memory");
 		snapshot_free(s);
 		s = NULL;
 	}
-out:
 	offline_close(o);
 	return s;
 }

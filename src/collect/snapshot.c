@@ -401,3 +401,45 @@ snapshot_complete(const struct snapshot *s)
 	}
 	return true;
 }
+
+int
+snapshot_move_account(struct snap_account *slot, struct snap_account *out, struct err *e)
+{
+	*out = *slot;
+	memset(slot, 0, sizeof(*slot));
+	slot->is_management = out->is_management;
+	if ((slot->id = strdup(out->id)) == NULL ||
+	    (out->parent_id != NULL && (slot->parent_id = strdup(out->parent_id)) == NULL)) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+struct snapshot *
+snapshot_gather(snapshot_next_fn next, void *src, struct snapshot *shell, struct err *e)
+{
+	struct snapshot *s = snapshot_new(e);
+	struct snap_account a;
+	int r;
+
+	if (s == NULL)
+		return NULL;
+	memset(&a, 0, sizeof(a));
+	while ((r = next(src, &a, e)) == 1)
+		if (snapshot_add_account(s, &a, e) != 0) {
+			/* snapshot_add_account freed a. */
+			memset(&a, 0, sizeof(a));
+			r = -1;
+			break;
+		}
+	if (r != 0) {
+		/* A source that failed while moving an account out leaves it
+		 * in a (zeroed otherwise). */
+		snap_account_clear(&a);
+		snapshot_free(s);
+		return NULL;
+	}
+	snapshot_take_shell(s, shell);
+	return s;
+}

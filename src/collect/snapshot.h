@@ -237,6 +237,19 @@ void snapshot_sort_account(struct snap_account *a);
  * were read one at a time from a source whose shell holds the rest. */
 void snapshot_take_shell(struct snapshot *s, struct snapshot *shell);
 
+/* Move *slot (an account of a source's shell) into *out, leaving in the
+ * slot a stub with its id, parent and management flag for the shell's
+ * lookups. 0, or -1 with e (ENOMEM: *out is the caller's all the same). */
+int snapshot_move_account(struct snap_account *slot, struct snap_account *out,
+    struct err *e);
+
+/* A whole snapshot from a source read one account at a time (offline,
+ * live): every account next gives (1 each, 0 at the end, -1 with e), then
+ * shell's organization and facts (snapshot_take_shell). NULL with e. */
+typedef int (*snapshot_next_fn)(void *src, struct snap_account *out, struct err *e);
+struct snapshot *snapshot_gather(snapshot_next_fn next, void *src, struct snapshot *shell,
+    struct err *e);
+
 /* Lookups; NULL when absent. */
 struct snap_account *snapshot_find_account(const struct snapshot *s, const char *id);
 const struct snap_managed_policy *snapshot_find_policy(const struct snap_account *a,
