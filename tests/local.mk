@@ -34,8 +34,8 @@ include tests/sigv4x.mk
 # dump generator, and the check that keeps the generator working.
 PRA_BENCHES += tests/bench/scale.sh
 EXTRA_DIST += tests/bench/scale.sh tests/bench/scale-gen.py
-TESTS += tests/integration/scale-gen.sh tests/integration/incremental.sh
-EXTRA_DIST += tests/integration/scale-gen.sh tests/integration/incremental.sh
+TESTS += tests/integration/scale-gen.sh tests/integration/incremental.sh tests/integration/untrusted-text.sh
+EXTRA_DIST += tests/integration/scale-gen.sh tests/integration/incremental.sh tests/integration/untrusted-text.sh
 
 # valgrind.sh: the program's modes and one daemon cycle under valgrind,
 # which cannot run an ASan build. With --enable-sanitizers, check also

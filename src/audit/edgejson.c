@@ -5,6 +5,8 @@
 
 #include "audit/edgejson.h"
 
+#include "util/jsonutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/jsonutil.h"
 #include "util/fileio.h"
 
 void
@@ -640,11 +643,16 @@ edgejson_parse(const char *text, size_t len, const char *name, struct err *e)
 {
 	struct rd r = { name, e };
 	struct edge_set *s = NULL;
-	const char *end = NULL;
+	const char *end = NULL, *bad;
+	size_t boff;
 	cJSON *root;
 
 	if (len > EDGEJSON_MAX_BYTES) {
 		err_set(e, "%s: larger than %zu MiB", name, EDGEJSON_MAX_BYTES >> 20);
+		return NULL;
+	}
+	if ((bad = jsonutil_bad_text(text, len, &boff)) != NULL) {
+		err_set(e, "%s:%zu: %s", name, line_of(text, boff), bad);
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);

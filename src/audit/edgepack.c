@@ -456,7 +456,9 @@ edgepack_parse(const char *text, size_t len, const char *name, const char *accou
     struct edge_set *s, struct err *e)
 {
 	struct rd r = { .name = name, .e = e };
-	cJSON *root = cJSON_ParseWithLength(text, len);
+	size_t boff;
+	const char *bad = jsonutil_bad_text(text, len, &boff);
+	cJSON *root = bad == NULL ? cJSON_ParseWithLength(text, len) : NULL;
 	const cJSON *v, *it, *priv, *edges;
 	struct edge_privileged *np = NULL;
 	struct edge *ne = NULL;
@@ -464,6 +466,10 @@ edgepack_parse(const char *text, size_t len, const char *name, const char *accou
 	char p[96];
 	int rc = -1;
 
+	if (bad != NULL) {
+		rd_bad(&r, "byte %zu: %s", boff, bad);
+		goto out;
+	}
 	if (root == NULL || !cJSON_IsObject(root)) {
 		rd_bad(&r, "not a JSON object (damaged or not an account edge file)");
 		goto out;

@@ -14,6 +14,43 @@
 
 /* ---- text ---- */
 
+/*
+ * Names and texts come from AWS and from policy documents (condition
+ * values): a control character in one must not reach a terminal or a log
+ * as itself. T(s) is s, or a copy with every control byte as \xNN (and a
+ * backslash as \\), in one of a few buffers reused in turn: valid until
+ * the same number of later calls, enough for one line's arguments.
+ */
+#define T_RING 8
+
+static const char *
+T(const char *s)
+{
+	static struct buf ring[T_RING];
+	static unsigned next;
+	struct buf *b;
+	const char *p;
+
+	if (s == NULL)
+		return NULL;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return s;
+	b = &ring[next++ % T_RING];
+	buf_reset(b);
+	for (p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		int rc = c < 0x20 || c == 0x7f ? buf_printf(b, "\\x%02x", c) :
+		    c == '\\' ? buf_puts(b, "\\\\") : buf_putc(b, (char)c);
+
+		if (rc != 0)
+			return "(unprintable text)";
+	}
+	return buf_cstr(b);
+}
+
 #define TBL_COLS 6
 
 /* A table of strings, printed with every column as wide as its widest
@@ -64,9 +101,9 @@ table_print(FILE *out, const struct table *t, const char *indent)
 			const char *s = t->cells[r * t->ncols + c];
 
 			if (c + 1 < t->ncols)
-				fprintf(out, "%-*s  ", (int)w[c], s);
+				fprintf(out, "%-*s  ", (int)w[c], T(s));
 			else
-				fprintf(out, "%s\n", s);
+				fprintf(out, "%s\n", T(s));
 		}
 	}
 }
@@ -173,11 +210,11 @@ edges_table(FILE *out, const struct edge_set *s, bool first)
 		const struct edge *ed = &s->edges[i];
 
 		if (ed->reason != NULL)
-			fprintf(out, "  %s -> %s: %s\n", ed->principal_arn, ed->role_arn,
-			    ed->reason);
+			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
+			    T(ed->reason));
 		for (size_t k = 0; k < ed->ncaveats; k++)
-			fprintf(out, "  %s -> %s: %s\n", ed->principal_arn, ed->role_arn,
-			    ed->caveats[k].message);
+			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
+			    T(ed->caveats[k].message));
 	}
 	rc = 0;
 out:
@@ -196,9 +233,9 @@ privileged_lines(FILE *out, const struct edge_set *s, size_t max_reasons)
 		size_t shown = max_reasons == 0 || p->nreasons <= max_reasons + 1 ?
 		    p->nreasons : max_reasons;
 
-		fprintf(out, "  %s\n", p->role_arn);
+		fprintf(out, "  %s\n", T(p->role_arn));
 		for (size_t k = 0; k < shown; k++)
-			fprintf(out, "      %s\n", p->reasons[k]);
+			fprintf(out, "      %s\n", T(p->reasons[k]));
 		if (shown < p->nreasons)
 			fprintf(out, "      ... and %zu more (--list-privileged lists them)\n",
 			    p->nreasons - shown);
@@ -219,9 +256,9 @@ not_audited_text(FILE *out, const struct audit_result *r)
 
 		if (n->previous)
 			fprintf(out, "  %s: this run is its baseline; previous run: %s\n",
-			    n->account, n->why);
+			    T(n->account), T(n->why));
 		else
-			fprintf(out, "  %s: %s\n", n->account, n->why);
+			fprintf(out, "  %s: %s\n", T(n->account), T(n->why));
 	}
 }
 
@@ -252,21 +289,21 @@ changes_text(FILE *out, const struct audit_result *r)
 		case DIFF_LOST:
 			svc = services_text(ed);
 			fprintf(out, "  %-8s %s -> %s (services: %s)\n", diff_kind_name(en->kind),
-			    ed->principal_arn, ed->role_arn, svc != NULL ? svc : "?");
+			    T(ed->principal_arn), T(ed->role_arn), T(svc != NULL ? svc : "?"));
 			free(svc);
 			break;
 		case DIFF_CHANGED:
-			fprintf(out, "  %-8s %s -> %s: %s\n", "changed", ed->principal_arn,
-			    ed->role_arn, en->what != NULL ? en->what : "");
+			fprintf(out, "  %-8s %s -> %s: %s\n", "changed", T(ed->principal_arn),
+			    T(ed->role_arn), T(en->what != NULL ? en->what : ""));
 			break;
 		case DIFF_PRIV_ADDED:
 			fprintf(out, "  %-8s %s is now privileged%s%s\n", "role",
-			    en->new_priv->role_arn, en->new_priv->nreasons > 0 ? ": " : "",
-			    en->new_priv->nreasons > 0 ? en->new_priv->reasons[0] : "");
+			    T(en->new_priv->role_arn), en->new_priv->nreasons > 0 ? ": " : "",
+			    en->new_priv->nreasons > 0 ? T(en->new_priv->reasons[0]) : "");
 			break;
 		case DIFF_PRIV_REMOVED:
 			fprintf(out, "  %-8s %s is no longer privileged\n", "role",
-			    en->old_priv->role_arn);
+			    T(en->old_priv->role_arn));
 			break;
 		}
 	}
@@ -556,10 +593,10 @@ finish_text(struct report *rp, const struct audit_result *r, struct err *e)
 	char when[21];
 
 	edgejson_time(s->taken_at, when);
-	fprintf(out, "Audit of %s at %s: %s\n", s->source != NULL ? s->source : "?", when,
+	fprintf(out, "Audit of %s at %s: %s\n", T(s->source != NULL ? s->source : "?"), when,
 	    r->complete ? "complete" : "INCOMPLETE (see below)");
 	if (s->org_note != NULL)
-		fprintf(out, "Note: %s\n", s->org_note);
+		fprintf(out, "Note: %s\n", T(s->org_note));
 	fputc('\n', out);
 	fprintf(out, "PassRole edges to privileged roles: %zu\n", r->nedges);
 	if (copy_spool(out, rp->edges, e) != 0)
@@ -836,14 +873,14 @@ report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e)
 
 	if (!json) {
 		edgejson_time(s->taken_at, when);
-		fprintf(out, "Privileged roles in %s at %s\n", s->source != NULL ? s->source : "?",
+		fprintf(out, "Privileged roles in %s at %s\n", T(s->source != NULL ? s->source : "?"),
 		    when);
 		if (s->org_note != NULL)
-			fprintf(out, "Note: %s\n", s->org_note);
+			fprintf(out, "Note: %s\n", T(s->org_note));
 		for (size_t i = 0; i < s->naccounts; i++)
 			if (!s->accounts[i].audited)
-				fprintf(out, "Not audited: %s: %s\n", s->accounts[i].id,
-				    s->accounts[i].why != NULL ? s->accounts[i].why : "?");
+				fprintf(out, "Not audited: %s: %s\n", T(s->accounts[i].id),
+				    T(s->accounts[i].why != NULL ? s->accounts[i].why : "?"));
 		fputc('\n', out);
 		fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
 		privileged_lines(out, s, 0);

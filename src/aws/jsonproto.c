@@ -2,6 +2,8 @@
 
 #include "aws/jsonproto.h"
 
+#include "util/jsonutil.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ int
 jsonproto_parse_response(const char *body, size_t len, size_t max_bytes, const char *operation,
     cJSON **out, struct err *e)
 {
-	const char *end = NULL;
+	const char *end = NULL, *bad;
 	cJSON *root;
 	size_t i;
 
@@ -66,6 +68,10 @@ jsonproto_parse_response(const char *body, size_t len, size_t max_bytes, const c
 			return -1;
 		}
 		return 0;
+	}
+	if ((bad = jsonutil_bad_text(body, len, &i)) != NULL) {
+		err_set(e, "%s response: %s at byte %zu", operation, bad, i);
+		return -1;
 	}
 	/* cJSON bounds nesting itself (CJSON_NESTING_LIMIT) and reads only len bytes. */
 	root = cJSON_ParseWithLengthOpts(body, len, &end, false);

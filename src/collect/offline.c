@@ -30,6 +30,7 @@
 #include "collect/snapjson.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/jsonutil.h"
 
 #define API_GAAD "iam:GetAccountAuthorizationDetails"
 #define API_DVE "ec2:DescribeVpcEndpoints"
@@ -213,7 +214,13 @@ ld_get(struct ld *l, const char *rel, cJSON **json, char **why, enum got *got)
 	if (r == 0) {
 		const char *data = l->file.data != NULL ? l->file.data : "";
 		size_t off, line = 1, col = 1;
+		const char *bad = jsonutil_bad_text(data, l->file.len, &off);
 
+		if (bad != NULL) {
+			jsonutil_position(data, l->file.len, off, &line, &col);
+			err_set(l->e, "%s: line %zu, column %zu: %s", path, line, col, bad);
+			goto out;
+		}
 		*json = cJSON_ParseWithLengthOpts(data, l->file.len, &end, false);
 		/* Text after the value means the file is not what the CLI
 		 * wrote (two outputs run together, a botched edit): what

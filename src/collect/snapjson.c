@@ -1302,11 +1302,17 @@ snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e
 	long long version = 0;
 	char *when = NULL;
 	size_t old, o2, i = 0, line, col;
+	const char *bad;
 	const cJSON *arr;
 
 	*out = NULL;
 	memset(&r, 0, sizeof(r));
 	r.e = e;
+	if ((bad = jsonutil_bad_text(text, len, &i)) != NULL) {
+		text_position(text, len, i, &line, &col);
+		err_set(e, "snapshot JSON: line %zu, column %zu: %s", line, col, bad);
+		return -1;
+	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (root == NULL) {
 		size_t off = end != NULL && end >= text && end <= text + len ?
