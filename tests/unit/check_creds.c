@@ -212,6 +212,39 @@ START_TEST(test_imds_role_name)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_creds: an optional field set to null ("Code",
+ * "Token", "SessionToken", "Expiration" of credential_process) failed the
+ * parse with an empty error message. null is read as absent, as for the
+ * required fields. */
+START_TEST(test_json_null_is_absent)
+{
+	static const char meta[] = "{\"Code\":null,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
+	    "\"Token\":null,\"Expiration\":\"2026-11-23T16:00:00Z\"}";
+	static const char proc[] = "{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\","
+	    "\"SessionToken\":null,\"Expiration\":null}";
+	static const char bare[] = "{\"Code\":null}";
+	struct aws_credentials c;
+	struct err e = { "" };
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_msg(creds_json_parse(meta, strlen(meta), CREDS_JSON_METADATA, "imds", &c, &e) == 0,
+	    "[%s]", e.msg);
+	ck_assert_str_eq(c.access_key_id, "A");
+	ck_assert_ptr_null(c.session_token);
+	aws_credentials_clear(&c);
+	ck_assert_msg(creds_json_parse(proc, strlen(proc), CREDS_JSON_PROCESS, "process", &c, &e) == 0,
+	    "[%s]", e.msg);
+	ck_assert_ptr_null(c.session_token);
+	ck_assert_int_eq((long long)c.expiration, 0);
+	aws_credentials_clear(&c);
+	/* A required field that is null is still missing, and said so. */
+	e.msg[0] = '\0';
+	ck_assert_int_eq(creds_json_parse(bare, strlen(bare), CREDS_JSON_METADATA, "imds", &c, &e),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "\"AccessKeyId\" is missing"));
+}
+END_TEST
+
 START_TEST(test_json_rejects)
 {
 	static const struct { enum creds_json_kind k; const char *doc, *msg; } cases[] = {
@@ -1306,6 +1339,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_time_parse);
 	tcase_add_test(tc, test_json_metadata_samples);
 	tcase_add_test(tc, test_imds_role_name);
+	tcase_add_test(tc, test_json_null_is_absent);
 	tcase_add_test(tc, test_json_rejects);
 	tcase_add_test(tc, test_process_split_like_posix_shell);
 	tcase_add_test(tc, test_safe_excerpt);

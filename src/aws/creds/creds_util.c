@@ -201,6 +201,17 @@ creds_json_str(const cJSON *o, const char *name, bool required, const char *what
 	return v->valuestring;
 }
 
+/* An optional field that is there: a JSON null counts as absent, as
+ * creds_json_str reads it (which sets no error for an optional null, so
+ * calling it for one would fail without a message). */
+static bool
+creds_json_present(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return v != NULL && !cJSON_IsNull(v);
+}
+
 /* cJSON keeps copies of the strings; wipe them before the tree goes. */
 static void
 creds_json_wipe(cJSON *n)
@@ -243,7 +254,7 @@ creds_json_parse(const char *body, size_t len, enum creds_json_kind kind,
 			goto out;
 		}
 	} else {
-		code = cJSON_GetObjectItemCaseSensitive(root, "Code") != NULL ?
+		code = creds_json_present(root, "Code") ?
 		    creds_json_str(root, "Code", false, what, e) : "Success";
 		if (code == NULL)
 			goto out;
@@ -258,14 +269,13 @@ creds_json_parse(const char *body, size_t len, enum creds_json_kind kind,
 	if ((akid = creds_json_str(root, "AccessKeyId", true, what, e)) == NULL ||
 	    (secret = creds_json_str(root, "SecretAccessKey", true, what, e)) == NULL)
 		goto out;
-	if (cJSON_GetObjectItemCaseSensitive(root,
-	    kind == CREDS_JSON_PROCESS ? "SessionToken" : "Token") != NULL &&
+	if (creds_json_present(root, kind == CREDS_JSON_PROCESS ? "SessionToken" : "Token") &&
 	    (token = creds_json_str(root, kind == CREDS_JSON_PROCESS ? "SessionToken" : "Token",
 	    false, what, e)) == NULL)
 		goto out;
 	exp_s = creds_json_str(root, "Expiration", kind == CREDS_JSON_METADATA, what, e);
 	if (exp_s == NULL && (kind == CREDS_JSON_METADATA ||
-	    cJSON_GetObjectItemCaseSensitive(root, "Expiration") != NULL))
+	    creds_json_present(root, "Expiration")))
 		goto out;
 	if (exp_s != NULL && creds_time_parse(exp_s, &exp) != 0) {
 		err_set(e, "%s: field \"Expiration\" is not an ISO 8601 time", what);
