@@ -528,6 +528,7 @@ rd_time(const cJSON *v, time_t *out)
 {
 	struct tm tm;
 	const char *end;
+	char back[21];
 
 	*out = 0;
 	if (cJSON_IsNull(v))
@@ -539,6 +540,12 @@ rd_time(const cJSON *v, time_t *out)
 	if (end == NULL || *end != '\0')
 		return -1;
 	*out = timegm(&tm);
+	/* As the version 1 reader: strptime takes "12:0" and 02-30, which
+	 * timegm normalises; only the canonical text of a time after 1970
+	 * is one this program wrote. */
+	edgejson_time(*out, back);
+	if (*out <= 0 || strcmp(back, v->valuestring) != 0)
+		return -1;
 	return 0;
 }
 

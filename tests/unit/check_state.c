@@ -680,6 +680,39 @@ START_TEST(test_edgepack_refuses)
 }
 END_TEST
 
+/* run.json's times are the canonical text this program writes: strptime
+ * alone takes "12:0" and years before 1970 (found by fuzz_state: the set
+ * then could not be written in the version 1 form). */
+START_TEST(test_run_time_canonical)
+{
+	static const char *const bad[] = { "2026-11-23T12:0:59Z", "1013-11-23T12:00:59Z",
+		"2026-02-30T12:00:00Z" };
+	struct edge_set *got = NULL;
+	char p[PATH_MAX];
+	struct err e;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct state *st;
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/gen-0000000001", sdir);
+		ck_assert_int_eq(mkdir(sdir, 0700) == 0 || errno == EEXIST, 1);
+		ck_assert_int_eq(mkdir(p, 0700) == 0 || errno == EEXIST, 1);
+		strcat(p, "/run.json");
+		fp = fopen(p, "w");
+		ck_assert_ptr_nonnull(fp);
+		fprintf(fp, "{\"format\": \"passrole-auditd-state\", \"version\": 2, \"taken_at\": "
+		    "\"%s\", \"source\": null, \"org_note\": null, \"accounts\": []}", bad[i]);
+		fclose(fp);
+		st = open_locked();
+		ck_assert_int_eq(state_load(st, &got, NULL, &e), -1);
+		ck_assert_msg(strstr(e.msg, "run.json: taken_at: must be a time") != NULL, "%s: %s",
+		    bad[i], e.msg);
+		state_close(st);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -699,6 +732,7 @@ main(void)
 	tcase_add_test(tc, test_run_baseline_file);
 	tcase_add_test(tc, test_edgepack_roundtrip);
 	tcase_add_test(tc, test_edgepack_refuses);
+	tcase_add_test(tc, test_run_time_canonical);
 	suite_add_tcase(s, tc);
 	return check_main(s);
 }
