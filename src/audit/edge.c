@@ -248,3 +248,49 @@ edge_privileged_clear(struct edge_privileged *p)
 	free(p->reasons);
 	memset(p, 0, sizeof(*p));
 }
+
+/* Growing the new set's arrays one element at a time: the element is
+ * zeroed and counted before it is filled, so edge_set_free can always
+ * release a half-copied set. */
+static void *
+grow(void **arr, size_t *n, size_t size)
+{
+	char *g = realloc(*arr, (*n + 1) * size);
+
+	if (g == NULL)
+		return NULL;
+	*arr = g;
+	memset(g + *n * size, 0, size);
+	return g + (*n)++ * size;
+}
+
+int
+edge_set_add_edge(struct edge_set *d, const struct edge *s)
+{
+	struct edge *ed = grow((void **)&d->edges, &d->nedges, sizeof(*d->edges));
+
+	return ed != NULL ? edge_copy(ed, s) : -1;
+}
+
+int
+edge_set_add_privileged(struct edge_set *d, const struct edge_privileged *s)
+{
+	struct edge_privileged *p = grow((void **)&d->privileged, &d->nprivileged,
+	    sizeof(*d->privileged));
+
+	return p != NULL ? edge_privileged_copy(p, s) : -1;
+}
+
+int
+edge_set_add_account(struct edge_set *d, const struct edge_account *s, time_t known_at)
+{
+	struct edge_account *a = grow((void **)&d->accounts, &d->naccounts,
+	    sizeof(*d->accounts));
+
+	if (a == NULL)
+		return -1;
+	a->audited = s->audited;
+	a->org_unknown = s->org_unknown;
+	a->known_at = known_at;
+	return dup_str(s->id, &a->id) != 0 || dup_str(s->why, &a->why) != 0 ? -1 : 0;
+}

@@ -114,6 +114,13 @@ void edge_clear(struct edge *ed);
 int edge_copy(struct edge *d, const struct edge *s);
 int edge_privileged_copy(struct edge_privileged *d, const struct edge_privileged *s);
 void edge_privileged_clear(struct edge_privileged *p);
+
+/* Append a deep copy to d (an account with known_at as given). The new
+ * element is zeroed and counted before it is filled, so edge_set_free can
+ * always release a half-copied set. 0, or -1 on ENOMEM. */
+int edge_set_add_edge(struct edge_set *d, const struct edge *s);
+int edge_set_add_privileged(struct edge_set *d, const struct edge_privileged *s);
+int edge_set_add_account(struct edge_set *d, const struct edge_account *s, time_t known_at);
 /* Sort accounts by id, privileged by role ARN, edges by (principal, role),
  * each edge's services and caveats. */
 void edge_set_sort(struct edge_set *s);

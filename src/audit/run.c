@@ -200,25 +200,16 @@ static int
 push_account(struct edge_set *s, const char *id, bool audited, const char *why,
     bool org_unknown, time_t known_at, struct err *e)
 {
-	struct edge_account *g = realloc(s->accounts, (s->naccounts + 1) * sizeof(*g)), *a;
+	struct edge_account a = {
+		.id = (char *)id, .audited = audited, .why = (char *)why,
+		.org_unknown = org_unknown,
+	};
 
-	if (g == NULL)
-		goto oom;
-	s->accounts = g;
-	a = &g[s->naccounts];
-	memset(a, 0, sizeof(*a));
-	if ((a->id = strdup(id)) == NULL || (why != NULL && (a->why = strdup(why)) == NULL)) {
-		free(a->id);
-		goto oom;
+	if (edge_set_add_account(s, &a, known_at) != 0) {
+		err_set(e, "out of memory");
+		return -1;
 	}
-	s->naccounts++;
-	a->audited = audited;
-	a->org_unknown = org_unknown;
-	a->known_at = known_at;
 	return 0;
-oom:
-	err_set(e, "out of memory");
-	return -1;
 }
 
 /* The previous run's view of one account (its record and edges), or of
@@ -255,37 +246,14 @@ keep_written(struct run *R, const struct edge_set *m, struct err *e)
 	struct edge_set *w = R->written;
 
 	for (size_t i = 0; i < m->naccounts; i++)
-		if (push_account(w, m->accounts[i].id, m->accounts[i].audited, m->accounts[i].why,
-		    m->accounts[i].org_unknown, m->accounts[i].known_at, e) != 0)
-			return -1;
-	if (m->nedges > 0) {
-		struct edge *g = realloc(w->edges, (w->nedges + m->nedges) * sizeof(*g));
-
-		if (g == NULL)
+		if (edge_set_add_account(w, &m->accounts[i], m->accounts[i].known_at) != 0)
 			goto oom;
-		w->edges = g;
-		for (size_t i = 0; i < m->nedges; i++) {
-			memset(&w->edges[w->nedges], 0, sizeof(*g));
-			w->nedges++;
-			if (edge_copy(&w->edges[w->nedges - 1], &m->edges[i]) != 0)
-				goto oom;
-		}
-	}
-	if (m->nprivileged > 0) {
-		struct edge_privileged *g = realloc(w->privileged,
-		    (w->nprivileged + m->nprivileged) * sizeof(*g));
-
-		if (g == NULL)
+	for (size_t i = 0; i < m->nedges; i++)
+		if (edge_set_add_edge(w, &m->edges[i]) != 0)
 			goto oom;
-		w->privileged = g;
-		for (size_t i = 0; i < m->nprivileged; i++) {
-			memset(&w->privileged[w->nprivileged], 0, sizeof(*g));
-			w->nprivileged++;
-			if (edge_privileged_copy(&w->privileged[w->nprivileged - 1],
-			    &m->privileged[i]) != 0)
-				goto oom;
-		}
-	}
+	for (size_t i = 0; i < m->nprivileged; i++)
+		if (edge_set_add_privileged(w, &m->privileged[i]) != 0)
+			goto oom;
 	return 0;
 oom:
 	err_set(e, "out of memory keeping the edges for --write-edges");
@@ -446,17 +414,15 @@ run_reused(struct run *R, const struct state_account *pa, struct err *e)
 
 	if (prev_until(R, pa->id, e) != 0)
 		goto out;
+	if ((cur = head_set(R->out->cur, R->out->cur->taken_at, e)) == NULL ||
+	    push_account(cur, pa->id, true, NULL, pa->org_unknown, 0, e) != 0)
+		goto out;
 	if (want) {
-		if ((cur = head_set(R->out->cur, R->out->cur->taken_at, e)) == NULL ||
-		    push_account(cur, pa->id, true, NULL, pa->org_unknown, 0, e) != 0 ||
-		    state_account_edges(R->st, R->prev, pa->id, cur, e) != 0)
+		if (state_account_edges(R->st, R->prev, pa->id, cur, e) != 0)
 			goto out;
 		edge_set_sort(cur);
 	}
 	R->any_audited = true;
-	if (!want && ((cur = head_set(R->out->cur, R->out->cur->taken_at, e)) == NULL ||
-	    push_account(cur, pa->id, true, NULL, pa->org_unknown, 0, e) != 0))
-		goto out;
 	if (R->txn != NULL && state_txn_keep(R->txn, pa, 0, e) != 0)
 		goto out;
 	if (R->written != NULL && keep_written(R, cur, e) != 0)
@@ -558,32 +524,14 @@ run_preset(struct run *R, struct edge_set *all, struct err *e)
 			return -1;
 		if (push_account(cur, ea->id, ea->audited, ea->why, ea->org_unknown, 0, e) != 0)
 			goto fail;
-		for (size_t k = 0; k < all->nedges; k++) {
-			struct edge *g;
-
-			if (strutil_cmp(all->edges[k].account, ea->id) != 0)
-				continue;
-			if ((g = realloc(cur->edges, (cur->nedges + 1) * sizeof(*g))) == NULL)
+		for (size_t k = 0; k < all->nedges; k++)
+			if (strutil_cmp(all->edges[k].account, ea->id) == 0 &&
+			    edge_set_add_edge(cur, &all->edges[k]) != 0)
 				goto oom;
-			cur->edges = g;
-			memset(&g[cur->nedges], 0, sizeof(*g));
-			cur->nedges++;
-			if (edge_copy(&g[cur->nedges - 1], &all->edges[k]) != 0)
+		for (size_t k = 0; k < all->nprivileged; k++)
+			if (strutil_cmp(all->privileged[k].account, ea->id) == 0 &&
+			    edge_set_add_privileged(cur, &all->privileged[k]) != 0)
 				goto oom;
-		}
-		for (size_t k = 0; k < all->nprivileged; k++) {
-			struct edge_privileged *g;
-
-			if (strutil_cmp(all->privileged[k].account, ea->id) != 0)
-				continue;
-			if ((g = realloc(cur->privileged, (cur->nprivileged + 1) * sizeof(*g))) == NULL)
-				goto oom;
-			cur->privileged = g;
-			memset(&g[cur->nprivileged], 0, sizeof(*g));
-			cur->nprivileged++;
-			if (edge_privileged_copy(&g[cur->nprivileged - 1], &all->privileged[k]) != 0)
-				goto oom;
-		}
 		edge_set_sort(cur);
 		if (run_account(R, cur, NULL, e) != 0)
 			return -1;

@@ -425,9 +425,6 @@ prune(struct state *st, int keep)
 
 /* ------------------------------------------------------- a saved run */
 
-static int add_edge(struct edge_set *d, const struct edge *s);
-static int add_priv(struct edge_set *d, const struct edge_privileged *s);
-static int add_account(struct edge_set *d, const struct edge_account *s, time_t known_at);
 
 void
 state_run_free(struct state_run *r)
@@ -733,11 +730,11 @@ state_account_edges(struct state *st, const struct state_run *r, const char *id,
 	if (r->set != NULL) {
 		for (size_t i = 0; i < r->set->nedges; i++)
 			if (strutil_cmp(r->set->edges[i].account, id) == 0 &&
-			    add_edge(into, &r->set->edges[i]) != 0)
+			    edge_set_add_edge(into, &r->set->edges[i]) != 0)
 				goto oom;
 		for (size_t i = 0; i < r->set->nprivileged; i++)
 			if (strutil_cmp(r->set->privileged[i].account, id) == 0 &&
-			    add_priv(into, &r->set->privileged[i]) != 0)
+			    edge_set_add_privileged(into, &r->set->privileged[i]) != 0)
 				goto oom;
 		return 0;
 	}
@@ -1083,7 +1080,7 @@ run_to_set(struct state *st, struct state_run *r, struct edge_set **out, struct 
 			.why = r->accounts[i].why, .org_unknown = r->accounts[i].org_unknown,
 		};
 
-		if (add_account(s, &ea, r->accounts[i].known_at) != 0)
+		if (edge_set_add_account(s, &ea, r->accounts[i].known_at) != 0)
 			goto oom;
 		if (state_account_edges(st, r, r->accounts[i].id, s, e) != 0)
 			goto out;
@@ -1189,52 +1186,6 @@ dup_str(const char *s, char **out)
 	return *out != NULL ? 0 : -1;
 }
 
-/* Growing the new set's arrays one element at a time: the element is
- * zeroed and counted before it is filled, so edge_set_free can always
- * release a half-copied set. */
-static void *
-grow(void **arr, size_t *n, size_t size)
-{
-	char *g = realloc(*arr, (*n + 1) * size);
-
-	if (g == NULL)
-		return NULL;
-	*arr = g;
-	memset(g + *n * size, 0, size);
-	return g + (*n)++ * size;
-}
-
-static int
-add_edge(struct edge_set *d, const struct edge *s)
-{
-	struct edge *ed = grow((void **)&d->edges, &d->nedges, sizeof(*d->edges));
-
-	return ed != NULL ? edge_copy(ed, s) : -1;
-}
-
-static int
-add_priv(struct edge_set *d, const struct edge_privileged *s)
-{
-	struct edge_privileged *p = grow((void **)&d->privileged, &d->nprivileged,
-	    sizeof(*d->privileged));
-
-	return p != NULL ? edge_privileged_copy(p, s) : -1;
-}
-
-static int
-add_account(struct edge_set *d, const struct edge_account *s, time_t known_at)
-{
-	struct edge_account *a = grow((void **)&d->accounts, &d->naccounts,
-	    sizeof(*d->accounts));
-
-	if (a == NULL)
-		return -1;
-	a->audited = s->audited;
-	a->org_unknown = s->org_unknown;
-	a->known_at = known_at;
-	return dup_str(s->id, &a->id) != 0 || dup_str(s->why, &a->why) != 0 ? -1 : 0;
-}
-
 static bool
 in_list(const char *id, char *const *ids, size_t n)
 {
@@ -1278,11 +1229,11 @@ state_merge(const struct edge_set *prev, const struct edge_set *cur, struct err 
 		const struct edge_account *pa = prev != NULL ? edge_set_account(prev, ca->id) : NULL;
 
 		if (carry(ca, pa)) {
-			if (add_account(d, pa, pa->known_at != 0 ? pa->known_at :
+			if (edge_set_add_account(d, pa, pa->known_at != 0 ? pa->known_at :
 			    prev->taken_at) != 0)
 				goto oom;
 			carried[ncarried++] = ca->id;
-		} else if (add_account(d, ca, 0) != 0) {
+		} else if (edge_set_add_account(d, ca, 0) != 0) {
 			goto oom;
 		}
 	}
@@ -1293,25 +1244,25 @@ state_merge(const struct edge_set *prev, const struct edge_set *cur, struct err 
 
 		if (edge_set_account(cur, pa->id) != NULL || !pa->audited)
 			continue;
-		if (add_account(d, pa, pa->known_at != 0 ? pa->known_at : prev->taken_at) != 0)
+		if (edge_set_add_account(d, pa, pa->known_at != 0 ? pa->known_at : prev->taken_at) != 0)
 			goto oom;
 		carried[ncarried++] = pa->id;
 	}
 	for (size_t i = 0; i < cur->nedges; i++)
 		if (!in_list(cur->edges[i].account, carried, ncarried) &&
-		    add_edge(d, &cur->edges[i]) != 0)
+		    edge_set_add_edge(d, &cur->edges[i]) != 0)
 			goto oom;
 	for (size_t i = 0; i < cur->nprivileged; i++)
 		if (!in_list(cur->privileged[i].account, carried, ncarried) &&
-		    add_priv(d, &cur->privileged[i]) != 0)
+		    edge_set_add_privileged(d, &cur->privileged[i]) != 0)
 			goto oom;
 	for (size_t i = 0; prev != NULL && i < prev->nedges; i++)
 		if (in_list(prev->edges[i].account, carried, ncarried) &&
-		    add_edge(d, &prev->edges[i]) != 0)
+		    edge_set_add_edge(d, &prev->edges[i]) != 0)
 			goto oom;
 	for (size_t i = 0; prev != NULL && i < prev->nprivileged; i++)
 		if (in_list(prev->privileged[i].account, carried, ncarried) &&
-		    add_priv(d, &prev->privileged[i]) != 0)
+		    edge_set_add_privileged(d, &prev->privileged[i]) != 0)
 			goto oom;
 	free(carried);
 	edge_set_sort(d);
