@@ -6,6 +6,7 @@
 #include "audit/edge.h"
 #include "util/strutil.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,14 +252,21 @@ edge_privileged_clear(struct edge_privileged *p)
 
 /* Growing the new set's arrays one element at a time: the element is
  * zeroed and counted before it is filled, so edge_set_free can always
- * release a half-copied set. */
+ * release a half-copied set. The array doubles when full; what it holds
+ * is asked of the allocator (malloc_usable_size), not kept beside it,
+ * since other readers (edgejson, edgepack) allocate these arrays to their
+ * exact size. */
 static void *
 grow(void **arr, size_t *n, size_t size)
 {
-	char *g = realloc(*arr, (*n + 1) * size);
+	char *g = *arr;
 
-	if (g == NULL)
-		return NULL;
+	if (g == NULL || malloc_usable_size(g) / size < *n + 1) {
+		size_t cap = *n < 4 ? 8 : *n * 2;
+
+		if ((g = realloc(*arr, cap * size)) == NULL)
+			return NULL;
+	}
 	*arr = g;
 	memset(g + *n * size, 0, size);
 	return g + (*n)++ * size;
@@ -293,4 +301,35 @@ edge_set_add_account(struct edge_set *d, const struct edge_account *s, time_t kn
 	a->org_unknown = s->org_unknown;
 	a->known_at = known_at;
 	return dup_str(s->id, &a->id) != 0 || dup_str(s->why, &a->why) != 0 ? -1 : 0;
+}
+
+int
+edge_set_move_entries(struct edge_set *d, struct edge_set *s)
+{
+	if (s->nedges > 0) {
+		struct edge *g = realloc(d->edges, (d->nedges + s->nedges) * sizeof(*g));
+
+		if (g == NULL)
+			return -1;
+		d->edges = g;
+		memcpy(&d->edges[d->nedges], s->edges, s->nedges * sizeof(*g));
+		d->nedges += s->nedges;
+		free(s->edges);
+		s->edges = NULL;
+		s->nedges = 0;
+	}
+	if (s->nprivileged > 0) {
+		struct edge_privileged *g = realloc(d->privileged,
+		    (d->nprivileged + s->nprivileged) * sizeof(*g));
+
+		if (g == NULL)
+			return -1;
+		d->privileged = g;
+		memcpy(&d->privileged[d->nprivileged], s->privileged, s->nprivileged * sizeof(*g));
+		d->nprivileged += s->nprivileged;
+		free(s->privileged);
+		s->privileged = NULL;
+		s->nprivileged = 0;
+	}
+	return 0;
 }

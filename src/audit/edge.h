@@ -121,6 +121,11 @@ void edge_privileged_clear(struct edge_privileged *p);
 int edge_set_add_edge(struct edge_set *d, const struct edge *s);
 int edge_set_add_privileged(struct edge_set *d, const struct edge_privileged *s);
 int edge_set_add_account(struct edge_set *d, const struct edge_account *s, time_t known_at);
+/* Move s's edges and privileged roles to the end of d with one
+ * reallocation each (adding one at a time reallocates each time); s keeps
+ * its head and accounts and is left with no entries. 0, or -1 on ENOMEM
+ * with both sets as they were. */
+int edge_set_move_entries(struct edge_set *d, struct edge_set *s);
 /* Sort accounts by id, privileged by role ARN, edges by (principal, role),
  * each edge's services and caveats. */
 void edge_set_sort(struct edge_set *s);
