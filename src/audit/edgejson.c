@@ -167,6 +167,25 @@ edgejson_privileged(const struct edge_privileged *p, struct err *e)
 }
 
 cJSON *
+edgejson_account(const struct edge_account *ac, struct err *e)
+{
+	cJSON *ao = cJSON_CreateObject();
+	bool ok = ao != NULL;
+
+	add_str(ao, "id", ac->id, &ok);
+	add_bool(ao, "audited", ac->audited, &ok);
+	add_str(ao, "why", ac->why, &ok);
+	add_bool(ao, "org_unknown", ac->org_unknown, &ok);
+	add_time(ao, "known_at", ac->known_at, &ok);
+	if (!ok) {
+		cJSON_Delete(ao);
+		err_set(e, "out of memory building the JSON of an account");
+		return NULL;
+	}
+	return ao;
+}
+
+cJSON *
 edgejson_build(const struct edge_set *s, struct err *e)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
@@ -186,22 +205,8 @@ edgejson_build(const struct edge_set *s, struct err *e)
 	add_str(o, "org_note", s->org_note, &ok);
 	a = ok ? cJSON_AddArrayToObject(o, "accounts") : NULL;
 	ok = ok && a != NULL;
-	for (size_t i = 0; i < s->naccounts && ok; i++) {
-		const struct edge_account *ac = &s->accounts[i];
-		cJSON *ao = cJSON_CreateObject();
-		bool aok = ao != NULL;
-
-		add_str(ao, "id", ac->id, &aok);
-		add_bool(ao, "audited", ac->audited, &aok);
-		add_str(ao, "why", ac->why, &aok);
-		add_bool(ao, "org_unknown", ac->org_unknown, &aok);
-		add_time(ao, "known_at", ac->known_at, &aok);
-		if (!aok) {
-			cJSON_Delete(ao);
-			ao = NULL;
-		}
-		ok = push(a, ao);
-	}
+	for (size_t i = 0; i < s->naccounts && ok; i++)
+		ok = push(a, edgejson_account(&s->accounts[i], NULL));
 	a = ok ? cJSON_AddArrayToObject(o, "privileged") : NULL;
 	ok = ok && a != NULL;
 	for (size_t i = 0; i < s->nprivileged && ok; i++)
@@ -636,6 +641,40 @@ check_unique(struct rd *r, const struct edge_set *s)
 			return bad(r, "privileged", m);
 		}
 	return 0;
+}
+
+int
+edgejson_read_head(const cJSON *root, const char *name, struct edge_set *s, struct err *e)
+{
+	struct rd r = { name, e };
+
+	return read_top(&r, root, s);
+}
+
+int
+edgejson_read_privileged(const cJSON *o, const char *name, const char *path,
+    struct edge_privileged *out, struct err *e)
+{
+	struct rd r = { name, e };
+
+	return read_priv(&r, o, path, out);
+}
+
+int
+edgejson_read_edge(const cJSON *o, const char *name, const char *path, struct edge *out,
+    struct err *e)
+{
+	struct rd r = { name, e };
+
+	return read_edge(&r, o, path, out);
+}
+
+int
+edgejson_check_unique(const struct edge_set *s, const char *name, struct err *e)
+{
+	struct rd r = { name, e };
+
+	return check_unique(&r, s);
 }
 
 struct edge_set *

@@ -47,6 +47,7 @@ cJSON *edgejson_build(const struct edge_set *s, struct err *e);
 /* One edge / one privileged role as an object (as in "edges" above). */
 cJSON *edgejson_edge(const struct edge *ed, struct err *e);
 cJSON *edgejson_privileged(const struct edge_privileged *p, struct err *e);
+cJSON *edgejson_account(const struct edge_account *ac, struct err *e);
 
 /* Append the set's JSON text (formatted, ending in a newline) to out.
  * 0, or -1 with e set. */
@@ -60,6 +61,24 @@ struct edge_set *edgejson_parse(const char *text, size_t len, const char *name,
 
 /* Read and parse a file (bounded by EDGEJSON_MAX_BYTES). */
 struct edge_set *edgejson_read_file(const char *path, struct err *e);
+
+/*
+ * The parts of edgejson_parse, for a reader that takes a large file apart
+ * (edgestream.h) and must apply the same rules. edgejson_read_head reads
+ * a root object holding every top-level key (with the accounts, and
+ * privileged and edges arrays that may be empty) into s;
+ * edgejson_read_privileged and edgejson_read_edge read one element, path
+ * naming it in messages ("edges[7]"); on -1 the element may be partly
+ * filled (clear it). edgejson_check_unique: s sorted, no (principal, role)
+ * or privileged role twice. 0 or -1 with e, "NAME: PATH: what".
+ */
+int edgejson_read_head(const cJSON *root, const char *name, struct edge_set *s,
+    struct err *e);
+int edgejson_read_privileged(const cJSON *o, const char *name, const char *path,
+    struct edge_privileged *out, struct err *e);
+int edgejson_read_edge(const cJSON *o, const char *name, const char *path, struct edge *out,
+    struct err *e);
+int edgejson_check_unique(const struct edge_set *s, const char *name, struct err *e);
 
 /* "2026-11-23T11:00:00Z"; buf must hold 21 bytes. */
 void edgejson_time(time_t t, char buf[21]);

@@ -7,6 +7,7 @@ libpra_audit_a_SOURCES = \
 # ---- helper "state": edge JSON, state directory, diff, report, audit run ----
 libpra_audit_a_SOURCES += \
 	src/audit/edgejson.c src/audit/edgejson.h \
+	src/audit/edgestream.c src/audit/edgestream.h \
 	src/audit/edgepack.c src/audit/edgepack.h \
 	src/audit/fingerprint.c src/audit/fingerprint.h \
 	src/audit/state.c src/audit/state.h \

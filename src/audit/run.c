@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "audit/edgejson.h"
+#include "audit/edgestream.h"
 #include "audit/fingerprint.h"
 #include "audit/state.h"
 #include "collect/collect.h"
@@ -172,7 +173,7 @@ struct run {
 	struct state_run *prev;		/* the run compared with, or NULL */
 	struct state_txn *txn;		/* NULL: nothing is saved */
 	struct snapjson_stream *snap;	/* NULL: no snapshot is saved */
-	struct edge_set *written;	/* --write-edges: the merged sets */
+	struct edgestream_writer *written;	/* --write-edges */
 	size_t prev_next;		/* prev's accounts handled so far */
 	bool any_audited;
 	bool snap_complete;
@@ -239,25 +240,11 @@ fail:
 	return NULL;
 }
 
-/* Append the merged set's entries to the --write-edges set. */
+/* Append the merged set's entries to the --write-edges file. */
 static int
 keep_written(struct run *R, const struct edge_set *m, struct err *e)
 {
-	struct edge_set *w = R->written;
-
-	for (size_t i = 0; i < m->naccounts; i++)
-		if (edge_set_add_account(w, &m->accounts[i], m->accounts[i].known_at) != 0)
-			goto oom;
-	for (size_t i = 0; i < m->nedges; i++)
-		if (edge_set_add_edge(w, &m->edges[i]) != 0)
-			goto oom;
-	for (size_t i = 0; i < m->nprivileged; i++)
-		if (edge_set_add_privileged(w, &m->privileged[i]) != 0)
-			goto oom;
-	return 0;
-oom:
-	err_set(e, "out of memory keeping the edges for --write-edges");
-	return -1;
+	return edgestream_writer_add(R->written, m, e);
 }
 
 /* A previous account this run does not list: it left the organization or
@@ -388,7 +375,7 @@ reusable(const struct run *R, const struct snap_account *sa, const char *fp)
 {
 	const struct state_account *pa;
 
-	if (R->prev == NULL || R->prev->set != NULL)
+	if (R->prev == NULL || R->prev->set != NULL || R->prev->file != NULL)
 		return NULL;
 	pa = state_run_account(R->prev, sa->id);
 	/* A carried record (known_at set) rests on an older run's inputs,
@@ -595,9 +582,7 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 	if (stopped(stop, e))
 		goto out;
 	if (o->baseline != NULL) {
-		struct edge_set *b = edgejson_read_file(o->baseline, e);
-
-		if (b == NULL || (R.prev = state_run_from_set(b, 0, e)) == NULL) {
+		if ((R.prev = state_run_from_file(o->baseline, e)) == NULL) {
 			err_prefix(e, "--baseline");
 			goto out;
 		}
@@ -618,7 +603,7 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 				goto out;
 		}
 	}
-	if (o->write_edges != NULL && (R.written = head_set(out->cur, out->cur->taken_at, e)) == NULL)
+	if (o->write_edges != NULL && (R.written = edgestream_writer_open(o->write_edges, e)) == NULL)
 		goto out;
 	if (R.prev != NULL) {
 		out->has_prev = true;
@@ -673,8 +658,10 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 			    "is not written", o->write_edges);
 			goto out;
 		}
-		edge_set_sort(R.written);
-		if (state_write_file(o->write_edges, R.written, e) != 0)
+		struct edgestream_writer *w = R.written;
+
+		R.written = NULL;
+		if (edgestream_writer_commit(w, out->cur, e) != 0)
 			goto out;
 	}
 	if (o->sink != NULL && o->sink->finish != NULL &&
@@ -684,7 +671,7 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 out:
 	snapjson_stream_abort(R.snap);
 	state_txn_abort(R.txn);
-	edge_set_free(R.written);
+	edgestream_writer_abort(R.written);
 	state_run_free(R.prev);
 	state_close(R.st);
 	if (rc != 0)

@@ -437,6 +437,7 @@ state_run_free(struct state_run *r)
 	free(r->source);
 	free(r->org_note);
 	edge_set_free(r->set);
+	edgestream_close(r->file);
 	free(r);
 }
 
@@ -517,6 +518,47 @@ oom:
 		state_run_free(r);
 	else
 		edge_set_free(s);
+	return NULL;
+}
+
+struct state_run *
+state_run_from_file(const char *path, struct err *e)
+{
+	struct state_run *r = calloc(1, sizeof(*r));
+	const struct edge_set *h;
+
+	if (r == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	if ((r->file = edgestream_open(path, e)) == NULL)
+		goto fail;
+	h = edgestream_head(r->file);
+	r->taken_at = h->taken_at;
+	if ((h->source != NULL && (r->source = strdup(h->source)) == NULL) ||
+	    (h->org_note != NULL && (r->org_note = strdup(h->org_note)) == NULL))
+		goto oom;
+	if (h->naccounts > 0 && (r->accounts = calloc(h->naccounts, sizeof(*r->accounts))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < h->naccounts; i++) {
+		struct state_account *a = &r->accounts[r->naccounts++];
+		const struct edge_account *ea = &h->accounts[i];
+
+		a->audited = ea->audited;
+		a->org_unknown = ea->org_unknown;
+		a->known_at = ea->known_at;
+		a->nedges = edgestream_count_edges(r->file, ea->id);
+		a->nprivileged = edgestream_count_privileged(r->file, ea->id);
+		if ((a->id = strdup(ea->id)) == NULL ||
+		    (ea->why != NULL && (a->why = strdup(ea->why)) == NULL))
+			goto oom;
+	}
+	/* edgestream_head's accounts are sorted by id already. */
+	return r;
+oom:
+	err_set(e, "out of memory");
+fail:
+	state_run_free(r);
 	return NULL;
 }
 
@@ -737,6 +779,23 @@ state_account_edges(struct state *st, const struct state_run *r, const char *id,
 			    edge_set_add_privileged(into, &r->set->privileged[i]) != 0)
 				goto oom;
 		return 0;
+	}
+	if (r->file != NULL) {
+		/* One account's entries, each once: a file edited by hand
+		 * could list one twice, which would break edge_set_find. */
+		struct edge_set *one = edge_set_new(e);
+		int k = -1;
+
+		if (one != NULL && edgestream_account(r->file, id, one, e) == 0) {
+			edge_set_sort(one);
+			k = edgejson_check_unique(one, edgestream_name(r->file), e);
+			if (k == 0 && edge_set_move_entries(into, one) != 0) {
+				err_set(e, "out of memory");
+				k = -1;
+			}
+		}
+		edge_set_free(one);
+		return k;
 	}
 	if (!safe_id(id)) {
 		err_set(e, "account id %s cannot name a state file", id);

@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "audit/edge.h"
+#include "audit/edgestream.h"
 #include "audit/fingerprint.h"
 #include "util/err.h"
 
@@ -89,6 +90,8 @@ struct state_run {
 	struct state_account *accounts;	/* sorted by id */
 	size_t naccounts;
 	struct edge_set *set;	/* version 1 only */
+	/* --baseline: the file, read account by account (edgestream.h) */
+	struct edgestream *file;
 };
 
 /* The current run into *out (NULL, and 0, when there is none); -1 with
@@ -97,6 +100,9 @@ int state_current(struct state *st, struct state_run **out, struct err *e);
 /* A whole edge set (--baseline, version 1 files) as a saved run, taking s
  * (freed on failure too). NULL with e. */
 struct state_run *state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e);
+/* A version 1 edge file (--baseline) as a saved run read one account at a
+ * time: checked whole here, its entries kept on disk. NULL with e. */
+struct state_run *state_run_from_file(const char *path, struct err *e);
 void state_run_free(struct state_run *r);
 /* An account's record in r; NULL when r does not list it. */
 const struct state_account *state_run_account(const struct state_run *r, const char *id);

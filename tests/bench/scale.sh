@@ -68,15 +68,20 @@ trap 'exit 130' INT TERM
 # Only what the run needs: no system config file, whatever it says.
 printf 'log_level = "warning";\n' >"$work/pra.conf"
 
-# measure NAME DUMP STATE [FLAGS...]: run one audit; prints "cpu_s
+# measure NAME DUMP STATE|- [FLAGS...] (-: --no-state): run one audit; prints "cpu_s
 # maxrss_kib edges complete rc" or fails naming the run and showing its
 # standard error. The edges are the report's "counts" (so that a
 # --changes-only run, which lists none, still says how many there are).
 measure() {
 	m_name=$1 m_dump=$2 m_state=$3
 	shift 3
+	if [ "$m_state" = - ]; then
+		set -- --no-state "$@"
+	else
+		set -- --state-dir "$m_state" "$@"
+	fi
 	"$PY" - "$m_name" "$work/$m_name.err" nice -n 10 "$BIN" -c "$work/pra.conf" --audit-now \
-		--input "$m_dump" --state-dir "$m_state" --format json "$@" <<'PYEOF'
+		--input "$m_dump" --format json "$@" <<'PYEOF'
 import re, resource, subprocess, sys
 
 name, errpath, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -154,6 +159,17 @@ print(sum(os.lstat(os.path.join(d, f)).st_size for d, _, fs in os.walk(sys.argv[
 	out=$(measure "change-$size" "$dump" "$state" --changes-only)
 	set -- $out
 	change_cpu=$1 change_rc=$5
+	# The version 1 edge file, written and read back account by account.
+	v1="$work/v1-$size.json"
+	out=$(measure "write-$size" "$dump" - --changes-only --write-edges "$v1")
+	set -- $out
+	write_cpu=$1 write_rss_kib=$2
+	v1_bytes=$(stat -c %s "$v1")
+	out=$(measure "baseline-$size" "$dump" - --changes-only --baseline "$v1")
+	set -- $out
+	baseline_cpu=$1 baseline_rss_kib=$2 baseline_rc=$5
+	rm -f "$v1"
+	[ "$baseline_rc" = 0 ] || { echo "scale: --baseline of the same dump's --write-edges found changes (exit $baseline_rc)" >&2; exit 1; }
 
 	rss_mib=$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')
 	cpu_target="" rss_target=""
@@ -190,5 +206,9 @@ print(sum(os.lstat(os.path.join(d, f)).st_size for d, _, fs in os.walk(sys.argv[
 	echo "scale_report_cpu_s $report_cpu (an unchanged re-run listing all $report_edges edges in JSON)"
 	awk -v k="$report_rss_kib" 'BEGIN { printf "scale_report_peak_rss_mib %.1f\n", k / 1024 }'
 	[ "$report_edges" = "$edges" ] || { echo "scale: the full report lists $report_edges edges, the counts say $edges" >&2; exit 1; }
+	awk -v c="$write_cpu" -v k="$write_rss_kib" -v b="$v1_bytes" 'BEGIN {
+		printf "scale_write_edges_cpu_s %.3f\nscale_write_edges_peak_rss_mib %.1f (a %.1f MiB file)\n", c, k / 1024, b / 1048576 }'
+	awk -v c="$baseline_cpu" -v k="$baseline_rss_kib" 'BEGIN {
+		printf "scale_baseline_cpu_s %.3f\nscale_baseline_peak_rss_mib %.1f\n", c, k / 1024 }'
 	rm -rf "$dump" "$state"
 done

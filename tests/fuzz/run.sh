@@ -41,7 +41,7 @@ for t in $FUZZ_TARGETS; do
 	creds) dict=creds.dict; maxlen=70000 ;;
 	ini) dict=ini.dict; maxlen=65536 ;;
 	conf) dict=conf.dict; maxlen=65536 ;;
-	edgejson|edgepack|state) dict=edges.dict; maxlen=16384 ;;
+	edgejson|edgepack|state|edgestream) dict=edges.dict; maxlen=16384 ;;
 	outbox) dict=outbox.dict; maxlen=65536 ;;
 	evalbatch) dict=iam.dict; maxlen=200000 ;;
 	*) echo "fuzz: unknown target $t"; rc=1; continue ;;
