@@ -29,6 +29,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+#define FUZZ_BATCH_MAX_LINES 20000
+
 static char batch_path[4200];
 
 int
@@ -74,6 +76,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	fuzz_expand(&data, &size, &big);
+	/*
+	 * Each line is a request loaded and evaluated (about 15 us under
+	 * ASan): "\0REPEAT 7101000" of "0000\n" is a valid batch of 1.4
+	 * million requests that takes 20 s, a timeout that says nothing about
+	 * the reader. The splitter's limits are reached by long lines, not by
+	 * many, so a batch of more lines than this is skipped.
+	 */
+	if (big != NULL && count_lines(data, size) > FUZZ_BATCH_MAX_LINES) {
+		free(big);
+		return 0;
+	}
 	if (fuzz_write_file(batch_path, data, size) != 0)
 		abort();
 	if ((fp = open_memstream(&out, &outlen)) == NULL)
