@@ -78,6 +78,12 @@ tests_bench_audit_bench_SOURCES = tests/bench/audit-bench.c tests/unit/snapbuild
 tests_bench_audit_bench_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
 PRA_BENCHES += tests/bench/audit.sh
 EXTRA_DIST += tests/bench/audit.sh
+# The daemon's resident size between audits.
+check_PROGRAMS += tests/bench/daemon-rss
+tests_bench_daemon_rss_SOURCES = tests/bench/daemon-rss.c
+tests_bench_daemon_rss_LDADD = $(PRA_LIBS) $(DEPS_LIBS)
+PRA_BENCHES += tests/bench/daemon-rss.sh
+EXTRA_DIST += tests/bench/daemon-rss.sh
 # --- end audit helper ---
 
 # --- demo helper: the bundled demo organization (examples/demo-org), its
