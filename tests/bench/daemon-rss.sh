@@ -32,7 +32,7 @@ printf 'log_level = "warning";\n' >"$work/pra.conf"
 cp -r "$work/dump" "$work/dump-changed"
 "$PY" "$top_srcdir/tests/bench/scale-gen.py" --accounts "$n" --principals "$p" --seed 1 \
 	--out "$work/dump-changed" --change >/dev/null
-mkdir "$work/state"
+mkdir -m 700 "$work/state"
 "$BIN" "$work/pra.conf" "$work/dump" "$work/state" 3 "$work/dump-changed" >"$work/out"
 cat "$work/out"
 awk '
