@@ -18,6 +18,7 @@
 #include "audit/state.h"
 #include "collect/collect.h"
 #include "collect/offline.h"
+#include "collect/snapfile.h"
 #include "collect/snapjson.h"
 #include "log.h"
 #include "util/buf.h"
@@ -92,6 +93,7 @@ audit_result_changed(const struct audit_result *r)
  */
 struct src {
 	struct offline_src *off;
+	struct snapfile *file;
 	struct collect_stream *live;
 	struct snapshot *whole;
 	size_t next;
@@ -101,8 +103,9 @@ struct src {
 static const struct snapshot *
 src_shell(const struct src *s)
 {
-	return s->off != NULL ? offline_shell(s->off) : s->live != NULL ?
-	    collect_stream_shell(s->live) : s->whole;
+	return s->off != NULL ? offline_shell(s->off) : s->file != NULL ?
+	    snapfile_shell(s->file) : s->live != NULL ? collect_stream_shell(s->live) :
+	    s->whole;
 }
 
 static int
@@ -120,7 +123,12 @@ src_open(struct src *s, const struct config *cfg, const struct audit_run_opts *o
 		}
 		return 0;
 	}
-	if (o->input_dir == NULL && o->base != NULL) {
+	if (o->input_dir != NULL) {
+		/* A snapshot.json: read one account at a time too. */
+		s->file = snapfile_open(o->input_dir, e);
+		return s->file != NULL ? 0 : -1;
+	}
+	if (o->base != NULL) {
 		s->live = collect_stream_open(cfg, o->base, stop, e);
 		return s->live != NULL ? 0 : -1;
 	}
@@ -141,6 +149,8 @@ src_next(struct src *s, struct snap_account *out, struct err *e)
 			err_prefix(e, "offline input");
 		return r;
 	}
+	if (s->file != NULL)
+		return snapfile_next(s->file, out, e);
 	if (s->live != NULL)
 		return collect_stream_next(s->live, out, e);
 	memset(out, 0, sizeof(*out));
@@ -156,6 +166,7 @@ static void
 src_close(struct src *s)
 {
 	offline_close(s->off);
+	snapfile_close(s->file);
 	collect_stream_close(s->live);
 	snapshot_free(s->whole);
 	edge_set_free(s->preset);

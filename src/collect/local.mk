@@ -81,6 +81,7 @@ clean-local-gaad:
 # loader of AWS CLI dumps, scripts/aws-dump, their tests and fuzz target.
 libpra_collect_a_SOURCES += \
 	src/collect/snapjson.c src/collect/snapjson.h \
+	src/collect/snapfile.c src/collect/snapfile.h \
 	src/collect/offline.c src/collect/offline.h
 
 check_PROGRAMS += tests/unit/check_snapjson

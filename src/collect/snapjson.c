@@ -1293,14 +1293,78 @@ text_position(const char *text, size_t len, size_t off, size_t *line, size_t *co
 }
 
 int
+snapjson_read_head(const cJSON *root, struct snapshot **out, struct err *e)
+{
+	struct rd rd, *r = &rd;
+	struct snapshot *s = NULL;
+	long long version = 0;
+	char *when = NULL;
+
+	*out = NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.e = e;
+	if (!cJSON_IsObject(root)) {
+		err_set(e, "snapshot JSON: expected an object at the top level, got %s",
+		    jsonutil_type(root));
+		goto fail;
+	}
+	/* The version first: a newer layout may have moved everything else. */
+	if (rd_int(r, root, "format_version", 1, INT_MAX, &version) != 0)
+		goto fail;
+	if (version > SNAPSHOT_FORMAT_VERSION) {
+		err_set(e, "format_version: %lld is newer than this program reads (%d); "
+		    "the snapshot was written by a newer passrole-auditd", version,
+		    SNAPSHOT_FORMAT_VERSION);
+		goto fail;
+	}
+	s = snapshot_new(e);
+	if (s == NULL)
+		goto fail;
+	s->format_version = (int)version;
+	if (rd_str(r, root, "taken_at", false, &when) != 0)
+		goto fail;
+	if (time_parse(when, &s->taken_at) != 0) {
+		err_set(e, "taken_at: \"%.40s\" is not a UTC time like 2024-05-20T08:15:30Z", when);
+		goto fail;
+	}
+	rd_str(r, root, "partition", true, &s->partition);
+	rd_str(r, root, "source", true, &s->source);
+	rd_org(r, root, &s->org);
+
+	if (r->failed)
+		goto fail;
+	free(when);
+	*out = s;
+	return 0;
+fail:
+	free(when);
+	snapshot_free(s);
+	return -1;
+}
+
+int
+snapjson_read_account(const cJSON *el, size_t i, struct snap_account *a, struct err *e)
+{
+	struct rd r;
+
+	memset(&r, 0, sizeof(r));
+	r.e = e;
+	path_key(&r.path, "accounts");
+	path_idx(&r.path, i);
+	if (!cJSON_IsObject(el))
+		rd_fail(&r, "expected an object, got %s", jsonutil_type(el));
+	else
+		rd_account(&r, el, a);
+	return r.failed ? -1 : 0;
+}
+
+int
 snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e)
 {
 	struct rd r;
 	struct snapshot *s = NULL;
 	cJSON *root = NULL;
 	const char *end = NULL;
-	long long version = 0;
-	char *when = NULL;
 	size_t old, o2, i = 0, line, col;
 	const char *bad;
 	const cJSON *arr;
@@ -1337,34 +1401,9 @@ snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e
 		    "column %zu", line, col);
 		goto fail;
 	}
-	if (!cJSON_IsObject(root)) {
-		err_set(e, "snapshot JSON: expected an object at the top level, got %s",
-		    jsonutil_type(root));
+	if (snapjson_read_head(root, &s, e) != 0)
 		goto fail;
-	}
-	/* The version first: a newer layout may have moved everything else. */
-	if (rd_int(&r, root, "format_version", 1, INT_MAX, &version) != 0)
-		goto fail;
-	if (version > SNAPSHOT_FORMAT_VERSION) {
-		err_set(e, "format_version: %lld is newer than this program reads (%d); "
-		    "the snapshot was written by a newer passrole-auditd", version,
-		    SNAPSHOT_FORMAT_VERSION);
-		goto fail;
-	}
-	s = snapshot_new(e);
-	if (s == NULL)
-		goto fail;
-	s->format_version = (int)version;
-	if (rd_str(&r, root, "taken_at", false, &when) != 0)
-		goto fail;
-	if (time_parse(when, &s->taken_at) != 0) {
-		err_set(e, "taken_at: \"%.40s\" is not a UTC time like 2024-05-20T08:15:30Z", when);
-		goto fail;
-	}
-	rd_str(&r, root, "partition", true, &s->partition);
-	rd_str(&r, root, "source", true, &s->source);
-	rd_org(&r, root, &s->org);
-
+	r.failed = false;
 	arr = rd_typed(&r, root, "accounts", cJSON_Array, &old);
 	RD_EACH_OBJECT(&r, arr, el, i, o2) {
 		struct snap_account a;
@@ -1381,12 +1420,10 @@ snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e
 		rd_unique_accounts(&r, s);
 	if (r.failed)
 		goto fail;
-	free(when);
 	cJSON_Delete(root);
 	*out = s;
 	return 0;
 fail:
-	free(when);
 	cJSON_Delete(root);
 	snapshot_free(s);
 	return -1;

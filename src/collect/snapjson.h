@@ -52,6 +52,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "collect/snapshot.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -79,6 +81,17 @@ int snapjson_fwrite(const struct snapshot *s, FILE *f, struct err *e);
  * the line and column; *out is then NULL.
  */
 int snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e);
+
+/*
+ * The two halves of snapjson_read, for a reader that takes a large file
+ * apart (snapfile.h): the head (format_version, taken_at, partition,
+ * source, org) of root, whose "accounts" is not looked at, into a new
+ * snapshot *out; and one element of "accounts" (index i, for the JSON
+ * path of messages) into zeroed *a, which is partly filled on -1 (clear
+ * it). 0, or -1 with e, in snapjson_read's words.
+ */
+int snapjson_read_head(const cJSON *root, struct snapshot **out, struct err *e);
+int snapjson_read_account(const cJSON *el, size_t i, struct snap_account *a, struct err *e);
 
 /*
  * Write s to path atomically: a temporary file in the same directory,

@@ -12,7 +12,7 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/build.sh tests/fuzz
 	tests/fuzz/fuzz_jsonproto.c tests/fuzz/fuzz_creds.c tests/fuzz/fuzz_ini.c \
 	tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_edgejson.c tests/fuzz/fuzz_outbox.c \
 	tests/fuzz/fuzz_evalbatch.c tests/fuzz/fuzz_edgepack.c tests/fuzz/fuzz_state.c \
-	tests/fuzz/fuzz_edgestream.c \
+	tests/fuzz/fuzz_edgestream.c tests/fuzz/fuzz_snapfile.c \
 	tests/fuzz/iam.dict tests/fuzz/gaad.dict tests/fuzz/snapjson.dict tests/fuzz/org.dict \
 	tests/fuzz/xml.dict tests/fuzz/creds.dict tests/fuzz/ini.dict tests/fuzz/conf.dict \
 	tests/fuzz/edges.dict tests/fuzz/outbox.dict

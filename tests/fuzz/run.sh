@@ -34,6 +34,7 @@ for t in $FUZZ_TARGETS; do
 	case $t in
 	policy|eval) dict=iam.dict; maxlen=16384 ;;
 	gaad|snapjson) dict=$t.dict; maxlen=16384 ;;
+	snapfile) dict=snapjson.dict; maxlen=16384 ;;
 	orgjson|jsonproto) dict=org.dict; maxlen=16384 ;;
 	offline) dict=org.dict; maxlen=131072 ;;
 	ec2|awserr) dict=xml.dict; maxlen=16384 ;;
