@@ -31,6 +31,7 @@
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/jsonutil.h"
+#include "util/strutil.h"
 
 #define API_GAAD "iam:GetAccountAuthorizationDetails"
 #define API_DVE "ec2:DescribeVpcEndpoints"
@@ -311,9 +312,9 @@ jr_push(struct jr *j, const char *key, size_t idx, bool is_idx)
 	size_t old = strlen(j->path);
 
 	if (is_idx)
-		snprintf(j->path + old, sizeof(j->path) - old, "[%zu]", idx);
+		strutil_path_idx(j->path, sizeof(j->path), old, idx);
 	else
-		snprintf(j->path + old, sizeof(j->path) - old, "%s%s", old != 0 ? "." : "", key);
+		strutil_path_key(j->path, sizeof(j->path), old, key);
 	return old;
 }
 

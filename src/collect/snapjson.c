@@ -28,6 +28,7 @@
 
 #include "util/fileio.h"
 #include "util/jsonutil.h"
+#include "util/strutil.h"
 
 /* A JSON path being built as the writer or reader descends. Our keys are
  * short and fixed; indexes are numbers, so 512 bytes only overflow for
@@ -43,11 +44,8 @@ static size_t
 path_key(struct jpath *p, const char *key)
 {
 	size_t old = p->len;
-	int n = snprintf(p->s + p->len, sizeof(p->s) - p->len, "%s%s",
-	    p->len == 0 ? "" : ".", key);
 
-	if (n > 0)
-		p->len = p->len + (size_t)n < sizeof(p->s) ? p->len + (size_t)n : sizeof(p->s) - 1;
+	p->len = strutil_path_key(p->s, sizeof(p->s), p->len, key);
 	return old;
 }
 
@@ -55,10 +53,8 @@ static size_t
 path_idx(struct jpath *p, size_t i)
 {
 	size_t old = p->len;
-	int n = snprintf(p->s + p->len, sizeof(p->s) - p->len, "[%zu]", i);
 
-	if (n > 0)
-		p->len = p->len + (size_t)n < sizeof(p->s) ? p->len + (size_t)n : sizeof(p->s) - 1;
+	p->len = strutil_path_idx(p->s, sizeof(p->s), p->len, i);
 	return old;
 }
 
@@ -297,11 +293,18 @@ w_kbool(struct w *w, const char *key, bool v)
 static void
 w_kint(struct w *w, const char *key, long long v)
 {
-	char num[32];
+	char num[24];
+	size_t k = sizeof(num);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
+	/* By hand: numbers are written for every policy of every account. */
 	w_key(w, key);
-	snprintf(num, sizeof(num), "%lld", v);
-	w_lit(w, num);
+	do
+		num[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		num[--k] = '-';
+	w_raw(w, num + k, sizeof(num) - k);
 }
 
 static void

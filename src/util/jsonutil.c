@@ -64,6 +64,13 @@ jsonutil_bad_text(const char *text, size_t len, size_t *off)
 	while (i < len) {
 		size_t k;
 
+		/* Most of a document is plain ASCII with nothing to decide:
+		 * skipped here without the calls below (this scan read every
+		 * byte of every dump file through utf8_len). */
+		while (i < len && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+			i++;
+		if (i == len)
+			break;
 		if (p[i] == '"') {
 			in_string = !in_string;
 			i++;

@@ -1,4 +1,5 @@
-/* Unit tests of the core utilities: buffers, errors, logging, secrets. */
+/* Unit tests of the core utilities: buffers, errors, logging, secrets,
+ * strings and JSON paths, the JSON text check. */
 #include "config.h"
 
 #include <check.h>
@@ -10,6 +11,7 @@
 #include "log.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/jsonutil.h"
 #include "util/secret.h"
 #include "util/strutil.h"
 
@@ -211,6 +213,75 @@ START_TEST(test_strutil)
 }
 END_TEST
 
+
+/* JSON paths as the readers build them for their messages. */
+START_TEST(test_strutil_path)
+{
+	char p[16] = "";
+	size_t n = 0;
+
+	n = strutil_path_key(p, sizeof(p), n, "accounts");
+	ck_assert_str_eq(p, "accounts");
+	n = strutil_path_idx(p, sizeof(p), n, 0);
+	ck_assert_str_eq(p, "accounts[0]");
+	n = strutil_path_key(p, sizeof(p), n, "iam");
+	ck_assert_str_eq(p, "accounts[0].iam");
+	ck_assert_uint_eq(n, 15);
+	/* Cut at the capacity, never past it. */
+	n = strutil_path_idx(p, sizeof(p), n, 18446744073709551615ULL);
+	ck_assert_str_eq(p, "accounts[0].iam");
+	ck_assert_uint_eq(n, 15);
+	n = strutil_path_idx(p, sizeof(p), 8, 1234567);
+	ck_assert_str_eq(p, "accounts[123456");
+	{
+		char q[32];
+
+		n = strutil_path_idx(q, sizeof(q), 0, 18446744073709551615ULL);
+		ck_assert_str_eq(q, "[18446744073709551615]");
+		ck_assert_uint_eq(n, 22);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	size_t len;		/* 0: strlen */
+	const char *what;	/* NULL: accepted */
+	size_t off;
+} bad_text_cases[] = {
+	{ "{\"a\": \"plain ascii, \\\"quoted\\\" and \\\\ escaped\"}", 0, NULL, 0 },
+	{ "{\"\xc3\xa9t\xc3\xa9\": \"\xf0\x9f\x98\x80 \xe2\x82\xac\"}", 0, NULL, 0 },
+	{ "{\"abcdefghijklmnopqrstuvwxyz\": \"x\xc3\x28\"}", 0, "bytes that are not UTF-8", 33 },
+	{ "[\"\xc0\x80\"]", 0, "bytes that are not UTF-8", 2 },
+	{ "[\"\xed\xa0\x80\"]", 0, "bytes that are not UTF-8", 2 },
+	{ "[\"\xf4\x90\x80\x80\"]", 0, "bytes that are not UTF-8", 2 },
+	{ "[\"ok\"] \xe2\x82", 0, "bytes that are not UTF-8", 7 },
+	{ "[\"aaaaaaaa\\u0000\"]", 0, "a \\u0000 (NUL) in a string, which no AWS name or "
+	  "document has", 10 },
+	/* Not in a string: cJSON refuses it as syntax, not as a cut. */
+	{ "[\"a\", \\u0000]", 0, NULL, 0 },
+	{ "[\"\\\"\\u0000\"]", 0, "a \\u0000 (NUL) in a string, which no AWS name or "
+	  "document has", 4 },
+	{ "[\"\\\\\"]\\u0000", 0, NULL, 0 },
+	{ "[\"a\0b\"]", 7, NULL, 0 },
+};
+
+START_TEST(test_jsonutil_bad_text)
+{
+	const char *t = bad_text_cases[_i].text;
+	size_t len = bad_text_cases[_i].len != 0 ? bad_text_cases[_i].len : strlen(t), off = 999;
+	const char *what = jsonutil_bad_text(t, len, &off);
+
+	if (bad_text_cases[_i].what == NULL) {
+		ck_assert_msg(what == NULL, "case %d: %s at %zu", _i, what, off);
+	} else {
+		ck_assert_msg(what != NULL, "case %d accepted", _i);
+		ck_assert_str_eq(what, bad_text_cases[_i].what);
+		ck_assert_uint_eq(off, bad_text_cases[_i].off);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -227,6 +298,9 @@ main(void)
 	tcase_add_test(tc, test_log_level_names);
 	tcase_add_test(tc, test_secret_wipe);
 	tcase_add_test(tc, test_strutil);
+	tcase_add_test(tc, test_strutil_path);
+	tcase_add_loop_test(tc, test_jsonutil_bad_text, 0,
+	    (int)(sizeof(bad_text_cases) / sizeof(bad_text_cases[0])));
 	suite_add_tcase(s, tc);
 	return check_main(s);
 }
