@@ -9,7 +9,7 @@
  * front, so accounts are finished one after the other (few live sessions)
  * while its regions and IAM still run side by side. Each task makes its own
  * aws_client (clients are not thread-safe); the account's credential
- * provider is shared by its tasks and is thread-safe (collect_creds.c, or
+ * provider is shared by its tasks and is thread-safe (creds_assume.c, or
  * the caller's base: the static provider only reads, the chain's adapter
  * locks).
  */
@@ -26,7 +26,7 @@
 
 #include "aws/creds/creds_sts.h"
 #include "aws/sts.h"
-#include "collect/collect_creds.h"
+#include "aws/creds/creds_assume.h"
 #include "collect/collect_org.h"
 #include "log.h"
 
@@ -284,7 +284,7 @@ static int
 task_enter(struct pool *p, struct job *j, struct err *e)
 {
 	const struct config_collect *cc = &p->cfg->collect;
-	struct collect_assume_opts ao;
+	struct creds_assume_opts ao;
 	struct aws_credentials probe = { 0 };
 	struct err ce;
 	char arn[512];
@@ -310,7 +310,7 @@ task_enter(struct pool *p, struct job *j, struct err *e)
 	ao.ca_bundle = p->cfg->aws.ca_bundle;
 	ao.proxy = p->cfg->aws.proxy;
 	ao.timeout_ms = (long)p->cfg->aws.request_timeout * 1000;
-	if ((j->creds = collect_assume_provider_new(p->base, &ao, e)) == NULL)
+	if ((j->creds = creds_assume_provider_new(p->base, &ao, e)) == NULL)
 		return -1;
 	j->owned = true;
 	if (j->creds->get(j->creds, &probe, &ce) != 0)

@@ -12,7 +12,6 @@ libpra_collect_a_SOURCES = \
 libpra_collect_a_SOURCES += \
 	src/collect/orgjson.c src/collect/orgjson.h \
 	src/collect/collect_org.c src/collect/collect_org.h \
-	src/collect/collect_creds.c src/collect/collect_creds.h \
 	src/collect/collect.c src/collect/collect.h
 check_PROGRAMS += tests/unit/check_collect_org
 tests_unit_check_collect_org_SOURCES = tests/unit/check_collect_org.c \

@@ -1,6 +1,7 @@
 # The credential sources, one file each: shared files, environment,
 # credential_process, web identity, container and instance metadata, STS
-# AssumeRole (the chain and its cache are src/aws/credentials.c).
+# AssumeRole, and AssumeRole on top of any provider for member accounts
+# (creds_assume). The chain and its cache are src/aws/credentials.c.
 libpra_aws_a_SOURCES += \
 	src/aws/creds/creds_util.c src/aws/creds/creds_util.h \
 	src/aws/creds/creds_chain.c src/aws/creds/creds_chain.h \
@@ -9,7 +10,8 @@ libpra_aws_a_SOURCES += \
 	src/aws/creds/creds_imds.c src/aws/creds/creds_imds.h \
 	src/aws/creds/creds_ecs.c src/aws/creds/creds_ecs.h \
 	src/aws/creds/creds_sts.c src/aws/creds/creds_sts.h \
-	src/aws/creds/creds_client.c src/aws/creds/creds_client.h
+	src/aws/creds/creds_client.c src/aws/creds/creds_client.h \
+	src/aws/creds/creds_assume.c src/aws/creds/creds_assume.h
 
 # Unit tests without a network (STS injected, credential_process scripts).
 check_PROGRAMS += tests/unit/check_creds

@@ -1,10 +1,10 @@
 /*
  * AssumeRole into member accounts on top of a client-side provider (see
- * collect_creds.h).
+ * creds_assume.h).
  */
 #include "config.h"
 
-#include "collect/collect_creds.h"
+#include "aws/creds/creds_assume.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -109,7 +109,7 @@ assume_get(struct aws_creds_provider *self, struct aws_credentials *out, struct 
 	a->refresh_at = 0;
 	if (a->cached.expiration != 0) {
 		left = a->cached.expiration - now;
-		a->refresh_at = a->cached.expiration - COLLECT_CREDS_REFRESH_S;
+		a->refresh_at = a->cached.expiration - CREDS_ASSUME_REFRESH_S;
 		if (a->refresh_at <= now)
 			a->refresh_at = now + left / 2;
 	}
@@ -162,8 +162,8 @@ dup_opt(char **dst, const char *src)
 }
 
 struct aws_creds_provider *
-collect_assume_provider_new(struct aws_creds_provider *base,
-    const struct collect_assume_opts *o, struct err *e)
+creds_assume_provider_new(struct aws_creds_provider *base,
+    const struct creds_assume_opts *o, struct err *e)
 {
 	struct aws_creds_provider *p = NULL;
 	struct assume *a = NULL;

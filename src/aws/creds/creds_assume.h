@@ -3,26 +3,28 @@
  * with the daemon's own credentials (any struct aws_creds_provider: the
  * chain's adapter, static keys), as a provider the AWS client signs with.
  *
- * It exists next to creds_provider_assume_role (aws/credentials.h) because
- * collect_snapshot() is handed the client-side provider interface, not the
- * chain: this one asks base for the caller's credentials on every refresh,
- * so the caller's own refreshes (instance metadata, SSO) carry through.
+ * The chain's own creds_provider_assume_role (aws/credentials.h) assumes
+ * a role from a chain; collect_snapshot() is handed the client-side
+ * provider interface instead, so this one asks base for the caller's
+ * credentials on every refresh, and the caller's own refreshes (instance
+ * metadata, SSO) carry through. It lived in src/collect/ as
+ * collect_creds.c; it is a credential source like the others.
  *
  * Thread-safe: the account's IAM and regional fetches share one provider
- * from several workers. Results are cached until COLLECT_CREDS_REFRESH_S
+ * from several workers. Results are cached until CREDS_ASSUME_REFRESH_S
  * before expiry (or half their remaining life when issued with less), and
  * refreshed after invalidate (the client's answer to ExpiredToken). The
  * external id is a secret: wiped when freed, never in a message.
  */
-#ifndef PRA_COLLECT_COLLECT_CREDS_H
-#define PRA_COLLECT_COLLECT_CREDS_H
+#ifndef PRA_AWS_CREDS_CREDS_ASSUME_H
+#define PRA_AWS_CREDS_CREDS_ASSUME_H
 
 #include "aws/credprov.h"
 #include "util/err.h"
 
-#define COLLECT_CREDS_REFRESH_S 300
+#define CREDS_ASSUME_REFRESH_S 300
 
-struct collect_assume_opts {
+struct creds_assume_opts {
 	const char *role_arn;
 	const char *session_name;	/* required: 2..64 of [\w+=,.@-] */
 	const char *external_id;	/* NULL: none */
@@ -35,7 +37,7 @@ struct collect_assume_opts {
 };
 
 /* base is borrowed and must outlive the result; o is copied. */
-struct aws_creds_provider *collect_assume_provider_new(struct aws_creds_provider *base,
-    const struct collect_assume_opts *o, struct err *e);
+struct aws_creds_provider *creds_assume_provider_new(struct aws_creds_provider *base,
+    const struct creds_assume_opts *o, struct err *e);
 
 #endif
