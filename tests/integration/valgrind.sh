@@ -1,7 +1,8 @@
 #!/bin/sh
 # The program under valgrind (memcheck), as HACKING.md promises: any
 # memory error or definite leak fails. Covered: --audit-now on the demo
-# organization's dumps (a baseline, then the change, exit 2), --explain
+# organization's dumps (a baseline, then the change, exit 2), on the saved
+# snapshot.json with --write-edges, and with that file as --baseline, --explain
 # (a denial and an allowed path), --list-privileged, --eval on every tricky
 # case of tests/data/policy/tricky and --eval-batch on all of them, and one
 # daemon cycle against the emulator whose webhook fails (the alerts stay
@@ -70,6 +71,14 @@ vg audit-base 0 -c "$tmp/demo.conf" --audit-now --format json --input "$DEMO/dum
 vg audit-change 2 -c "$tmp/demo.conf" --audit-now --input "$DEMO/dump-changed" \
 	--state-dir "$tmp/state-demo"
 grep -q 'Developer' "$tmp/audit-change.out" || fail "the change is not reported: $(cat "$tmp/audit-change.out")"
+# The streamed files: the saved snapshot (the change's) as input, its
+# edges written as a version 1 file, and that file as the baseline of the
+# dump before the change.
+vg audit-snapfile 0 -c "$tmp/demo.conf" --audit-now --input "$tmp/state-demo/snapshot.json" \
+	--no-state --write-edges "$tmp/edges-v1.json"
+vg audit-baseline 2 -c "$tmp/demo.conf" --audit-now --input "$DEMO/dump" \
+	--baseline "$tmp/edges-v1.json" --format jsonl
+grep -q '"type":"change"' "$tmp/audit-baseline.out" || fail "--baseline: no change: $(cat "$tmp/audit-baseline.out")"
 
 # 2. --explain: a denial and an allowed path through EC2.
 P=arn:aws:iam::210987654321
