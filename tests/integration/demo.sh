@@ -94,7 +94,8 @@ for c in offline live; do
 	"$BIN" -c "$tmp/$c.conf" --check-config >"$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/err" ] && ok ||
 		fail "--check-config of the $c config: $(cat "$tmp/err")"
 done
-grep -q '^audit.privileged_tags = \["privileged=true"\];$' "$tmp/out" && ok ||
+awk -f "$top_srcdir/tests/tools/conf-flatten.awk" "$tmp/out" |
+	grep -q '^audit.privileged_tags = \["privileged=true"\];$' && ok ||
 	fail "privileged_tags not in the effective config"
 
 # audit NAME WANT_RC CONF ARGS...: the JSON report in $tmp/NAME.json
