@@ -15,6 +15,7 @@
  *     "scope": "all" | "changes" | "summary",   what is listed below
  *     "counts": { "accounts", "audited", "reused", "privileged", "edges",
  *                 "changes" },
+ *     "filter": null | { "accounts", "roles", "principals" },  (patterns)
  *     "accounts": [ { "id", "audited", "why", "org_unknown", "known_at" } ],
  *     "privileged": [ { "role_arn", "account", "reasons": [string] } ],
  *     "edges": [ edge, as in edgejson.h ],
@@ -60,7 +61,7 @@ enum report_scope { REPORT_ALL, REPORT_CHANGES, REPORT_SUMMARY };
  *   {"type": "summary", "format", "version", "taken_at", "source",
  *    "complete", "baseline", "previous_taken_at", "saved", "org_note",
  *    "accounts", "privileged", "edges", "changes", "reused": counts,
- *    "not_audited": [...]}                            (last)
+ *    "scope", "filter", "not_audited": [...]}         (last)
  */
 struct report;
 struct report *report_new(FILE *out, enum report_format fmt, enum report_scope scope,

@@ -6,6 +6,7 @@
 #include "audit/reporttext.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -131,8 +132,9 @@ lines_add(struct lines *l, const char *p, size_t n, size_t pad)
 }
 
 /* Where to end a line of s (n > w bytes left) at most w bytes long: at
- * the last space (*space: skip it), else after the last '/', ':' or ','
- * (an ARN, a list or a long name without spaces, or at a '-'), else at w, moved back off a UTF-8
+ * the last space (*space: skip it); else, in an ARN or a list without
+ * spaces, after the last '/', ':' or ',' of the line's second half, else
+ * after any of them or a '-'; else at w, moved back off a UTF-8
  * continuation byte so that no character is split. */
 static size_t
 cut_at(const char *s, size_t n, size_t w, bool *space)
@@ -145,6 +147,9 @@ cut_at(const char *s, size_t n, size_t w, bool *space)
 			*space = true;
 			return i;
 		}
+	for (i = w; i > w / 2 && i > 1; i--)
+		if (strchr("/:,", s[i - 1]) != NULL)
+			return i;
 	for (i = w; i > 1; i--)
 		if (strchr("/:,-", s[i - 1]) != NULL)
 			return i;
@@ -209,6 +214,35 @@ put_wrapped(FILE *out, size_t indent, unsigned width, size_t hang, const char *t
 	return rc;
 }
 
+/* A sentence of ours at indent, wrapped like the others; a leading
+ * newline in fmt is printed as such. */
+static int say(FILE *out, unsigned width, size_t indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+say(FILE *out, unsigned width, size_t indent, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	int rc;
+
+	buf_init(&b, 0);
+	va_start(ap, fmt);
+	rc = buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0) {
+		const char *t = buf_cstr(&b);
+
+		for (; *t == '\n'; t++)
+			if (fputc('\n', out) == EOF)
+				rc = -1;
+		if (rc == 0)
+			rc = put_wrapped(out, indent, width, 2, t);
+	}
+	buf_free(&b);
+	return rc;
+}
+
 /* Two columns: left (lw wide) and right, from indent, row by row. */
 static int
 put_columns(FILE *out, size_t indent, const struct lines *left, size_t lw,
@@ -222,8 +256,9 @@ put_columns(FILE *out, size_t indent, const struct lines *left, size_t lw,
 
 		rc = fprintf(out, "%*s", (int)indent, "");
 		if (rc >= 0 && r < left->n) {
-			rc = fprintf(out, "%.*s", (int)left->v[r].n, left->v[r].p);
-			used = left->v[r].n;
+			rc = fprintf(out, "%*s%.*s", (int)left->v[r].pad, "", (int)left->v[r].n,
+			    left->v[r].p);
+			used = left->v[r].pad + left->v[r].n;
 		}
 		if (rc >= 0 && r < right->n && right->v[r].n > 0)
 			rc = fprintf(out, "%*s%.*s", (int)(lw - used + 2 + right->v[r].pad), "",
@@ -372,7 +407,9 @@ edge_text(FILE *out, const struct edge *ed, size_t lw, unsigned width, bool reas
 			rc = put_wrapped(out, PRINCIPAL_INDENT + 4, width, 2, it.v[i]);
 		goto out;
 	}
-	rc = wrap(&left, buf_cstr(&who), lw, lw, 0);
+	/* A name's continuation lines hang, so that they never read as
+	 * another principal. */
+	rc = wrap(&left, buf_cstr(&who), lw, lw - 2, 2);
 	for (size_t i = 0; rc == 0 && i < it.n; i++)
 		rc = wrap(&right, it.v[i], rw, rw - 2, 2);
 	if (rc == 0)
@@ -474,8 +511,8 @@ privileged_text(FILE *out, const struct edge_privileged *p, size_t max_reasons, 
 		    put_wrapped(out, 6, width, 2, buf_cstr(&b)) != 0 ? -1 : 0;
 	}
 	if (rc == 0 && shown < p->nreasons)
-		rc = fprintf(out, "      ... and %zu more (--list-privileged lists them)\n",
-		    p->nreasons - shown) < 0 ? -1 : 0;
+		rc = say(out, width, 6, "... and %zu more (--list-privileged lists them)",
+		    p->nreasons - shown);
 	buf_free(&b);
 	return rc;
 }
@@ -769,15 +806,15 @@ changes(FILE *out, const struct reporttext_end *x)
 	int rc = 0;
 
 	if (d->baseline)
-		return fputs("\nChanges: none (baseline: no previous edge set to compare with)\n",
-		    out) == EOF ? -1 : 0;
+		return say(out, x->view->width, 0, "\nChanges: none (baseline: no previous edge "
+		    "set to compare with)");
 	for (size_t i = 0; i < d->n; i++)
 		shown += report_filter_change(f, &d->entries[i]);
 	edgejson_time(x->r->prev_taken_at, when);
 	if (shown == 0)
-		return fprintf(out, "\nChanges since %s: none%s\n", when, d->n > 0 ?
-		    " shown (filter)" : "") < 0 ? -1 : 0;
-	if (fprintf(out, "\nChanges since %s: %zu\n", when, shown) < 0)
+		return say(out, x->view->width, 0, "\nChanges since %s: none%s", when, d->n > 0 ?
+		    " shown (filter)" : "");
+	if (say(out, x->view->width, 0, "\nChanges since %s: %zu", when, shown) != 0)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < d->n; i++)
 		if (report_filter_change(f, &d->entries[i]))
@@ -797,8 +834,8 @@ not_audited(FILE *out, const struct reporttext_end *x)
 		shown += report_filter_account(&x->view->filter, d->not_audited[i].account);
 	if (shown == 0)
 		return 0;
-	if (fprintf(out, "\nNot audited (not compared, never reported as lost): %zu\n",
-	    shown) < 0)
+	if (say(out, x->view->width, 0, "\nNot audited (not compared, never reported as "
+	    "lost): %zu", shown) != 0)
 		return -1;
 	buf_init(&b, 0);
 	for (size_t i = 0; rc == 0 && i < d->nnot_audited; i++) {
@@ -853,8 +890,8 @@ reporttext_finish(FILE *out, const struct reporttext_end *x, struct err *e)
 	if (rc == 0 && x->scope == REPORT_ALL) {
 		size_t n = x->tally != NULL ? x->tally->edges : r->nedges;
 
-		rc = fprintf(out, "\nPassRole edges to privileged roles, by role: %zu\n", n) < 0 ?
-		    -1 : 0;
+		rc = say(out, x->view->width, 0, "\nPassRole edges to privileged roles, by "
+		    "role: %zu", n);
 		if (rc == 0 && report_copy_spool(out, x->edges, e) != 0)
 			return -1;
 		if (rc == 0)
