@@ -409,7 +409,7 @@ edge_text(FILE *out, const struct edge *ed, size_t lw, unsigned width, bool reas
 	}
 	/* A name's continuation lines hang, so that they never read as
 	 * another principal. */
-	rc = wrap(&left, buf_cstr(&who), lw, lw - 2, 2);
+	rc = wrap(&left, buf_cstr(&who), lw, lw > 3 ? lw - 2 : 1, 2);
 	for (size_t i = 0; rc == 0 && i < it.n; i++)
 		rc = wrap(&right, it.v[i], rw, rw - 2, 2);
 	if (rc == 0)
