@@ -697,7 +697,8 @@ summary(FILE *out, const struct reporttext_end *x)
 			rc = buf_puts(&b, "none: this run is the baseline (no previous edge set)");
 		} else {
 			edgejson_time(r->prev_taken_at, when);
-			rc = filtered ? buf_printf(&b, "%zu shown of %zu", shown, r->diff.n) :
+			rc = r->diff.n == 0 ? buf_puts(&b, "none") : filtered ?
+			    buf_printf(&b, "%zu shown of %zu", shown, r->diff.n) :
 			    buf_printf(&b, "%zu", r->diff.n);
 			if (rc == 0)
 				rc = buf_printf(&b, " since %s", when);

@@ -344,6 +344,7 @@ START_TEST(test_filters)
 	free(t);
 	t = render_view(&r, REPORT_TEXT, &v);
 	at(t, "Changes since 2026-11-18T11:06:40Z: none shown (filter)\n");
+	at(t, "  Changes           0 shown of 4 since 2026-11-18T11:06:40Z\n");
 	at(t, "  222222222222: AccessDenied");
 	ck_assert_ptr_null(strstr(t, "111111111111"));
 	free(t);
