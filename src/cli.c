@@ -25,6 +25,9 @@ enum {
 	OPT_WRITE_EDGES,
 	OPT_CHANGES_ONLY,
 	OPT_SUMMARY,
+	OPT_ACCOUNT,
+	OPT_ROLE,
+	OPT_PRINCIPAL,
 };
 
 static const struct option cli_longopts[] = {
@@ -49,6 +52,9 @@ static const struct option cli_longopts[] = {
 	{ "no-state", no_argument, NULL, OPT_NO_STATE },
 	{ "changes-only", no_argument, NULL, OPT_CHANGES_ONLY },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "account", required_argument, NULL, OPT_ACCOUNT },
+	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "principal", required_argument, NULL, OPT_PRINCIPAL },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-edges", required_argument, NULL, OPT_WRITE_EDGES },
 	{ NULL, 0, NULL, 0 },
@@ -106,6 +112,22 @@ set_value(const char **slot, const char *opt, const char *what, const char *arg,
 	return 0;
 }
 
+/* One more pattern of a repeatable filter option. */
+static int
+add_pattern(const char **list, size_t *n, const char *opt, const char *arg, struct err *e)
+{
+	if (arg[0] == '\0') {
+		err_set(e, "%s needs a pattern", opt);
+		return -1;
+	}
+	if (*n == CLI_FILTER_MAX) {
+		err_set(e, "%s given more than %d times", opt, CLI_FILTER_MAX);
+		return -1;
+	}
+	list[(*n)++] = arg;
+	return 0;
+}
+
 /* The checks that involve several options, once all are read. */
 static int
 check_combinations(const struct cli_opts *o, struct err *e)
@@ -145,6 +167,11 @@ check_combinations(const struct cli_opts *o, struct err *e)
 	if ((o->changes_only || o->summary) && !audit) {
 		err_set(e, "%s applies only to --audit-now", o->summary ? "--summary" :
 		    "--changes-only");
+		return -1;
+	}
+	if (o->naccounts + o->nroles + o->nprincipals > 0 && !audit) {
+		err_set(e, "%s applies only to --audit-now", o->naccounts > 0 ? "--account" :
+		    o->nroles > 0 ? "--role" : "--principal");
 		return -1;
 	}
 	if (o->changes_only && o->summary) {
@@ -296,6 +323,19 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 		case OPT_SUMMARY:
 			o->summary = true;
 			break;
+		case OPT_ACCOUNT:
+			if (add_pattern(o->accounts, &o->naccounts, "--account", optarg, e) != 0)
+				return -1;
+			break;
+		case OPT_ROLE:
+			if (add_pattern(o->roles, &o->nroles, "--role", optarg, e) != 0)
+				return -1;
+			break;
+		case OPT_PRINCIPAL:
+			if (add_pattern(o->principals, &o->nprincipals, "--principal", optarg,
+			    e) != 0)
+				return -1;
+			break;
 		case OPT_BASELINE:
 			if (set_value(&o->baseline, "--baseline", "a file name", optarg, e) != 0)
 				return -1;
@@ -396,6 +436,14 @@ cli_help(FILE *fp)
 "      --changes-only      with --audit-now: report the changes and the counts,\n"
 "                          not every edge\n"
 "      --summary           with --audit-now: report the counts only\n"
+"      --account PATTERN   with --audit-now: show only the accounts whose id\n"
+"                          matches the glob PATTERN (repeatable: any matches)\n"
+"      --role PATTERN      with --audit-now: show only the edges to, and the\n"
+"                          privileged roles, whose ARN or name matches\n"
+"      --principal PATTERN with --audit-now: show only the edges from the\n"
+"                          principals whose ARN or name matches; the filters\n"
+"                          apply to the output only (every account is still\n"
+"                          audited, compared and saved)\n"
 "      --help              print this help and exit\n"
 "      --version           print the version and exit\n"
 "\n"

@@ -45,6 +45,10 @@ enum cli_format {
 
 #define CLI_DEFAULT_CONFIG SYSCONFDIR "/passrole-auditd/passrole-auditd.conf"
 
+/* Patterns one filter option may be given (--account, --role,
+ * --principal): more is a usage error, not silently ignored. */
+#define CLI_FILTER_MAX 32
+
 /* Strings point into argv, which must outlive the struct. */
 struct cli_opts {
 	enum cli_mode mode;
@@ -71,6 +75,14 @@ struct cli_opts {
 	 * even read). */
 	bool changes_only;		/* --changes-only */
 	bool summary;			/* --summary */
+	/* --account, --role, --principal PATTERN (each repeatable): what the
+	 * report shows (report.h's struct report_filter). */
+	const char *accounts[CLI_FILTER_MAX];
+	size_t naccounts;
+	const char *roles[CLI_FILTER_MAX];
+	size_t nroles;
+	const char *principals[CLI_FILTER_MAX];
+	size_t nprincipals;
 };
 
 /*

@@ -1116,93 +1116,137 @@ print_quoted(FILE *fp, const char *s)
 	return fputc('"', fp) == EOF ? -1 : 0;
 }
 
-static int print_entries(const struct confschema *s, const void *in,
-    const char *prefix, FILE *fp);
+/*
+ * The settings as libconfig text that reads back as the same settings:
+ * groups nested as name = { ... }; and lists of groups as name = ( { ... } );
+ * a dotted name is not valid libconfig. A secret is never printed: its line
+ * is a comment saying it is set, so the text cannot be fed back with a
+ * placeholder standing in for the secret (a required one then fails
+ * validation by its name). An unset string is a comment too.
+ */
+
+/* The last component of path if path is directly inside group ("" for
+ * the top level), else NULL. */
+static const char *
+child_leaf(const char *path, const char *group)
+{
+	size_t n = strlen(group);
+	const char *leaf = path;
+
+	if (n > 0) {
+		if (strncmp(path, group, n) != 0 || path[n] != '.')
+			return NULL;
+		leaf = path + n + 1;
+	}
+	return strchr(leaf, '.') == NULL ? leaf : NULL;
+}
+
+static int print_level(const struct confschema *s, const void *in, const char *group,
+    int depth, FILE *fp);
 
 static int
-print_grouplist(const struct confschema_entry *en, const void *in,
-    const char *prefix, FILE *fp)
+print_grouplist(const struct confschema_entry *en, const char *leaf, const void *in,
+    int depth, FILE *fp)
 {
-	char sub[CONFSCHEMA_PATH_MAX + 32];
 	const char *elems = *(void *const *)cfield(in, en);
 	size_t n = *(const size_t *)(const void *)((const char *)in +
 	    en->count_offset), i;
 
-	if (fprintf(fp, "# %s%s: %zu element%s\n", prefix, en->path, n,
-	    n == 1 ? "" : "s") < 0)
+	if (fprintf(fp, "%*s%s = (%s\n", depth * 2, "", leaf, n == 0 ? " );" : "") < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		snprintf(sub, sizeof(sub), "%s%s.[%zu].", prefix, en->path, i);
-		if (print_entries(en->sub, elems + i * en->elem_size, sub, fp) != 0)
+		if (fprintf(fp, "%*s{\n", (depth + 1) * 2, "") < 0 ||
+		    print_level(en->sub, elems + i * en->elem_size, "", depth + 2, fp) != 0 ||
+		    fprintf(fp, "%*s}%s\n", (depth + 1) * 2, "", i + 1 < n ? "," : "") < 0)
 			return -1;
 	}
+	if (n > 0 && fprintf(fp, "%*s);\n", depth * 2, "") < 0)
+		return -1;
 	return 0;
 }
 
 static int
-print_entries(const struct confschema *s, const void *in, const char *prefix,
+print_value(const struct confschema_entry *en, const char *leaf, const void *in,
+    int depth, FILE *fp)
+{
+	bool secret = (en->flags & CONFSCHEMA_SECRET) != 0;
+	int ind = depth * 2, rc = 0;
+	size_t j;
+
+	switch (en->type) {
+	case CONFSCHEMA_GROUP:
+	case CONFSCHEMA_GROUPLIST:
+		break;
+	case CONFSCHEMA_STRING: {
+		const char *v = *(char *const *)cfield(in, en);
+
+		if (v == NULL)
+			return fprintf(fp, "%*s# %s is not set\n", ind, "", leaf) < 0 ? -1 : 0;
+		if (secret)
+			return fprintf(fp, "%*s# %s is set: a secret, not shown\n", ind, "",
+			    leaf) < 0 ? -1 : 0;
+		rc = fprintf(fp, "%*s%s = ", ind, "", leaf) < 0 ? -1 : 0;
+		if (rc == 0)
+			rc = print_quoted(fp, v);
+		break;
+	}
+	case CONFSCHEMA_INT:
+		return fprintf(fp, "%*s%s = %d;\n", ind, "", leaf,
+		    *(const int *)cfield(in, en)) < 0 ? -1 : 0;
+	case CONFSCHEMA_BOOL:
+		return fprintf(fp, "%*s%s = %s;\n", ind, "", leaf,
+		    *(const bool *)cfield(in, en) ? "true" : "false") < 0 ? -1 : 0;
+	case CONFSCHEMA_ENUM:
+		rc = fprintf(fp, "%*s%s = ", ind, "", leaf) < 0 ? -1 : 0;
+		if (rc == 0)
+			rc = print_quoted(fp, en->values[*(const int *)cfield(in, en)]);
+		break;
+	case CONFSCHEMA_STRLIST: {
+		const struct confschema_strlist *l = cfield(in, en);
+
+		if (secret && l->n > 0)
+			return fprintf(fp, "%*s# %s is set: a secret, not shown\n", ind, "",
+			    leaf) < 0 ? -1 : 0;
+		rc = fprintf(fp, "%*s%s = [", ind, "", leaf) < 0 ? -1 : 0;
+		for (j = 0; rc == 0 && j < l->n; j++) {
+			if (j > 0)
+				rc = fputs(", ", fp) == EOF ? -1 : 0;
+			if (rc == 0)
+				rc = print_quoted(fp, l->items[j]);
+		}
+		if (rc == 0)
+			rc = fputc(']', fp) == EOF ? -1 : 0;
+		break;
+	}
+	}
+	if (rc == 0)
+		rc = fputs(";\n", fp) == EOF ? -1 : 0;
+	return rc;
+}
+
+/* Every entry of s directly inside group, in the table's order; a
+ * group's own settings follow its line, nested. selfcheck() makes sure
+ * every dotted path's parent is a group of the table, so nothing is
+ * left out. */
+static int
+print_level(const struct confschema *s, const void *in, const char *group, int depth,
     FILE *fp)
 {
-	size_t i, j;
-
-	for (i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		const struct confschema_entry *en = &s->entries[i];
-		bool secret = (en->flags & CONFSCHEMA_SECRET) != 0;
-		int rc = 0;
+		const char *leaf = child_leaf(en->path, group);
+		int rc;
 
-		switch (en->type) {
-		case CONFSCHEMA_GROUP:
+		if (leaf == NULL)
 			continue;
-		case CONFSCHEMA_GROUPLIST:
-			rc = print_grouplist(en, in, prefix, fp);
-			break;
-		case CONFSCHEMA_STRING: {
-			const char *v = *(char *const *)cfield(in, en);
-
-			if (v == NULL) {
-				rc = fprintf(fp, "# %s%s is not set\n", prefix, en->path) < 0 ? -1 : 0;
-				break;
-			}
-			rc = fprintf(fp, "%s%s = ", prefix, en->path) < 0 ? -1 : 0;
-			if (rc == 0)
-				rc = print_quoted(fp, secret ? "********" : v);
-			if (rc == 0)
-				rc = fputs(";\n", fp) == EOF ? -1 : 0;
-			break;
-		}
-		case CONFSCHEMA_INT:
-			rc = fprintf(fp, "%s%s = %d;\n", prefix, en->path,
-			    *(const int *)cfield(in, en)) < 0 ? -1 : 0;
-			break;
-		case CONFSCHEMA_BOOL:
-			rc = fprintf(fp, "%s%s = %s;\n", prefix, en->path,
-			    *(const bool *)cfield(in, en) ? "true" : "false") < 0 ? -1 : 0;
-			break;
-		case CONFSCHEMA_ENUM: {
-			int idx = *(const int *)cfield(in, en);
-
-			rc = fprintf(fp, "%s%s = ", prefix, en->path) < 0 ? -1 : 0;
-			if (rc == 0)
-				rc = print_quoted(fp, en->values[idx]);
-			if (rc == 0)
-				rc = fputs(";\n", fp) == EOF ? -1 : 0;
-			break;
-		}
-		case CONFSCHEMA_STRLIST: {
-			const struct confschema_strlist *l = cfield(in, en);
-
-			rc = fprintf(fp, "%s%s = [", prefix, en->path) < 0 ? -1 : 0;
-			for (j = 0; rc == 0 && j < l->n; j++) {
-				if (j > 0)
-					rc = fputs(", ", fp) == EOF ? -1 : 0;
-				if (rc == 0)
-					rc = print_quoted(fp, secret ? "********" : l->items[j]);
-			}
-			if (rc == 0)
-				rc = fputs("];\n", fp) == EOF ? -1 : 0;
-			break;
-		}
-		}
+		if (en->type == CONFSCHEMA_GROUP)
+			rc = fprintf(fp, "%*s%s = {\n", depth * 2, "", leaf) < 0 ||
+			    print_level(s, in, en->path, depth + 1, fp) != 0 ||
+			    fprintf(fp, "%*s};\n", depth * 2, "") < 0 ? -1 : 0;
+		else if (en->type == CONFSCHEMA_GROUPLIST)
+			rc = print_grouplist(en, leaf, in, depth, fp);
+		else
+			rc = print_value(en, leaf, in, depth, fp);
 		if (rc != 0)
 			return -1;
 	}
@@ -1212,7 +1256,7 @@ print_entries(const struct confschema *s, const void *in, const char *prefix,
 int
 confschema_print(const struct confschema *s, const void *in, FILE *fp)
 {
-	if (print_entries(s, in, "", fp) != 0)
+	if (print_level(s, in, "", 0, fp) != 0)
 		return -1;
 	return fflush(fp) == EOF ? -1 : 0;
 }

@@ -136,9 +136,12 @@ size_t confschema_apply(const struct confschema *s, const config_t *lc,
 /* Free the strings and lists in out, wiping secrets; fields become unset. */
 void confschema_free(const struct confschema *s, void *out);
 
-/* Print every non-group setting as "path = value;" (secrets masked, unset
- * ones as a comment); the elements of a list of groups as
- * "path.[i].name = value;". -1 on a write error. */
+/* Print every setting as libconfig text that loads back as the same
+ * settings: groups nested ("aws = { retry = { ... }; };"), lists of groups
+ * as "name = ( { ... }, { ... } );", an unset string as "# name is not
+ * set" and a secret as "# name is set: a secret, not shown" (never its
+ * value, and no placeholder that could be loaded in its stead). -1 on a
+ * write error. */
 int confschema_print(const struct confschema *s, const void *in, FILE *fp);
 
 /* Machine-readable schema, one setting per line, tab-separated:

@@ -64,7 +64,8 @@ out:
 static int
 check_config(const struct cli_opts *opts, const struct config *cfg)
 {
-	if (printf("# effective configuration from %s\n",
+	if (printf("# effective configuration from %s\n"
+	    "# (a secret is never shown: to use this as a config, give it again)\n",
 	    cfg->path != NULL ? cfg->path : "built-in defaults") < 0 ||
 	    config_print(cfg, stdout) != 0) {
 		log_error("cannot write the configuration: %s", strerror(errno));

@@ -330,6 +330,9 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	report_set_view(rp, &(struct report_view){ 0, opts->verbosity > 0, {
+		opts->accounts, opts->naccounts, opts->roles, opts->nroles,
+		opts->principals, opts->nprincipals } });
 	ro.sink = report_sink(rp);
 	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
 		log_error("audit failed: %s", e.msg);

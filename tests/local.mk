@@ -28,6 +28,7 @@ TESTS += tests/unit/check_config
 
 TESTS += tests/integration/cli.sh tests/integration/config-docs.sh
 EXTRA_DIST += tests/integration/cli.sh tests/integration/config-docs.sh
+EXTRA_DIST += tests/tools/conf-flatten.awk
 include tests/sigv4x.mk
 
 # scale: the benchmark of a large organization read offline (issue 11), its

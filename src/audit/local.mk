@@ -13,6 +13,7 @@ libpra_audit_a_SOURCES += \
 	src/audit/state.c src/audit/state.h \
 	src/audit/diff.c src/audit/diff.h \
 	src/audit/report.c src/audit/report.h \
+	src/audit/reporttext.c src/audit/reporttext.h \
 	src/audit/run.c src/audit/run.h
 
 # Unit tests of the above; edge_testlib.h builds edge sets by hand.

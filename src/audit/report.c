@@ -1,312 +1,80 @@
 /*
- * Audit reports: text table and JSON. See report.h.
+ * Audit reports: the streaming, the filters and the JSON forms; the text
+ * layout is reporttext.c's. See report.h.
  */
 #include "config.h"
 
 #include "audit/report.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/edgejson.h"
-#include "util/buf.h"
+#include "audit/reporttext.h"
 
-/* ---- text ---- */
+/* ---- filters ---- */
 
-/*
- * Names and texts come from AWS and from policy documents (condition
- * values): a control character in one must not reach a terminal or a log
- * as itself. T(s) is s, or a copy with every control byte as \xNN (and a
- * backslash as \\), in one of a few buffers reused in turn: valid until
- * the same number of later calls, enough for one line's arguments.
- */
-#define T_RING 8
-
-static const char *
-T(const char *s)
+static bool
+match_any(const char *const *pats, size_t n, const char *s)
 {
-	static struct buf ring[T_RING];
-	static unsigned next;
-	struct buf *b;
-	const char *p;
-
-	if (s == NULL)
-		return NULL;
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p == '\0')
-		return s;
-	b = &ring[next++ % T_RING];
-	buf_reset(b);
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		int rc = c < 0x20 || c == 0x7f ? buf_printf(b, "\\x%02x", c) :
-		    c == '\\' ? buf_puts(b, "\\\\") : buf_putc(b, (char)c);
-
-		if (rc != 0)
-			return "(unprintable text)";
-	}
-	return buf_cstr(b);
+	if (n == 0)
+		return true;
+	for (size_t i = 0; s != NULL && i < n; i++)
+		if (fnmatch(pats[i], s, 0) == 0)
+			return true;
+	return false;
 }
 
-#define TBL_COLS 6
-
-/* A table of strings, printed with every column as wide as its widest
- * cell so that it reads as a table in a terminal and in a log. */
-struct table {
-	size_t ncols;
-	char **cells;		/* row-major, owned */
-	size_t nrows;
-};
-
-static int
-table_add(struct table *t, char *const *row)
+/* An ARN's patterns match the whole ARN or its name, after the last '/'. */
+static bool
+match_arn(const char *const *pats, size_t n, const char *arn)
 {
-	char **g = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*g));
+	const char *name;
 
-	if (g == NULL)
-		return -1;
-	t->cells = g;
-	for (size_t c = 0; c < t->ncols; c++)
-		g[t->nrows * t->ncols + c] = row[c];
-	t->nrows++;
-	return 0;
+	if (n == 0)
+		return true;
+	if (arn == NULL)
+		return false;
+	name = strrchr(arn, '/');
+	return match_any(pats, n, arn) || (name != NULL && match_any(pats, n, name + 1));
 }
 
-static void
-table_free(struct table *t)
+bool
+report_filter_active(const struct report_filter *f)
 {
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
+	return f->naccounts + f->nroles + f->nprincipals > 0;
 }
 
-static void
-table_print(FILE *out, const struct table *t, const char *indent)
+bool
+report_filter_account(const struct report_filter *f, const char *id)
 {
-	size_t w[TBL_COLS] = { 0 };
-
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++) {
-			size_t l = strlen(t->cells[r * t->ncols + c]);
-
-			if (l > w[c])
-				w[c] = l;
-		}
-	for (size_t r = 0; r < t->nrows; r++) {
-		fputs(indent, out);
-		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = t->cells[r * t->ncols + c];
-
-			if (c + 1 < t->ncols)
-				fprintf(out, "%-*s  ", (int)w[c], T(s));
-			else
-				fprintf(out, "%s\n", T(s));
-		}
-	}
+	return match_any(f->accounts, f->naccounts, id);
 }
 
-static char *
-services_text(const struct edge *ed)
+bool
+report_filter_edge(const struct report_filter *f, const struct edge *ed)
 {
-	struct buf b;
-
-	buf_init(&b, 0);
-	if (ed->nservices == 0)
-		buf_puts(&b, ed->no_service ? "none (no service can use it)" : "none");
-	for (size_t i = 0; i < ed->nservices; i++)
-		buf_printf(&b, "%s%s", i > 0 ? "," : "", ed->services[i]);
-	return buf_steal(&b);
+	return match_any(f->accounts, f->naccounts, ed->account) &&
+	    match_arn(f->roles, f->nroles, ed->role_arn) &&
+	    match_arn(f->principals, f->nprincipals, ed->principal_arn);
 }
 
-static char *
-path_text(const struct edge *ed)
+bool
+report_filter_privileged(const struct report_filter *f, const struct edge_privileged *p)
 {
-	struct buf b;
-
-	buf_init(&b, 0);
-	if (ed->npath == 0)
-		buf_puts(&b, "direct");
-	for (size_t i = 0; i < ed->npath; i++) {
-		buf_printf(&b, "%s%s %s", i > 0 ? " -> " : "", ed->path[i].kind,
-		    ed->path[i].arn);
-		if (ed->path[i].via_service != NULL)
-			buf_printf(&b, " via %s", ed->path[i].via_service);
-	}
-	return buf_steal(&b);
+	return f->nprincipals == 0 && match_any(f->accounts, f->naccounts, p->account) &&
+	    match_arn(f->roles, f->nroles, p->role_arn);
 }
 
-static char *
-caveats_text(const struct edge *ed)
+bool
+report_filter_change(const struct report_filter *f, const struct diff_entry *en)
 {
-	struct buf b;
+	const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
+	const struct edge_privileged *p = en->new_priv != NULL ? en->new_priv : en->old_priv;
 
-	buf_init(&b, 0);
-	if (ed->ncaveats == 0)
-		buf_puts(&b, "-");
-	for (size_t i = 0; i < ed->ncaveats; i++)
-		buf_printf(&b, "%sdenied through %s (%s)", i > 0 ? "; " : "",
-		    ed->caveats[i].endpoint_id, ed->caveats[i].service_name);
-	return buf_steal(&b);
-}
-
-static int
-edge_row(struct table *t, const struct edge *ed)
-{
-	char *row[TBL_COLS] = {
-		strdup(ed->principal_arn != NULL ? ed->principal_arn : "?"),
-		strdup(ed->role_arn != NULL ? ed->role_arn : "?"),
-		services_text(ed),
-		strdup(ed->conditional && ed->conditions != NULL ? ed->conditions : "-"),
-		path_text(ed),
-		caveats_text(ed),
-	};
-
-	bool ok = true;
-
-	for (size_t c = 0; c < TBL_COLS; c++)
-		ok = ok && row[c] != NULL;
-	if (!ok || table_add(t, row) != 0) {
-		for (size_t k = 0; k < TBL_COLS; k++)
-			free(row[k]);
-		return -1;
-	}
-	return 0;
-}
-
-/* One account's edges (a table, then the reasons), into a spool. */
-static int
-edges_table(FILE *out, const struct edge_set *s, bool first)
-{
-	static char *const head[TBL_COLS] = { "PRINCIPAL", "ROLE", "SERVICES", "CONDITIONS",
-		"PATH", "CAVEATS" };
-	struct table t = { TBL_COLS, NULL, 0 };
-	char *h[TBL_COLS];
-	int rc = -1;
-
-	if (!first)
-		fputc('\n', out);
-	for (size_t c = 0; c < TBL_COLS; c++)
-		h[c] = strdup(head[c]);
-	for (size_t c = 0; c < TBL_COLS; c++)
-		if (h[c] == NULL) {
-			for (size_t k = 0; k < TBL_COLS; k++)
-				free(h[k]);
-			return -1;
-		}
-	if (table_add(&t, h) != 0) {
-		for (size_t k = 0; k < TBL_COLS; k++)
-			free(h[k]);
-		return -1;
-	}
-	for (size_t i = 0; i < s->nedges; i++)
-		if (edge_row(&t, &s->edges[i]) != 0)
-			goto out;
-	table_print(out, &t, "");
-	/* The reasons are long sentences: under the table, one per edge. */
-	for (size_t i = 0; i < s->nedges; i++) {
-		const struct edge *ed = &s->edges[i];
-
-		if (ed->reason != NULL)
-			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
-			    T(ed->reason));
-		for (size_t k = 0; k < ed->ncaveats; k++)
-			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
-			    T(ed->caveats[k].message));
-	}
-	rc = 0;
-out:
-	table_free(&t);
-	return rc;
-}
-
-/* max_reasons 0: all. An administrator role has a reason per
- * escalation action; the audit report shows the first few, and
- * --list-privileged (whose subject they are) all of them. */
-static void
-privileged_lines(FILE *out, const struct edge_set *s, size_t max_reasons)
-{
-	for (size_t i = 0; i < s->nprivileged; i++) {
-		const struct edge_privileged *p = &s->privileged[i];
-		size_t shown = max_reasons == 0 || p->nreasons <= max_reasons + 1 ?
-		    p->nreasons : max_reasons;
-
-		fprintf(out, "  %s\n", T(p->role_arn));
-		for (size_t k = 0; k < shown; k++)
-			fprintf(out, "      %s\n", T(p->reasons[k]));
-		if (shown < p->nreasons)
-			fprintf(out, "      ... and %zu more (--list-privileged lists them)\n",
-			    p->nreasons - shown);
-	}
-}
-
-static void
-not_audited_text(FILE *out, const struct audit_result *r)
-{
-	const struct edge_diff *d = &r->diff;
-
-	if (d->nnot_audited == 0)
-		return;
-	fprintf(out, "\nNot audited (not compared, never reported as lost): %zu\n",
-	    d->nnot_audited);
-	for (size_t i = 0; i < d->nnot_audited; i++) {
-		const struct diff_not_audited *n = &d->not_audited[i];
-
-		if (n->previous)
-			fprintf(out, "  %s: this run is its baseline; previous run: %s\n",
-			    T(n->account), T(n->why));
-		else
-			fprintf(out, "  %s: %s\n", T(n->account), T(n->why));
-	}
-}
-
-static void
-changes_text(FILE *out, const struct audit_result *r)
-{
-	const struct edge_diff *d = &r->diff;
-	char when[21];
-
-	if (d->baseline) {
-		fprintf(out, "\nChanges: none (baseline: no previous edge set to compare "
-		    "with)\n");
-		return;
-	}
-	edgejson_time(r->prev_taken_at, when);
-	if (d->n == 0) {
-		fprintf(out, "\nChanges since %s: none\n", when);
-		return;
-	}
-	fprintf(out, "\nChanges since %s: %zu\n", when, d->n);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diff_entry *en = &d->entries[i];
-		const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
-		char *svc;
-
-		switch (en->kind) {
-		case DIFF_GAINED:
-		case DIFF_LOST:
-			svc = services_text(ed);
-			fprintf(out, "  %-8s %s -> %s (services: %s)\n", diff_kind_name(en->kind),
-			    T(ed->principal_arn), T(ed->role_arn), T(svc != NULL ? svc : "?"));
-			free(svc);
-			break;
-		case DIFF_CHANGED:
-			fprintf(out, "  %-8s %s -> %s: %s\n", "changed", T(ed->principal_arn),
-			    T(ed->role_arn), T(en->what != NULL ? en->what : ""));
-			break;
-		case DIFF_PRIV_ADDED:
-			fprintf(out, "  %-8s %s is now privileged%s%s\n", "role",
-			    T(en->new_priv->role_arn), en->new_priv->nreasons > 0 ? ": " : "",
-			    en->new_priv->nreasons > 0 ? T(en->new_priv->reasons[0]) : "");
-			break;
-		case DIFF_PRIV_REMOVED:
-			fprintf(out, "  %-8s %s is no longer privileged\n", "role",
-			    T(en->old_priv->role_arn));
-			break;
-		}
-	}
+	return ed != NULL ? report_filter_edge(f, ed) : p != NULL && report_filter_privileged(f, p);
 }
 
 static int
@@ -427,8 +195,10 @@ struct report {
 	FILE *out;
 	enum report_format fmt;
 	enum report_scope scope;
+	struct report_view view;
 	FILE *edges, *priv;	/* spools (text and JSON) */
-	size_t nedges, npriv;
+	size_t nedges, npriv;	/* written to them (JSON separators) */
+	struct reporttext_tally tally;	/* text: what was shown */
 	struct audit_sink sink;
 };
 
@@ -505,27 +275,67 @@ not_audited_json(const struct diff_not_audited *n)
 	return c;
 }
 
+/* The entries of s that the filter shows, as shallow copies (the strings
+ * stay s's) in arrays one owns: free them with view_free. */
 static int
-rep_account(void *ctx, const struct edge_set *s, struct err *e)
+view_of(const struct report_filter *f, const struct edge_set *s, struct edge_set *one)
 {
-	struct report *rp = ctx;
+	*one = *s;
+	one->accounts = NULL;
+	one->edges = NULL;
+	one->privileged = NULL;
+	one->naccounts = one->nedges = one->nprivileged = 0;
+	if ((s->naccounts > 0 && (one->accounts = calloc(s->naccounts,
+	    sizeof(*one->accounts))) == NULL) ||
+	    (s->nedges > 0 && (one->edges = calloc(s->nedges, sizeof(*one->edges))) == NULL) ||
+	    (s->nprivileged > 0 && (one->privileged = calloc(s->nprivileged,
+	    sizeof(*one->privileged))) == NULL))
+		return -1;
+	for (size_t i = 0; i < s->naccounts; i++)
+		if (report_filter_account(f, s->accounts[i].id))
+			one->accounts[one->naccounts++] = s->accounts[i];
+	for (size_t i = 0; i < s->nedges; i++)
+		if (report_filter_edge(f, &s->edges[i]))
+			one->edges[one->nedges++] = s->edges[i];
+	for (size_t i = 0; i < s->nprivileged; i++)
+		if (report_filter_privileged(f, &s->privileged[i]))
+			one->privileged[one->nprivileged++] = s->privileged[i];
+	return 0;
+}
 
+static void
+view_free(struct edge_set *one)
+{
+	free(one->accounts);
+	free(one->edges);
+	free(one->privileged);
+}
+
+static int
+rep_account_shown(struct report *rp, const struct edge_set *s, struct err *e)
+{
 	if (rp->scope != REPORT_ALL) {
-		/* The records only: with JSON Lines each account's line. */
+		/* The records only: with JSON Lines each account's line; the
+		 * text's summary counts what a filter lets through. */
 		for (size_t i = 0; rp->fmt == REPORT_JSONL && rp->scope == REPORT_CHANGES &&
 		    i < s->naccounts; i++)
 			if (put_line(rp->out, typed("account", account_json(&s->accounts[i])), "",
 			    e) != 0 || fputc('\n', rp->out) == EOF)
 				goto werr;
+		if (rp->fmt == REPORT_TEXT && rp->sink.entries &&
+		    reporttext_count(&rp->tally, s) != 0) {
+			err_set(e, "out of memory formatting the report");
+			return -1;
+		}
 		return ferror(rp->out) ? -1 : 0;
 	}
 	switch (rp->fmt) {
 	case REPORT_TEXT:
-		if (s->nedges > 0 && edges_table(rp->edges, s, rp->nedges == 0) != 0) {
-			err_set(e, "out of memory formatting the report");
+		if (reporttext_account(rp->edges, rp->priv, s, &rp->view, &rp->tally) != 0) {
+			err_set(e, "cannot write the report spool: %s", errno != 0 ?
+			    strerror(errno) : "out of memory");
 			return -1;
 		}
-		privileged_lines(rp->priv, s, 3);
 		break;
 	case REPORT_JSON:
 		for (size_t i = 0; i < s->nprivileged; i++)
@@ -562,9 +372,26 @@ werr:
 	return -1;
 }
 
-/* Append what spool holds to out. */
 static int
-copy_spool(FILE *out, FILE *spool, struct err *e)
+rep_account(void *ctx, const struct edge_set *s, struct err *e)
+{
+	struct report *rp = ctx;
+	struct edge_set one;
+	int rc;
+
+	if (view_of(&rp->view.filter, s, &one) != 0) {
+		view_free(&one);
+		err_set(e, "out of memory formatting the report");
+		return -1;
+	}
+	rc = rep_account_shown(rp, &one, e);
+	view_free(&one);
+	return rc;
+}
+
+/* Append what spool holds to out. */
+int
+report_copy_spool(FILE *out, FILE *spool, struct err *e)
 {
 	char b[65536];
 	size_t n;
@@ -588,36 +415,10 @@ copy_spool(FILE *out, FILE *spool, struct err *e)
 static int
 finish_text(struct report *rp, const struct audit_result *r, struct err *e)
 {
-	const struct edge_set *s = r->cur;
-	FILE *out = rp->out;
-	char when[21];
+	struct reporttext_end x = { r, rp->scope, &rp->view, rp->sink.entries ? &rp->tally :
+		NULL, rp->edges, rp->priv };
 
-	edgejson_time(s->taken_at, when);
-	fprintf(out, "Audit of %s at %s: %s\n", T(s->source != NULL ? s->source : "?"), when,
-	    r->complete ? "complete" : "INCOMPLETE (see below)");
-	if (s->org_note != NULL)
-		fprintf(out, "Note: %s\n", T(s->org_note));
-	fputc('\n', out);
-	fprintf(out, "PassRole edges to privileged roles: %zu\n", r->nedges);
-	if (copy_spool(out, rp->edges, e) != 0)
-		return -1;
-	fputc('\n', out);
-	fprintf(out, "Privileged roles: %zu\n", r->nprivileged);
-	if (copy_spool(out, rp->priv, e) != 0)
-		return -1;
-	if (rp->scope != REPORT_ALL)
-		fprintf(out, "(%s: %zu of %zu audited accounts unchanged since the last run, "
-		    "not evaluated again)\n", rp->scope == REPORT_SUMMARY ? "--summary" :
-		    "--changes-only", r->reused, r->audited);
-	if (rp->scope != REPORT_SUMMARY)
-		changes_text(out, r);
-	else
-		fprintf(out, "\nChanges: %zu%s\n", r->diff.n, r->diff.baseline ?
-		    " (baseline)" : "");
-	not_audited_text(out, r);
-	if (r->saved)
-		fprintf(out, "\nSaved as edge set %llu.\n", (unsigned long long)r->seq);
-	return finish(out, e);
+	return reporttext_finish(rp->out, &x, e);
 }
 
 /* "key": value, as one member of the top level. */
@@ -630,6 +431,42 @@ member(FILE *out, const char *key, cJSON *v, struct err *e)
 		return -1;
 	}
 	return put_line(out, v, "", e);
+}
+
+/* The patterns of an active filter, or null. */
+static cJSON *
+filter_json(const struct report_filter *f)
+{
+	const struct {
+		const char *key;
+		const char *const *p;
+		size_t n;
+	} lists[] = { { "accounts", f->accounts, f->naccounts },
+		{ "roles", f->roles, f->nroles }, { "principals", f->principals, f->nprincipals } };
+	cJSON *o;
+	bool ok;
+
+	if (!report_filter_active(f))
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	ok = o != NULL;
+	for (size_t i = 0; ok && i < sizeof(lists) / sizeof(lists[0]); i++) {
+		cJSON *a = cJSON_CreateArray();
+
+		ok = add(o, lists[i].key, a);
+		for (size_t k = 0; ok && k < lists[i].n; k++) {
+			cJSON *v = cJSON_CreateString(lists[i].p[k]);
+
+			ok = v != NULL && cJSON_AddItemToArray(a, v);
+			if (!ok)
+				cJSON_Delete(v);
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* The run's counts: what --summary and --changes-only still report. */
@@ -654,7 +491,9 @@ static int
 finish_json(struct report *rp, const struct audit_result *r, struct err *e)
 {
 	const struct edge_set *s = r->cur;
+	const struct report_filter *f = &rp->view.filter;
 	FILE *out = rp->out;
+	size_t n = 0;
 
 	fprintf(out, "{\n  \"format\": \"%s\"", REPORT_FORMAT);
 	fprintf(out, ",\n  \"version\": %d", REPORT_VERSION);
@@ -669,33 +508,36 @@ finish_json(struct report *rp, const struct audit_result *r, struct err *e)
 	    member(out, "org_note", str_or_null(s->org_note), e) != 0 ||
 	    member(out, "scope", cJSON_CreateString(rp->scope == REPORT_ALL ? "all" :
 	    rp->scope == REPORT_CHANGES ? "changes" : "summary"), e) != 0 ||
-	    member(out, "counts", counts_json(r), e) != 0)
+	    member(out, "counts", counts_json(r), e) != 0 ||
+	    member(out, "filter", filter_json(f), e) != 0)
 		return -1;
 	fputs(",\n  \"accounts\": [", out);
 	for (size_t i = 0; i < s->naccounts; i++)
-		if (put_line(out, account_json(&s->accounts[i]), i > 0 ? ",\n    " : "\n    ",
-		    e) != 0)
+		if (report_filter_account(f, s->accounts[i].id) && put_line(out,
+		    account_json(&s->accounts[i]), n++ > 0 ? ",\n    " : "\n    ", e) != 0)
 			return -1;
-	fputs(s->naccounts > 0 ? "\n  ],\n  \"privileged\": [" : "],\n  \"privileged\": [", out);
-	if (rp->npriv > 0 && (fputc('\n', out) == EOF || copy_spool(out, rp->priv, e) != 0 ||
+	fputs(n > 0 ? "\n  ],\n  \"privileged\": [" : "],\n  \"privileged\": [", out);
+	if (rp->npriv > 0 && (fputc('\n', out) == EOF || report_copy_spool(out, rp->priv, e) != 0 ||
 	    fputs("\n  ", out) == EOF))
 		return -1;
 	fputs("],\n  \"edges\": [", out);
-	if (rp->nedges > 0 && (fputc('\n', out) == EOF || copy_spool(out, rp->edges, e) != 0 ||
+	if (rp->nedges > 0 && (fputc('\n', out) == EOF || report_copy_spool(out, rp->edges, e) != 0 ||
 	    fputs("\n  ", out) == EOF))
 		return -1;
 	fputs("],\n  \"changes\": [", out);
+	n = 0;
 	for (size_t i = 0; rp->scope != REPORT_SUMMARY && i < r->diff.n; i++)
-		if (put_line(out, change_json(&r->diff.entries[i]), i > 0 ? ",\n    " :
-		    "\n    ", e) != 0)
+		if (report_filter_change(f, &r->diff.entries[i]) && put_line(out,
+		    change_json(&r->diff.entries[i]), n++ > 0 ? ",\n    " : "\n    ", e) != 0)
 			return -1;
-	fputs(r->diff.n > 0 && rp->scope != REPORT_SUMMARY ? "\n  ],\n  \"not_audited\": [" :
-	    "],\n  \"not_audited\": [", out);
+	fputs(n > 0 ? "\n  ],\n  \"not_audited\": [" : "],\n  \"not_audited\": [", out);
+	n = 0;
 	for (size_t i = 0; i < r->diff.nnot_audited; i++)
-		if (put_line(out, not_audited_json(&r->diff.not_audited[i]), i > 0 ?
-		    ",\n    " : "\n    ", e) != 0)
+		if (report_filter_account(f, r->diff.not_audited[i].account) && put_line(out,
+		    not_audited_json(&r->diff.not_audited[i]), n++ > 0 ? ",\n    " : "\n    ",
+		    e) != 0)
 			return -1;
-	fputs(r->diff.nnot_audited > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
+	fputs(n > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
 	return finish(out, e);
 }
 
@@ -708,8 +550,9 @@ finish_jsonl(struct report *rp, const struct audit_result *r, struct err *e)
 	bool ok;
 
 	for (size_t i = 0; rp->scope != REPORT_SUMMARY && i < r->diff.n; i++)
-		if (put_line(out, typed("change", change_json(&r->diff.entries[i])), "", e) != 0 ||
-		    fputc('\n', out) == EOF)
+		if (report_filter_change(&rp->view.filter, &r->diff.entries[i]) &&
+		    (put_line(out, typed("change", change_json(&r->diff.entries[i])), "", e) != 0 ||
+		    fputc('\n', out) == EOF))
 			return -1;
 	o = cJSON_CreateObject();
 	ok = o != NULL;
@@ -732,9 +575,14 @@ finish_jsonl(struct report *rp, const struct audit_result *r, struct err *e)
 	ok = ok && add(o, "reused", cJSON_CreateNumber((double)r->reused));
 	ok = ok && add(o, "scope", cJSON_CreateString(rp->scope == REPORT_ALL ? "all" :
 	    rp->scope == REPORT_CHANGES ? "changes" : "summary"));
+	ok = ok && add(o, "filter", filter_json(&rp->view.filter));
 	ok = ok && add(o, "not_audited", a = cJSON_CreateArray());
 	for (size_t i = 0; ok && i < r->diff.nnot_audited; i++) {
-		cJSON *c = not_audited_json(&r->diff.not_audited[i]);
+		cJSON *c;
+
+		if (!report_filter_account(&rp->view.filter, r->diff.not_audited[i].account))
+			continue;
+		c = not_audited_json(&r->diff.not_audited[i]);
 
 		ok = c != NULL && cJSON_AddItemToArray(a, c);
 		if (!ok)
@@ -778,6 +626,7 @@ report_new(FILE *out, enum report_format fmt, enum report_scope scope, struct er
 	rp->out = out;
 	rp->fmt = fmt;
 	rp->scope = scope;
+	rp->view.width = fmt == REPORT_TEXT ? reporttext_width(out) : 0;
 	if (fmt != REPORT_JSONL && ((rp->edges = tmpfile()) == NULL ||
 	    (rp->priv = tmpfile()) == NULL)) {
 		err_set(e, "report: cannot create a spool file: %s", strerror(errno));
@@ -789,6 +638,21 @@ report_new(FILE *out, enum report_format fmt, enum report_scope scope, struct er
 	rp->sink.finish = rep_finish;
 	rp->sink.ctx = rp;
 	return rp;
+}
+
+void
+report_set_view(struct report *rp, const struct report_view *v)
+{
+	rp->view = *v;
+	if (rp->fmt == REPORT_TEXT && rp->view.width == 0)
+		rp->view.width = reporttext_width(rp->out);
+	if (rp->view.width != 0 && rp->view.width < REPORTTEXT_MIN_WIDTH)
+		rp->view.width = REPORTTEXT_MIN_WIDTH;
+	if (rp->view.width > REPORTTEXT_MAX_WIDTH)
+		rp->view.width = REPORTTEXT_MAX_WIDTH;
+	/* A filtered --summary or --changes-only counts the entries it
+	 * shows, so it needs them even where the saved ones are reused. */
+	rp->sink.entries = rp->scope == REPORT_ALL || report_filter_active(&rp->view.filter);
 }
 
 const struct audit_sink *
@@ -811,7 +675,7 @@ report_free(struct report *rp)
 
 int
 report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r,
-    enum report_format fmt, struct err *e)
+    enum report_format fmt, const struct report_view *v, struct err *e)
 {
 	struct report *rp = report_new(out, fmt, REPORT_ALL, e);
 	struct audit_result whole = *r;
@@ -819,6 +683,8 @@ report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r
 
 	if (rp == NULL)
 		return -1;
+	if (v != NULL)
+		report_set_view(rp, v);
 	whole.nedges = all->nedges;
 	whole.nprivileged = all->nprivileged;
 	/* One account at a time, as a run hands them over. */
@@ -869,23 +735,9 @@ report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e)
 	static const char *const arrays[] = { "accounts", "privileged", NULL };
 	cJSON *o;
 	bool ok;
-	char when[21];
 
-	if (!json) {
-		edgejson_time(s->taken_at, when);
-		fprintf(out, "Privileged roles in %s at %s\n", T(s->source != NULL ? s->source : "?"),
-		    when);
-		if (s->org_note != NULL)
-			fprintf(out, "Note: %s\n", T(s->org_note));
-		for (size_t i = 0; i < s->naccounts; i++)
-			if (!s->accounts[i].audited)
-				fprintf(out, "Not audited: %s: %s\n", T(s->accounts[i].id),
-				    T(s->accounts[i].why != NULL ? s->accounts[i].why : "?"));
-		fputc('\n', out);
-		fprintf(out, "Privileged roles: %zu\n", s->nprivileged);
-		privileged_lines(out, s, 0);
-		return finish(out, e);
-	}
+	if (!json)
+		return reporttext_privileged(out, s, reporttext_width(out), e);
 	o = cJSON_CreateObject();
 	ok = o != NULL;
 	ok = ok && add(o, "format", cJSON_CreateString("passrole-auditd-privileged"));

@@ -1,6 +1,7 @@
 /*
- * The audit's output for people (an aligned table, then the changes, the
- * accounts not audited and the organization note) and for programs
+ * The audit's output for people (reporttext.h: a summary, the changes,
+ * the edges grouped by role, the privileged roles and the accounts not
+ * audited, fitted to the terminal's width) and for programs
  * (--format json, schema below and in passrole-auditd(8), AUDIT OUTPUT).
  *
  * JSON (version 1), every key always present:
@@ -14,6 +15,7 @@
  *     "scope": "all" | "changes" | "summary",   what is listed below
  *     "counts": { "accounts", "audited", "reused", "privileged", "edges",
  *                 "changes" },
+ *     "filter": null | { "accounts", "roles", "principals" },  (patterns)
  *     "accounts": [ { "id", "audited", "why", "org_unknown", "known_at" } ],
  *     "privileged": [ { "role_arn", "account", "reasons": [string] } ],
  *     "edges": [ edge, as in edgejson.h ],
@@ -59,7 +61,7 @@ enum report_scope { REPORT_ALL, REPORT_CHANGES, REPORT_SUMMARY };
  *   {"type": "summary", "format", "version", "taken_at", "source",
  *    "complete", "baseline", "previous_taken_at", "saved", "org_note",
  *    "accounts", "privileged", "edges", "changes", "reused": counts,
- *    "not_audited": [...]}                            (last)
+ *    "scope", "filter", "not_audited": [...]}         (last)
  */
 struct report;
 struct report *report_new(FILE *out, enum report_format fmt, enum report_scope scope,
@@ -67,10 +69,53 @@ struct report *report_new(FILE *out, enum report_format fmt, enum report_scope s
 const struct audit_sink *report_sink(struct report *rp);
 void report_free(struct report *rp);
 
+/*
+ * What the report shows, in every format. The filters are glob patterns
+ * (fnmatch(3), no flags: '*' also matches '/'); a list matches when any
+ * of its patterns does, an empty list always. An account pattern is
+ * matched against the 12-digit id; a role or principal pattern against
+ * the whole ARN and against the name (the part after the last '/').
+ * They apply to the output only: the run audits, diffs and saves every
+ * account, so that a filtered look never makes the state forget the
+ * others. A privileged role has no principal: with principals given, no
+ * privileged role (nor a change of one) is shown. JSON gains "filter":
+ * null, or { "accounts", "roles", "principals" } (arrays of the patterns);
+ * "counts" stay the whole run's, the arrays hold what matches.
+ * Pointers are borrowed and must outlive the report.
+ */
+struct report_filter {
+	const char *const *accounts;
+	size_t naccounts;
+	const char *const *roles;
+	size_t nroles;
+	const char *const *principals;
+	size_t nprincipals;
+};
+
+struct report_view {
+	/* Text: the line width; 0 picks reporttext_width(out) ($COLUMNS,
+	 * else the terminal's width, else 100). */
+	unsigned width;
+	/* Text: each edge's reason and each caveat's sentence (-v). */
+	bool reasons;
+	struct report_filter filter;
+};
+
+/* Before the run: v is copied (its patterns are borrowed). */
+void report_set_view(struct report *rp, const struct report_view *v);
+
 /* A whole result at once: all holds every account's edges (r->cur only
- * the head). 0, or -1 with e (a write error). */
+ * the head); v may be NULL (defaults). 0, or -1 with e (a write error). */
 int report_audit(FILE *out, const struct edge_set *all, const struct audit_result *r,
-    enum report_format fmt, struct err *e);
+    enum report_format fmt, const struct report_view *v, struct err *e);
+
+/* Whether the filter shows an edge, a privileged role, an account, a
+ * change. */
+bool report_filter_active(const struct report_filter *f);
+bool report_filter_edge(const struct report_filter *f, const struct edge *ed);
+bool report_filter_privileged(const struct report_filter *f, const struct edge_privileged *p);
+bool report_filter_account(const struct report_filter *f, const char *id);
+bool report_filter_change(const struct report_filter *f, const struct diff_entry *en);
 
 /* The privileged roles of s and why (--list-privileged). JSON: { "format":
  * "passrole-auditd-privileged", "version": 1, "taken_at", "source",

@@ -139,16 +139,77 @@ for f in "$tmp"/state/gen-0000000001/*; do
 	[ "$(stat -c %a "$f")" = 600 ] && ok || fail "state file mode: $f"
 done
 
-# The same in text: the table's header and the edge lines.
+# The same in text: the summary first, then the edges grouped by role,
+# each principal beside its services.
 "$BIN" -c "$tmp/pra.conf" --audit-now --no-state >"$tmp/text" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 3 ] && ok || fail "--audit-now --no-state: exit $rc, wanted 3"
-grep -qE '^PRINCIPAL +ROLE +SERVICES +CONDITIONS +PATH +CAVEATS$' "$tmp/text" && ok ||
-	fail "no table header"
-grep -qE '^arn:aws:iam::111122223333:user/automation/ci-deployer +arn:aws:iam::111122223333:role/deploy/app-deployer +ec2.amazonaws.com,lambda.amazonaws.com +- +direct ' "$tmp/text" && ok ||
-	fail "no ci-deployer line: $(cat "$tmp/text")"
-grep -q '^Not audited' "$tmp/text" && ok || fail "no not-audited section"
+# line NUMBER of the first line matching ERE in $tmp/text (0: none)
+line() { grep -nE -m1 "$1" "$tmp/text" | cut -d: -f1 | grep . || echo 0; }
+s=$(line '^Summary$'); e=$(line '^PassRole edges to privileged roles, by role: 6$')
+p=$(line '^Privileged roles: 2$'); n=$(line '^Not audited')
+[ "$s" -gt 0 ] && [ "$s" -lt "$e" ] && [ "$e" -lt "$p" ] && [ "$p" -lt "$n" ] && ok ||
+	fail "sections out of order (summary $s, edges $e, privileged $p, not audited $n): $(cat "$tmp/text")"
+grep -qxE '  PassRole edges    6: 4 unconditional, 2 conditional; of them 1 through another role; to 2 roles' "$tmp/text" &&
+	ok || fail "no edge counts in the summary: $(cat "$tmp/text")"
+awk '/^  role\/deploy\/app-deployer$/ { r = 1; next } /^  [^ ]/ { r = 0 }
+	r && /^    user\/automation\/ci-deployer +ec2\.amazonaws\.com, lambda\.amazonaws\.com$/ { f = 1 }
+	END { exit !f }' "$tmp/text" && ok || fail "no ci-deployer line under app-deployer: $(cat "$tmp/text")"
+grep -q 'why: ' "$tmp/text" && fail "reasons shown without -v" || ok
 [ ! -e "$tmp/state/gen-0000000002" ] && ok || fail "--no-state saved"
+
+# Its width: $COLUMNS, 100 when not set (not a terminal); no line longer.
+for cols in 60 100 200 unset; do
+	if [ "$cols" = unset ]; then
+		(unset COLUMNS; "$BIN" -c "$tmp/pra.conf" --audit-now --no-state -v >"$tmp/w" 2>/dev/null)
+		cols=100
+	else
+		COLUMNS=$cols "$BIN" -c "$tmp/pra.conf" --audit-now --no-state -v >"$tmp/w" 2>/dev/null
+	fi
+	longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$tmp/w")
+	[ "$longest" -le "$cols" ] && ok || fail "COLUMNS=$cols: a line of $longest: $(cat "$tmp/w")"
+	grep -q 'why: ' "$tmp/w" && ok || fail "COLUMNS=$cols -v: no reasons"
+	cp "$tmp/w" "$tmp/w.$cols"
+done
+# Nothing cut: a principal's name that does not fit its column goes on,
+# hanging by 2, on the next lines; put together again, it is whole.
+for who in user/alice user/automation/ci-deployer role/deploy/app-deployer; do
+	for cols in 60 200; do
+		awk '/^    [^ ]/ { print name; name = $1; next }
+			/^      [^ ]/ && name != "" { name = name $1; next }
+			{ print name; name = "" } END { print name }' "$tmp/w.$cols" | grep -qxF "$who" && ok ||
+			fail "COLUMNS=$cols: $who is not whole: $(cat "$tmp/w.$cols")"
+	done
+done
+
+# The filters, in every format; a filtered run still saves every account.
+"$BIN" -c "$tmp/pra.conf" --audit-now --no-state --role app-deployer --principal 'ci-*' >"$tmp/text" 2>"$tmp/err"
+grep -qE '^  Filter +--role app-deployer, --principal ci-\* \(the output only' "$tmp/text" && ok ||
+	fail "the text does not say a filter applies: $(cat "$tmp/text")"
+grep -q 'user/alice' "$tmp/text" && fail "--principal 'ci-*' shows alice" || ok
+grep -q '^    user/automation/ci-deployer ' "$tmp/text" && ok || fail "--role/--principal lost ci-deployer"
+"$BIN" -c "$tmp/pra.conf" --audit-now --no-state --format jsonl --account 444455556666 >"$tmp/jsonl" 2>"$tmp/err"
+"$PY" - "$tmp/jsonl" <<'PY' && ok || fail "--account in JSON Lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+acc = [l["id"] for l in lines if l["type"] == "account"]
+assert acc == ["444455556666"], acc
+assert not [l for l in lines if l["type"] in ("edge", "privileged")], lines
+s = lines[-1]
+assert s["type"] == "summary" and s["filter"]["accounts"] == ["444455556666"], s
+assert s["edges"] == 6, s
+PY
+mkdir "$tmp/fstate"
+audit 3 --state-dir "$tmp/fstate" --principal alice
+check "
+assert {e['principal_arn'] for e in r['edges']} == {M + 'user/alice'}, r['edges']
+assert r['privileged'] == [] and r['filter']['principals'] == ['alice'], r['filter']
+assert r['counts']['edges'] == 6, r['counts']
+"
+audit 3 --state-dir "$tmp/fstate"
+check "
+assert r['saved'] == 2 and K == [] and len(r['edges']) == 6, (r['saved'], K, len(r['edges']))
+"
 
 # 2. Nothing changed: no changes, still incomplete.
 audit 3

@@ -87,17 +87,50 @@ done
 run 1 --audit-now --input "$tmp/no-such-dump" --state-dir "$tmp/state" -c "$tmp/sample.conf"
 if [ -e "$tmp/state" ]; then fail "a failed audit created its state directory"; else ok; fi
 
-# --check-config on the sample: valid, and every setting is printed.
+# --check-config on the sample: valid, and every setting is printed,
+# nested as libconfig groups (conf-flatten.awk names each by its path).
+FLATTEN="$top_srcdir/tests/tools/conf-flatten.awk"
 run 0 --check-config -c "$tmp/sample.conf"
+awk -f "$FLATTEN" "$tmp/out" >"$tmp/flat" && ok || fail "--check-config's output does not flatten"
 "$BIN" --dump-schema | while IFS='	' read -r path type _rest; do
 	[ "$type" = group ] && continue
-	# A list of groups prints its size, then each element's settings as
-	# path.[i].name: those of an empty list's elements are not printed.
+	# A list of groups prints its elements: those of an empty list's
+	# elements are not printed.
 	case $path in *'[]'*) continue ;; esac
-	grep -qE "^($path = .*;|# $path is not set|# $path: [0-9]+ elements?)\$" "$tmp/out" ||
-		echo "$path"
+	grep -qE "^($path = .*;|# $path is not set|# $path is set: a secret, not shown|$path = \(( \);)?)\$" \
+	    "$tmp/flat" || echo "$path"
 done >"$tmp/missing"
 if [ -s "$tmp/missing" ]; then fail "--check-config did not print: $(cat "$tmp/missing")"; else ok; fi
+# No dotted name: libconfig would refuse one.
+if grep -E '^ *[a-z0-9_]+\.[a-z0-9_.[]' "$tmp/out"; then fail "--check-config printed a dotted name"; else ok; fi
+
+# Its output is a config: fed back, the same settings (secrets aside: see
+# check_config's round trip), a list of groups and its elements included.
+printf 'Bearer x\n' >"$tmp/rt.token"
+chmod 600 "$tmp/rt.token"
+cat >"$tmp/rt.conf" <<CONF
+log_level = "notice";
+aws = { region = "eu-west-2"; retry = { max_attempts = 9; }; };
+collect = { member_role = "Auditor"; accounts_exclude = ["111111111111"]; };
+alerts = { webhooks = (
+  { name = "a"; url = "https://hooks.example.com/a"; headers = ( { name = "X-A"; value_file = "$tmp/rt.token"; } ); },
+  { name = "b"; url = "https://hooks.example.com/b"; format = "slack"; }
+); };
+CONF
+chmod 600 "$tmp/rt.conf"
+run 0 --check-config -c "$tmp/rt.conf"
+# The two URLs are secrets: printed as comments, given again here.
+awk 'BEGIN { n = 0 } /# url is set: a secret, not shown$/ { sub(/# url is set: a secret, not shown$/,
+	"url = \"https://hooks.example.com/" (n++ == 0 ? "a" : "b") "\";") } { print }' \
+	"$tmp/out" >"$tmp/rt2.conf"
+grep -v '^#' "$tmp/out" >"$tmp/rt.first"
+chmod 600 "$tmp/rt2.conf"
+run 0 --check-config -c "$tmp/rt2.conf"
+grep -v '^#' "$tmp/out" >"$tmp/rt.second"
+if cmp -s "$tmp/rt.first" "$tmp/rt.second"; then ok; else
+	fail "--check-config's output, fed back, gives other settings:"; diff "$tmp/rt.first" "$tmp/rt.second"; fi
+has "$tmp/out" '      name = "b";'
+has "$tmp/out" "          value_file = \"$tmp/rt.token\";"
 
 # A broken config: exit 1, every problem as FILE:LINE: path: message.
 cat >"$tmp/bad.conf" <<'CONF'
@@ -148,7 +181,7 @@ aws = { credentials = {
 CONF
 chmod 644 "$tmp/secret.conf"
 run 0 --check-config -c "$tmp/secret.conf"
-has "$tmp/out" 'aws.credentials.secret_access_key = "********";'
+has "$tmp/out" '    # secret_access_key is set: a secret, not shown'
 lacks "$tmp/out" "wJalrXUtnFEMI"
 lacks "$tmp/err" "wJalrXUtnFEMI"
 has "$tmp/err" "readable by group or others"

@@ -135,7 +135,8 @@ no_pw "$tmp/out" "$tmp/err"
 what="check-config"
 "$bin" -c "$tmp/viaproxy.conf" --check-config >"$tmp/out" 2>"$tmp/err" && ok ||
 	fail "$what: rejected: $(cat "$tmp/err")"
-grep -q '^aws.proxy = ' "$tmp/out" && ok || fail "$what: aws.proxy not printed"
+awk -f "$top_srcdir/tests/tools/conf-flatten.awk" "$tmp/out" | grep -qxF '# aws.proxy is set: a secret, not shown' &&
+	ok || fail "$what: aws.proxy not printed as a masked secret"
 no_pw "$tmp/out" "$tmp/err"
 for bad in "http://pra-user:$PW@proxy.example.com:3128" "http://proxy.example.com" \
 	"socks5://proxy.example.com:1080" "https://proxy.example.com:3128/path$PW"; do

@@ -139,6 +139,41 @@ expect_usage(int argc, char **argv, const char *msg)
 	ck_assert_str_eq(e.msg, msg);
 }
 
+/* --account, --role, --principal: repeatable, with --audit-now only, a
+ * pattern each, at most CLI_FILTER_MAX. */
+START_TEST(test_filters)
+{
+	char *v[] = { "passrole-auditd", "--audit-now", "--account", "1111*", "--role",
+	    "Deploy*", "--account", "222222222222", "--principal", "arn:aws:iam::*:user/ci-*",
+	    "--format", "jsonl", NULL };
+	char *many[2 + 2 * (CLI_FILTER_MAX + 1) + 1];
+	struct cli_opts o;
+	struct err e;
+	int n = 0;
+
+	ck_assert_int_eq(parse(ARGC(v), v, &o, &e), 0);
+	ck_assert_uint_eq(o.naccounts, 2);
+	ck_assert_str_eq(o.accounts[0], "1111*");
+	ck_assert_str_eq(o.accounts[1], "222222222222");
+	ck_assert_uint_eq(o.nroles, 1);
+	ck_assert_str_eq(o.roles[0], "Deploy*");
+	ck_assert_uint_eq(o.nprincipals, 1);
+	ck_assert_str_eq(o.principals[0], "arn:aws:iam::*:user/ci-*");
+	expect_usage(4, ARGV("--list-privileged", "--role", "x"),
+	    "--role applies only to --audit-now");
+	expect_usage(4, ARGV("--audit-now", "--principal", ""), "--principal needs a pattern");
+	many[n++] = "passrole-auditd";
+	many[n++] = "--audit-now";
+	for (int i = 0; i <= CLI_FILTER_MAX; i++) {
+		many[n++] = "--account";
+		many[n++] = "1*";
+	}
+	many[n] = NULL;
+	ck_assert_int_eq(parse(n, many, &o, &e), -1);
+	ck_assert_str_eq(e.msg, "--account given more than 32 times");
+}
+END_TEST
+
 START_TEST(test_usage_errors)
 {
 	expect_usage(2, ARGV("--bogus"), "unrecognized option '--bogus'");
@@ -252,6 +287,7 @@ main(void)
 	tcase_add_test(tc, test_each_mode);
 	tcase_add_test(tc, test_audit_options);
 	tcase_add_test(tc, test_usage_errors);
+	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_help_stops_parsing);
 	tcase_add_test(tc, test_log_level);
 	tcase_add_test(tc, test_help_text);

@@ -171,9 +171,13 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c.aws.retry.budget_s, 120);
 	s = printed(&c);
 	ck_assert_ptr_nonnull(strstr(s, "log_level = \"info\";\n"));
-	ck_assert_ptr_nonnull(strstr(s, "aws.retry.max_delay_ms = 20000;\n"));
-	ck_assert_ptr_nonnull(strstr(s, "aws.insecure_loopback_tls = false;\n"));
-	ck_assert_ptr_nonnull(strstr(s, "# aws.ca_bundle is not set\n"));
+	ck_assert_ptr_nonnull(strstr(s, "  retry = {\n    max_attempts = 5;\n    base_delay_ms = 100;\n"
+	    "    max_delay_ms = 20000;\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\naws = {\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  insecure_loopback_tls = false;\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  # ca_bundle is not set\n"));
+	/* libconfig names have no dots: a dotted path is not a setting. */
+	ck_assert_ptr_null(strstr(s, "aws."));
 	free(s);
 	config_free(&c);
 }
@@ -540,11 +544,11 @@ START_TEST(test_secret_masked_when_printed)
 	ck_assert_ptr_null(strstr(s, "wJalrXUtnFEMI"));
 	ck_assert_ptr_null(strstr(s, "FwoGZXIvYXdzEXAMPLE"));
 	ck_assert_ptr_nonnull(strstr(s,
-	    "aws.credentials.secret_access_key = \"********\";\n"));
+	    "    # secret_access_key is set: a secret, not shown\n"));
 	ck_assert_ptr_nonnull(strstr(s,
-	    "aws.credentials.session_token = \"********\";\n"));
+	    "    # session_token is set: a secret, not shown\n"));
 	ck_assert_ptr_nonnull(strstr(s,
-	    "aws.credentials.access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"));
+	    "    access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"));
 	free(s);
 	/* The loaded secrets are registered with the log scrubber. */
 	{
@@ -602,7 +606,7 @@ START_TEST(test_webhook_url_is_secret)
 	ck_assert_int_eq(load(good, &c, &d), 0);
 	s = printed(&c);
 	ck_assert_ptr_null(strstr(s, "XOXBtokenQ9v2"));
-	ck_assert_ptr_nonnull(strstr(s, "alerts.webhooks.[0].url = \"********\";"));
+	ck_assert_ptr_nonnull(strstr(s, "      # url is set: a secret, not shown\n"));
 	free(s);
 	ck_assert_ptr_nonnull(fp = open_memstream(&out, &n));
 	log_set_stream(fp);
@@ -972,8 +976,8 @@ START_TEST(test_required_and_lists)
 	fp = open_memstream(&s, &n);
 	ck_assert_int_eq(confschema_print(&demo_schema, &v, fp), 0);
 	fclose(fp);
-	ck_assert_str_eq(s, "name = \"n\";\nopts.level = \"low\";\n"
-	    "opts.tags = [\"a\", \"b\"];\nopts.token = \"********\";\n");
+	ck_assert_str_eq(s, "name = \"n\";\nopts = {\n  level = \"low\";\n"
+	    "  tags = [\"a\", \"b\"];\n  # token is set: a secret, not shown\n};\n");
 	free(s);
 	confschema_free(&demo_schema, &v);
 	ck_assert_ptr_null(v.token);
@@ -1116,14 +1120,14 @@ START_TEST(test_grouplist_values)
 	fp = open_memstream(&s, &n);
 	ck_assert_int_eq(confschema_print(&demo_lg_schema, &v, fp), 0);
 	fclose(fp);
-	ck_assert_str_eq(s, "# g.items: 2 elements\n"
-	    "g.items.[0].id = \"a\";\ng.items.[0].weight = 7;\n"
-	    "g.items.[0].secret = \"********\";\ng.items.[0].tags = [\"x\"];\n"
-	    "# g.items.[0].subs: 2 elements\n"
-	    "g.items.[0].subs.[0].k = \"k1\";\ng.items.[0].subs.[1].k = \"k2\";\n"
-	    "g.items.[1].id = \"b\";\ng.items.[1].weight = 5;\n"
-	    "# g.items.[1].secret is not set\ng.items.[1].tags = [];\n"
-	    "# g.items.[1].subs: 0 elements\n");
+	ck_assert_str_eq(s, "g = {\n  items = (\n    {\n"
+	    "      id = \"a\";\n      weight = 7;\n"
+	    "      # secret is set: a secret, not shown\n      tags = [\"x\"];\n"
+	    "      subs = (\n        {\n          k = \"k1\";\n        },\n"
+	    "        {\n          k = \"k2\";\n        }\n      );\n    },\n"
+	    "    {\n      id = \"b\";\n      weight = 5;\n"
+	    "      # secret is not set\n      tags = [];\n"
+	    "      subs = ( );\n    }\n  );\n};\n");
 	free(s);
 	s = NULL;
 
@@ -1425,7 +1429,7 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_null(strstr(p, "inline-hmac"));
 	ck_assert_ptr_null(strstr(p, "sec team"));
 	ck_assert_ptr_null(strstr(p, "127.0.0.1:8080/x"));
-	ck_assert_ptr_nonnull(strstr(p, "alerts.webhooks.[1].url = \"********\";"));
+	ck_assert_ptr_nonnull(strstr(p, "      name = \"chat\";\n      # url is set: a secret, not shown\n"));
 	free(p);
 	/* The log's scrubber knows every one of them. */
 	log = NULL;
@@ -1469,6 +1473,113 @@ START_TEST(test_webhooks)
 	ck_assert_ptr_nonnull(strstr(d.msgs[0], ":4: alerts.webhooks.[0].headers.[0]"
 	    ".value_file: cannot open "));
 	config_free(&c);
+	confdiag_free(&d);
+}
+END_TEST
+
+/* text with the n-th "# LEAF is set: a secret, not shown" line (indent
+ * kept) replaced by "LEAF = "value";" (caller frees). */
+static char *
+unmask(const char *text, const char *leaf, size_t n, const char *value)
+{
+	char mark[96], *out;
+	const char *at = text, *bol;
+	size_t k;
+
+	snprintf(mark, sizeof(mark), "# %s is set: a secret, not shown\n", leaf);
+	for (k = 0; (at = strstr(at, mark)) != NULL && k < n; k++)
+		at += strlen(mark);
+	ck_assert_msg(at != NULL, "no masked %s number %zu in:\n%s", leaf, n, text);
+	for (bol = at; bol > text && bol[-1] == ' '; bol--)
+		;
+	ck_assert_int_ge(asprintf(&out, "%.*s%.*s%s = \"%s\";\n%s", (int)(bol - text), text,
+	    (int)(at - bol), bol, leaf, value, at + strlen(mark)), 0);
+	return out;
+}
+
+/* --check-config's text is libconfig: loaded again it gives the same
+ * settings, lists of groups included. Secrets read from files come back
+ * through their _file settings; inline ones are comments, which the user
+ * must give again (without them, a required secret fails by its name). */
+START_TEST(test_print_round_trip)
+{
+	char tokfile[192], hmacfile[192], keyfile[192], text[2048];
+	struct config c, c2;
+	struct confdiag d = CONFDIAG_INIT;
+	char *a, *b, *t1, *t2;
+
+	snprintf(tokfile, sizeof(tokfile), "%s/token", tmpdir);
+	snprintf(hmacfile, sizeof(hmacfile), "%s/hmac", tmpdir);
+	snprintf(keyfile, sizeof(keyfile), "%s/key", tmpdir);
+	write_file(tokfile, "Bearer tok-123456\n", 0600);
+	write_file(hmacfile, "hmac-secret-0987\n", 0600);
+	write_file(keyfile, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", 0600);
+	snprintf(text, sizeof(text), "log_level = \"debug\";\n"
+	    "aws = { region = \"eu-west-1\"; retry = { max_attempts = 7; };\n"
+	    "  credentials = { access_key_id = \"AKIAIOSFODNN7EXAMPLE\";\n"
+	    "    secret_access_key_file = \"%s\"; }; };\n"
+	    "collect = { regions = [\"eu-west-1\", \"us-east-1\"];\n"
+	    "  member_role = \"Auditor\"; external_id = \"ext-id-0001\"; };\n"
+	    "alerts = { webhooks = (\n"
+	    " { name = \"secops\"; url = \"https://hooks.example.com/a\";\n"
+	    "   hmac_secret_file = \"%s\";\n"
+	    "   headers = ( { name = \"Authorization\"; value_file = \"%s\"; },\n"
+	    "               { name = \"X-Team\"; value = \"sec team\"; } ); },\n"
+	    " { name = \"chat\"; url = \"http://127.0.0.1:8080/x\"; format = \"slack\";\n"
+	    "   timeout = 3; min_severity = \"warning\"; }\n); };\n",
+	    keyfile, hmacfile, tokfile);
+	ck_assert_int_eq(load(text, &c, &d), 0);
+	a = printed(&c);
+	ck_assert_ptr_null(strstr(a, "hooks.example.com"));
+	ck_assert_ptr_null(strstr(a, "ext-id-0001"));
+	ck_assert_ptr_nonnull(strstr(a, "\n  webhooks = (\n    {\n      name = \"secops\";\n"));
+	ck_assert_ptr_nonnull(strstr(a, "      headers = (\n        {\n          name = "
+	    "\"Authorization\";\n"));
+	ck_assert_ptr_nonnull(strstr(a, "    },\n    {\n      name = \"chat\";\n"));
+	ck_assert_ptr_nonnull(strstr(a, "  regions = [\"eu-west-1\", \"us-east-1\"];\n"));
+
+	/* As printed: the required URLs are missing, and said so. */
+	ck_assert_int_eq(load(a, &c2, &d), -1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "url"));
+	config_free(&c2);
+	confdiag_free(&d);
+
+	/* The inline secrets given again: the same settings. */
+	t1 = unmask(a, "url", 0, "https://hooks.example.com/a");
+	t2 = unmask(t1, "url", 0, "http://127.0.0.1:8080/x");
+	free(t1);
+	t1 = unmask(t2, "value", 1, "sec team");
+	free(t2);
+	t2 = unmask(t1, "external_id", 0, "ext-id-0001");
+	free(t1);
+	ck_assert_msg(load(t2, &c2, &d) == 0, "%s\n%s", d.n > 0 ? d.msgs[0] : "?", t2);
+	b = printed(&c2);
+	ck_assert_str_eq(a, b);
+	ck_assert_str_eq(c2.alerts.webhooks[1].url, "http://127.0.0.1:8080/x");
+	ck_assert_str_eq(c2.alerts.webhooks[0].headers[0].value, "Bearer tok-123456");
+	ck_assert_str_eq(config_secret_access_key(&c2),
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	free(t2);
+	free(b);
+	config_free(&c2);
+
+	/* With no webhook and the secrets in files: as printed, unedited. */
+	config_free(&c);
+	snprintf(text, sizeof(text), "aws = { credentials = {\n"
+	    "  access_key_id = \"AKIAIOSFODNN7EXAMPLE\"; secret_access_key_file = \"%s\"; };\n"
+	    "  endpoints = { sts = \"http://127.0.0.1:9/\"; }; };\n"
+	    "alerts = { webhooks = (); };\n", keyfile);
+	ck_assert_int_eq(load(text, &c, &d), 0);
+	free(a);
+	a = printed(&c);
+	ck_assert_ptr_nonnull(strstr(a, "  webhooks = ( );\n"));
+	ck_assert_int_eq(load(a, &c2, &d), 0);
+	b = printed(&c2);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	config_free(&c);
+	config_free(&c2);
 	confdiag_free(&d);
 }
 END_TEST
@@ -1709,6 +1820,7 @@ config_suite(void)
 	tcase_add_test(tc, test_new_cross_checks);
 	tcase_add_test(tc, test_webhooks);
 	tcase_add_test(tc, test_webhook_problems);
+	tcase_add_test(tc, test_print_round_trip);
 	tcase_add_test(tc, test_external_id_file);
 	tcase_add_test(tc, test_failed_load_keeps_scrubbing);
 	suite_add_tcase(s, tc);
