@@ -143,7 +143,7 @@ struct edgestream *
 edgestream_open(const char *path, struct err *e)
 {
 	struct edgestream *es = calloc(1, sizeof(*es));
-	cJSON *root = NULL, *v;
+	cJSON *root = NULL;
 	char *key = NULL;
 	int r;
 
@@ -176,13 +176,8 @@ edgestream_open(const char *path, struct err *e)
 				goto oom;
 			if (index_array(es, edges, e) != 0)
 				goto fail;
-		} else {
-			if (jsonstream_value(es->js, &v, e) != 0)
-				goto fail;
-			if (!cJSON_AddItemToObject(root, key, v)) {
-				cJSON_Delete(v);
-				goto oom;
-			}
+		} else if (jsonstream_add_value(es->js, root, key, e) != 0) {
+			goto fail;
 		}
 		free(key);
 		key = NULL;

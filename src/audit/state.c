@@ -480,66 +480,19 @@ safe_id(const char *id)
 	return n > 0 && n <= 64;
 }
 
-struct state_run *
-state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e)
+/* r's head and account records from h (sorted by id after), with each
+ * account's counts as set or file holds them (one is NULL). -1 on
+ * ENOMEM. */
+static int
+run_fill(struct state_run *r, const struct edge_set *h, const struct edge_set *set,
+    const struct edgestream *file)
 {
-	struct state_run *r = calloc(1, sizeof(*r));
-
-	if (r == NULL)
-		goto oom;
-	r->seq = seq;
-	r->set = s;
-	r->taken_at = s->taken_at;
-	if ((s->source != NULL && (r->source = strdup(s->source)) == NULL) ||
-	    (s->org_note != NULL && (r->org_note = strdup(s->org_note)) == NULL))
-		goto oom;
-	if (s->naccounts > 0 && (r->accounts = calloc(s->naccounts, sizeof(*r->accounts))) == NULL)
-		goto oom;
-	for (size_t i = 0; i < s->naccounts; i++) {
-		struct state_account *a = &r->accounts[r->naccounts++];
-		const struct edge_account *ea = &s->accounts[i];
-
-		a->audited = ea->audited;
-		a->org_unknown = ea->org_unknown;
-		a->known_at = ea->known_at;
-		for (size_t j = 0; j < s->nedges; j++)
-			a->nedges += strutil_cmp(s->edges[j].account, ea->id) == 0;
-		for (size_t j = 0; j < s->nprivileged; j++)
-			a->nprivileged += strutil_cmp(s->privileged[j].account, ea->id) == 0;
-		if ((a->id = strdup(ea->id)) == NULL ||
-		    (ea->why != NULL && (a->why = strdup(ea->why)) == NULL))
-			goto oom;
-	}
-	qsort(r->accounts, r->naccounts, sizeof(*r->accounts), cmp_state_account);
-	return r;
-oom:
-	err_set(e, "out of memory");
-	if (r != NULL)
-		state_run_free(r);
-	else
-		edge_set_free(s);
-	return NULL;
-}
-
-struct state_run *
-state_run_from_file(const char *path, struct err *e)
-{
-	struct state_run *r = calloc(1, sizeof(*r));
-	const struct edge_set *h;
-
-	if (r == NULL) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	if ((r->file = edgestream_open(path, e)) == NULL)
-		goto fail;
-	h = edgestream_head(r->file);
 	r->taken_at = h->taken_at;
 	if ((h->source != NULL && (r->source = strdup(h->source)) == NULL) ||
 	    (h->org_note != NULL && (r->org_note = strdup(h->org_note)) == NULL))
-		goto oom;
+		return -1;
 	if (h->naccounts > 0 && (r->accounts = calloc(h->naccounts, sizeof(*r->accounts))) == NULL)
-		goto oom;
+		return -1;
 	for (size_t i = 0; i < h->naccounts; i++) {
 		struct state_account *a = &r->accounts[r->naccounts++];
 		const struct edge_account *ea = &h->accounts[i];
@@ -547,16 +500,58 @@ state_run_from_file(const char *path, struct err *e)
 		a->audited = ea->audited;
 		a->org_unknown = ea->org_unknown;
 		a->known_at = ea->known_at;
-		a->nedges = edgestream_count_edges(r->file, ea->id);
-		a->nprivileged = edgestream_count_privileged(r->file, ea->id);
+		if (file != NULL) {
+			a->nedges = edgestream_count_edges(file, ea->id);
+			a->nprivileged = edgestream_count_privileged(file, ea->id);
+		}
+		for (size_t j = 0; set != NULL && j < set->nedges; j++)
+			a->nedges += strutil_cmp(set->edges[j].account, ea->id) == 0;
+		for (size_t j = 0; set != NULL && j < set->nprivileged; j++)
+			a->nprivileged += strutil_cmp(set->privileged[j].account, ea->id) == 0;
 		if ((a->id = strdup(ea->id)) == NULL ||
 		    (ea->why != NULL && (a->why = strdup(ea->why)) == NULL))
-			goto oom;
+			return -1;
 	}
-	/* edgestream_head's accounts are sorted by id already. */
+	qsort(r->accounts, r->naccounts, sizeof(*r->accounts), cmp_state_account);
+	return 0;
+}
+
+struct state_run *
+state_run_from_set(struct edge_set *s, uint64_t seq, struct err *e)
+{
+	struct state_run *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		err_set(e, "out of memory");
+		edge_set_free(s);
+		return NULL;
+	}
+	r->seq = seq;
+	r->set = s;
+	if (run_fill(r, s, s, NULL) != 0) {
+		err_set(e, "out of memory");
+		state_run_free(r);
+		return NULL;
+	}
 	return r;
-oom:
-	err_set(e, "out of memory");
+}
+
+struct state_run *
+state_run_from_file(const char *path, struct err *e)
+{
+	struct state_run *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	if ((r->file = edgestream_open(path, e)) == NULL)
+		goto fail;
+	if (run_fill(r, edgestream_head(r->file), NULL, r->file) != 0) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	return r;
 fail:
 	state_run_free(r);
 	return NULL;

@@ -112,7 +112,7 @@ snapfile_open(const char *path, struct err *e)
 {
 	struct snapfile *f = calloc(1, sizeof(*f));
 	struct snapshot *stubs = NULL;
-	cJSON *root = NULL, *v;
+	cJSON *root = NULL;
 	bool have_accounts = false;
 	char *key = NULL;
 	int r;
@@ -139,13 +139,8 @@ snapfile_open(const char *path, struct err *e)
 			have_accounts = true;
 			if (index_accounts(f, stubs, e) != 0)
 				goto fail;
-		} else {
-			if (jsonstream_value(f->js, &v, e) != 0)
-				goto fail;
-			if (!cJSON_AddItemToObject(root, key, v)) {
-				cJSON_Delete(v);
-				goto oom;
-			}
+		} else if (jsonstream_add_value(f->js, root, key, e) != 0) {
+			goto fail;
 		}
 		free(key);
 		key = NULL;

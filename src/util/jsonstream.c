@@ -423,6 +423,21 @@ jsonstream_value(struct jsonstream *js, cJSON **out, struct err *e)
 }
 
 int
+jsonstream_add_value(struct jsonstream *js, cJSON *obj, const char *key, struct err *e)
+{
+	cJSON *v;
+
+	if (jsonstream_value(js, &v, e) != 0)
+		return -1;
+	if (!cJSON_AddItemToObject(obj, key, v)) {
+		cJSON_Delete(v);
+		err_set(e, "out of memory reading %s", js->name);
+		return -1;
+	}
+	return 0;
+}
+
+int
 jsonstream_array_begin(struct jsonstream *js, struct err *e)
 {
 	int c;

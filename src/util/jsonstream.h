@@ -56,6 +56,10 @@ int jsonstream_object_begin(struct jsonstream *js, struct err *e);
 int jsonstream_key(struct jsonstream *js, char **key, struct err *e);
 /* The value after a key, parsed whole (bounded by max_value). 0 or -1. */
 int jsonstream_value(struct jsonstream *js, cJSON **out, struct err *e);
+/* The value after a key, parsed whole and added to obj under that key
+ * (a key already in obj is added again: the caller's checks see it
+ * twice). 0 or -1. */
+int jsonstream_add_value(struct jsonstream *js, cJSON *obj, const char *key, struct err *e);
 /* Expect '[' as the value after a key. 0, or -1 (e: "not an array"). */
 int jsonstream_array_begin(struct jsonstream *js, struct err *e);
 /* The next element of that array: 1 with *out (and, when not NULL, the
