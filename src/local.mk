@@ -7,6 +7,7 @@ libpra_core_a_SOURCES = \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
 	src/util/fileio.c src/util/fileio.h \
+	src/util/lockfile.c src/util/lockfile.h \
 	src/util/jsonutil.c src/util/jsonutil.h \
 	src/util/secret.c src/util/secret.h \
 	src/util/strutil.c src/util/strutil.h \

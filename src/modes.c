@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "audit/audit.h"
@@ -95,6 +96,10 @@ work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
  * state that records the run is saved (see audit/run.h). */
 struct work_enqueue {
 	struct daemon_work *w;
+	/* --audit-now opens w->ax here, once the run has its state directory
+	 * (a run that fails before must not create it). */
+	const struct config *cfg;
+	const char *state_dir;
 	struct alert_enqueue_stats st;
 	bool queued;
 };
@@ -131,6 +136,10 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	struct tm tm;
 
 	memset(&run, 0, sizeof(run));
+	if (q->w->ax == NULL && (q->w->ax = alert_open(q->cfg, q->state_dir, e)) == NULL) {
+		err_prefix(e, "alerts not queued, state not saved");
+		return -1;
+	}
 	/*
 	 * A run that is saved is identified by the saved set it diffs
 	 * against, not by its own time: killed between this enqueue and the
@@ -307,6 +316,65 @@ audit_opts(const struct config *cfg, const struct cli_opts *opts,
 	return 0;
 }
 
+/* What --audit-now did with its alerts, in one line on stderr (the report
+ * is on stdout). */
+static void
+audit_now_alert_summary(const struct work_enqueue *q, const struct alert_deliver_stats *ds,
+    bool delivered)
+{
+	if (!delivered) {
+		log_notice("alerts: %zu queued; %zu still queued in the outbox for the next "
+		    "run or the daemon", q->st.queued, ds->pending);
+		return;
+	}
+	log_notice("alerts: %zu queued, %zu delivered (alert, sink), %zu still queued%s",
+	    q->st.queued, ds->delivered, ds->pending, ds->pending > 0 ?
+	    " for the next run or the daemon" : "");
+}
+
+/* w->ax, opened now if the run did not, when the state directory exists
+ * (what an earlier run left queued is delivered even when this one saw
+ * nothing new; a directory that does not exist is not created). */
+static bool
+alert_ctx_existing(struct daemon_work *w, const struct config *cfg, const char *sdir)
+{
+	struct stat sb;
+	struct err e;
+
+	if (w->ax != NULL)
+		return true;
+	if (sdir == NULL || stat(sdir, &sb) != 0)
+		return false;
+	err_clear(&e);
+	if ((w->ax = alert_open(cfg, sdir, &e)) == NULL) {
+		log_error("alerts: %s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+/* Queue an "audit failed" alert as the daemon does, so that a timer's
+ * failing runs are not silent. */
+static void
+audit_now_failed_alert(struct alert_ctx *ax, const char *why)
+{
+	struct alert_run run;
+	struct alert_enqueue_stats st;
+	char runid[96];
+	time_t now = time(NULL);
+	struct err ae;
+
+	memset(&run, 0, sizeof(run));
+	err_clear(&ae);
+	work_run_id(now, "failed", runid, sizeof(runid));
+	run.id = runid;
+	run.at = now;
+	run.status = ALERT_RUN_FAILED;
+	run.failure = why;
+	if (alert_enqueue(ax, &run, NULL, &st, &ae) != 0)
+		log_error("alerts: %s", ae.msg);
+}
+
 int
 mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 {
@@ -314,14 +382,38 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	struct audit_result r;
 	struct awsconf_creds cr;
 	struct report *rp = NULL;
-	bool have_creds = false;
+	struct daemon_work w;
+	struct work_enqueue q;
+	struct alert_deliver_stats ds;
+	bool have_creds = false, use_state, alerting, delivered = false;
+	const char *sdir;
 	struct err e;
 	int rc = CLI_EXIT_ERROR;
 
 	memset(&r, 0, sizeof(r));
+	memset(&w, 0, sizeof(w));
+	memset(&q, 0, sizeof(q));
+	memset(&ds, 0, sizeof(ds));
 	err_clear(&e);
 	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
 		goto out;
+	use_state = !opts->no_state && opts->baseline == NULL;
+	/*
+	 * A run that saves the state consumes what changed since the last
+	 * one: it queues the alerts first, in the daemon's outbox and under
+	 * the daemon's ids, exactly as the daemon does. --no-alerts saves
+	 * nothing instead, so the changes stay for the next run to alert.
+	 */
+	alerting = use_state && !opts->no_alerts;
+	ro.no_save = use_state && opts->no_alerts;
+	sdir = opts->state_dir != NULL ? opts->state_dir : cfg->state_dir;
+	if (alerting) {
+		q.w = &w;
+		q.cfg = cfg;
+		q.state_dir = sdir;
+		ro.before_save = work_enqueue_run;
+		ro.before_save_ctx = &q;
+	}
 	/* The report is written as the accounts are audited. */
 	if ((rp = report_new(stdout, opts->format == CLI_FORMAT_JSON ? REPORT_JSON :
 	    opts->format == CLI_FORMAT_JSONL ? REPORT_JSONL : REPORT_TEXT,
@@ -333,7 +425,9 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	ro.sink = report_sink(rp);
 	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
 		log_error("audit failed: %s", e.msg);
-		goto out;
+		if (alerting && !audit_stop && !q.queued && alert_ctx_existing(&w, cfg, sdir))
+			audit_now_failed_alert(w.ax, e.msg);
+		goto deliver;
 	}
 	if (!r.complete)
 		log_warn("the audit is incomplete (%zu account(s) not audited or not "
@@ -342,9 +436,22 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	/* Precedence (cli.h): error, then changes, then incomplete. */
 	rc = audit_result_changed(&r) ? CLI_EXIT_CHANGES :
 	    !r.complete ? CLI_EXIT_INCOMPLETE : CLI_EXIT_OK;
+deliver:
+	/* The sinks' own retry limits bound this; what they refuse stays
+	 * queued for the next run or the daemon, and is no failure of the
+	 * audit. */
+	if (alerting && !audit_stop && alert_ctx_existing(&w, cfg, sdir)) {
+		err_clear(&e);
+		if (alert_deliver_pending(w.ax, &audit_stop, &ds, &e) < 0)
+			log_warn("alerts not delivered now: %s", e.msg);
+		else
+			delivered = true;
+		audit_now_alert_summary(&q, &ds, delivered);
+	}
 out:
 	report_free(rp);
 	audit_result_free(&r);
+	alert_close(w.ax);
 	if (have_creds)
 		awsconf_creds_free(&cr);
 	return rc;

@@ -215,7 +215,10 @@ int alert_enqueue(struct alert_ctx *ax, const struct alert_run *run, const struc
  * the rest queued. */
 int alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
     struct alert_deliver_stats *st, struct err *e);
-/* Alerts queued now. */
+/* Seconds alert_enqueue and alert_deliver_pending wait for the outbox's
+ * lock held by another process (default OUTBOX_LOCK_WAIT_S, 120). */
+void alert_ctx_set_lock_wait(struct alert_ctx *ax, int wait_s);
+/* Alerts queued now (as of this process's last look). */
 size_t alert_pending(const struct alert_ctx *ax);
 /* Seconds the daemon should wait before the next alert_deliver_pending()
  * while alerts are pending: grows with consecutive failed rounds (30 s,
