@@ -94,8 +94,54 @@ work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
 
 /* The run's alerts, queued from audit_run's before_save hook: before the
  * state that records the run is saved (see audit/run.h). */
+/*
+ * What the alerts need from the run beyond its diff (alert/risk.h): a sink
+ * in front of the report's (or alone, in the daemon) that takes each
+ * account's privileged roles and edges as they stream by.
+ */
+struct view_sink {
+	struct risk_view view;
+	const struct audit_sink *inner;	/* the report's, or NULL */
+	struct audit_sink self;
+};
+
+static int
+view_account(void *ctx, const struct edge_set *cur, struct err *e)
+{
+	struct view_sink *vs = ctx;
+
+	if (risk_view_account(&vs->view, cur, e) != 0)
+		return -1;
+	return vs->inner != NULL && vs->inner->account != NULL ?
+	    vs->inner->account(vs->inner->ctx, cur, e) : 0;
+}
+
+static int
+view_finish(void *ctx, const struct audit_result *r, struct err *e)
+{
+	struct view_sink *vs = ctx;
+
+	return vs->inner != NULL && vs->inner->finish != NULL ?
+	    vs->inner->finish(vs->inner->ctx, r, e) : 0;
+}
+
+/* vs in front of inner (may be NULL); the run's sink is then &vs->self. */
+static void
+view_sink_init(struct view_sink *vs, const struct audit_sink *inner)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->inner = inner;
+	vs->self.account = view_account;
+	vs->self.finish = view_finish;
+	/* Saved edges reused unchanged raise no alert: the view needs only
+	 * the accounts that were audited, which always carry theirs. */
+	vs->self.entries = inner != NULL && inner->entries;
+	vs->self.ctx = vs;
+}
+
 struct work_enqueue {
 	struct daemon_work *w;
+	struct risk_view *view;		/* borrowed, may be NULL */
 	/* --audit-now opens w->ax here, once the run has its state directory
 	 * (a run that fails before must not create it). */
 	const struct config *cfg;
@@ -160,6 +206,7 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	run.id = runid;
 	run.at = r->cur->taken_at;
 	run.status = ALERT_RUN_OK;
+	run.view = q->view;
 	if (alert_enqueue(q->w->ax, &run, &r->diff, &q->st, e) != 0) {
 		err_prefix(e, "alerts not queued, state not saved");
 		return -1;
@@ -178,6 +225,7 @@ work_audit(void *ctx, const struct config *cfg,
 	struct alert_run run;
 	struct alert_enqueue_stats fst;
 	struct work_enqueue q;
+	struct view_sink vs;
 	struct err e, ae;
 	char runid[96];
 	time_t now = time(NULL);
@@ -190,11 +238,15 @@ work_audit(void *ctx, const struct config *cfg,
 	err_clear(&e);
 	err_clear(&ae);
 	q.w = w;
+	view_sink_init(&vs, NULL);
+	q.view = &vs.view;
 	ro.base = w->cr.client;
 	ro.lock_wait_s = 60;
 	ro.before_save = work_enqueue_run;
 	ro.before_save_ctx = &q;
+	ro.sink = &vs.self;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
+	risk_view_free(&vs.view);
 	if (rc != 0 && *stop) {
 		/* Not a failure to alert about: the daemon is stopping. A run
 		 * that got past its last check point saved, and says so below. */
@@ -385,6 +437,7 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	struct daemon_work w;
 	struct work_enqueue q;
 	struct alert_deliver_stats ds;
+	struct view_sink vs;
 	bool have_creds = false, use_state, alerting, delivered = false;
 	const char *sdir;
 	struct err e;
@@ -394,6 +447,7 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	memset(&w, 0, sizeof(w));
 	memset(&q, 0, sizeof(q));
 	memset(&ds, 0, sizeof(ds));
+	memset(&vs, 0, sizeof(vs));
 	err_clear(&e);
 	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
 		goto out;
@@ -423,6 +477,11 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 		goto out;
 	}
 	ro.sink = report_sink(rp);
+	if (alerting) {
+		view_sink_init(&vs, ro.sink);
+		q.view = &vs.view;
+		ro.sink = &vs.self;
+	}
 	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
 		log_error("audit failed: %s", e.msg);
 		if (alerting && !audit_stop && !q.queued && alert_ctx_existing(&w, cfg, sdir))
@@ -451,6 +510,7 @@ deliver:
 out:
 	report_free(rp);
 	audit_result_free(&r);
+	risk_view_free(&vs.view);
 	alert_close(w.ax);
 	if (have_creds)
 		awsconf_creds_free(&cr);

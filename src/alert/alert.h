@@ -51,8 +51,10 @@
  *     "schema": "passrole-auditd.alert/1",
  *     "id": "<64 hex>",        stable: SHA-256 over kind, key, content, run
  *     "kind": "gained" | "lost" | "changed" | "privileged-added" |
- *             "privileged-removed" | "audit-failed" | "audit-incomplete",
+ *             "privileged-removed" | "audit-failed" | "audit-incomplete" |
+ *             "baseline" | "accepted-expired" | "accepted-unmatched",
  *     "severity": "error" | "warning" | "notice" | "info" | "debug",
+ *     "risk": "critical" | "high" | "medium" | "low" | "info",  (risk.h)
  *     "timestamp": "2026-11-23T11:00:00Z",   when the audit ran (UTC)
  *     "run": "<the audit run's identity>",
  *     "account": "111122223333",             the principal's (or role's) account
@@ -66,6 +68,9 @@
  *     "reason": "one line: what grants it, or why the audit failed",
  *     "change": "services +lambda.amazonaws.com; path now direct",  (changed)
  *     "not_audited": [{"account": "...", "why": "..."}]   (audit-incomplete)
+ *     "counts": {"critical": 1, "high": 0, ...},  (baseline: edges by risk)
+ *     "edges": [{"principal": "...", "role": "...", "risk": "critical"}]
+ *                                            (baseline: the most severe, at most 10)
  *   }
  *
  * For "lost" the edge fields describe the edge that was lost; for
@@ -89,6 +94,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alert/risk.h"
 #include "audit/diff.h"
 #include "conf.h"
 #include "log.h"
@@ -105,12 +111,22 @@ enum alert_kind {
 	ALERT_PRIV_REMOVED,
 	ALERT_AUDIT_FAILED,
 	ALERT_AUDIT_INCOMPLETE,
+	ALERT_BASELINE,			/* the first run's summary */
+	ALERT_ACCEPTED_EXPIRED,		/* an accepted-edges entry is past its date */
+	ALERT_ACCEPTED_UNMATCHED,	/* an accepted-edges entry matches no edge */
 	ALERT_KIND_COUNT
 };
 
 struct alert_not_audited {
 	char *account;
 	char *why;
+};
+
+/* One of the most severe edges a baseline alert names. */
+struct alert_brief {
+	char *principal;
+	char *role;
+	enum alert_risk risk;
 };
 
 /* One alert. Owns every string in it; alert_free() releases them. */
@@ -133,6 +149,12 @@ struct alert {
 	char *change;
 	struct alert_not_audited *not_audited;
 	size_t nnot_audited;
+	enum alert_risk risk;		/* risk.h's table */
+	/* ALERT_BASELINE: edges by risk, and the most severe. */
+	bool has_counts;
+	size_t counts[RISK_COUNT];
+	struct alert_brief *top;
+	size_t ntop;
 };
 
 /* "gained", "privileged-added", ...; NULL for an unknown kind. */
@@ -154,6 +176,11 @@ struct alert_run {
 	time_t at;			/* when the audit ran */
 	enum alert_run_status status;
 	const char *failure;		/* ALERT_RUN_FAILED: one line, why */
+	/* What the run saw beyond its diff (roles' classes, the baseline's
+	 * counts); borrowed, may be NULL: every role is then taken as
+	 * privileged but not admin-equivalent, and a baseline raises no
+	 * summary. */
+	struct risk_view *view;
 };
 
 /*
