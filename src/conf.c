@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "conf.h"
+#include "accepted.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -1700,6 +1701,11 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 		check_external_id_from_file(&x);
 	if (x.problems == 0)
 		default_regions(c, d);
+	/* Read now, like the secret files: a malformed file is a config
+	 * error (FILE:LINE), found by --check-config too. */
+	if (x.problems == 0 && c->audit.accepted_file != NULL &&
+	    accepted_load(c->audit.accepted_file, &c->audit.accepted, d) != 0)
+		x.problems++;
 	warn_secret_perms(&x);
 	if (x.problems == 0) {
 		warn_insecure(&x);
@@ -1725,6 +1731,8 @@ config_free(struct config *c)
 	c->registered = false;
 	secret_free(c->aws.credentials.secret_access_key_from_file);
 	c->aws.credentials.secret_access_key_from_file = NULL;
+	accepted_free(c->audit.accepted);
+	c->audit.accepted = NULL;
 	confschema_free(&config_schema_table, c);
 	free(c->path);
 	c->path = NULL;

@@ -13,6 +13,7 @@ libpra_core_a_SOURCES = \
 	src/util/strutil.c src/util/strutil.h \
 	src/cli.c src/cli.h \
 	src/confschema.c src/confschema.h \
+	src/accepted.c src/accepted.h \
 	src/conf.c src/conf.h
 
 # util/fileio: short writes, the read bound, the atomic save.

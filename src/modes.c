@@ -25,6 +25,7 @@
 #include "evalcmd.h"
 #include "daemon/daemon.h"
 #include "alert/alert.h"
+#include "accepted.h"
 
 /*
  * The daemon's work, behind daemon.h's hooks: audit_run() with a credential
@@ -127,16 +128,31 @@ view_finish(void *ctx, const struct audit_result *r, struct err *e)
 
 /* vs in front of inner (may be NULL); the run's sink is then &vs->self. */
 static void
-view_sink_init(struct view_sink *vs, const struct audit_sink *inner)
+view_sink_init(struct view_sink *vs, const struct config *cfg, const struct audit_sink *inner)
 {
 	memset(vs, 0, sizeof(*vs));
 	vs->inner = inner;
 	vs->self.account = view_account;
 	vs->self.finish = view_finish;
+	vs->view.acc = cfg->audit.accepted;
+	vs->view.now = time(NULL);
 	/* Saved edges reused unchanged raise no alert: the view needs only
-	 * the accounts that were audited, which always carry theirs. */
-	vs->self.entries = inner != NULL && inner->entries;
+	 * the accounts that were audited, which always carry theirs; but
+	 * whether an accepted entry still matches an edge needs them all. */
+	vs->self.entries = (inner != NULL && inner->entries) || vs->view.acc != NULL;
 	vs->self.ctx = vs;
+}
+
+/* Said at every run: an entry that accepts nothing is likely a typo or a
+ * leftover (alerted only when it stops matching, see alert.h). */
+static void
+view_warn_unmatched(const struct risk_view *v)
+{
+	for (size_t i = 0; v->acc != NULL && !v->incomplete && i < v->acc->n; i++)
+		if ((v->matched == NULL || v->matched[i] == 0) &&
+		    !accepted_expired(&v->acc->v[i], v->now))
+			log_warn("%s:%u: this accepted entry matches no edge", v->acc->path,
+			    v->acc->v[i].line);
 }
 
 struct work_enqueue {
@@ -207,6 +223,7 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	run.at = r->cur->taken_at;
 	run.status = ALERT_RUN_OK;
 	run.view = q->view;
+	run.prev_at = r->has_prev ? r->prev_taken_at : 0;
 	if (alert_enqueue(q->w->ax, &run, &r->diff, &q->st, e) != 0) {
 		err_prefix(e, "alerts not queued, state not saved");
 		return -1;
@@ -238,7 +255,7 @@ work_audit(void *ctx, const struct config *cfg,
 	err_clear(&e);
 	err_clear(&ae);
 	q.w = w;
-	view_sink_init(&vs, NULL);
+	view_sink_init(&vs, cfg, NULL);
 	q.view = &vs.view;
 	ro.base = w->cr.client;
 	ro.lock_wait_s = 60;
@@ -246,6 +263,8 @@ work_audit(void *ctx, const struct config *cfg,
 	ro.before_save_ctx = &q;
 	ro.sink = &vs.self;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
+	if (rc == 0)
+		view_warn_unmatched(&vs.view);
 	risk_view_free(&vs.view);
 	if (rc != 0 && *stop) {
 		/* Not a failure to alert about: the daemon is stopping. A run
@@ -476,9 +495,10 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	report_set_accepted(rp, cfg->audit.accepted, time(NULL));
 	ro.sink = report_sink(rp);
 	if (alerting) {
-		view_sink_init(&vs, ro.sink);
+		view_sink_init(&vs, cfg, ro.sink);
 		q.view = &vs.view;
 		ro.sink = &vs.self;
 	}
@@ -488,6 +508,8 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 			audit_now_failed_alert(w.ax, e.msg);
 		goto deliver;
 	}
+	if (alerting)
+		view_warn_unmatched(&vs.view);
 	if (!r.complete)
 		log_warn("the audit is incomplete (%zu account(s) not audited or not "
 		    "compared%s); see the report", r.diff.nnot_audited,

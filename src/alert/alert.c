@@ -258,7 +258,8 @@ compute_id(struct alert *a)
 	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		goto out;
 	if (id_part(md, "passrole-auditd alert id 1") != 0 ||
-	    id_part(md, alert_kind_name(a->kind)) != 0 || id_part(md, a->run) != 0 ||
+	    id_part(md, alert_kind_name(a->kind)) != 0 ||
+	    id_part(md, a->kind == ALERT_BASELINE ? "baseline" : a->run) != 0 ||
 	    id_part(md, a->account) != 0 || id_part(md, a->principal) != 0 ||
 	    id_part(md, a->role) != 0 || id_part(md, a->path) != 0 ||
 	    id_part(md, a->conditions) != 0 || id_part(md, a->no_service ? "1" : "0") != 0 ||
@@ -311,11 +312,14 @@ alert_filter_pass(const struct config_alerts *c, const struct alert *a)
 			if (!any)
 				return false;
 		} else if (a->kind != ALERT_AUDIT_FAILED && a->kind != ALERT_BASELINE &&
+		    a->kind != ALERT_ACCEPTED_EXPIRED && a->kind != ALERT_ACCEPTED_UNMATCHED &&
 		    !match_any(&c->accounts, a->account)) {
 			return false;
 		}
 	}
-	if (c->roles.n > 0 && a->role != NULL) {
+	/* An accepted entry's role is a pattern, not a role. */
+	if (c->roles.n > 0 && a->role != NULL && a->kind != ALERT_ACCEPTED_EXPIRED &&
+	    a->kind != ALERT_ACCEPTED_UNMATCHED) {
 		const char *slash = strrchr(a->role, '/');
 
 		if (!match_any(&c->roles, a->role) &&
@@ -406,6 +410,59 @@ fill_baseline(struct alert *a, const struct config_alerts *c, const struct risk_
 	return a->reason != NULL ? 0 : -1;
 }
 
+/* An accepted edge is never alerted, whether gained, changed or lost. */
+static bool
+edge_accepted(const struct alert_run *run, const struct diff_entry *de)
+{
+	const struct edge *ed = de->kind == DIFF_LOST ? de->old_edge : de->new_edge;
+
+	if (run->view == NULL || run->view->acc == NULL || ed == NULL ||
+	    de->kind > DIFF_CHANGED)
+		return false;
+	return accepted_match(run->view->acc, ed->principal_arn, ed->role_arn, ed->services,
+	    ed->nservices, run->at, NULL) != NULL;
+}
+
+/* Whether an edge en accepted went away (lost, or changed so that it no
+ * longer matches) in this run. */
+static bool
+entry_lost(const struct accepted_entry *en, const struct edge_diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct edge *o = d->entries[i].old_edge;
+
+		if ((d->entries[i].kind == DIFF_LOST || d->entries[i].kind == DIFF_CHANGED) &&
+		    o != NULL && accepted_entry_matches(en, o->principal_arn, o->role_arn,
+		    o->services, o->nservices))
+			return true;
+	}
+	return false;
+}
+
+static int
+fill_accepted(struct alert *a, const struct config_alerts *c, const struct alert_run *run,
+    enum alert_kind k, const struct accepted_entry *en, const char *file)
+{
+	struct buf b;
+	bool ok = true;
+
+	if (common(a, c, run, k) != 0)
+		return -1;
+	a->principal = dup_opt(en->principal, &ok);
+	a->role = dup_opt(en->role, &ok);
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s:%u: accepted by %s until %s (%s): %s", file, en->line,
+	    en->accepted_by, en->expires, en->reason, k == ALERT_ACCEPTED_EXPIRED ?
+	    "the acceptance has expired; its edges alert again" :
+	    "the entry matches no edge any more; remove it or fix its patterns") != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	a->reason = dup_opt(buf_cstr(&b), &ok);
+	buf_free(&b);
+	return ok && a->reason != NULL && compute_id(a) == 0 ? 0 : -1;
+}
+
 int
 alert_build(const struct config_alerts *c, const struct alert_run *run,
     const struct edge_diff *d, struct alert **out, size_t *n, struct err *e)
@@ -420,7 +477,8 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 		err_set(e, "alert_build: the audit run has no identity");
 		return -1;
 	}
-	cap = (d != NULL ? d->n : 0) + 3;
+	cap = (d != NULL ? d->n : 0) + 3 +
+	    (run->view != NULL && run->view->acc != NULL ? run->view->acc->n : 0);
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		goto nomem;
 	if (run->status == ALERT_RUN_FAILED) {
@@ -451,6 +509,8 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 			    (int)de->kind);
 			goto out;
 		}
+		if (edge_accepted(run, de))
+			continue;
 		a = &v[nv++];
 		switch (de->kind) {
 		case DIFF_GAINED:
@@ -489,6 +549,29 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 
 		if (common(a, c, run, ALERT_BASELINE) != 0 || fill_baseline(a, c, run->view) != 0 ||
 		    compute_id(a) != 0)
+			goto nomem;
+	}
+	for (i = 0; d != NULL && run->status == ALERT_RUN_OK && run->view != NULL &&
+	    run->view->acc != NULL && i < run->view->acc->n; i++) {
+		const struct accepted_entry *en = &run->view->acc->v[i];
+		enum alert_kind k;
+
+		if (accepted_expired(en, run->at)) {
+			/* Alerted by the run that first sees it past its date. */
+			if (run->prev_at != 0 && accepted_expired(en, run->prev_at))
+				continue;
+			k = ALERT_ACCEPTED_EXPIRED;
+		} else if (run->view->matched == NULL || run->view->matched[i] == 0) {
+			/* "No longer": it matched an edge this run lost or
+			 * changed (or this is the first run). An account not
+			 * audited may hold its edges: no verdict then. */
+			if (run->view->incomplete || !(d->baseline || entry_lost(en, d)))
+				continue;
+			k = ALERT_ACCEPTED_UNMATCHED;
+		} else {
+			continue;
+		}
+		if (fill_accepted(&v[nv++], c, run, k, en, run->view->acc->path) != 0)
 			goto nomem;
 	}
 	/* Only accounts this run could not audit make it incomplete; those

@@ -80,7 +80,10 @@
  * P(account) P(principal) P(role) P(path) P(conditions) P(no_service ? "1" :
  * "0") P(change) P(reason) P(service)... P(na.account) P(na.why)...)) where
  * P(s) is s's length as 8 bytes big-endian followed by s, and an absent
- * field is the length 0xffffffffffffffff alone. So the same change found by
+ * field is the length 0xffffffffffffffff alone; a baseline alert has
+ * "baseline" in place of the run (a baseline run repeated after a crash is
+ * identified by its time, and must not raise a second summary of the same
+ * edges). So the same change found by
  * the same run always has the same id (re-enqueue and re-delivery keep it),
  * and two different changes or two runs never share one.
  */
@@ -181,6 +184,9 @@ struct alert_run {
 	 * privileged but not admin-equivalent, and a baseline raises no
 	 * summary. */
 	struct risk_view *view;
+	/* The previous run's time, 0 for none: an accepted entry's expiry
+	 * is alerted by the run that first sees it past. */
+	time_t prev_at;
 };
 
 /*

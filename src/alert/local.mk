@@ -42,3 +42,7 @@ EXTRA_DIST += $(ALERT_SHELL_TESTS) \
 # loopback CONNECT proxy: the AWS calls and a webhook.
 TESTS += tests/integration/proxy.sh
 EXTRA_DIST += tests/integration/proxy.sh tests/tools/connect_proxy.py
+
+# Accepted edges: malformed, matched, expired, unmatched (issue 12).
+TESTS += tests/integration/accepted.sh
+EXTRA_DIST += tests/integration/accepted.sh

@@ -133,10 +133,23 @@ risk_view_account(struct risk_view *v, const struct edge_set *cur, struct err *e
 		v->nroles++;
 		v->sorted = false;
 	}
+	for (i = 0; i < cur->naccounts; i++)
+		if (!cur->accounts[i].audited)
+			v->incomplete = true;
+	if (v->acc != NULL && v->acc->n > 0 && v->matched == NULL &&
+	    (v->matched = calloc(v->acc->n, sizeof(*v->matched))) == NULL)
+		goto nomem;
 	for (i = 0; i < cur->nedges; i++) {
 		const struct edge *ed = &cur->edges[i];
 		enum alert_risk r = risk_of_edge(ed, risk_view_role(v, ed->role_arn));
+		size_t k;
 
+		if (accepted_match(v->acc, ed->principal_arn, ed->role_arn, ed->services,
+		    ed->nservices, v->now, &k) != NULL) {
+			v->matched[k]++;
+			v->accepted++;
+			continue;
+		}
 		v->counts[r]++;
 		v->nedges++;
 		if (top_offer(v, ed, r) != 0)
@@ -160,5 +173,6 @@ risk_view_free(struct risk_view *v)
 	free(v->roles);
 	for (i = 0; i < v->ntop; i++)
 		edge_clear(&v->top[i]);
+	free(v->matched);
 	memset(v, 0, sizeof(*v));
 }

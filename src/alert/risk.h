@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "accepted.h"
 #include "audit/edge.h"
 #include "log.h"
 #include "util/err.h"
@@ -66,6 +67,14 @@ struct risk_view {
 	struct edge top[RISK_TOP_MAX];	/* copies, most severe first */
 	enum alert_risk top_risk[RISK_TOP_MAX];
 	size_t ntop;
+	/* Accepted edges (set acc and now before the first account): they
+	 * are counted apart, never among the counts and the most severe,
+	 * and matched[i] counts the edges entry i accepts. */
+	const struct accepted_list *acc;
+	time_t now;
+	size_t *matched;		/* acc->n counters, owned */
+	size_t accepted;		/* edges accepted */
+	bool incomplete;		/* an account was not audited */
 };
 
 /* Take one account's privileged roles and edges (cur as audit_run's sink

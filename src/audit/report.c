@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accepted.h"
 #include "audit/edgejson.h"
 #include "util/buf.h"
 
@@ -430,7 +431,65 @@ struct report {
 	FILE *edges, *priv;	/* spools (text and JSON) */
 	size_t nedges, npriv;
 	struct audit_sink sink;
+	const struct accepted_list *acc;	/* borrowed, may be NULL */
+	time_t now;
 };
+
+/* The accepted entry an edge falls under, as JSON; NULL when none (or
+ * ENOMEM, which then shows as not accepted rather than failing). */
+static cJSON *
+accepted_json(const struct report *rp, const struct edge *ed)
+{
+	const struct accepted_entry *en = accepted_match(rp->acc, ed->principal_arn,
+	    ed->role_arn, ed->services, ed->nservices, rp->now, NULL);
+	cJSON *o;
+
+	if (en == NULL || (o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (!add(o, "reason", cJSON_CreateString(en->reason)) ||
+	    !add(o, "accepted_by", cJSON_CreateString(en->accepted_by)) ||
+	    !add(o, "expires", cJSON_CreateString(en->expires)) ||
+	    !add(o, "entry", cJSON_CreateString(rp->acc->path)) ||
+	    !add(o, "line", cJSON_CreateNumber(en->line))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* An edge's JSON with "accepted" when an entry accepts it. */
+static cJSON *
+edge_json_acc(const struct report *rp, const struct edge *ed)
+{
+	cJSON *o = edgejson_edge(ed, NULL), *a;
+
+	if (o != NULL && (a = accepted_json(rp, ed)) != NULL)
+		cJSON_AddItemToObject(o, "accepted", a);
+	return o;
+}
+
+/* Text: one line per accepted edge, under the account's reasons. */
+static void
+accepted_lines(const struct report *rp, FILE *out, const struct edge_set *s)
+{
+	for (size_t i = 0; rp->acc != NULL && i < s->nedges; i++) {
+		const struct edge *ed = &s->edges[i];
+		const struct accepted_entry *en = accepted_match(rp->acc, ed->principal_arn,
+		    ed->role_arn, ed->services, ed->nservices, rp->now, NULL);
+
+		if (en != NULL)
+			fprintf(out, "  %s -> %s: accepted by %s until %s: %s (%s:%u)\n",
+			    T(ed->principal_arn), T(ed->role_arn), T(en->accepted_by),
+			    T(en->expires), T(en->reason), T(rp->acc->path), en->line);
+	}
+}
+
+void
+report_set_accepted(struct report *rp, const struct accepted_list *acc, time_t now)
+{
+	rp->acc = acc;
+	rp->now = now;
+}
 
 /* One JSON value on one line, into f. */
 static int
@@ -525,6 +584,7 @@ rep_account(void *ctx, const struct edge_set *s, struct err *e)
 			err_set(e, "out of memory formatting the report");
 			return -1;
 		}
+		accepted_lines(rp, rp->edges, s);
 		privileged_lines(rp->priv, s, 3);
 		break;
 	case REPORT_JSON:
@@ -533,7 +593,7 @@ rep_account(void *ctx, const struct edge_set *s, struct err *e)
 			    rp->npriv + i > 0 ? ",\n    " : "    ", e) != 0)
 				return -1;
 		for (size_t i = 0; i < s->nedges; i++)
-			if (put_line(rp->edges, edgejson_edge(&s->edges[i], NULL),
+			if (put_line(rp->edges, edge_json_acc(rp, &s->edges[i]),
 			    rp->nedges + i > 0 ? ",\n    " : "    ", e) != 0)
 				return -1;
 		break;
@@ -547,7 +607,7 @@ rep_account(void *ctx, const struct edge_set *s, struct err *e)
 			    &s->privileged[i], NULL)), "", e) != 0 || fputc('\n', rp->out) == EOF)
 				goto werr;
 		for (size_t i = 0; i < s->nedges; i++)
-			if (put_line(rp->out, typed("edge", edgejson_edge(&s->edges[i], NULL)), "",
+			if (put_line(rp->out, typed("edge", edge_json_acc(rp, &s->edges[i])), "",
 			    e) != 0 || fputc('\n', rp->out) == EOF)
 				goto werr;
 		break;

@@ -77,4 +77,11 @@ int report_audit(FILE *out, const struct edge_set *all, const struct audit_resul
  * "org_note", "accounts": [...], "privileged": [...] }. */
 int report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e);
 
+/* Mark the edges an accepted entry (accepted.h) covers at time now: text
+ * lines "P -> R: accepted by X until DATE: REASON (FILE:LINE)" under the
+ * account's edges, and "accepted": {"reason", "accepted_by", "expires",
+ * "entry", "line"} in each such edge's JSON. acc NULL: none. */
+struct accepted_list;
+void report_set_accepted(struct report *rp, const struct accepted_list *acc, time_t now);
+
 #endif

@@ -86,7 +86,6 @@ collect = { member_role = "AuditRole"; external_id = "audit+2024/q1";
   regions = [ "eu-west-1", "us-east-1" ]; };
 daemon = { interval = 600; jitter = 0; };
 alerts = {
-  on_baseline = "none";
   syslog = { socket = "$tmp/log.sock"; facility = "local3"; };
   webhooks = ( { name = "recv"; url = "$3"; max_attempts = 1; timeout = 5; } );
 };
@@ -133,8 +132,15 @@ want = collections.Counter(tuple(l.split()) for l in open(sys.argv[1]) if l.stri
 s = json.load(open(sys.argv[2]))
 dl = json.load(open(sys.argv[3]))
 assert s["duplicates"] == 0, "re-deliveries: %d" % s["duplicates"]
-got = collections.Counter((d["body"]["kind"], d["body"]["principal"], d["body"]["role"])
-                          for d in dl)
+got = collections.Counter((d["body"]["kind"], d["body"].get("principal", "-"),
+                           d["body"].get("role", "-")) for d in dl)
+for d in dl:
+    if d["body"]["kind"] == "baseline":
+        b = d["body"]
+        assert sum(b["counts"].values()) == 6, b["counts"]
+        assert b["risk"] == max((e["risk"] for e in b["edges"]),
+                                key=["info", "low", "medium", "high", "critical"].index), b
+        assert len(b["edges"]) == 6 and b["reason"].startswith("first audit: 6 edges ("), b
 assert got == want, "webhook: got %s, wanted %s" % (sorted(got.items()), sorted(want.items()))
 ids = [d["id"] for d in dl]
 assert len(ids) == len(set(ids)), "an id twice at the webhook"
@@ -154,14 +160,18 @@ ABOB="arn:aws:iam::111122223333:user/automation/bob"
 DEP="arn:aws:iam::111122223333:role/deploy/app-deployer"
 OAA="arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"
 
-# 1. The daemon's baseline; a manual run sees the change and alerts it.
+# 1. The daemon's baseline: one summary alert; a manual run sees the change
+# and alerts it.
 start_daemon
-last_status | grep -q '(baseline); complete; 0 alerts queued' || fail "baseline: $(last_status)"
+last_status | grep -q '(baseline); complete; 1 alert queued' || fail "baseline: $(last_status)"
+echo "baseline - -" >"$tmp/want"
+sleep 0.3
+check_alerts "$CTL_W" "$tmp/want" "$tmp/lines" || fail "the baseline alert"
 emu_scenario "$changed" || fail "scenario change"
 manual 2
 grep -q 'alerts: 4 queued, 8 delivered (alert, sink), 0 still queued' "$tmp/manual.1" ||
 	fail "the manual run's alert summary"
-cat >"$tmp/want" <<W
+cat >>"$tmp/want" <<W
 gained $ABOB $DEP
 gained $ABOB $OAA
 lost $ACI $DEP
@@ -254,6 +264,7 @@ emu_scenario "$base" || fail "scenario change"
 oneshot "$@"
 [ "$orc" = 2 ] || fail "the one-shot run did not report changes (exit $orc)"
 cat >"$tmp/want-o" <<W
+baseline - -
 gained $ACI $DEP
 gained $ACI $OAA
 lost $ABOB $DEP

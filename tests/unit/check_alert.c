@@ -75,8 +75,8 @@ setup(void)
 	diff.nnot_audited = 1;
 }
 
-static struct alert_run run1 = { "run-1", 1795428000, ALERT_RUN_OK, NULL, NULL };
-static struct alert_run run2 = { "run-2", 1795428000, ALERT_RUN_OK, NULL, NULL };
+static struct alert_run run1 = { "run-1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
+static struct alert_run run2 = { "run-2", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 
 static void
 build(const struct alert_run *r, const struct edge_diff *d, struct alert **v, size_t *n)
@@ -126,7 +126,7 @@ END_TEST
  * compared, but this run is not incomplete, so they raise no alert. */
 START_TEST(test_incomplete_only_for_this_run)
 {
-	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct diff_not_audited mixed[3] = {
 		{ "111111111111", "not audited in the previous run", true },
 		{ "444444444444", "AssumeRole: AccessDenied", false },
@@ -161,7 +161,7 @@ END_TEST
  * would make every receiver see old alerts as new after an upgrade. */
 START_TEST(test_id_matches_documented_construction)
 {
-	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert *v;
 	size_t n;
 
@@ -211,8 +211,8 @@ END_TEST
 
 START_TEST(test_failed_run)
 {
-	struct alert_run r = { "run-f", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL };
-	struct alert_run r2 = { "run-g", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL };
+	struct alert_run r = { "run-f", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL, 0 };
+	struct alert_run r2 = { "run-g", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL, 0 };
 	struct alert *v, *w;
 	size_t n, m;
 
@@ -230,7 +230,7 @@ END_TEST
 
 START_TEST(test_build_errors)
 {
-	struct alert_run r = { NULL, 0, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run r = { NULL, 0, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert *v;
 	size_t n;
 	struct err e = { "" };
@@ -259,7 +259,7 @@ START_TEST(test_filters)
 	static char *acc[] = { (char *)"1111*" }, *acc4[] = { (char *)"4444*" };
 	static char *roles[] = { (char *)"Deploy*" };
 	static char *rolearn[] = { (char *)"arn:aws:iam::333333333333:role/*" };
-	struct alert_run rf = { "run-f", 100, ALERT_RUN_FAILED, "boom", NULL };
+	struct alert_run rf = { "run-f", 100, ALERT_RUN_FAILED, "boom", NULL, 0 };
 	struct alert *v;
 	size_t n;
 

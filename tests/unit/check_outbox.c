@@ -477,7 +477,7 @@ no_sleep(void *ctx, unsigned ms)
 
 START_TEST(test_per_sink_delivery)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh[2];
 	struct testserver live, dead;
 	const char *dead_args[] = { "--fail", "1000000", NULL };
@@ -554,7 +554,7 @@ END_TEST
 
 START_TEST(test_webhook_min_severity)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh = { .name = (char *)"pager", .url = (char *)"http://127.0.0.1:1/x",
 		.timeout = 1, .max_attempts = 1, .min_severity = LOG_LVL_ERROR };
 	struct alert_deliver_stats ds;
@@ -581,7 +581,7 @@ END_TEST
 
 START_TEST(test_overflow_is_alerted)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert_enqueue_stats es;
 	struct edge edges[5];
 	struct edge_diff d;
@@ -613,7 +613,7 @@ END_TEST
 
 START_TEST(test_corrupt_entry_at_delivery)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert_deliver_stats ds;
 	struct edge edges[3];
 	struct edge_diff d;
@@ -673,7 +673,7 @@ sleep_then_stop(void *ctx, unsigned ms)
 
 START_TEST(test_stop_ends_the_round)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh = { .name = (char *)"down", .url = (char *)"http://127.0.0.1:1/x",
 		.timeout = 2, .max_attempts = 5, .min_severity = LOG_LVL_DEBUG };
 	struct alert_deliver_stats ds;
