@@ -164,6 +164,7 @@ struct work_enqueue {
 	const char *state_dir;
 	struct alert_enqueue_stats st;
 	bool queued;
+	bool enqueue_failed;	/* the outbox refused: no "audit failed" either */
 };
 
 /* The same run always gets the same id, so alerts queued again after a
@@ -226,6 +227,7 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	run.prev_at = r->has_prev ? r->prev_taken_at : 0;
 	if (alert_enqueue(q->w->ax, &run, &r->diff, &q->st, e) != 0) {
 		err_prefix(e, "alerts not queued, state not saved");
+		q->enqueue_failed = true;
 		return -1;
 	}
 	q->queued = true;
@@ -394,13 +396,14 @@ audit_now_alert_summary(const struct work_enqueue *q, const struct alert_deliver
     bool delivered)
 {
 	if (!delivered) {
-		log_notice("alerts: %zu queued; %zu still queued in the outbox for the next "
+		log_warn("alerts: %zu queued; %zu still queued in the outbox for the next "
 		    "run or the daemon", q->st.queued, ds->pending);
 		return;
 	}
-	log_notice("alerts: %zu queued, %zu delivered (alert, sink), %zu still queued%s",
-	    q->st.queued, ds->delivered, ds->pending, ds->pending > 0 ?
-	    " for the next run or the daemon" : "");
+	/* Quiet when all went out: what is left over is what needs saying. */
+	log_msg(ds->pending > 0 ? LOG_LVL_WARN : LOG_LVL_INFO, "alerts: %zu queued, %zu "
+	    "delivered (alert, sink), %zu still queued%s", q->st.queued, ds->delivered,
+	    ds->pending, ds->pending > 0 ? " for the next run or the daemon" : "");
 }
 
 /* w->ax, opened now if the run did not, when the state directory exists
@@ -504,7 +507,8 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	}
 	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
 		log_error("audit failed: %s", e.msg);
-		if (alerting && !audit_stop && !q.queued && alert_ctx_existing(&w, cfg, sdir))
+		if (alerting && !audit_stop && !q.queued && !q.enqueue_failed &&
+		    alert_ctx_existing(&w, cfg, sdir))
 			audit_now_failed_alert(w.ax, e.msg);
 		goto deliver;
 	}
