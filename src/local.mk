@@ -23,6 +23,13 @@ tests_unit_check_fileio_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_fileio_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_fileio
 
+# accepted.c: what an entry matches, expiry, the file's checks.
+check_PROGRAMS += tests/unit/check_accepted
+tests_unit_check_accepted_SOURCES = tests/unit/check_accepted.c
+tests_unit_check_accepted_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_accepted_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_accepted
+
 # modes.c calls into every layer, so it belongs to the program, not to the
 # core library the layers link against; so does the --eval command. A
 # daemon, documented in section 8: sbin, as Debian and the FHS put system

@@ -6,8 +6,9 @@
 #      sees another change; every change reaches both sinks exactly once,
 #      with the same ids in both, and the manual run's alerts are never
 #      delivered again by the daemon;
-#   2. a manual run while another process holds the outbox's lock says
-#      whom it waits for, then finishes when the lock is free;
+#   2. a manual run while another process holds the outbox's lock, then
+#      the state directory's, says whom it waits for, then finishes when
+#      the lock is free;
 #   3. --no-alerts reports the change but queues nothing and saves
 #      nothing: the next run still raises it;
 #   4. the one-shot unit's ExecStart= command line (read from
@@ -222,6 +223,42 @@ lost $ACI $DEP
 lost $ACI $OAA
 W
 check_alerts "$CTL_W" "$tmp/want" "$tmp/lines" || fail "alerts after the lock wait"
+
+# The same with the state directory's lock: the run says whom it waits for.
+emu_scenario "$base" || fail "scenario change"
+rm -f "$tmp/held"
+"$PYTHON3" -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.pwrite(fd, b"%d\n" % os.getpid(), 0)
+open(sys.argv[2], "w").write("held\n")
+time.sleep(2)
+' "$tmp/state/edges.lock" "$tmp/held" &
+hpid=$!
+i=0; while [ ! -s "$tmp/held" ]; do i=$((i + 1)); [ $i -le 100 ] || fail "no lock holder"; sleep 0.1; done
+manual 2
+wait "$hpid"
+grep -q "state directory $tmp/state is locked by process $hpid (another audit is running or saving its results); waiting up to 60 s" "$tmp/manual.1" ||
+	fail "the wait for the state lock is not announced"
+cat >>"$tmp/want" <<W
+gained $ACI $DEP
+gained $ACI $OAA
+lost $ABOB $DEP
+lost $ABOB $OAA
+W
+check_alerts "$CTL_W" "$tmp/want" "$tmp/lines" || fail "alerts after the state lock wait"
+emu_scenario "$changed" || fail "scenario change"
+daemon_audit
+last_status | grep -q '2 gained, 2 lost.*; 4 alerts queued' || fail "the daemon after the lock wait: $(last_status)"
+cat >>"$tmp/want" <<W
+gained $ABOB $DEP
+gained $ABOB $OAA
+lost $ACI $DEP
+lost $ACI $OAA
+W
+sleep 0.3
+check_alerts "$CTL_W" "$tmp/want" "$tmp/lines" || fail "the daemon's alerts after the lock wait"
 
 # 3. --no-alerts: the report shows the change, nothing is queued or saved;
 # the daemon's next audit alerts it.
