@@ -23,6 +23,8 @@
 #define CORRUPT_DIR "corrupt"
 #define LOCK_NAME ".lock"
 
+static int lock_acquired(struct outbox *ob, struct err *e);
+
 static void
 entry_clear(struct outbox_entry *en)
 {
@@ -334,8 +336,23 @@ outbox_open(const char *state_dir, size_t max, outbox_check_fn check, struct err
 		goto fail;
 	}
 	ob->check = check;
-	/* The first lock always scans: no generation is known yet. */
-	if (outbox_lock(ob, OUTBOX_LOCK_WAIT_S, NULL, e) != 0)
+	/*
+	 * The first lock always scans: no generation is known yet. Tried
+	 * once, not waited for: the daemon opens the outbox at start and at
+	 * a reload, where a wait would hold back READY=1 and the watchdog;
+	 * when another process holds it, the queue is read at the first
+	 * lock instead (outbox_lock), which may wait.
+	 */
+	if (flock(ob->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK) {
+			err_set(e, "alert outbox: lock %s/%s: %s", ob->dir, LOCK_NAME,
+			    strerror(errno));
+			goto fail;
+		}
+		return ob;
+	}
+	ob->locked = true;
+	if (lock_acquired(ob, e) != 0)
 		goto fail;
 	outbox_unlock(ob);
 	return ob;
@@ -609,20 +626,15 @@ lock_write(struct outbox *ob, long pid, unsigned long long gen)
 	return 0;
 }
 
-int
-outbox_lock(struct outbox *ob, int wait_s, const volatile sig_atomic_t *stop, struct err *e)
+/* With the flock just taken: read the queue again if another process
+ * changed it, and bump the generation. Unlocks on failure. */
+static int
+lock_acquired(struct outbox *ob, struct err *e)
 {
-	char what[4200], b[64], *sp;
+	char b[64], *sp;
 	unsigned long long gen = 0;
 	ssize_t n;
 
-	if (ob->locked)
-		return 0;
-	snprintf(what, sizeof(what), "the alert outbox %s", ob->dir);
-	if (lockfile_take(ob->lockfd, what, "another run is queueing or delivering alerts",
-	    wait_s, stop, e) != 0)
-		return -1;
-	ob->locked = true;
 	n = pread(ob->lockfd, b, sizeof(b) - 1, 0);
 	if (n > 0) {
 		b[n] = '\0';
@@ -645,6 +657,21 @@ outbox_lock(struct outbox *ob, int wait_s, const volatile sig_atomic_t *stop, st
 		return -1;
 	}
 	return 0;
+}
+
+int
+outbox_lock(struct outbox *ob, int wait_s, const volatile sig_atomic_t *stop, struct err *e)
+{
+	char what[4200];
+
+	if (ob->locked)
+		return 0;
+	snprintf(what, sizeof(what), "the alert outbox %s", ob->dir);
+	if (lockfile_take(ob->lockfd, what, "another run is queueing or delivering alerts",
+	    wait_s, stop, e) != 0)
+		return -1;
+	ob->locked = true;
+	return lock_acquired(ob, e);
 }
 
 void

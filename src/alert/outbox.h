@@ -51,7 +51,7 @@
 /* Sinks one entry's "delivered" list may name (the reader refuses more). */
 #define OUTBOX_DELIVERED_MAX 1024
 #define OUTBOX_NAME_LEN (20 + 1 + 64 + 5)	/* seq-id.json */
-/* Seconds outbox_open waits for another process's lock. */
+/* Seconds the alerts wait for another process's lock (alert.h). */
 #define OUTBOX_LOCK_WAIT_S 120
 
 struct outbox_entry {
@@ -81,8 +81,10 @@ struct outbox {
  * is acceptable, else -1 with e. */
 typedef int (*outbox_check_fn)(const cJSON *alert, const char *id, struct err *e);
 
-/* Open (creating STATE_DIR/outbox, mode 0700) and load the queue. max 0:
- * OUTBOX_DEFAULT_MAX. check may be NULL. NULL with e on failure. */
+/* Open (creating STATE_DIR/outbox, mode 0700) and load the queue; when
+ * another process holds the lock, the queue is loaded by the first
+ * outbox_lock instead (open never waits). max 0: OUTBOX_DEFAULT_MAX.
+ * check may be NULL. NULL with e on failure. */
 struct outbox *outbox_open(const char *state_dir, size_t max, outbox_check_fn check,
     struct err *e);
 void outbox_close(struct outbox *ob);
