@@ -524,8 +524,10 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 deliver:
 	/* The sinks' own retry limits bound this; what they refuse stays
 	 * queued for the next run or the daemon, and is no failure of the
-	 * audit. */
-	if (alerting && !audit_stop && alert_ctx_existing(&w, cfg, sdir)) {
+	 * audit. Not tried when the outbox refused this run's alerts: that
+	 * would wait for the same lock again. */
+	if (alerting && !audit_stop && !q.enqueue_failed &&
+	    alert_ctx_existing(&w, cfg, sdir)) {
 		err_clear(&e);
 		if (alert_deliver_pending(w.ax, &audit_stop, &ds, &e) < 0)
 			log_warn("alerts not delivered now: %s", e.msg);
