@@ -16,7 +16,10 @@
  *                 "changes" },
  *     "accounts": [ { "id", "audited", "why", "org_unknown", "known_at" } ],
  *     "privileged": [ { "role_arn", "account", "reasons": [string] } ],
- *     "edges": [ edge, as in edgejson.h ],
+ *     "edges": [ edge, as in edgejson.h; an edge an accepted entry
+ *                covers (report_set_accepted) also has "accepted":
+ *                { "reason", "accepted_by", "expires", "entry", "line" },
+ *                an addition within version 1 ],
  *     "changes": [ { "kind": "gained" | "lost" | "changed" |
  *                     "privileged-added" | "privileged-removed",
  *                    "principal_arn": string | null (null for privileged-*),
