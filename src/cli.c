@@ -28,6 +28,7 @@ enum {
 	OPT_ACCOUNT,
 	OPT_ROLE,
 	OPT_PRINCIPAL,
+	OPT_NO_ALERTS,
 };
 
 static const struct option cli_longopts[] = {
@@ -50,6 +51,7 @@ static const struct option cli_longopts[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "no-state", no_argument, NULL, OPT_NO_STATE },
+	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
 	{ "changes-only", no_argument, NULL, OPT_CHANGES_ONLY },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "account", required_argument, NULL, OPT_ACCOUNT },
@@ -158,8 +160,9 @@ check_combinations(const struct cli_opts *o, struct err *e)
 		return -1;
 	}
 	if (!audit && (o->state_dir != NULL || o->no_state || o->baseline != NULL ||
-	    o->write_edges != NULL)) {
-		err_set(e, "%s applies only to --audit-now", o->state_dir != NULL ?
+	    o->write_edges != NULL || o->no_alerts)) {
+		err_set(e, "%s applies only to --audit-now", o->no_alerts ? "--no-alerts" :
+		    o->state_dir != NULL ?
 		    "--state-dir" : o->no_state ? "--no-state" : o->baseline != NULL ?
 		    "--baseline" : "--write-edges");
 		return -1;
@@ -317,6 +320,9 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *e)
 		case OPT_NO_STATE:
 			o->no_state = true;
 			break;
+		case OPT_NO_ALERTS:
+			o->no_alerts = true;
+			break;
 		case OPT_CHANGES_ONLY:
 			o->changes_only = true;
 			break;
@@ -429,6 +435,8 @@ cli_help(FILE *fp)
 "                          the configured state_dir\n"
 "      --no-state          with --audit-now: neither read nor write saved state\n"
 "                          (the run is a baseline unless --baseline is given)\n"
+"      --no-alerts         with --audit-now: queue no alert and save no state\n"
+"                          (the changes stay for the next run to alert)\n"
 "      --baseline FILE     with --audit-now: diff against the edge set in FILE\n"
 "                          instead of the saved state (implies --no-state)\n"
 "      --write-edges FILE  with --audit-now: also write the edge set, as the\n"

@@ -68,6 +68,9 @@ struct cli_opts {
 	const char *input_dir;		/* --input DIR: offline snapshot; NULL: live */
 	const char *state_dir;		/* --state-dir DIR; NULL: the config's */
 	bool no_state;			/* --no-state */
+	/* --no-alerts: queue no alert and save no state (so that the changes
+	 * seen are not consumed without their alerts). */
+	bool no_alerts;
 	const char *baseline;		/* --baseline FILE */
 	const char *write_edges;	/* --write-edges FILE */
 	/* --audit-now's report: the changes and the counts, or the counts

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "conf.h"
+#include "accepted.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -50,6 +51,9 @@ static const char *const cred_source_values[] = {
 
 /* Same order as enum config_org_mode. */
 static const char *const org_mode_values[] = { "auto", "off", NULL };
+/* In the order of enum config_severity_by and enum config_on_baseline. */
+static const char *const severity_by_values[] = { "risk", "kind", NULL };
+static const char *const on_baseline_values[] = { "summary", "none", NULL };
 /* Same order as enum config_webhook_format. */
 static const char *const webhook_format_values[] = { "json", "slack", NULL };
 
@@ -751,6 +755,9 @@ static const struct confschema_entry config_entries[] = {
 	    "longest transitive path followed (0: direct edges only)"),
 	INT("audit.state_keep", audit.state_keep, 1, 1000, "10",
 	    "edge sets kept in the state directory"),
+	STR("audit.accepted_file", audit.accepted_file, NULL, 0, check_abs_path,
+	    "file of accepted edges (known and intended: reported as accepted, "
+	    "never alerted), read when the config is loaded"),
 
 	GROUP("daemon", "the audit schedule of the service"),
 	INT("daemon.interval", daemon.interval, 60, 604800, "3600",
@@ -762,6 +769,12 @@ static const struct confschema_entry config_entries[] = {
 	GROUP("alerts", "what is alerted, and where alerts go"),
 	ENUM("alerts.min_severity", alerts.min_severity, log_level_values, "info",
 	    "least severe alert raised"),
+	ENUM("alerts.severity", alerts.severity_by, severity_by_values, "risk",
+	    "an alert's severity: by risk (the table in passrole-auditd(8)) or by "
+	    "kind (the alerts.syslog settings)"),
+	ENUM("alerts.on_baseline", alerts.on_baseline, on_baseline_values, "summary",
+	    "the first audit raises one alert with the edges' counts by severity "
+	    "and the most severe ones (summary), or nothing (none)"),
 	LIST("alerts.accounts", alerts.accounts, config_check_account_id,
 	    "raise alerts only about these accounts (empty: all)"),
 	LIST("alerts.roles", alerts.roles, config_check_role_pattern,
@@ -773,8 +786,8 @@ static const struct confschema_entry config_entries[] = {
 	GROUP("alerts.syslog", "alerts as syslog lines"),
 	BOOL("alerts.syslog.enabled", alerts.syslog.enabled, "true",
 	    "write one syslog line per alert"),
-	STR("alerts.syslog.ident", alerts.syslog.ident, "passrole-auditd", 0,
-	    check_ident, "program name in the alert lines"),
+	STR("alerts.syslog.ident", alerts.syslog.ident, "passrole-auditd-alert", 0,
+	    check_ident, "program name in the alert lines (journalctl -t IDENT selects the alerts apart from the daemon's own log)"),
 	STR("alerts.syslog.facility", alerts.syslog.facility, "authpriv", 0,
 	    check_facility, "syslog facility of the alert lines"),
 	ENUM("alerts.syslog.gained", alerts.syslog.gained, log_level_values,
@@ -1688,6 +1701,11 @@ config_load(struct config *c, const char *path, struct confdiag *d)
 		check_external_id_from_file(&x);
 	if (x.problems == 0)
 		default_regions(c, d);
+	/* Read now, like the secret files: a malformed file is a config
+	 * error (FILE:LINE), found by --check-config too. */
+	if (x.problems == 0 && c->audit.accepted_file != NULL &&
+	    accepted_load(c->audit.accepted_file, &c->audit.accepted, d) != 0)
+		x.problems++;
 	warn_secret_perms(&x);
 	if (x.problems == 0) {
 		warn_insecure(&x);
@@ -1713,6 +1731,8 @@ config_free(struct config *c)
 	c->registered = false;
 	secret_free(c->aws.credentials.secret_access_key_from_file);
 	c->aws.credentials.secret_access_key_from_file = NULL;
+	accepted_free(c->audit.accepted);
+	c->audit.accepted = NULL;
 	confschema_free(&config_schema_table, c);
 	free(c->path);
 	c->path = NULL;

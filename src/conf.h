@@ -116,6 +116,10 @@ struct config_audit {
 	bool auto_privileged;		/* default true */
 	int max_depth;			/* transitive path length, 0..10, default 3 */
 	int state_keep;			/* edge sets kept, 1..1000, default 10 */
+	/* Edges known and intended (accepted.h's file format); NULL: none.
+	 * Read at load time into accepted. */
+	char *accepted_file;
+	struct accepted_list *accepted;	/* owned; NULL when no file is set */
 };
 
 struct config_daemon {
@@ -164,8 +168,16 @@ struct config_webhook {
 	char *ca_bundle;		/* NULL: the system trust store */
 };
 
+/* alerts.severity: an alert's syslog severity from the risk table
+ * (alert/risk.h) or from the per-kind alerts.syslog settings. */
+enum config_severity_by { CONFIG_SEVERITY_RISK = 0, CONFIG_SEVERITY_KIND };
+/* alerts.on_baseline: what the first run raises. */
+enum config_on_baseline { CONFIG_BASELINE_SUMMARY = 0, CONFIG_BASELINE_NONE };
+
 struct config_alerts {
 	enum log_level min_severity;	/* alerts below are not raised */
+	int severity_by;		/* enum config_severity_by, default risk */
+	int on_baseline;		/* enum config_on_baseline, default summary */
 	struct confschema_strlist accounts;	/* empty: all */
 	struct confschema_strlist roles;	/* role name/ARN patterns; empty: all */
 	int outbox_max;			/* queued alerts kept, default 10000 */
@@ -173,6 +185,8 @@ struct config_alerts {
 	struct config_webhook *webhooks;	/* owned, 0..16, unique names */
 	size_t nwebhooks;
 };
+
+struct accepted_list;
 
 struct config {
 	char *path;			/* the file it was loaded from, or NULL */

@@ -8,11 +8,13 @@ libpra_core_a_SOURCES = \
 	src/util/err.c src/util/err.h \
 	src/util/fileio.c src/util/fileio.h \
 	src/util/jsonstream.c src/util/jsonstream.h \
+	src/util/lockfile.c src/util/lockfile.h \
 	src/util/jsonutil.c src/util/jsonutil.h \
 	src/util/secret.c src/util/secret.h \
 	src/util/strutil.c src/util/strutil.h \
 	src/cli.c src/cli.h \
 	src/confschema.c src/confschema.h \
+	src/accepted.c src/accepted.h \
 	src/conf.c src/conf.h
 
 # util/fileio: short writes, the read bound, the atomic save.
@@ -21,6 +23,13 @@ tests_unit_check_fileio_SOURCES = tests/unit/check_fileio.c
 tests_unit_check_fileio_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_fileio_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_fileio
+
+# accepted.c: what an entry matches, expiry, the file's checks.
+check_PROGRAMS += tests/unit/check_accepted
+tests_unit_check_accepted_SOURCES = tests/unit/check_accepted.c
+tests_unit_check_accepted_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_accepted_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_accepted
 
 # modes.c calls into every layer, so it belongs to the program, not to the
 # core library the layers link against; so does the --eval command. A

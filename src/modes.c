@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "audit/audit.h"
@@ -24,6 +25,7 @@
 #include "evalcmd.h"
 #include "daemon/daemon.h"
 #include "alert/alert.h"
+#include "accepted.h"
 
 /*
  * The daemon's work, behind daemon.h's hooks: audit_run() with a credential
@@ -93,10 +95,76 @@ work_summary(const struct audit_result *r, const struct alert_enqueue_stats *st,
 
 /* The run's alerts, queued from audit_run's before_save hook: before the
  * state that records the run is saved (see audit/run.h). */
+/*
+ * What the alerts need from the run beyond its diff (alert/risk.h): a sink
+ * in front of the report's (or alone, in the daemon) that takes each
+ * account's privileged roles and edges as they stream by.
+ */
+struct view_sink {
+	struct risk_view view;
+	const struct audit_sink *inner;	/* the report's, or NULL */
+	struct audit_sink self;
+};
+
+static int
+view_account(void *ctx, const struct edge_set *cur, struct err *e)
+{
+	struct view_sink *vs = ctx;
+
+	if (risk_view_account(&vs->view, cur, e) != 0)
+		return -1;
+	return vs->inner != NULL && vs->inner->account != NULL ?
+	    vs->inner->account(vs->inner->ctx, cur, e) : 0;
+}
+
+static int
+view_finish(void *ctx, const struct audit_result *r, struct err *e)
+{
+	struct view_sink *vs = ctx;
+
+	return vs->inner != NULL && vs->inner->finish != NULL ?
+	    vs->inner->finish(vs->inner->ctx, r, e) : 0;
+}
+
+/* vs in front of inner (may be NULL); the run's sink is then &vs->self. */
+static void
+view_sink_init(struct view_sink *vs, const struct config *cfg, const struct audit_sink *inner)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->inner = inner;
+	vs->self.account = view_account;
+	vs->self.finish = view_finish;
+	vs->view.acc = cfg->audit.accepted;
+	vs->view.now = time(NULL);
+	/* Saved edges reused unchanged raise no alert: the view needs only
+	 * the accounts that were audited, which always carry theirs; but
+	 * whether an accepted entry still matches an edge needs them all. */
+	vs->self.entries = (inner != NULL && inner->entries) || vs->view.acc != NULL;
+	vs->self.ctx = vs;
+}
+
+/* Said at every run: an entry that accepts nothing is likely a typo or a
+ * leftover (alerted only when it stops matching, see alert.h). */
+static void
+view_warn_unmatched(const struct risk_view *v)
+{
+	for (size_t i = 0; v->acc != NULL && !v->incomplete && i < v->acc->n; i++)
+		if ((v->matched == NULL || v->matched[i] == 0) &&
+		    !accepted_expired(&v->acc->v[i], v->now))
+			log_warn("%s:%u: this accepted entry matches no edge", v->acc->path,
+			    v->acc->v[i].line);
+}
+
 struct work_enqueue {
 	struct daemon_work *w;
+	struct risk_view *view;		/* borrowed, may be NULL */
+	/* --audit-now opens w->ax here, once the run has its state directory
+	 * (a run that fails before must not create it). */
+	const struct config *cfg;
+	const char *state_dir;
 	struct alert_enqueue_stats st;
 	bool queued;
+	bool enqueue_failed;	/* the outbox refused: no "audit failed" either */
 };
 
 /* The same run always gets the same id, so alerts queued again after a
@@ -131,6 +199,10 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	struct tm tm;
 
 	memset(&run, 0, sizeof(run));
+	if (q->w->ax == NULL && (q->w->ax = alert_open(q->cfg, q->state_dir, e)) == NULL) {
+		err_prefix(e, "alerts not queued, state not saved");
+		return -1;
+	}
 	/*
 	 * A run that is saved is identified by the saved set it diffs
 	 * against, not by its own time: killed between this enqueue and the
@@ -151,8 +223,11 @@ work_enqueue_run(void *ctx, const struct audit_result *r, struct err *e)
 	run.id = runid;
 	run.at = r->cur->taken_at;
 	run.status = ALERT_RUN_OK;
+	run.view = q->view;
+	run.prev_at = r->has_prev ? r->prev_taken_at : 0;
 	if (alert_enqueue(q->w->ax, &run, &r->diff, &q->st, e) != 0) {
 		err_prefix(e, "alerts not queued, state not saved");
+		q->enqueue_failed = true;
 		return -1;
 	}
 	q->queued = true;
@@ -169,6 +244,7 @@ work_audit(void *ctx, const struct config *cfg,
 	struct alert_run run;
 	struct alert_enqueue_stats fst;
 	struct work_enqueue q;
+	struct view_sink vs;
 	struct err e, ae;
 	char runid[96];
 	time_t now = time(NULL);
@@ -181,11 +257,17 @@ work_audit(void *ctx, const struct config *cfg,
 	err_clear(&e);
 	err_clear(&ae);
 	q.w = w;
+	view_sink_init(&vs, cfg, NULL);
+	q.view = &vs.view;
 	ro.base = w->cr.client;
 	ro.lock_wait_s = 60;
 	ro.before_save = work_enqueue_run;
 	ro.before_save_ctx = &q;
+	ro.sink = &vs.self;
 	rc = audit_run(cfg, &ro, stop, &r, &e);
+	if (rc == 0)
+		view_warn_unmatched(&vs.view);
+	risk_view_free(&vs.view);
 	if (rc != 0 && *stop) {
 		/* Not a failure to alert about: the daemon is stopping. A run
 		 * that got past its last check point saved, and says so below. */
@@ -307,6 +389,66 @@ audit_opts(const struct config *cfg, const struct cli_opts *opts,
 	return 0;
 }
 
+/* What --audit-now did with its alerts, in one line on stderr (the report
+ * is on stdout). */
+static void
+audit_now_alert_summary(const struct work_enqueue *q, const struct alert_deliver_stats *ds,
+    bool delivered)
+{
+	if (!delivered) {
+		log_warn("alerts: %zu queued; %zu still queued in the outbox for the next "
+		    "run or the daemon", q->st.queued, ds->pending);
+		return;
+	}
+	/* Quiet when all went out: what is left over is what needs saying. */
+	log_msg(ds->pending > 0 ? LOG_LVL_WARN : LOG_LVL_INFO, "alerts: %zu queued, %zu "
+	    "delivered (alert, sink), %zu still queued%s", q->st.queued, ds->delivered,
+	    ds->pending, ds->pending > 0 ? " for the next run or the daemon" : "");
+}
+
+/* w->ax, opened now if the run did not, when the state directory exists
+ * (what an earlier run left queued is delivered even when this one saw
+ * nothing new; a directory that does not exist is not created). */
+static bool
+alert_ctx_existing(struct daemon_work *w, const struct config *cfg, const char *sdir)
+{
+	struct stat sb;
+	struct err e;
+
+	if (w->ax != NULL)
+		return true;
+	if (sdir == NULL || stat(sdir, &sb) != 0)
+		return false;
+	err_clear(&e);
+	if ((w->ax = alert_open(cfg, sdir, &e)) == NULL) {
+		log_error("alerts: %s", e.msg);
+		return false;
+	}
+	return true;
+}
+
+/* Queue an "audit failed" alert as the daemon does, so that a timer's
+ * failing runs are not silent. */
+static void
+audit_now_failed_alert(struct alert_ctx *ax, const char *why)
+{
+	struct alert_run run;
+	struct alert_enqueue_stats st;
+	char runid[96];
+	time_t now = time(NULL);
+	struct err ae;
+
+	memset(&run, 0, sizeof(run));
+	err_clear(&ae);
+	work_run_id(now, "failed", runid, sizeof(runid));
+	run.id = runid;
+	run.at = now;
+	run.status = ALERT_RUN_FAILED;
+	run.failure = why;
+	if (alert_enqueue(ax, &run, NULL, &st, &ae) != 0)
+		log_error("alerts: %s", ae.msg);
+}
+
 int
 mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 {
@@ -314,14 +456,40 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	struct audit_result r;
 	struct awsconf_creds cr;
 	struct report *rp = NULL;
-	bool have_creds = false;
+	struct daemon_work w;
+	struct work_enqueue q;
+	struct alert_deliver_stats ds;
+	struct view_sink vs;
+	bool have_creds = false, use_state, alerting, delivered = false;
+	const char *sdir;
 	struct err e;
 	int rc = CLI_EXIT_ERROR;
 
 	memset(&r, 0, sizeof(r));
+	memset(&w, 0, sizeof(w));
+	memset(&q, 0, sizeof(q));
+	memset(&ds, 0, sizeof(ds));
+	memset(&vs, 0, sizeof(vs));
 	err_clear(&e);
 	if (catch_stop_signals() != 0 || audit_opts(cfg, opts, &ro, &cr, &have_creds) != 0)
 		goto out;
+	use_state = !opts->no_state && opts->baseline == NULL;
+	/*
+	 * A run that saves the state consumes what changed since the last
+	 * one: it queues the alerts first, in the daemon's outbox and under
+	 * the daemon's ids, exactly as the daemon does. --no-alerts saves
+	 * nothing instead, so the changes stay for the next run to alert.
+	 */
+	alerting = use_state && !opts->no_alerts;
+	ro.no_save = use_state && opts->no_alerts;
+	sdir = opts->state_dir != NULL ? opts->state_dir : cfg->state_dir;
+	if (alerting) {
+		q.w = &w;
+		q.cfg = cfg;
+		q.state_dir = sdir;
+		ro.before_save = work_enqueue_run;
+		ro.before_save_ctx = &q;
+	}
 	/* The report is written as the accounts are audited. */
 	if ((rp = report_new(stdout, opts->format == CLI_FORMAT_JSON ? REPORT_JSON :
 	    opts->format == CLI_FORMAT_JSONL ? REPORT_JSONL : REPORT_TEXT,
@@ -333,11 +501,22 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	report_set_view(rp, &(struct report_view){ 0, opts->verbosity > 0, {
 		opts->accounts, opts->naccounts, opts->roles, opts->nroles,
 		opts->principals, opts->nprincipals } });
+	report_set_accepted(rp, cfg->audit.accepted, time(NULL));
 	ro.sink = report_sink(rp);
+	if (alerting) {
+		view_sink_init(&vs, cfg, ro.sink);
+		q.view = &vs.view;
+		ro.sink = &vs.self;
+	}
 	if (audit_run(cfg, &ro, &audit_stop, &r, &e) != 0) {
 		log_error("audit failed: %s", e.msg);
-		goto out;
+		if (alerting && !audit_stop && !q.queued && !q.enqueue_failed &&
+		    alert_ctx_existing(&w, cfg, sdir))
+			audit_now_failed_alert(w.ax, e.msg);
+		goto deliver;
 	}
+	if (alerting)
+		view_warn_unmatched(&vs.view);
 	if (!r.complete)
 		log_warn("the audit is incomplete (%zu account(s) not audited or not "
 		    "compared%s); see the report", r.diff.nnot_audited,
@@ -345,9 +524,25 @@ mode_audit_now(const struct config *cfg, const struct cli_opts *opts)
 	/* Precedence (cli.h): error, then changes, then incomplete. */
 	rc = audit_result_changed(&r) ? CLI_EXIT_CHANGES :
 	    !r.complete ? CLI_EXIT_INCOMPLETE : CLI_EXIT_OK;
+deliver:
+	/* The sinks' own retry limits bound this; what they refuse stays
+	 * queued for the next run or the daemon, and is no failure of the
+	 * audit. Not tried when the outbox refused this run's alerts: that
+	 * would wait for the same lock again. */
+	if (alerting && !audit_stop && !q.enqueue_failed &&
+	    alert_ctx_existing(&w, cfg, sdir)) {
+		err_clear(&e);
+		if (alert_deliver_pending(w.ax, &audit_stop, &ds, &e) < 0)
+			log_warn("alerts not delivered now: %s", e.msg);
+		else
+			delivered = true;
+		audit_now_alert_summary(&q, &ds, delivered);
+	}
 out:
 	report_free(rp);
 	audit_result_free(&r);
+	risk_view_free(&vs.view);
+	alert_close(w.ax);
 	if (have_creds)
 		awsconf_creds_free(&cr);
 	return rc;

@@ -27,7 +27,8 @@
 
 static const char *const kind_names[ALERT_KIND_COUNT] = {
 	"gained", "lost", "changed", "privileged-added", "privileged-removed",
-	"audit-failed", "audit-incomplete",
+	"audit-failed", "audit-incomplete", "baseline", "accepted-expired",
+	"accepted-unmatched",
 };
 
 const char *
@@ -61,6 +62,9 @@ alert_kind_severity(const struct config_alerts *c, enum alert_kind k)
 	case ALERT_CHANGED: return c->syslog.changed;
 	case ALERT_PRIV_ADDED:
 	case ALERT_PRIV_REMOVED: return c->syslog.privileged;
+	case ALERT_BASELINE: return c->syslog.gained;
+	case ALERT_ACCEPTED_EXPIRED:
+	case ALERT_ACCEPTED_UNMATCHED: return c->syslog.changed;
 	default: return c->syslog.failed;
 	}
 }
@@ -89,6 +93,11 @@ alert_free(struct alert *a)
 		free(a->not_audited[i].why);
 	}
 	free(a->not_audited);
+	for (i = 0; i < a->ntop; i++) {
+		free(a->top[i].principal);
+		free(a->top[i].role);
+	}
+	free(a->top);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -249,7 +258,8 @@ compute_id(struct alert *a)
 	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		goto out;
 	if (id_part(md, "passrole-auditd alert id 1") != 0 ||
-	    id_part(md, alert_kind_name(a->kind)) != 0 || id_part(md, a->run) != 0 ||
+	    id_part(md, alert_kind_name(a->kind)) != 0 ||
+	    id_part(md, a->kind == ALERT_BASELINE ? "baseline" : a->run) != 0 ||
 	    id_part(md, a->account) != 0 || id_part(md, a->principal) != 0 ||
 	    id_part(md, a->role) != 0 || id_part(md, a->path) != 0 ||
 	    id_part(md, a->conditions) != 0 || id_part(md, a->no_service ? "1" : "0") != 0 ||
@@ -301,11 +311,15 @@ alert_filter_pass(const struct config_alerts *c, const struct alert *a)
 				any = match_any(&c->accounts, a->not_audited[i].account);
 			if (!any)
 				return false;
-		} else if (a->kind != ALERT_AUDIT_FAILED && !match_any(&c->accounts, a->account)) {
+		} else if (a->kind != ALERT_AUDIT_FAILED && a->kind != ALERT_BASELINE &&
+		    a->kind != ALERT_ACCEPTED_EXPIRED && a->kind != ALERT_ACCEPTED_UNMATCHED &&
+		    !match_any(&c->accounts, a->account)) {
 			return false;
 		}
 	}
-	if (c->roles.n > 0 && a->role != NULL) {
+	/* An accepted entry's role is a pattern, not a role. */
+	if (c->roles.n > 0 && a->role != NULL && a->kind != ALERT_ACCEPTED_EXPIRED &&
+	    a->kind != ALERT_ACCEPTED_UNMATCHED) {
 		const char *slash = strrchr(a->role, '/');
 
 		if (!match_any(&c->roles, a->role) &&
@@ -315,14 +329,138 @@ alert_filter_pass(const struct config_alerts *c, const struct alert *a)
 	return true;
 }
 
+/* The risk of the kinds that carry no edge of their own (risk.h). */
+static enum alert_risk
+kind_risk(enum alert_kind k)
+{
+	switch (k) {
+	case ALERT_AUDIT_FAILED: return RISK_HIGH;
+	case ALERT_AUDIT_INCOMPLETE:
+	case ALERT_ACCEPTED_EXPIRED: return RISK_MEDIUM;
+	case ALERT_PRIV_ADDED:
+	case ALERT_ACCEPTED_UNMATCHED: return RISK_LOW;
+	default: return RISK_INFO;
+	}
+}
+
+/* Once a's risk is known: its severity, by risk or by kind. */
+static void
+set_risk(struct alert *a, const struct config_alerts *c, enum alert_risk r)
+{
+	a->risk = r;
+	a->severity = c->severity_by == CONFIG_SEVERITY_KIND ? alert_kind_severity(c, a->kind) :
+	    risk_log_level(r);
+}
+
 static int
 common(struct alert *a, const struct config_alerts *c, const struct alert_run *run,
     enum alert_kind k)
 {
 	a->kind = k;
-	a->severity = alert_kind_severity(c, k);
+	set_risk(a, c, kind_risk(k));
 	a->timestamp = run->at;
 	return (a->run = strdup(run->id)) != NULL ? 0 : -1;
+}
+
+/* The first run's one alert: the edges' counts by risk and the most
+ * severe, so that what is already dangerous is sent somewhere. */
+static int
+fill_baseline(struct alert *a, const struct config_alerts *c, const struct risk_view *v)
+{
+	struct buf b;
+	enum alert_risk worst = RISK_INFO;
+	size_t i;
+	int r, rc;
+
+	a->has_counts = true;
+	for (r = RISK_COUNT - 1; r >= 0; r--) {
+		a->counts[r] = v->counts[r];
+		if (v->counts[r] > 0 && worst == RISK_INFO && r > RISK_INFO)
+			worst = (enum alert_risk)r;
+	}
+	set_risk(a, c, worst);
+	if (v->ntop > 0 && (a->top = calloc(v->ntop, sizeof(*a->top))) == NULL)
+		return -1;
+	buf_init(&b, 0);
+	rc = buf_printf(&b, "first audit: %zu edge%s (", v->nedges, v->nedges == 1 ? "" : "s");
+	for (r = RISK_COUNT - 1; r >= 0 && rc == 0; r--)
+		rc = buf_printf(&b, "%s%s %zu", r < RISK_COUNT - 1 ? ", " : "",
+		    risk_name((enum alert_risk)r), v->counts[r]);
+	if (rc == 0)
+		rc = buf_puts(&b, ")");
+	for (i = 0; i < v->ntop && rc == 0; i++) {
+		bool ok = true;
+
+		a->top[i].principal = dup_cap(v->top[i].principal_arn, ALERT_TEXT_CAP, &ok);
+		a->top[i].role = dup_cap(v->top[i].role_arn, ALERT_TEXT_CAP, &ok);
+		a->top[i].risk = v->top_risk[i];
+		a->ntop++;
+		if (!ok || a->top[i].principal == NULL || a->top[i].role == NULL)
+			rc = -1;
+		else
+			rc = buf_printf(&b, "%s%s -> %s (%s)", i == 0 ? "; most severe: " : "; ",
+			    a->top[i].principal, a->top[i].role, risk_name(a->top[i].risk));
+	}
+	if (rc != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	a->reason = dup_opt(buf_cstr(&b), &(bool){ true });
+	buf_free(&b);
+	return a->reason != NULL ? 0 : -1;
+}
+
+/* An accepted edge is never alerted, whether gained, changed or lost. */
+static bool
+edge_accepted(const struct alert_run *run, const struct diff_entry *de)
+{
+	const struct edge *ed = de->kind == DIFF_LOST ? de->old_edge : de->new_edge;
+
+	if (run->view == NULL || run->view->acc == NULL || ed == NULL ||
+	    de->kind > DIFF_CHANGED)
+		return false;
+	return accepted_match(run->view->acc, ed->principal_arn, ed->role_arn, ed->services,
+	    ed->nservices, run->at, NULL) != NULL;
+}
+
+/* Whether an edge en accepted went away (lost, or changed so that it no
+ * longer matches) in this run. */
+static bool
+entry_lost(const struct accepted_entry *en, const struct edge_diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct edge *o = d->entries[i].old_edge;
+
+		if ((d->entries[i].kind == DIFF_LOST || d->entries[i].kind == DIFF_CHANGED) &&
+		    o != NULL && accepted_entry_matches(en, o->principal_arn, o->role_arn,
+		    o->services, o->nservices))
+			return true;
+	}
+	return false;
+}
+
+static int
+fill_accepted(struct alert *a, const struct config_alerts *c, const struct alert_run *run,
+    enum alert_kind k, const struct accepted_entry *en, const char *file)
+{
+	struct buf b;
+	bool ok = true;
+
+	if (common(a, c, run, k) != 0)
+		return -1;
+	a->principal = dup_opt(en->principal, &ok);
+	a->role = dup_opt(en->role, &ok);
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s:%u: accepted by %s until %s (%s): %s", file, en->line,
+	    en->accepted_by, en->expires, en->reason, k == ALERT_ACCEPTED_EXPIRED ?
+	    "the acceptance has expired; its edges alert again" :
+	    "the entry matches no edge any more; remove it or fix its patterns") != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	a->reason = dup_opt(buf_cstr(&b), &ok);
+	buf_free(&b);
+	return ok && a->reason != NULL && compute_id(a) == 0 ? 0 : -1;
 }
 
 int
@@ -339,7 +477,8 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 		err_set(e, "alert_build: the audit run has no identity");
 		return -1;
 	}
-	cap = (d != NULL ? d->n : 0) + 2;
+	cap = (d != NULL ? d->n : 0) + 3 +
+	    (run->view != NULL && run->view->acc != NULL ? run->view->acc->n : 0);
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		goto nomem;
 	if (run->status == ALERT_RUN_FAILED) {
@@ -370,11 +509,15 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 			    (int)de->kind);
 			goto out;
 		}
+		if (edge_accepted(run, de))
+			continue;
 		a = &v[nv++];
 		switch (de->kind) {
 		case DIFF_GAINED:
 			if (common(a, c, run, ALERT_GAINED) == 0)
 				frc = fill_edge(a, de->new_edge);
+			set_risk(a, c, risk_of_edge(de->new_edge,
+			    risk_view_role(run->view, de->new_edge->role_arn)));
 			break;
 		case DIFF_LOST:
 			if (common(a, c, run, ALERT_LOST) == 0)
@@ -385,6 +528,8 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 				frc = fill_edge(a, de->new_edge);
 				a->change = dup_opt(de->what, &ok);
 			}
+			set_risk(a, c, risk_of_edge(de->new_edge,
+			    risk_view_role(run->view, de->new_edge->role_arn)));
 			break;
 		case DIFF_PRIV_ADDED:
 			if (common(a, c, run, ALERT_PRIV_ADDED) == 0)
@@ -396,6 +541,37 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 			break;
 		}
 		if (frc != 0 || !ok || compute_id(a) != 0)
+			goto nomem;
+	}
+	if (d != NULL && d->baseline && run->status == ALERT_RUN_OK && run->view != NULL &&
+	    c->on_baseline == CONFIG_BASELINE_SUMMARY) {
+		struct alert *a = &v[nv++];
+
+		if (common(a, c, run, ALERT_BASELINE) != 0 || fill_baseline(a, c, run->view) != 0 ||
+		    compute_id(a) != 0)
+			goto nomem;
+	}
+	for (i = 0; d != NULL && run->status == ALERT_RUN_OK && run->view != NULL &&
+	    run->view->acc != NULL && i < run->view->acc->n; i++) {
+		const struct accepted_entry *en = &run->view->acc->v[i];
+		enum alert_kind k;
+
+		if (accepted_expired(en, run->at)) {
+			/* Alerted by the run that first sees it past its date. */
+			if (run->prev_at != 0 && accepted_expired(en, run->prev_at))
+				continue;
+			k = ALERT_ACCEPTED_EXPIRED;
+		} else if (run->view->matched == NULL || run->view->matched[i] == 0) {
+			/* "No longer": it matched an edge this run lost or
+			 * changed (or this is the first run). An account not
+			 * audited may hold its edges: no verdict then. */
+			if (run->view->incomplete || !(d->baseline || entry_lost(en, d)))
+				continue;
+			k = ALERT_ACCEPTED_UNMATCHED;
+		} else {
+			continue;
+		}
+		if (fill_accepted(&v[nv++], c, run, k, en, run->view->acc->path) != 0)
 			goto nomem;
 	}
 	/* Only accounts this run could not audit make it incomplete; those
@@ -539,6 +715,26 @@ alert_to_json(const struct alert *a)
 			    add_str(n, "why", a->not_audited[i].why);
 		}
 	}
+	if (ok)
+		ok = add_str(o, "risk", risk_name(a->risk));
+	if (ok && a->has_counts) {
+		cJSON *cn = cJSON_AddObjectToObject(o, "counts");
+
+		ok = cn != NULL;
+		for (i = RISK_COUNT; ok && i-- > 0;)
+			ok = cJSON_AddNumberToObject(cn, risk_name((enum alert_risk)i),
+			    (double)a->counts[i]) != NULL;
+		if (ok && (arr = cJSON_AddArrayToObject(o, "edges")) == NULL)
+			ok = false;
+		for (i = 0; ok && i < a->ntop; i++) {
+			cJSON *n = cJSON_CreateObject();
+
+			ok = n != NULL && cJSON_AddItemToArray(arr, n) &&
+			    add_str(n, "principal", a->top[i].principal) &&
+			    add_str(n, "role", a->top[i].role) &&
+			    add_str(n, "risk", risk_name(a->top[i].risk));
+		}
+	}
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -675,6 +871,60 @@ alert_from_json(const cJSON *j, struct alert *out, struct err *e)
 			}
 		}
 	}
+	/* Entries queued before risks existed have none: the one their
+	 * severity stands for. */
+	a.risk = a.severity == LOG_LVL_ERROR ? RISK_HIGH : a.severity == LOG_LVL_WARN ?
+	    RISK_MEDIUM : a.severity == LOG_LVL_NOTICE ? RISK_LOW : RISK_INFO;
+	if (get_str(j, "risk", &tmp, false, e) != 0)
+		goto out;
+	if (tmp != NULL && risk_parse(tmp, &a.risk) != 0) {
+		err_set(e, "alert JSON: unknown risk");
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if ((v = cJSON_GetObjectItemCaseSensitive(j, "counts")) != NULL) {
+		if (!cJSON_IsObject(v)) {
+			err_set(e, "alert JSON: \"counts\" is not an object");
+			goto out;
+		}
+		a.has_counts = true;
+		for (n = 0; n < RISK_COUNT; n++) {
+			it = cJSON_GetObjectItemCaseSensitive(v, risk_name((enum alert_risk)n));
+			if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 1e15) {
+				err_set(e, "alert JSON: counts.%s is not a count",
+				    risk_name((enum alert_risk)n));
+				goto out;
+			}
+			a.counts[n] = (size_t)it->valuedouble;
+		}
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(j, "edges")) != NULL) {
+		n = (size_t)cJSON_GetArraySize(v);
+		if (!cJSON_IsArray(v) || n > ALERT_LIST_MAX) {
+			err_set(e, "alert JSON: \"edges\" is not an array of at most %d objects",
+			    ALERT_LIST_MAX);
+			goto out;
+		}
+		if (n > 0 && (a.top = calloc(n, sizeof(*a.top))) == NULL)
+			goto nomem;
+		cJSON_ArrayForEach(it, v) {
+			struct alert_brief *br = &a.top[a.ntop];
+
+			a.ntop++;
+			if (get_str(it, "principal", &br->principal, true, e) != 0 ||
+			    get_str(it, "role", &br->role, true, e) != 0 ||
+			    get_str(it, "risk", &tmp, true, e) != 0 ||
+			    risk_parse(tmp, &br->risk) != 0) {
+				if (tmp != NULL)
+					err_set(e, "unknown risk");
+				err_prefix(e, "edges[%zu]", a.ntop - 1);
+				goto out;
+			}
+			free(tmp);
+			tmp = NULL;
+		}
+	}
 	*out = a;
 	memset(&a, 0, sizeof(a));
 	rc = 0;
@@ -733,6 +983,8 @@ alert_format_kv(const struct alert *a)
 		rc = kv(&b, "severity", log_level_name(a->severity));
 	if (rc == 0)
 		rc = kv(&b, "id", a->id);
+	if (rc == 0)
+		rc = kv(&b, "risk", risk_name(a->risk));
 	if (rc == 0 && a->account != NULL)
 		rc = kv(&b, "account", a->account);
 	if (rc == 0 && a->principal != NULL)
@@ -813,6 +1065,17 @@ alert_format_summary(const struct alert *a)
 		break;
 	case ALERT_AUDIT_FAILED:
 		rc = buf_puts(&b, "PassRole audit failed");
+		break;
+	case ALERT_BASELINE:
+		rc = buf_printf(&b, "PassRole baseline: %zu critical, %zu high, %zu medium, "
+		    "%zu low edges", a->counts[RISK_CRITICAL], a->counts[RISK_HIGH],
+		    a->counts[RISK_MEDIUM], a->counts[RISK_LOW]);
+		break;
+	case ALERT_ACCEPTED_EXPIRED:
+	case ALERT_ACCEPTED_UNMATCHED:
+		rc = buf_printf(&b, "accepted PassRole entry %s: %s",
+		    a->kind == ALERT_ACCEPTED_EXPIRED ? "expired" : "matches no edge",
+		    a->reason != NULL ? a->reason : "");
 		break;
 	default:
 		rc = buf_printf(&b, "PassRole audit incomplete: %zu account%s not audited",

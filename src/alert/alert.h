@@ -51,8 +51,10 @@
  *     "schema": "passrole-auditd.alert/1",
  *     "id": "<64 hex>",        stable: SHA-256 over kind, key, content, run
  *     "kind": "gained" | "lost" | "changed" | "privileged-added" |
- *             "privileged-removed" | "audit-failed" | "audit-incomplete",
+ *             "privileged-removed" | "audit-failed" | "audit-incomplete" |
+ *             "baseline" | "accepted-expired" | "accepted-unmatched",
  *     "severity": "error" | "warning" | "notice" | "info" | "debug",
+ *     "risk": "critical" | "high" | "medium" | "low" | "info",  (risk.h)
  *     "timestamp": "2026-11-23T11:00:00Z",   when the audit ran (UTC)
  *     "run": "<the audit run's identity>",
  *     "account": "111122223333",             the principal's (or role's) account
@@ -66,6 +68,9 @@
  *     "reason": "one line: what grants it, or why the audit failed",
  *     "change": "services +lambda.amazonaws.com; path now direct",  (changed)
  *     "not_audited": [{"account": "...", "why": "..."}]   (audit-incomplete)
+ *     "counts": {"critical": 1, "high": 0, ...},  (baseline: edges by risk)
+ *     "edges": [{"principal": "...", "role": "...", "risk": "critical"}]
+ *                                            (baseline: the most severe, at most 10)
  *   }
  *
  * For "lost" the edge fields describe the edge that was lost; for
@@ -75,7 +80,10 @@
  * P(account) P(principal) P(role) P(path) P(conditions) P(no_service ? "1" :
  * "0") P(change) P(reason) P(service)... P(na.account) P(na.why)...)) where
  * P(s) is s's length as 8 bytes big-endian followed by s, and an absent
- * field is the length 0xffffffffffffffff alone. So the same change found by
+ * field is the length 0xffffffffffffffff alone; a baseline alert has
+ * "baseline" in place of the run (a baseline run repeated after a crash is
+ * identified by its time, and must not raise a second summary of the same
+ * edges). So the same change found by
  * the same run always has the same id (re-enqueue and re-delivery keep it),
  * and two different changes or two runs never share one.
  */
@@ -89,6 +97,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alert/risk.h"
 #include "audit/diff.h"
 #include "conf.h"
 #include "log.h"
@@ -105,12 +114,22 @@ enum alert_kind {
 	ALERT_PRIV_REMOVED,
 	ALERT_AUDIT_FAILED,
 	ALERT_AUDIT_INCOMPLETE,
+	ALERT_BASELINE,			/* the first run's summary */
+	ALERT_ACCEPTED_EXPIRED,		/* an accepted-edges entry is past its date */
+	ALERT_ACCEPTED_UNMATCHED,	/* an accepted-edges entry matches no edge */
 	ALERT_KIND_COUNT
 };
 
 struct alert_not_audited {
 	char *account;
 	char *why;
+};
+
+/* One of the most severe edges a baseline alert names. */
+struct alert_brief {
+	char *principal;
+	char *role;
+	enum alert_risk risk;
 };
 
 /* One alert. Owns every string in it; alert_free() releases them. */
@@ -133,6 +152,12 @@ struct alert {
 	char *change;
 	struct alert_not_audited *not_audited;
 	size_t nnot_audited;
+	enum alert_risk risk;		/* risk.h's table */
+	/* ALERT_BASELINE: edges by risk, and the most severe. */
+	bool has_counts;
+	size_t counts[RISK_COUNT];
+	struct alert_brief *top;
+	size_t ntop;
 };
 
 /* "gained", "privileged-added", ...; NULL for an unknown kind. */
@@ -154,6 +179,14 @@ struct alert_run {
 	time_t at;			/* when the audit ran */
 	enum alert_run_status status;
 	const char *failure;		/* ALERT_RUN_FAILED: one line, why */
+	/* What the run saw beyond its diff (roles' classes, the baseline's
+	 * counts); borrowed, may be NULL: every role is then taken as
+	 * privileged but not admin-equivalent, and a baseline raises no
+	 * summary. */
+	struct risk_view *view;
+	/* The previous run's time, 0 for none: an accepted entry's expiry
+	 * is alerted by the run that first sees it past. */
+	time_t prev_at;
 };
 
 /*
@@ -215,7 +248,10 @@ int alert_enqueue(struct alert_ctx *ax, const struct alert_run *run, const struc
  * the rest queued. */
 int alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
     struct alert_deliver_stats *st, struct err *e);
-/* Alerts queued now. */
+/* Seconds alert_enqueue and alert_deliver_pending wait for the outbox's
+ * lock held by another process (default OUTBOX_LOCK_WAIT_S, 120). */
+void alert_ctx_set_lock_wait(struct alert_ctx *ax, int wait_s);
+/* Alerts queued now (as of this process's last look). */
 size_t alert_pending(const struct alert_ctx *ax);
 /* Seconds the daemon should wait before the next alert_deliver_pending()
  * while alerts are pending: grows with consecutive failed rounds (30 s,

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alert/alert.h"
 #include "alert/outbox.h"
 #include "alert/syslog_sink.h"
 #include "alert/webhook.h"
+#include "audit/state.h"
 #include "util/buf.h"
 
 #define RETRY_MIN_S 30
@@ -36,6 +38,7 @@ struct alert_ctx {
 	struct sink *sinks;
 	size_t nsinks;
 	unsigned failed_rounds;
+	int lock_wait_s;		/* for the outbox's lock */
 };
 
 /* An entry is only kept if it reads back as a valid alert with its id. */
@@ -83,6 +86,14 @@ alert_open(const struct config *cfg, const char *state_dir, struct err *e)
 		goto fail;
 	}
 	ax->cfg = cfg;
+	ax->lock_wait_s = OUTBOX_LOCK_WAIT_S;
+	{
+		struct stat sb;
+
+		/* The outbox is the state directory's, under the same rule. */
+		if (stat(state_dir, &sb) == 0 && state_owner_check(state_dir, &sb, e) != 0)
+			goto fail;
+	}
 	if (c->nwebhooks > ALERT_MAX_WEBHOOKS) {
 		err_set(e, "alerts.webhooks: at most %d webhooks", ALERT_MAX_WEBHOOKS);
 		goto fail;
@@ -151,6 +162,12 @@ alert_ctx_set_backoff(struct alert_ctx *ax, unsigned base_ms, unsigned max_ms)
 			webhook_set_backoff(ax->sinks[i].wh, base_ms, max_ms);
 }
 
+void
+alert_ctx_set_lock_wait(struct alert_ctx *ax, int wait_s)
+{
+	ax->lock_wait_s = wait_s;
+}
+
 size_t
 alert_pending(const struct alert_ctx *ax)
 {
@@ -209,6 +226,8 @@ alert_enqueue(struct alert_ctx *ax, const struct alert_run *run, const struct ed
 	if (alert_build(&ax->cfg->alerts, run, d, &v, &n, e) != 0)
 		goto out;
 	s.raised = n;
+	if (n > 0 && outbox_lock(ax->ob, ax->lock_wait_s, NULL, e) != 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		cJSON *j = alert_to_json(&v[i]);
 		int r;
@@ -234,6 +253,7 @@ alert_enqueue(struct alert_ctx *ax, const struct alert_run *run, const struct ed
 	}
 	rc = 0;
 out:
+	outbox_unlock(ax->ob);
 	if (st != NULL)
 		*st = s;
 	alert_array_free(v, n);
@@ -259,6 +279,14 @@ alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
 	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
+	/* Held for the whole round: another process delivering at the same
+	 * time would send the same alerts again. */
+	if (outbox_lock(ob, ax->lock_wait_s, stop, e) != 0) {
+		s.pending = ob->n;
+		if (st != NULL)
+			*st = s;
+		return -1;
+	}
 	for (k = 0; k < ax->nsinks; k++)
 		ax->sinks[k].blocked = false;
 	/* Per sink, strictly in queue order: a sink that fails on an alert
@@ -342,6 +370,7 @@ alert_deliver_pending(struct alert_ctx *ax, const volatile sig_atomic_t *stop,
 	}
 	rc = 0;
 out:
+	outbox_unlock(ob);
 	s.pending = ob->n;
 	if (s.pending > 0 && (s.failed_sinks > 0 || rc != 0))
 		ax->failed_rounds++;

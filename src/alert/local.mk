@@ -4,6 +4,7 @@ noinst_LIBRARIES += libpra_alert.a
 PRA_LIBS += libpra_alert.a
 libpra_alert_a_SOURCES = \
 	src/alert/alert.c src/alert/alert.h \
+	src/alert/risk.c src/alert/risk.h \
 	src/alert/outbox.c src/alert/outbox.h \
 	src/alert/syslog_sink.c src/alert/syslog_sink.h \
 	src/alert/webhook.c src/alert/webhook.h \
@@ -41,3 +42,7 @@ EXTRA_DIST += $(ALERT_SHELL_TESTS) \
 # loopback CONNECT proxy: the AWS calls and a webhook.
 TESTS += tests/integration/proxy.sh
 EXTRA_DIST += tests/integration/proxy.sh tests/tools/connect_proxy.py
+
+# Accepted edges: malformed, matched, expired, unmatched (issue 12).
+TESTS += tests/integration/accepted.sh
+EXTRA_DIST += tests/integration/accepted.sh

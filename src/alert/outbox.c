@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,9 +17,13 @@
 #include "log.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/lockfile.h"
 
 #define TMP_PREFIX ".tmp-"
 #define CORRUPT_DIR "corrupt"
+#define LOCK_NAME ".lock"
+
+static int lock_acquired(struct outbox *ob, struct err *e);
 
 static void
 entry_clear(struct outbox_entry *en)
@@ -42,6 +47,9 @@ outbox_close(struct outbox *ob)
 	for (i = 0; i < ob->n; i++)
 		entry_clear(&ob->v[i]);
 	free(ob->v);
+	outbox_unlock(ob);
+	if (ob->lockfd >= 0)
+		close(ob->lockfd);
 	if (ob->dirfd >= 0)
 		close(ob->dirfd);
 	free(ob->dir);
@@ -218,6 +226,9 @@ cmp_seq(const void *a, const void *b)
 static int
 scan(struct outbox *ob, outbox_check_fn check, struct err *e)
 {
+	for (size_t k = 0; k < ob->n; k++)
+		entry_clear(&ob->v[k]);
+	ob->n = 0;
 	DIR *d;
 	struct dirent *de;
 	int fd, rc = -1;
@@ -239,7 +250,7 @@ scan(struct outbox *ob, outbox_check_fn check, struct err *e)
 		cJSON *doc = NULL;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, CORRUPT_DIR) == 0)
+		    strcmp(de->d_name, CORRUPT_DIR) == 0 || strcmp(de->d_name, LOCK_NAME) == 0)
 			continue;
 		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
 			/* A write that never reached its rename: it was never
@@ -299,7 +310,7 @@ outbox_open(const char *state_dir, size_t max, outbox_check_fn check, struct err
 		err_set(e, "alert outbox: out of memory");
 		return NULL;
 	}
-	ob->dirfd = -1;
+	ob->dirfd = ob->lockfd = -1;
 	ob->max = max > 0 ? max : OUTBOX_DEFAULT_MAX;
 	buf_init(&p, 4096);
 	if (buf_printf(&p, "%s/outbox", state_dir) != 0) {
@@ -319,8 +330,31 @@ outbox_open(const char *state_dir, size_t max, outbox_check_fn check, struct err
 		err_set(e, "alert outbox: open %s: %s", ob->dir, strerror(errno));
 		goto fail;
 	}
-	if (scan(ob, check, e) != 0)
+	ob->lockfd = openat(ob->dirfd, LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (ob->lockfd < 0) {
+		err_set(e, "alert outbox: open %s/%s: %s", ob->dir, LOCK_NAME, strerror(errno));
 		goto fail;
+	}
+	ob->check = check;
+	/*
+	 * The first lock always scans: no generation is known yet. Tried
+	 * once, not waited for: the daemon opens the outbox at start and at
+	 * a reload, where a wait would hold back READY=1 and the watchdog;
+	 * when another process holds it, the queue is read at the first
+	 * lock instead (outbox_lock), which may wait.
+	 */
+	if (flock(ob->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK) {
+			err_set(e, "alert outbox: lock %s/%s: %s", ob->dir, LOCK_NAME,
+			    strerror(errno));
+			goto fail;
+		}
+		return ob;
+	}
+	ob->locked = true;
+	if (lock_acquired(ob, e) != 0)
+		goto fail;
+	outbox_unlock(ob);
 	return ob;
 fail:
 	buf_free(&p);
@@ -571,4 +605,83 @@ outbox_quarantine(struct outbox *ob, size_t i, const char *why)
 {
 	move_aside(ob, ob->v[i].name, why);
 	drop(ob, i);
+}
+
+/*
+ * The lock file holds "PID GEN\n": the holder's pid (for the message of a
+ * process that waits) and a generation that every holder bumps as soon as
+ * it has the lock, before it changes anything. A process whose last known
+ * generation differs from the file's has missed another's changes (even a
+ * holder killed half way) and reads the directory again; the daemon alone
+ * reads nothing more than the file.
+ */
+static int
+lock_write(struct outbox *ob, long pid, unsigned long long gen)
+{
+	char b[64];
+	int n = snprintf(b, sizeof(b), "%ld %llu\n", pid, gen);
+
+	if (ftruncate(ob->lockfd, 0) != 0 || pwrite(ob->lockfd, b, (size_t)n, 0) != n)
+		return -1;
+	return 0;
+}
+
+/* With the flock just taken: read the queue again if another process
+ * changed it, and bump the generation. Unlocks on failure. */
+static int
+lock_acquired(struct outbox *ob, struct err *e)
+{
+	char b[64], *sp;
+	unsigned long long gen = 0;
+	ssize_t n;
+
+	n = pread(ob->lockfd, b, sizeof(b) - 1, 0);
+	if (n > 0) {
+		b[n] = '\0';
+		if ((sp = strchr(b, ' ')) != NULL)
+			gen = strtoull(sp + 1, NULL, 10);
+	}
+	if (!ob->scanned || gen != ob->gen) {
+		if (scan(ob, ob->check, e) != 0) {
+			outbox_unlock(ob);
+			return -1;
+		}
+		ob->scanned = true;
+	}
+	ob->gen = gen + 1;
+	if (lock_write(ob, (long)getpid(), ob->gen) != 0) {
+		/* Without the bump another process would not see our changes. */
+		err_set(e, "alert outbox: cannot write %s/%s: %s", ob->dir, LOCK_NAME,
+		    strerror(errno));
+		outbox_unlock(ob);
+		return -1;
+	}
+	return 0;
+}
+
+int
+outbox_lock(struct outbox *ob, int wait_s, const volatile sig_atomic_t *stop, struct err *e)
+{
+	char what[4200];
+
+	if (ob->locked)
+		return 0;
+	snprintf(what, sizeof(what), "the alert outbox %s", ob->dir);
+	if (lockfile_take(ob->lockfd, what, "another run is queueing or delivering alerts",
+	    wait_s, stop, e) != 0)
+		return -1;
+	ob->locked = true;
+	return lock_acquired(ob, e);
+}
+
+void
+outbox_unlock(struct outbox *ob)
+{
+	if (ob == NULL || !ob->locked)
+		return;
+	if (lock_write(ob, 0, ob->gen) != 0)
+		log_debug("alert outbox: cannot clear the pid in %s/%s: %s", ob->dir, LOCK_NAME,
+		    strerror(errno));
+	flock(ob->lockfd, LOCK_UN);
+	ob->locked = false;
 }

@@ -23,12 +23,20 @@
  * later ones (which an attacker able to change IAM could cause on purpose).
  * The caller alerts the refusal to syslog; see deliver.c.
  *
+ * Locking: STATE_DIR/outbox/.lock is flock()ed by whoever reads or changes
+ * the queue (outbox_lock/outbox_unlock), so that the daemon and a manual
+ * --audit-now on the same state queue and deliver in turn, never both at
+ * once (two deliverers would send the same alert twice). The in-memory
+ * index is read again at lock time when another process changed the
+ * queue since (see outbox_lock).
+ *
  * Ownership: struct outbox owns its entries and their delivered lists.
- * Not thread-safe; one process owns an outbox at a time.
+ * Not thread-safe.
  */
 #ifndef PRA_ALERT_OUTBOX_H
 #define PRA_ALERT_OUTBOX_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,6 +51,8 @@
 /* Sinks one entry's "delivered" list may name (the reader refuses more). */
 #define OUTBOX_DELIVERED_MAX 1024
 #define OUTBOX_NAME_LEN (20 + 1 + 64 + 5)	/* seq-id.json */
+/* Seconds the alerts wait for another process's lock (alert.h). */
+#define OUTBOX_LOCK_WAIT_S 120
 
 struct outbox_entry {
 	unsigned long long seq;
@@ -60,17 +70,33 @@ struct outbox {
 	size_t n, cap;
 	unsigned long long next_seq;
 	size_t quarantined;	/* entries moved to corrupt/ since open */
+	int lockfd;		/* STATE_DIR/outbox/.lock */
+	bool locked;
+	bool scanned;		/* the index was read at least once */
+	unsigned long long gen;	/* the lock file's generation the index matches */
+	int (*check)(const cJSON *alert, const char *id, struct err *e);
 };
 
 /* Validates an entry's "alert" object when the outbox is opened; 0 when it
  * is acceptable, else -1 with e. */
 typedef int (*outbox_check_fn)(const cJSON *alert, const char *id, struct err *e);
 
-/* Open (creating STATE_DIR/outbox, mode 0700) and load the queue. max 0:
- * OUTBOX_DEFAULT_MAX. check may be NULL. NULL with e on failure. */
+/* Open (creating STATE_DIR/outbox, mode 0700) and load the queue; when
+ * another process holds the lock, the queue is loaded by the first
+ * outbox_lock instead (open never waits). max 0: OUTBOX_DEFAULT_MAX.
+ * check may be NULL. NULL with e on failure. */
 struct outbox *outbox_open(const char *state_dir, size_t max, outbox_check_fn check,
     struct err *e);
 void outbox_close(struct outbox *ob);
+
+/* Take the outbox's lock, waiting up to wait_s seconds (announced in the
+ * log; stop, may be NULL, ends the wait), and read the queue again if
+ * another process changed it since this one last held the lock. 0, or -1
+ * with e naming the holder ("... is locked by process 1234 (...); gave up
+ * after 120 s"). Idempotent while held. */
+int outbox_lock(struct outbox *ob, int wait_s, const volatile sig_atomic_t *stop,
+    struct err *e);
+void outbox_unlock(struct outbox *ob);
 
 /* Index of the entry with this id, or -1. */
 long outbox_find(const struct outbox *ob, const char *id);

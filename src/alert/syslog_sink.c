@@ -73,7 +73,7 @@ syslog_sink_new(const char *ident, const char *facility, const char *socket_path
 	if (facility == NULL)
 		facility = "authpriv";
 	if (ident == NULL || ident[0] == '\0')
-		ident = "passrole-auditd";
+		ident = "passrole-auditd-alert";
 	if (socket_path == NULL || socket_path[0] == '\0')
 		socket_path = SYSLOG_SINK_DEFAULT_SOCKET;
 	if (syslog_sink_facility(facility) < 0) {

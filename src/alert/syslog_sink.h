@@ -30,7 +30,7 @@ struct syslog_sink;
  * authpriv ftp local0..local7. -1 for an unknown one. */
 int syslog_sink_facility(const char *name);
 
-/* ident NULL: "passrole-auditd"; facility NULL: "authpriv"; socket NULL or
+/* ident NULL: "passrole-auditd-alert"; facility NULL: "authpriv"; socket NULL or
  * "": /dev/log. NULL with e for an unknown facility or ENOMEM. */
 struct syslog_sink *syslog_sink_new(const char *ident, const char *facility,
     const char *socket_path, struct err *e);

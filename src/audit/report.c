@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accepted.h"
 #include "audit/edgejson.h"
 #include "audit/reporttext.h"
+#include "util/buf.h"
 
 /* ---- filters ---- */
 
@@ -200,7 +202,75 @@ struct report {
 	size_t nedges, npriv;	/* written to them (JSON separators) */
 	struct reporttext_tally tally;	/* text: what was shown */
 	struct audit_sink sink;
+	const struct accepted_list *acc;	/* borrowed, may be NULL */
+	time_t now;
 };
+
+/* The accepted entry an edge falls under, as JSON; NULL when none (or
+ * ENOMEM, which then shows as not accepted rather than failing). */
+static cJSON *
+accepted_json(const struct report *rp, const struct edge *ed)
+{
+	const struct accepted_entry *en = accepted_match(rp->acc, ed->principal_arn,
+	    ed->role_arn, ed->services, ed->nservices, rp->now, NULL);
+	cJSON *o;
+
+	if (en == NULL || (o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (cJSON_AddStringToObject(o, "reason", en->reason) == NULL ||
+	    cJSON_AddStringToObject(o, "accepted_by", en->accepted_by) == NULL ||
+	    cJSON_AddStringToObject(o, "expires", en->expires) == NULL ||
+	    cJSON_AddStringToObject(o, "entry", rp->acc->path) == NULL ||
+	    cJSON_AddNumberToObject(o, "line", en->line) == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* An edge's JSON with "accepted" when an entry accepts it. */
+static cJSON *
+edge_json_acc(const struct report *rp, const struct edge *ed)
+{
+	cJSON *o = edgejson_edge(ed, NULL), *a;
+
+	if (o != NULL && (a = accepted_json(rp, ed)) != NULL)
+		cJSON_AddItemToObject(o, "accepted", a);
+	return o;
+}
+
+/* Text: one line per accepted edge, after the account's edges. */
+static int
+accepted_lines(const struct report *rp, FILE *out, const struct edge_set *s)
+{
+	struct buf b;
+	int rc = 0;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; rp->acc != NULL && rc == 0 && i < s->nedges; i++) {
+		const struct edge *ed = &s->edges[i];
+		const struct accepted_entry *en = accepted_match(rp->acc, ed->principal_arn,
+		    ed->role_arn, ed->services, ed->nservices, rp->now, NULL);
+
+		if (en == NULL)
+			continue;
+		buf_reset(&b);
+		rc = buf_printf(&b, "%s -> %s: accepted by %s until %s: %s (%s:%u)",
+		    ed->principal_arn, ed->role_arn, en->accepted_by, en->expires, en->reason,
+		    rp->acc->path, en->line);
+		if (rc == 0)
+			rc = reporttext_note(out, rp->view.width, 2, buf_cstr(&b));
+	}
+	buf_free(&b);
+	return rc;
+}
+
+void
+report_set_accepted(struct report *rp, const struct accepted_list *acc, time_t now)
+{
+	rp->acc = acc;
+	rp->now = now;
+}
 
 /* One JSON value on one line, into f. */
 static int
@@ -331,7 +401,8 @@ rep_account_shown(struct report *rp, const struct edge_set *s, struct err *e)
 	}
 	switch (rp->fmt) {
 	case REPORT_TEXT:
-		if (reporttext_account(rp->edges, rp->priv, s, &rp->view, &rp->tally) != 0) {
+		if (reporttext_account(rp->edges, rp->priv, s, &rp->view, &rp->tally) != 0 ||
+		    accepted_lines(rp, rp->edges, s) != 0) {
 			err_set(e, "cannot write the report spool: %s", errno != 0 ?
 			    strerror(errno) : "out of memory");
 			return -1;
@@ -343,7 +414,7 @@ rep_account_shown(struct report *rp, const struct edge_set *s, struct err *e)
 			    rp->npriv + i > 0 ? ",\n    " : "    ", e) != 0)
 				return -1;
 		for (size_t i = 0; i < s->nedges; i++)
-			if (put_line(rp->edges, edgejson_edge(&s->edges[i], NULL),
+			if (put_line(rp->edges, edge_json_acc(rp, &s->edges[i]),
 			    rp->nedges + i > 0 ? ",\n    " : "    ", e) != 0)
 				return -1;
 		break;
@@ -357,7 +428,7 @@ rep_account_shown(struct report *rp, const struct edge_set *s, struct err *e)
 			    &s->privileged[i], NULL)), "", e) != 0 || fputc('\n', rp->out) == EOF)
 				goto werr;
 		for (size_t i = 0; i < s->nedges; i++)
-			if (put_line(rp->out, typed("edge", edgejson_edge(&s->edges[i], NULL)), "",
+			if (put_line(rp->out, typed("edge", edge_json_acc(rp, &s->edges[i])), "",
 			    e) != 0 || fputc('\n', rp->out) == EOF)
 				goto werr;
 		break;

@@ -18,7 +18,10 @@
  *     "filter": null | { "accounts", "roles", "principals" },  (patterns)
  *     "accounts": [ { "id", "audited", "why", "org_unknown", "known_at" } ],
  *     "privileged": [ { "role_arn", "account", "reasons": [string] } ],
- *     "edges": [ edge, as in edgejson.h ],
+ *     "edges": [ edge, as in edgejson.h; an edge an accepted entry
+ *                covers (report_set_accepted) also has "accepted":
+ *                { "reason", "accepted_by", "expires", "entry", "line" },
+ *                an addition within version 1 ],
  *     "changes": [ { "kind": "gained" | "lost" | "changed" |
  *                     "privileged-added" | "privileged-removed",
  *                    "principal_arn": string | null (null for privileged-*),
@@ -121,5 +124,12 @@ bool report_filter_change(const struct report_filter *f, const struct diff_entry
  * "passrole-auditd-privileged", "version": 1, "taken_at", "source",
  * "org_note", "accounts": [...], "privileged": [...] }. */
 int report_privileged(FILE *out, const struct edge_set *s, bool json, struct err *e);
+
+/* Mark the edges an accepted entry (accepted.h) covers at time now: text
+ * lines "P -> R: accepted by X until DATE: REASON (FILE:LINE)" under the
+ * account's edges, and "accepted": {"reason", "accepted_by", "expires",
+ * "entry", "line"} in each such edge's JSON. acc NULL: none. */
+struct accepted_list;
+void report_set_accepted(struct report *rp, const struct accepted_list *acc, time_t now);
 
 #endif

@@ -243,6 +243,20 @@ say(FILE *out, unsigned width, size_t indent, const char *fmt, ...)
 	return rc;
 }
 
+int
+reporttext_note(FILE *out, unsigned width, size_t indent, const char *text)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	rc = esc(&b, text);
+	if (rc == 0)
+		rc = put_wrapped(out, indent, width, 2, buf_cstr(&b));
+	buf_free(&b);
+	return rc;
+}
+
 /* Two columns: left (lw wide) and right, from indent, row by row. */
 static int
 put_columns(FILE *out, size_t indent, const struct lines *left, size_t lw,

@@ -73,4 +73,8 @@ int reporttext_privileged(FILE *out, const struct edge_set *s, unsigned width, s
 /* report.c's: append what spool holds to out. */
 int report_copy_spool(FILE *out, FILE *spool, struct err *e);
 
+/* A line of text from outside the report's own words (an accepted entry's
+ * note) at indent, control bytes escaped, wrapped to width. 0 or -1. */
+int reporttext_note(FILE *out, unsigned width, size_t indent, const char *text);
+
 #endif

@@ -637,9 +637,13 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 	/* The last check point before anything is written. */
 	if (stopped(stop, e))
 		goto out;
-	if (use_state && o->before_save != NULL && o->before_save(o->before_save_ctx, out, e) != 0)
+	if (use_state && !o->no_save && o->before_save != NULL &&
+	    o->before_save(o->before_save_ctx, out, e) != 0)
 		goto out;
-	if (use_state && R.any_audited) {
+	if (use_state && o->no_save) {
+		log_notice("the state in %s is left as it was (not saved): the next run that "
+		    "saves compares with the same previous audit", dir);
+	} else if (use_state && R.any_audited) {
 		/* The snapshot first, so that saved edges never rest on an
 		 * older snapshot than the one beside them. */
 		if (R.snap != NULL) {

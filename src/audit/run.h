@@ -80,6 +80,10 @@ struct audit_run_opts {
 	/* Also write what would be saved (this run merged with the previous
 	 * set) to this file, atomically. NULL: no. */
 	const char *write_edges;
+	/* Read the state and diff against it, but save nothing (--no-alerts:
+	 * a run whose changes are not alerted must not consume them; the
+	 * next run that saves raises them). before_save is not called. */
+	bool no_save;
 	/* Seconds to wait for the state lock; 0 = try once. */
 	int lock_wait_s;
 	/* Called once the diff is known and before the state is saved (only

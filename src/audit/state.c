@@ -27,6 +27,7 @@
 #include "util/strutil.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/lockfile.h"
 
 #define STATE_PREFIX "edges-"
 #define STATE_SUFFIX ".json"
@@ -43,6 +44,25 @@ struct state {
 	int lockfd;
 	bool locked;
 };
+
+int
+state_owner_check(const char *dir, const struct stat *sb, struct err *e)
+{
+	/*
+	 * Files this process writes are owned by it and mode 0600: written
+	 * into another user's directory (a root-run manual audit on the
+	 * service's state) they would lock that user out of its own state.
+	 * Refused before anything is written, with the two ways out.
+	 */
+	if (sb->st_uid == geteuid())
+		return 0;
+	err_set(e, "state directory %s is owned by uid %ld, and this process runs as uid "
+	    "%ld: run it as the owner (e.g. systemctl start passrole-auditd-oneshot.service, "
+	    "or sudo -u '#%ld' passrole-auditd ...), or give the directory to this user "
+	    "with chown -R %ld %s", dir, (long)sb->st_uid, (long)geteuid(),
+	    (long)sb->st_uid, (long)geteuid(), dir);
+	return -1;
+}
 
 struct state *
 state_open(const char *dir, struct err *e)
@@ -69,7 +89,13 @@ state_open(const char *dir, struct err *e)
 		err_set(e, "state directory %s: cannot open: %s", dir, strerror(errno));
 		goto fail;
 	}
-	if (fstat(st->dirfd, &sb) == 0 && (sb.st_mode & 077) != 0)
+	if (fstat(st->dirfd, &sb) != 0) {
+		err_set(e, "state directory %s: cannot stat: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (state_owner_check(dir, &sb, e) != 0)
+		goto fail;
+	if ((sb.st_mode & 077) != 0)
 		log_warn("state directory %s is accessible to group or others (mode %03o); "
 		    "0700 is advised", dir, (unsigned)(sb.st_mode & 0777));
 	st->lockfd = openat(st->dirfd, STATE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
@@ -98,53 +124,18 @@ state_close(struct state *st)
 	free(st);
 }
 
-/* The pid the holder wrote into the lock file, or 0. */
-static long
-lock_holder(int fd)
-{
-	char b[32];
-	ssize_t n = pread(fd, b, sizeof(b) - 1, 0);
-
-	if (n <= 0)
-		return 0;
-	b[n] = '\0';
-	return strtol(b, NULL, 10);
-}
-
 int
 state_lock(struct state *st, int wait_s, const volatile sig_atomic_t *stop, struct err *e)
 {
-	struct timespec tick = { 0, 100 * 1000 * 1000 };
-	long tries = (long)wait_s * 10;
-	char pid[32];
+	char pid[32], what[PATH_MAX + 32];
 	int n;
 
 	if (st->locked)
 		return 0;
-	for (;;) {
-		if (flock(st->lockfd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			err_set(e, "%s/%s: cannot lock: %s", st->dir, STATE_LOCK, strerror(errno));
-			return -1;
-		}
-		if (stop != NULL && *stop) {
-			err_set(e, "interrupted while waiting for the lock of %s", st->dir);
-			return -1;
-		}
-		if (tries-- <= 0) {
-			long holder = lock_holder(st->lockfd);
-
-			if (holder > 0)
-				err_set(e, "state directory %s is locked by process %ld "
-				    "(another audit is saving its results)", st->dir, holder);
-			else
-				err_set(e, "state directory %s is locked by another process",
-				    st->dir);
-			return -1;
-		}
-		nanosleep(&tick, NULL);
-	}
+	snprintf(what, sizeof(what), "state directory %s", st->dir);
+	if (lockfile_take(st->lockfd, what, "another audit is running or saving its results",
+	    wait_s, stop, e) != 0)
+		return -1;
 	st->locked = true;
 	/* Only for the message another run prints; the lock is the flock. */
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());

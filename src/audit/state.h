@@ -61,6 +61,12 @@ struct state;
 struct state *state_open(const char *dir, struct err *e);
 void state_close(struct state *st);
 
+/* A state directory (sb: its stat) must belong to this process's user:
+ * anything written into another user's would be unreadable to it. 0, or
+ * -1 with e saying how to fix it (run as the owner, or chown -R). */
+struct stat;
+int state_owner_check(const char *dir, const struct stat *sb, struct err *e);
+
 /* Take the directory's lock, waiting up to wait_s seconds (0: try once) for
  * another run to finish; *stop set (may be NULL) abandons the wait. 0, or
  * -1 with e naming who holds it ("... is locked by process 1234"). */

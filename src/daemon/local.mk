@@ -25,3 +25,8 @@ EXTRA_DIST += tests/integration/daemon-signals.sh
 TESTS += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh
 EXTRA_DIST += tests/integration/daemon-e2e.sh tests/integration/daemon-kill9.sh \
 	tests/data/scenarios/e2e-base.json tests/data/scenarios/e2e-changed.json
+
+# No change without its alert: a manual --audit-now between the daemon's
+# audits, the outbox lock, --no-alerts, the one-shot unit (issue 12).
+TESTS += tests/integration/alerts-manual.sh
+EXTRA_DIST += tests/integration/alerts-manual.sh

@@ -107,7 +107,8 @@ import json, sys
 rs = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rs) == 6, len(rs)
 g = rs[0]["body"]
-assert g["text"].startswith("[passrole-auditd warning] user alice gained iam:PassRole to DeployAdmin"), g["text"]
+# High risk (passrole-auditd(8), SEVERITY): a privileged role a service can use unconditionally.
+assert g["text"].startswith("[passrole-auditd error] user alice gained iam:PassRole to DeployAdmin"), g["text"]
 assert g["blocks"][0]["type"] == "section" and g["blocks"][0]["text"]["type"] == "mrkdwn"
 fields = {f["text"].split("\n")[0]: f["text"].split("\n", 1)[1] for f in g["blocks"][1]["fields"]}
 assert fields["*Principal*"] == "arn:aws:iam::111111111111:user/alice", fields

@@ -131,7 +131,7 @@ if [ -s "$tmp/extra" ]; then fail "sample documents unknown settings: $(cat "$tm
 # the lists of groups included.
 if "$BIN" --check-config -c "$SAMPLE" >"$tmp/out" 2>"$tmp/err"; then ok; else
 	fail "sample config rejected:"; cat "$tmp/err"; fi
-sed -E -e '/(key|id|secret|value)_file = |ca_bundle/!s/^([[:space:]]*)#([a-z0-9_]+ = )/\1\2/' \
+sed -E -e '/(key|id|secret|value|accepted)_file = |ca_bundle/!s/^([[:space:]]*)#([a-z0-9_]+ = )/\1\2/' \
 	-e 's/^([[:space:]]*)#([(){}][,;)]*)$/\1\2/' \
 	"$SAMPLE" >"$tmp/all.conf"
 chmod 600 "$tmp/all.conf"

@@ -74,10 +74,14 @@ done
 
 # The demo config, private (it holds the ExternalId), and its live variant:
 # the same plus the emulator's endpoints and the scenario's auditor keys.
-cp "$DEMO/passrole-auditd.conf" "$tmp/offline.conf"
+# The runs that save a state alert; this machine may have no /dev/log, so
+# the alerts go nowhere (alerts-manual.sh tests their delivery).
+NOSINK='alerts = { syslog = { enabled = false; }; };'
+{ cat "$DEMO/passrole-auditd.conf"; echo "$NOSINK"; } >"$tmp/offline.conf"
 printf '%s' 'demoSecretKeyEXAMPLEEXAMPLEEXAMPLE000001' >"$tmp/secret"
 {
 	cat "$DEMO/passrole-auditd.conf"
+	echo "$NOSINK"
 	cat <<CONF
 aws = {
   region = "eu-west-1";

@@ -68,10 +68,16 @@ for l in lines:
 kinds = [r["kind"] for _, r in recs]
 assert kinds == ["gained", "lost", "changed", "privileged-added", "privileged-removed",
                  "audit-incomplete"], kinds
-# local3 = 19: PRI = 19 * 8 + severity (warning 4, notice 5, error 3)
-assert [p for p, _ in recs] == [156, 157, 157, 157, 157, 155], [p for p, _ in recs]
+# Severity by risk (passrole-auditd(8), SEVERITY): gained to a privileged
+# role with services, unconditionally: high; lost: info; changed with a
+# condition: medium; privileged-added: low; -removed: info; incomplete:
+# medium. local3 = 19: PRI = 19 * 8 + severity (error 3, warning 4,
+# notice 5, info 6).
+assert [r["risk"] for _, r in recs] == ["high", "info", "medium", "low", "info", "medium"], \
+    [r["risk"] for _, r in recs]
+assert [p for p, _ in recs] == [155, 158, 156, 157, 158, 156], [p for p, _ in recs]
 g = recs[0][1]
-assert g["severity"] == "warning"
+assert g["severity"] == "error"
 assert g["principal"] == "arn:aws:iam::111111111111:user/alice"
 assert g["services"] == "cloudformation.amazonaws.com,lambda.amazonaws.com"
 assert g["path"] == "direct"
@@ -114,4 +120,15 @@ grep 'passrole-auditd alert: kind=' "$tmp/lines2" | grep -v outbox-overflow >"$t
 [ "$(wc -l <"$tmp/kept-lines")" = 3 ] || fail "3 kept: $(cat "$tmp/lines2")"
 sed 's/.*alert: kind=\([a-z-]*\) .*/\1/' "$tmp/kept-lines" | tr '\n' ' ' >"$tmp/kept"
 [ "$(cat "$tmp/kept")" = "gained lost changed " ] || fail "kept: $(cat "$tmp/kept")"
+# 4. The documented filter (passrole-auditd(8), ALERTS IN THE LOG): the
+# default ident, passrole-auditd-alert, is carried by every alert line and
+# by nothing the program logs itself (journalctl -t passrole-auditd-alert;
+# rsyslog: :programname, isequal, "passrole-auditd-alert").
+"$PYTHON3" - "$tmp/lines2" <<'PY' || fail "the alert ident filter: $(cat "$tmp/lines2")"
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+ident = lambda l: re.match(r"^<\d+>[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d ([^\[:]+)\[\d+\]: ", l).group(1)
+sel = [l for l in lines if ident(l) == "passrole-auditd-alert"]
+assert sel and sel == [l for l in lines if " passrole-auditd alert: " in l], lines
+PY
 echo "syslog-sink: ok"

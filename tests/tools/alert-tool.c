@@ -375,7 +375,7 @@ main(int argc, char **argv)
 	c->min_severity = LOG_LVL_DEBUG;
 	c->outbox_max = 10000;
 	c->syslog.enabled = true;
-	c->syslog.ident = (char *)"passrole-auditd";
+	c->syslog.ident = (char *)"passrole-auditd-alert";
 	c->syslog.facility = (char *)"authpriv";
 	c->syslog.gained = LOG_LVL_WARN;
 	c->syslog.lost = LOG_LVL_NOTICE;

@@ -55,6 +55,7 @@ setup(void)
 {
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.alerts.min_severity = LOG_LVL_DEBUG;
+	cfg.alerts.severity_by = CONFIG_SEVERITY_KIND;
 	cfg.alerts.syslog.gained = LOG_LVL_WARN;
 	cfg.alerts.syslog.lost = LOG_LVL_NOTICE;
 	cfg.alerts.syslog.changed = LOG_LVL_NOTICE;
@@ -74,8 +75,8 @@ setup(void)
 	diff.nnot_audited = 1;
 }
 
-static struct alert_run run1 = { "run-1", 1795428000, ALERT_RUN_OK, NULL };
-static struct alert_run run2 = { "run-2", 1795428000, ALERT_RUN_OK, NULL };
+static struct alert_run run1 = { "run-1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
+static struct alert_run run2 = { "run-2", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 
 static void
 build(const struct alert_run *r, const struct edge_diff *d, struct alert **v, size_t *n)
@@ -125,7 +126,7 @@ END_TEST
  * compared, but this run is not incomplete, so they raise no alert. */
 START_TEST(test_incomplete_only_for_this_run)
 {
-	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct diff_not_audited mixed[3] = {
 		{ "111111111111", "not audited in the previous run", true },
 		{ "444444444444", "AssumeRole: AccessDenied", false },
@@ -160,7 +161,7 @@ END_TEST
  * would make every receiver see old alerts as new after an upgrade. */
 START_TEST(test_id_matches_documented_construction)
 {
-	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run r = { "2026-11-23T10:00:00Z-live", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert *v;
 	size_t n;
 
@@ -210,8 +211,8 @@ END_TEST
 
 START_TEST(test_failed_run)
 {
-	struct alert_run r = { "run-f", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken" };
-	struct alert_run r2 = { "run-g", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken" };
+	struct alert_run r = { "run-f", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL, 0 };
+	struct alert_run r2 = { "run-g", 100, ALERT_RUN_FAILED, "IAM: ExpiredToken", NULL, 0 };
 	struct alert *v, *w;
 	size_t n, m;
 
@@ -229,7 +230,7 @@ END_TEST
 
 START_TEST(test_build_errors)
 {
-	struct alert_run r = { NULL, 0, ALERT_RUN_OK, NULL };
+	struct alert_run r = { NULL, 0, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert *v;
 	size_t n;
 	struct err e = { "" };
@@ -258,7 +259,7 @@ START_TEST(test_filters)
 	static char *acc[] = { (char *)"1111*" }, *acc4[] = { (char *)"4444*" };
 	static char *roles[] = { (char *)"Deploy*" };
 	static char *rolearn[] = { (char *)"arn:aws:iam::333333333333:role/*" };
-	struct alert_run rf = { "run-f", 100, ALERT_RUN_FAILED, "boom" };
+	struct alert_run rf = { "run-f", 100, ALERT_RUN_FAILED, "boom", NULL, 0 };
 	struct alert *v;
 	size_t n;
 
@@ -605,6 +606,126 @@ START_TEST(test_huge_fields_are_capped)
 }
 END_TEST
 
+/* The risk table of passrole-auditd(8) and the alerts that follow it. */
+START_TEST(test_severity_by_risk)
+{
+	static char *adm[] = { (char *)"config: name Deploy*", (char *)"auto: allows * on *" };
+	static char *cond[] = { (char *)"auto: allows * on * (conditionally)" };
+	struct edge_privileged pa = { (char *)"arn:aws:iam::111111111111:role/DeployAdmin",
+		(char *)"111111111111", adm, 2 };
+	struct edge_privileged pc = { (char *)"x", (char *)"1", cond, 1 };
+	struct edge_set cur;
+	struct risk_view v;
+	struct alert_run r = run1;
+	struct alert *a;
+	struct edge ed = e_alice;
+	size_t n;
+	struct err e;
+
+	ck_assert_int_eq(risk_classify(&pa), RISK_ROLE_ADMIN);
+	ck_assert_int_eq(risk_classify(&pc), RISK_ROLE_PRIVILEGED);
+	ck_assert_int_eq(risk_of_edge(&ed, RISK_ROLE_ADMIN), RISK_CRITICAL);
+	ck_assert_int_eq(risk_of_edge(&ed, RISK_ROLE_PRIVILEGED), RISK_HIGH);
+	ed.conditional = true;
+	ck_assert_int_eq(risk_of_edge(&ed, RISK_ROLE_ADMIN), RISK_HIGH);
+	ck_assert_int_eq(risk_of_edge(&ed, RISK_ROLE_PRIVILEGED), RISK_MEDIUM);
+	ed.no_service = true;
+	ck_assert_int_eq(risk_of_edge(&ed, RISK_ROLE_ADMIN), RISK_LOW);
+	ck_assert_int_eq(risk_log_level(RISK_CRITICAL), LOG_LVL_ERROR);
+	ck_assert_int_eq(risk_log_level(RISK_MEDIUM), LOG_LVL_WARN);
+	ck_assert_int_eq(risk_log_level(RISK_LOW), LOG_LVL_NOTICE);
+
+	/* With the run's view, alice's DeployAdmin is admin-equivalent:
+	 * critical, and severity error; min_severity error drops the rest
+	 * but the incomplete audit... which is medium (warning). */
+	memset(&v, 0, sizeof(v));
+	memset(&cur, 0, sizeof(cur));
+	cur.privileged = &pa;
+	cur.nprivileged = 1;
+	cur.edges = &e_alice;
+	cur.nedges = 1;
+	ck_assert_int_eq(risk_view_account(&v, &cur, &e), 0);
+	cfg.alerts.severity_by = CONFIG_SEVERITY_RISK;
+	r.view = &v;
+	ck_assert_int_eq(alert_build(&cfg.alerts, &r, &diff, &a, &n, &e), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_int_eq(a[0].risk, RISK_CRITICAL);
+	ck_assert_int_eq(a[0].severity, LOG_LVL_ERROR);
+	ck_assert_int_eq(a[1].risk, RISK_INFO);		/* lost */
+	ck_assert_int_eq(a[2].risk, RISK_MEDIUM);	/* changed, conditional */
+	ck_assert_int_eq(a[2].severity, LOG_LVL_WARN);
+	ck_assert_int_eq(a[5].risk, RISK_MEDIUM);	/* incomplete */
+	alert_array_free(a, n);
+	cfg.alerts.min_severity = LOG_LVL_ERROR;
+	ck_assert_int_eq(alert_build(&cfg.alerts, &r, &diff, &a, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(a[0].kind, ALERT_GAINED);
+	alert_array_free(a, n);
+	risk_view_free(&v);
+}
+END_TEST
+
+/* The first run: one summary alert (counts by risk, the most severe
+ * first), or none with on_baseline = "none"; it reads back from JSON. */
+START_TEST(test_baseline_summary)
+{
+	static char *adm[] = { (char *)"auto: allows iam:* on *" };
+	struct edge_privileged pa = { (char *)"arn:aws:iam::222222222222:role/DataAdmin",
+		(char *)"222222222222", adm, 1 };
+	struct edge edges[3] = { e_alice, e_bob, e_ci };
+	struct edge_set cur;
+	struct edge_diff base;
+	struct risk_view v;
+	struct alert_run r = run1;
+	struct alert *a, back;
+	cJSON *j;
+	size_t n;
+	struct err e;
+
+	edges[1].conditional = false;	/* bob -> DataAdmin (admin): critical */
+	edges[2].no_service = true;	/* ci: low */
+	memset(&v, 0, sizeof(v));
+	memset(&cur, 0, sizeof(cur));
+	cur.privileged = &pa;
+	cur.nprivileged = 1;
+	cur.edges = edges;
+	cur.nedges = 3;
+	ck_assert_int_eq(risk_view_account(&v, &cur, &e), 0);
+	memset(&base, 0, sizeof(base));
+	base.baseline = true;
+	cfg.alerts.severity_by = CONFIG_SEVERITY_RISK;
+	r.view = &v;
+	ck_assert_int_eq(alert_build(&cfg.alerts, &r, &base, &a, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(a[0].kind, ALERT_BASELINE);
+	ck_assert_int_eq(a[0].risk, RISK_CRITICAL);
+	ck_assert_uint_eq(a[0].counts[RISK_CRITICAL], 1);
+	ck_assert_uint_eq(a[0].counts[RISK_HIGH], 1);
+	ck_assert_uint_eq(a[0].counts[RISK_LOW], 1);
+	ck_assert_uint_eq(a[0].ntop, 3);
+	ck_assert_str_eq(a[0].top[0].principal, e_bob.principal_arn);
+	ck_assert_str_eq(a[0].top[1].principal, e_alice.principal_arn);
+	ck_assert_int_eq(a[0].top[2].risk, RISK_LOW);
+	ck_assert_ptr_nonnull(strstr(a[0].reason, "first audit: 3 edges (critical 1, high 1, "
+	    "medium 0, low 1, info 0); most severe: arn:aws:iam::222222222222:user/bob -> "));
+	j = alert_to_json(&a[0]);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(alert_from_json(j, &back, &e), 0);
+	ck_assert_str_eq(back.id, a[0].id);
+	ck_assert_uint_eq(back.counts[RISK_CRITICAL], 1);
+	ck_assert_uint_eq(back.ntop, 3);
+	ck_assert_int_eq(back.top[0].risk, RISK_CRITICAL);
+	alert_free(&back);
+	cJSON_Delete(j);
+	alert_array_free(a, n);
+	cfg.alerts.on_baseline = CONFIG_BASELINE_NONE;
+	ck_assert_int_eq(alert_build(&cfg.alerts, &r, &base, &a, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	alert_array_free(a, n);
+	risk_view_free(&v);
+}
+END_TEST
+
 static Suite *
 alert_suite(void)
 {
@@ -626,6 +747,8 @@ alert_suite(void)
 	tcase_add_test(tc, test_hmac_matches_openssl);
 	tcase_add_test(tc, test_webhook_config_and_bodies);
 	tcase_add_test(tc, test_huge_fields_are_capped);
+	tcase_add_test(tc, test_severity_by_risk);
+	tcase_add_test(tc, test_baseline_summary);
 	suite_add_tcase(s, tc);
 	return s;
 }

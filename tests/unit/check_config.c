@@ -1256,7 +1256,7 @@ START_TEST(test_new_defaults)
 	ck_assert_int_eq(c.alerts.min_severity, LOG_LVL_INFO);
 	ck_assert_int_eq(c.alerts.outbox_max, 10000);
 	ck_assert(c.alerts.syslog.enabled);
-	ck_assert_str_eq(c.alerts.syslog.ident, "passrole-auditd");
+	ck_assert_str_eq(c.alerts.syslog.ident, "passrole-auditd-alert");
 	ck_assert_str_eq(c.alerts.syslog.facility, "authpriv");
 	ck_assert_int_eq(c.alerts.syslog.gained, LOG_LVL_WARN);
 	ck_assert_int_eq(c.alerts.syslog.lost, LOG_LVL_NOTICE);

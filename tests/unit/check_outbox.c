@@ -108,6 +108,47 @@ count_dir(const char *path, const char *prefix)
 	return n;
 }
 
+/* Two processes on one outbox (here two handles, which flock treats the
+ * same way): the second says who holds the lock and gives up; after the
+ * first's change, the second's next lock reads the queue again. */
+START_TEST(test_lock_between_handles)
+{
+	struct err e = { "" };
+	struct outbox *a = outbox_open(dir, 0, NULL, &e), *b;
+	volatile sig_atomic_t stop = 1;
+	char want[96];
+
+	ck_assert_msg(a != NULL, "%s", e.msg);
+	ck_assert_int_eq(outbox_lock(a, 0, NULL, &e), 0);
+	ck_assert_int_eq(add(a, 1), OUTBOX_ADDED);
+	/* Opening never waits (the daemon's start and reload): the queue is
+	 * read at the first lock instead. */
+	b = outbox_open(dir, 0, NULL, &e);
+	ck_assert_msg(b != NULL, "%s", e.msg);
+	ck_assert_int_eq(outbox_lock(b, 0, NULL, &e), -1);
+	snprintf(want, sizeof(want), "is locked by process %ld", (long)getpid());
+	ck_assert_msg(strstr(e.msg, want) != NULL, "%s", e.msg);
+	ck_assert_ptr_nonnull(strstr(e.msg, "gave up after 0 s"));
+	/* A stop request ends a long wait at once. */
+	ck_assert_int_eq(outbox_lock(b, 30, &stop, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "interrupted"));
+	outbox_unlock(a);
+	ck_assert_uint_eq(b->n, 0);
+	ck_assert_msg(outbox_lock(b, 0, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(b->n, 1);	/* a's entry, seen once b holds the lock */
+	ck_assert_int_eq(add(b, 2), OUTBOX_ADDED);
+	ck_assert_int_eq(outbox_remove(b, 0, &e), 0);
+	outbox_unlock(b);
+	ck_assert_int_eq(outbox_lock(a, 0, NULL, &e), 0);
+	ck_assert_uint_eq(a->n, 1);
+	ck_assert_int_eq(nth(a, 0), 2);
+	ck_assert_uint_eq(a->v[0].seq, 2);	/* b numbered after a's entry */
+	outbox_unlock(a);
+	outbox_close(b);
+	outbox_close(a);
+}
+END_TEST
+
 START_TEST(test_write_reload_order)
 {
 	struct err e = { "" };
@@ -366,6 +407,7 @@ dsetup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.alerts.min_severity = LOG_LVL_DEBUG;
 	cfg.alerts.syslog.enabled = true;
+	cfg.alerts.severity_by = CONFIG_SEVERITY_KIND;
 	cfg.alerts.syslog.gained = LOG_LVL_WARN;
 	cfg.alerts.syslog.lost = LOG_LVL_NOTICE;
 	cfg.alerts.syslog.changed = LOG_LVL_NOTICE;
@@ -437,7 +479,7 @@ no_sleep(void *ctx, unsigned ms)
 
 START_TEST(test_per_sink_delivery)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh[2];
 	struct testserver live, dead;
 	const char *dead_args[] = { "--fail", "1000000", NULL };
@@ -514,7 +556,7 @@ END_TEST
 
 START_TEST(test_webhook_min_severity)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh = { .name = (char *)"pager", .url = (char *)"http://127.0.0.1:1/x",
 		.timeout = 1, .max_attempts = 1, .min_severity = LOG_LVL_ERROR };
 	struct alert_deliver_stats ds;
@@ -541,7 +583,7 @@ END_TEST
 
 START_TEST(test_overflow_is_alerted)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert_enqueue_stats es;
 	struct edge edges[5];
 	struct edge_diff d;
@@ -573,7 +615,7 @@ END_TEST
 
 START_TEST(test_corrupt_entry_at_delivery)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct alert_deliver_stats ds;
 	struct edge edges[3];
 	struct edge_diff d;
@@ -633,7 +675,7 @@ sleep_then_stop(void *ctx, unsigned ms)
 
 START_TEST(test_stop_ends_the_round)
 {
-	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL };
+	struct alert_run run = { "r1", 1795428000, ALERT_RUN_OK, NULL, NULL, 0 };
 	struct config_webhook wh = { .name = (char *)"down", .url = (char *)"http://127.0.0.1:1/x",
 		.timeout = 2, .max_attempts = 5, .min_severity = LOG_LVL_DEBUG };
 	struct alert_deliver_stats ds;
@@ -693,6 +735,7 @@ outbox_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_write_reload_order);
+	tcase_add_test(tc, test_lock_between_handles);
 	tcase_add_test(tc, test_marks_persist);
 	tcase_add_test(tc, test_bound_refuses_new);
 	tcase_add_test(tc, test_corrupt_entries_set_aside);
