@@ -13,6 +13,7 @@
 #include "audit/audit_int.h"
 #include "audit/paths.h"
 #include "audit/privileged.h"
+#include "audit/sinks.h"
 #include "policy/explain.h"
 #include "policy/formula.h"
 
@@ -119,6 +120,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 	for (size_t i = 0; i < a->nendpoints; i++) {
 		const struct aud_endpoint *ae = &a->endpoints[i];
 		const char *const *svc = NULL;
+		const char *pv;
 		struct edge_caveat *cv, *n;
 
 		if (ae->policy == NULL)
@@ -131,7 +133,8 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		}
 		if (svc == NULL)
 			continue;
-		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, svc, e) < 0)
+		pv = sink_passed_to(*svc);
+		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, &pv, e) < 0)
 			goto out;
 		aud_rq_fill(a, p, c, r, ae->policy, &rq);
 		if (eval_decide(st, &rq, &res, e) < 0)

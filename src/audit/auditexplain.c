@@ -14,6 +14,7 @@
 
 #include "audit/audit_int.h"
 #include "audit/paths.h"
+#include "audit/sinks.h"
 #include "audit/privileged.h"
 #include "policy/evalcmd.h"
 #include "policy/explain.h"
@@ -170,8 +171,10 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 
 				if (epn == NULL || strcmp(epn, ae->service) != 0)
 					continue;
+				const char *pv = sink_passed_to(svcs[k]);
+
 				if (aud_request(&a, &a.principals[pi], "iam:PassRole", rh.arn,
-				    &a.principals[ri], &svcs[k], ae->policy, &c2, &rq2, e) < 0 ||
+				    &a.principals[ri], &pv, ae->policy, &c2, &rq2, e) < 0 ||
 				    eval_decide(&st, &rq2, &r2, e) < 0)
 					goto out;
 				if (r2.decision != EVAL_DENIED)

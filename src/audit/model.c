@@ -17,6 +17,7 @@
 #include "policy/match.h"
 #include "policy/pvar.h"
 #include "policy/explain.h"
+#include "audit/sinks.h"
 
 static const struct {
 	const char *principal, *endpoint;
@@ -1044,6 +1045,7 @@ aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const st
 	rq->rcp = a->rcp;
 	rq->nrcp = a->nrcp;
 	rq->endpoint = endpoint;
+	rq->passed_to_of = sink_passed_to;
 	if (target != NULL && target->trust != NULL) {
 		rq->resource = target->trust;
 		rq->nresource = 1;
@@ -1197,7 +1199,7 @@ aud_conditions(struct arena *ar, const struct formula *f, const char *const *ser
 		return formula_render(x, out);
 	}
 	for (size_t i = 0; i < nservices && i < EVAL_MAX_SERVICES; i++) {
-		g[i] = formula_assign(ar, f, "iam:PassedToService", services[i]);
+		g[i] = formula_assign(ar, f, "iam:PassedToService", sink_passed_to(services[i]));
 		if (g[i] == NULL)
 			return -1;
 		g[i] = formula_decide(ar, g[i]);

@@ -544,13 +544,14 @@ eval_services(struct eval_run_state *rs, const struct eval_request *rq, struct e
 	eval_trusted_services(rq, res);
 	for (size_t i = 0; i < res->nservices; i++) {
 		const char *svc = res->services[i];
+		const char *pv = rq->passed_to_of != NULL ? rq->passed_to_of(svc) : svc;
 		const struct formula *f = res->constraints;
 		bool useful;
 
 		if (k != NULL && k->state == CTX_KNOWN) {
-			useful = !formula_is_false(f) && k->nvals == 1 && strcmp(k->vals[0], svc) == 0;
+			useful = !formula_is_false(f) && k->nvals == 1 && strcmp(k->vals[0], pv) == 0;
 		} else {
-			f = formula_assign(&rs->st->arena, f, "iam:PassedToService", svc);
+			f = formula_assign(&rs->st->arena, f, "iam:PassedToService", pv);
 			if (f == NULL)
 				return -1;
 			f = formula_decide(&rs->st->arena, f);

@@ -237,12 +237,16 @@ START_TEST(test_bedrock_does_not_act)
 END_TEST
 
 /* EventBridge Scheduler's universal targets and Systems Manager Automation
- * runbooks call what the caller chooses with the passed role: passing a
- * role to them is a transitive path. An EventBridge rule is not. */
+ * runbooks call what the caller chooses with the passed role, Bedrock
+ * AgentCore's code interpreters and App Runner's instances run the
+ * caller's code with it: passing a role to them is a transitive path. An
+ * EventBridge rule, or App Runner's access role (it only pulls images), is
+ * not. */
 START_TEST(test_scheduler_and_ssm_act)
 {
 	static const char *const via[] = { "scheduler.amazonaws.com", "ssm.amazonaws.com",
-	    "events.amazonaws.com" };
+	    "bedrock-agentcore.amazonaws.com", "tasks.apprunner.amazonaws.com",
+	    "events.amazonaws.com", "build.apprunner.amazonaws.com" };
 	char buf[512];
 
 	for (size_t i = 0; i < sizeof(via) / sizeof(via[0]); i++) {
@@ -263,7 +267,7 @@ START_TEST(test_scheduler_and_ssm_act)
 		    ARN(A1, "role/Carrier")));
 		set = run(s, &c);
 		ed = edge_set_find(set, ARN(A1, "role/Ops"), ARN(A1, "role/AdminRole"));
-		if (i < 2) {
+		if (i < 4) {
 			ck_assert_msg(ed != NULL, "no path through %s", via[i]);
 			ck_assert_uint_eq(ed->npath, 1);
 			ck_assert_str_eq(ed->path[0].via_service, via[i]);
@@ -271,6 +275,58 @@ START_TEST(test_scheduler_and_ssm_act)
 			ck_assert_msg(ed == NULL, "a path through %s", via[i]);
 		}
 		edge_set_free(set);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
+/* App Runner: an instance role trusts tasks.apprunner.amazonaws.com, but
+ * the PassRole check of apprunner:CreateService carries
+ * iam:PassedToService apprunner.amazonaws.com (sinks.def). A grant scoped
+ * to that value reaches the role; one scoped to the trust principal does
+ * not, as in AWS. */
+START_TEST(test_apprunner_passed_to)
+{
+	static const char *const scope[] = { "apprunner.amazonaws.com",
+	    "tasks.apprunner.amazonaws.com" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct snapshot *s = sb_new();
+		struct snap_account *a = sb_account(s, A1, NULL);
+		struct snap_role *r;
+		struct snap_user *u;
+		struct config_audit c = cfg_plain();
+		struct edge_set *set;
+		const struct edge *ed;
+		const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+		char doc[1024];
+		struct err e = { "" };
+		char *t;
+
+		r = sb_role(a, "AppInstance", NULL, trust(0, "tasks.apprunner.amazonaws.com"));
+		sb_role_attach(r, admin);
+		u = sb_user(a, "web");
+		snprintf(doc, sizeof(doc), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+		    "\"Run\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\","
+		    "\"apprunner:CreateService\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+		    "{\"iam:PassedToService\":\"%s\"}}}]}", scope[i]);
+		sb_user_inline(u, "Run", doc);
+		set = run(s, &c);
+		ed = edge_set_find(set, ARN(A1, "user/web"), ARN(A1, "role/AppInstance"));
+		ck_assert_ptr_nonnull(ed);
+		if (i == 0) {
+			ck_assert_uint_eq(ed->nservices, 1);
+			ck_assert_str_eq(ed->services[0], "tasks.apprunner.amazonaws.com");
+			ck_assert(!ed->no_service && !ed->conditional);
+		} else {
+			ck_assert_uint_eq(ed->nservices, 0);
+			ck_assert(ed->no_service);
+		}
+		edge_set_free(set);
+		t = explain(s, &c, "web", "AppInstance", "apprunner.amazonaws.com", false, 0, &e);
+		ck_assert_msg((strstr(t, "useful toward services: tasks.apprunner.amazonaws.com") != NULL) == (i == 0),
+		    "%s", t);
+		free(t);
 		snapshot_free(s);
 	}
 }
@@ -1198,6 +1254,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_seed_admin_only_ec2);
 	tcase_add_test(tc, test_seed_boundary);
 	tcase_add_test(tc, test_explain_denied_services);
+	tcase_add_test(tc, test_apprunner_passed_to);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);
