@@ -3,9 +3,9 @@
  * --baseline reads and --write-edges writes, and what the JSON report
  * embeds for each edge.
  *
- * Schema (version EDGE_FORMAT_VERSION = 1), every key always present:
+ * Schema (version EDGE_FORMAT_VERSION = 2), every key always present:
  *
- *   { "format": "passrole-auditd-edges", "version": 1,
+ *   { "format": "passrole-auditd-edges", "version": 2,
  *     "taken_at": "2026-11-23T11:00:00Z", "source": "live" | "offline:DIR",
  *     "org_note": string | null,
  *     "accounts": [ { "id", "audited": bool, "why": string | null,
@@ -19,7 +19,16 @@
  *                              "via_service": string | null } ],
  *                  "reason": string | null,
  *                  "caveats": [ { "endpoint_id", "region", "service_name",
- *                                 "message" } ] } ] }
+ *                                 "message" } ],
+ *                  "usable": "yes" | "no" | "conditional" | "unknown",
+ *                  "uses": [ { "service", "usable",
+ *                              "actions": [string] | null,
+ *                              "refused": [string] | null } ],
+ *                  "alternatives": [ { "usable", "path": [hop] } ] } ] }
+ *
+ * Version 1 (no usable, uses, alternatives) is still read; its edges'
+ * usability is then unknown (EDGE_USABLE_UNKNOWN) and written as
+ * "unknown" should such a set be written again.
  *
  * Writing is deterministic: the same set gives the same bytes (keys in the
  * order above, arrays in the set's order; sort the set first so that equal

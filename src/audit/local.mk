@@ -53,7 +53,8 @@ libpra_audit_a_SOURCES += \
 	src/audit/model.c src/audit/privileged.c src/audit/privileged.h \
 	src/audit/paths.c src/audit/paths.h src/audit/auditexplain.c \
 	src/audit/privesc.def src/audit/services.def \
-	src/audit/sinks.c src/audit/sinks.h src/audit/sinks.def
+	src/audit/sinks.c src/audit/sinks.h src/audit/sinks.def \
+	src/audit/usable.c src/audit/usable.h
 dist_man_MANS += man/passrole-auditd-privileged.7
 
 check_PROGRAMS += tests/unit/check_audit

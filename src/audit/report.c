@@ -152,6 +152,39 @@ caveats_text(const struct edge *ed)
 	return buf_steal(&b);
 }
 
+/* "usable: yes (lambda.amazonaws.com with lambda:CreateFunction +
+ * lambda:InvokeFunction; ec2.amazonaws.com no, refused ec2:RunInstances)";
+ * NULL for an edge of state written before usability was known. */
+static char *
+usable_text(const struct edge *ed)
+{
+	struct buf b;
+
+	if (ed->usable == EDGE_USABLE_UNKNOWN)
+		return NULL;
+	buf_init(&b, 0);
+	buf_printf(&b, "usable: %s", edge_usable_name(ed->usable));
+	if (ed->nuses == 0)
+		buf_puts(&b, " (no service can use the role)");
+	for (size_t i = 0; i < ed->nuses; i++) {
+		const struct edge_use *u = &ed->uses[i];
+		const char *w = u->usable == EDGE_USABLE_NO ? u->refused : u->actions;
+
+		buf_printf(&b, "%s%s %s", i > 0 ? "; " : " (", u->service,
+		    edge_usable_name(u->usable));
+		if (w == NULL && u->actions == NULL)
+			buf_puts(&b, ", no known action makes it act with the role");
+		else if (w != NULL) {
+			buf_puts(&b, u->usable == EDGE_USABLE_NO ? ", refused " : " with ");
+			for (const char *c = w; *c != '\0'; c++)
+				buf_puts(&b, *c == ' ' ? " + " : (char[2]){ *c, '\0' });
+		}
+	}
+	if (ed->nuses > 0)
+		buf_putc(&b, ')');
+	return buf_steal(&b);
+}
+
 static int
 edge_row(struct table *t, const struct edge *ed)
 {
@@ -212,6 +245,14 @@ edges_table(FILE *out, const struct edge_set *s, bool first)
 		if (ed->reason != NULL)
 			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
 			    T(ed->reason));
+		{
+			char *u = usable_text(ed);
+
+			if (u != NULL)
+				fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn),
+				    T(ed->role_arn), u);
+			free(u);
+		}
 		for (size_t k = 0; k < ed->ncaveats; k++)
 			fprintf(out, "  %s -> %s: %s\n", T(ed->principal_arn), T(ed->role_arn),
 			    T(ed->caveats[k].message));

@@ -127,6 +127,7 @@ void
 ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
 {
 	c->resource = r->resource;
+	c->res_open = false;
 	c->res_split = r->split;
 	if (r->split) {
 		memcpy(c->res_part, r->part, sizeof(c->res_part));
@@ -135,6 +136,12 @@ ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
 	}
 	c->resource_len = r->len;
 	c->resource_head = r->head;
+}
+
+void
+ctx_resource_open(struct ctx *c)
+{
+	c->res_open = true;
 }
 
 int

@@ -43,10 +43,18 @@
 #     caveat of vpce-0demo0events00001 (eu-west-1 EventBridge endpoint whose
 #     policy allows only events:*): "no VPC endpoint policy allows".
 #   Sandbox: none (SCP explicit deny), management account: none.
+# Usable (issue 13): every edge but those to Developer (no service) and
+#   BedrockAgentRole -> AdminInstanceRole (no ec2:RunInstances, no SSM
+#   runbook): that pair is the demo's usable/unusable pair beside intern ->
+#   AdminInstanceRole (usable through EC2: the role is in an instance
+#   profile). An edge whose direct pass is unusable takes a usable path
+#   instead: intern -> BedrockAgentRole and -> EventBridgeInvokeRole through
+#   EC2 acting with AdminInstanceRole; BedrockAgentRole ->
+#   EventBridgeInvokeRole through Lambda acting with OrderProcessorLambda.
 # 16 edges. After the change (OrgBaseline loses its PassRole deny) exactly
-# three are gained: Developer -> AdminInstanceRole [ec2, ssm],
-# BedrockAgentRole [bedrock], EventBridgeInvokeRole [events] (with the
-# caveat); exit status 2.
+# three are gained: Developer -> AdminInstanceRole [ec2, ssm] directly,
+# BedrockAgentRole [bedrock] and EventBridgeInvokeRole [events] (with the
+# caveat) through EC2 acting with AdminInstanceRole; exit status 2.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/emulator/emu.sh"
@@ -131,14 +139,22 @@ def each(skip=None):
 EC2PATH = [("pass", ADM, EC2)]
 WANT = {
     "role/AdminInstanceRole": each(skip=ADM),
-    "role/BedrockAgentRole": each(skip=AG),
+    "role/BedrockAgentRole": dict(each(skip=AG),
+                                  **{EVR: ([EV], [("pass", "role/OrderProcessorLambda", "lambda.amazonaws.com")])}),
     "role/CloudFormationServiceRole": {AG: ([BR], [])},
     "role/OpsEngineer": {ADM: ([EC2], []), AG: ([BR], EC2PATH), DEV: ([], EC2PATH),
                          EVR: ([EV], EC2PATH)},
     "role/OrderProcessorLambda": {EVR: ([EV], [])},
-    "user/intern": each(),
+    "user/intern": dict(each(), **{AG: ([BR], EC2PATH), EVR: ([EV], EC2PATH)}),
+    # after the change only
+    "role/Developer": {ADM: ([EC2, SSM], []), AG: ([BR], EC2PATH), EVR: ([EV], EC2PATH)},
 }
-WANT_SET = {(p, k) for p, roles in WANT.items() for k in roles}
+# Usable: every edge but these (no service can use Developer; the agent
+# role has no ec2:RunInstances nor an SSM runbook to run).
+UNUSABLE = {("role/AdminInstanceRole", DEV), ("role/BedrockAgentRole", DEV),
+            ("role/BedrockAgentRole", ADM), ("role/OpsEngineer", DEV), ("user/intern", DEV),
+            ("role/Developer", DEV)}
+WANT_SET = {(p, k) for p, roles in WANT.items() for k in roles if p != "role/Developer"}
 GAINED = [("gained", "role/Developer", ADM), ("gained", "role/Developer", AG),
           ("gained", "role/Developer", EVR)]
 def check_edges(want):
@@ -149,6 +165,7 @@ def check_edges(want):
         assert not e["conditional"] and e["conditions"] is None, (p, k, e["conditions"])
         got = [(h["kind"], short(h["arn"]), h["via_service"]) for h in e["path"]]
         assert got == path, (p, k, got)
+        assert e["usable"] == ("no" if (p, k) in UNUSABLE else "yes"), (p, k, e["usable"])
         cav = [(c["endpoint_id"], c["region"], c["service_name"]) for c in e["caveats"]]
         want_cav = [("vpce-0demo0events00001", "eu-west-1", "com.amazonaws.eu-west-1.events")] \
             if k == EVR else []
@@ -188,6 +205,14 @@ assert sorted(priv) == sorted([ADM, AG, DEV, EVR,
 assert priv[EVR] == ["config: tag privileged=true"], priv[EVR]
 assert "auto: allows * on *" in priv[ADM], priv[ADM]
 assert "auto: allows iam:PassRole on *" in priv[AG], priv[AG]
+U = lambda p, k: [(u["service"], u["usable"], u["actions"], u["refused"]) for u in E[(p, k)]["uses"]]
+assert U("user/intern", ADM) == [(EC2, "yes", ["ec2:RunInstances"], None),
+    (SSM, "no", ["ssm:CreateDocument", "ssm:StartAutomationExecution"],
+     ["ssm:CreateDocument", "ssm:StartAutomationExecution"])], U("user/intern", ADM)
+assert U("role/BedrockAgentRole", ADM)[0] == (EC2, "no", ["ec2:RunInstances"],
+    ["ec2:RunInstances"]), U("role/BedrockAgentRole", ADM)
+assert [(a["usable"], a["path"]) for a in E[("user/intern", AG)]["alternatives"]] == \
+    [("no", [])], E[("user/intern", AG)]["alternatives"]
 '
 
 # 1. Offline baseline: exit 0, the exact edges.
@@ -273,6 +298,9 @@ assert 'auto: allows iam:PassRole on *' in priv[DEV], priv[DEV]
 explain dev2 offline "$P:role/Developer" "$P:role/AdminInstanceRole" --input "$DEMO/dump-changed"
 has dev2 "decision: allowed"
 has dev2 "useful toward services: ec2.amazonaws.com ssm.amazonaws.com"
+has dev2 "usable for ec2.amazonaws.com: yes"
+has dev2 "  with ec2:RunInstances: yes"
+has dev2 "  usable: yes (ec2.amazonaws.com yes with ec2:RunInstances; ssm.amazonaws.com no, refused ssm:CreateDocument ssm:StartAutomationExecution)"
 
 # 4. Live, through the emulator (scenario.json, then scenario-changed.json):
 # the same reports as offline, apart from where the snapshot came from.
