@@ -53,7 +53,16 @@ struct aud_principal {
 	 * naming the principal itself (trust_names). */
 	bool may_pass, may_assume;
 	bool trust_names;	/* the trust policy names ARNs or "*" */
+	/* AUD_ROLE: the caller as AWS names it in an AccessDenied message, a
+	 * session of the role: arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
+	 * (AUD_SESSION_NAME stands for whatever session name the caller
+	 * chose); NULL for a user (named by its ARN). */
+	const char *caller;
 };
+
+/* The session name messages use for a role caller: a stated placeholder,
+ * since a session's name is the caller's choice. */
+#define AUD_SESSION_NAME "SESSION"
 
 struct aud_endpoint {
 	const char *region;

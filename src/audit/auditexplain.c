@@ -385,6 +385,9 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 		}
 		if (edge != NULL)
 			w |= xp_usable(&b, &edge->ed);
+		else if (pi == ri)
+			w |= buf_puts(&b, "no edge: a role that passes itself lets a service act with "
+			    "the permissions it already has; the audit skips the pair\n");
 		else if (!a.principals[ri].service_linked) {
 			w |= buf_printf(&b, "no path: neither directly nor through a role it can assume "
 			    "or pass (depth %d)\n", cfg != NULL ? cfg->max_depth : 3);

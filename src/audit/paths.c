@@ -399,6 +399,27 @@ paths_join(const char *a, const char *b, const char *sep)
 	return s;
 }
 
+/* Is part one of the "; "-separated parts of list, or the text after one
+ * of their "...: " prefixes ("to act as X: part")? */
+static bool
+paths_has_part(const char *list, const char *part)
+{
+	size_t n = strlen(part);
+
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		const char *end = strstr(p, "; ");
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', len);
+
+		if ((len == n && memcmp(p, part, n) == 0) ||
+		    (colon != NULL && strncmp(p, "to act as ", 10) == 0 && colon[1] == ' ' &&
+		    (size_t)(p + len - (colon + 2)) == n && memcmp(colon + 2, part, n) == 0))
+			return true;
+		p = end != NULL ? end + 2 : NULL;
+	}
+	return false;
+}
+
 /* The indirect edge P -> (hop) -> S's edge `via` into out; b: scratch. */
 static int
 paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
@@ -424,7 +445,9 @@ paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
 	if (out->conditional) {
 		char *hc = NULL;
 
-		if (h->conditions != NULL) {
+		/* The same constraint on every hop (an SCP's region condition)
+		 * is said once. */
+		if (h->conditions != NULL && !paths_has_part(via->conditions, h->conditions)) {
 			hc = paths_join("to act as ", s->name, "");
 			char *t = hc != NULL ? paths_join(hc, h->conditions, ": ") : NULL;
 

@@ -103,6 +103,7 @@ ctx_init_principal(struct ctx *c, const char *principal, struct err *e)
 		return -1;
 	}
 	c->principal = principal;
+	c->caller = NULL;
 	ctx_classify(c);
 	return 0;
 }

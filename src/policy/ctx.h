@@ -53,6 +53,10 @@ struct ctx_key {
 
 struct ctx {
 	const char *principal;
+	/* How an AccessDenied message names the caller (explain.c), when not
+	 * by principal: a role's session ARN, as AWS writes it. Reset by
+	 * ctx_init_principal. */
+	const char *caller;
 	const char *action;	/* as given */
 	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
 	size_t action_len;

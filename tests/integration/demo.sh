@@ -195,7 +195,7 @@ assert "Sid PassInvokeRole" in R("role/OrderProcessorLambda", EVR) and \
 assert "Sid PassAgentRole" in R("role/CloudFormationServiceRole", AG)
 assert "AdministratorAccess" in R("role/AdminInstanceRole", AG)
 msg = E[("role/OrderProcessorLambda", EVR)]["caveats"][0]["message"]
-assert msg.startswith("User: " + P + "role/OrderProcessorLambda is not authorized to perform: "
+assert msg.startswith("User: arn:aws:sts::210987654321:assumed-role/OrderProcessorLambda/SESSION is not authorized to perform: "
     "iam:PassRole on resource: " + P + "role/EventBridgeInvokeRole because no VPC endpoint "
     "policy allows the iam:PassRole action"), msg
 assert "the other policies allow it, so this endpoint policy is the only reason" in msg, msg
@@ -262,14 +262,14 @@ has() {
 }
 explain dev offline "$P:role/Developer" "$P:role/AdminInstanceRole" --input "$DEMO/dump"
 has dev "decision: denied (explicit deny, identity)"
-has dev "message: User: $P:role/Developer is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole with an explicit deny in an identity-based policy"
+has dev "message: User: arn:aws:sts::210987654321:assumed-role/Developer/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole with an explicit deny in an identity-based policy"
 has dev "  Deny  by policy \"OrgBaseline\" (managed policy $P:policy/OrgBaseline attached to role Developer) statement NoPassRoleForHumans"
 has dev "no path: neither directly nor through a role it can assume or pass (depth 3)"
 # AdminInstanceRole trusts EC2 and SSM: the denial is not the trust policy's.
 grep -q 'none the role trusts' "$tmp/dev.txt" && fail "dev: blames the trust policy" || ok
 explain build offline "$P:role/BuildRole" "$P:role/AdminInstanceRole" --input "$DEMO/dump"
 has build "decision: denied (implicit deny, boundary)"
-has build "message: User: $P:role/BuildRole is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole because no permissions boundary allows the iam:PassRole action"
+has build "message: User: arn:aws:sts::210987654321:assumed-role/BuildRole/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole because no permissions boundary allows the iam:PassRole action"
 explain sbx offline "$S:user/sandbox-admin" "$S:role/SandboxAdminRole" --input "$DEMO/dump"
 has sbx "decision: denied (explicit deny, scp)"
 has sbx "message: User: $S:user/sandbox-admin is not authorized to perform: iam:PassRole on resource: $S:role/SandboxAdminRole with an explicit deny in a service control policy"
@@ -279,7 +279,7 @@ has evb "role is privileged: config: tag privileged=true"
 has evb "decision: conditional"
 has evb "allowed only when: iam:PassedToService in {events.amazonaws.com}"
 has evb "useful toward services: events.amazonaws.com"
-has evb "endpoint caveat: User: $P:role/OrderProcessorLambda is not authorized to perform: iam:PassRole on resource: $P:role/EventBridgeInvokeRole because no VPC endpoint policy allows the iam:PassRole action (when the call to events.amazonaws.com goes through vpce-0demo0events00001, com.amazonaws.eu-west-1.events in eu-west-1: the other policies allow it, so this endpoint policy is the only reason the request fails)"
+has evb "endpoint caveat: User: arn:aws:sts::210987654321:assumed-role/OrderProcessorLambda/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/EventBridgeInvokeRole because no VPC endpoint policy allows the iam:PassRole action (when the call to events.amazonaws.com goes through vpce-0demo0events00001, com.amazonaws.eu-west-1.events in eu-west-1: the other policies allow it, so this endpoint policy is the only reason the request fails)"
 explain ops offline "$P:role/OpsEngineer" "$P:role/AdminInstanceRole" --service ssm.amazonaws.com --input "$DEMO/dump"
 has ops "decision: denied (implicit deny, identity)"
 

@@ -204,7 +204,7 @@ START_TEST(test_seed_cfn_service_role)
 		struct err e = { "" };
 		char *t = explain(s, &c, "Developer", "AgentRole", NULL, false, 0, &e);
 
-		ck_assert_msg(strstr(t, "User: arn:aws:iam::111111111111:role/Developer is not "
+		ck_assert_msg(strstr(t, "User: arn:aws:sts::111111111111:assumed-role/Developer/SESSION is not "
 		    "authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 		    "role/AgentRole with an explicit deny in an identity-based policy") != NULL, "%s", t);
 		ck_assert_msg(strstr(t, "Deny  by policy \"OrgGuardrails\" (managed policy "
@@ -620,6 +620,60 @@ START_TEST(test_agentcore_usable)
 }
 END_TEST
 
+/* Issue 13, point 5: conditions are printed simplified (no "not (k not in
+ * {...})") and once, not once per hop: an SCP that limits every action to
+ * one region is the same constraint on the assume hop and on the pass. */
+START_TEST(test_conditions_said_once)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a;
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin;
+	char buf[512];
+
+	sb_org(s, "o-1", "r-1", "999999999999");
+	sb_org_policy(s, SNAP_SCP, "p-region", "OnlyEu", "{\"Version\":\"2012-10-17\","
+	    "\"Statement\":[{\"Sid\":\"Eu\",\"Effect\":\"Deny\",\"Action\":\"*\","
+	    "\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":"
+	    "\"eu-west-1\"}}}]}", A1, (char *)NULL);
+	a = sb_account(s, A1, "r-1");
+	admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	r = sb_role(a, "Admin", NULL, trust(0, "ec2.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "Deployer", NULL, trust_account(1, A1));
+	sb_role_inline(r, "D", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	u = sb_user(a, "alice");
+	sb_user_inline(u, "A", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":"
+	    "\"arn:aws:iam::111111111111:role/Deployer\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "role/Deployer"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
+	ed = edge_set_find(set, ARN(A1, "user/alice"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
+	/* Passing oneself is no edge, and --explain says why. */
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "role/Admin"), ARN(A1, "role/Admin")));
+	edge_set_free(set);
+	{
+		struct err e = { "" };
+		char *t = explain(s, &c, "Admin", "Admin", NULL, false, 0, &e);
+
+		ck_assert_msg(strstr(t, "no edge: a role that passes itself lets a service act "
+		    "with the permissions it already has; the audit skips the pair\n") != NULL,
+		    "%s", t);
+		free(t);
+	}
+	snapshot_free(s);
+}
+END_TEST
+
 /* Seed: an admin-capable role that can be passed only to EC2. */
 START_TEST(test_seed_admin_only_ec2)
 {
@@ -785,7 +839,7 @@ START_TEST(test_seed_scp_ou)
 	ed = edge_set_find(set, ARN("333333333333", "user/dev"), ARN("333333333333", "role/Admin"));
 	ck_assert_ptr_nonnull(ed);
 	ck_assert(ed->conditional);
-	ck_assert_str_eq(ed->conditions, "not (aws:RequestedRegion not in {eu-west-1})");
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
 	ck_assert_str_eq(ed->reason, "allowed by DevPass (inline policy of user dev, Sid PassAll); "
 	    "limited by Deny in service control policy PassInEu (SCP p-region attached to ou-prod, "
 	    "Sid Eu) when aws:RequestedRegion not in {eu-west-1}");
@@ -851,7 +905,7 @@ START_TEST(test_seed_eventbridge_endpoint)
 	ck_assert_str_eq(ed->caveats[0].endpoint_id, "vpce-0events");
 	ck_assert_str_eq(ed->caveats[0].region, "eu-west-1");
 	ck_assert_str_eq(ed->caveats[0].service_name, "com.amazonaws.eu-west-1.events");
-	ck_assert_str_eq(ed->caveats[0].message, "User: arn:aws:iam::111111111111:role/LambdaWorker "
+	ck_assert_str_eq(ed->caveats[0].message, "User: arn:aws:sts::111111111111:assumed-role/LambdaWorker/SESSION "
 	    "is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 	    "role/EventTarget because no VPC endpoint policy allows the iam:PassRole action (when "
 	    "the call to events.amazonaws.com goes through vpce-0events, "
@@ -862,7 +916,7 @@ START_TEST(test_seed_eventbridge_endpoint)
 	/* The explanation gives it for any role, privileged or not. */
 	c.privileged_tags.n = 0;
 	t = explain(s, &c, "LambdaWorker", "EventTarget", "events.amazonaws.com", false, 0, &e);
-	ck_assert_msg(strstr(t, "endpoint caveat: User: arn:aws:iam::111111111111:role/LambdaWorker "
+	ck_assert_msg(strstr(t, "endpoint caveat: User: arn:aws:sts::111111111111:assumed-role/LambdaWorker/SESSION "
 	    "is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 	    "role/EventTarget because no VPC endpoint policy allows the iam:PassRole action")
 	    != NULL, "%s", t);
@@ -1548,6 +1602,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_usable_edges);
 	tcase_add_test(tc, test_hidden_two_hop);
 	tcase_add_test(tc, test_agentcore_usable);
+	tcase_add_test(tc, test_conditions_said_once);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);
