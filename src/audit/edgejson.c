@@ -630,11 +630,14 @@ read_path(struct rd *r, const cJSON *o, const char *p, struct edge_hop **path, s
 		    get_str(r, it, ip, "arn", STR_ID, &h->arn) != 0 ||
 		    get_str(r, it, ip, "via_service", STR_NULL, &h->via_service) != 0)
 			return -1;
-		if (strcmp(h->kind, "assume") != 0 && strcmp(h->kind, "pass") != 0) {
+		/* "update" (version 2): through an existing resource. */
+		if (strcmp(h->kind, "assume") != 0 && strcmp(h->kind, "pass") != 0 &&
+		    (r->version < 2 || strcmp(h->kind, "update") != 0)) {
 			subpath(fp, sizeof(fp), ip, "kind");
-			return bad(r, fp, "not \"assume\" or \"pass\"");
+			return bad(r, fp, r->version < 2 ? "not \"assume\" or \"pass\"" :
+			    "not \"assume\", \"pass\" or \"update\"");
 		}
-		if ((strcmp(h->kind, "pass") == 0) != (h->via_service != NULL)) {
+		if ((strcmp(h->kind, "assume") != 0) != (h->via_service != NULL)) {
 			subpath(fp, sizeof(fp), ip, "via_service");
 			return bad(r, fp, h->via_service == NULL ? "missing for a \"pass\" hop" :
 			    "must be null for an \"assume\" hop");

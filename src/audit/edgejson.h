@@ -15,7 +15,7 @@
  *                  "account", "role_arn", "services": [string],
  *                  "no_service": bool, "conditional": bool,
  *                  "conditions": string | null,
- *                  "path": [ { "kind": "assume" | "pass", "arn",
+ *                  "path": [ { "kind": "assume" | "pass" | "update", "arn",
  *                              "via_service": string | null } ],
  *                  "reason": string | null,
  *                  "caveats": [ { "endpoint_id", "region", "service_name",

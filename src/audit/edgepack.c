@@ -145,7 +145,8 @@ put_path(struct intern *t, cJSON *a, const struct edge_hop *path, size_t npath)
 
 		ok = (h = arr_in(a)) != NULL &&
 		    cJSON_AddItemToArray(h, cJSON_CreateString(
-		    hp->kind != NULL && strcmp(hp->kind, "pass") == 0 ? "p" : "a")) &&
+		    hp->kind == NULL || strcmp(hp->kind, "assume") == 0 ? "a" :
+		    strcmp(hp->kind, "update") == 0 ? "u" : "p")) &&
 		    put_ref(t, h, hp->arn) && put_ref(t, h, hp->via_service);
 	}
 	return ok;
@@ -420,9 +421,16 @@ rd_path(struct rd *r, const cJSON *v, const char *path, struct edge_hop **out, s
 		cJSON_ArrayForEach(x, it)
 			h[j++] = x;
 		*n = ++k;
-		if (rd_flag(r, h[0], p, "p", "a", &pass) != 0)
+		/* "u" (version 3): through an existing resource. */
+		if (r->version >= 3 && cJSON_IsString(h[0]) && strcmp(h[0]->valuestring, "u") == 0) {
+			pass = true;
+			hp->kind = strdup("update");
+		} else if (rd_flag(r, h[0], p, "p", "a", &pass) != 0) {
 			return -1;
-		if ((hp->kind = strdup(pass ? "pass" : "assume")) == NULL) {
+		} else {
+			hp->kind = strdup(pass ? "pass" : "assume");
+		}
+		if (hp->kind == NULL) {
 			rd_bad(r, "out of memory");
 			return -1;
 		}

@@ -12,7 +12,7 @@
  *     "privileged": [ [ role_arn, [ reason ] ] ],
  *     "edges": [ [ principal_arn, "u" | "r", role_arn, [ service ],
  *                  no_service (0 | 1), conditions | null, reason | null,
- *                  [ [ "a" | "p", arn, via_service | null ] ],
+ *                  [ [ "a" | "p" | "u", arn, via_service | null ] ],
  *                  [ [ endpoint_id, region, service_name, message ] ],
  *                  usable ("y" | "n" | "c" | "?"),
  *                  [ [ service, usable, actions | null, refused | null ] ],

@@ -19,7 +19,9 @@
  * (this many bytes per principal) stay small. */
 #define PATHS_CHUNK 32
 
-enum { HOP_NONE = 0, HOP_ASSUME, HOP_PASS };
+enum { HOP_NONE = 0, HOP_ASSUME, HOP_PASS, HOP_UPDATE };
+
+static const char *const paths_kind[] = { "none", "assume", "pass", "update" };
 
 /* How principal P can act as role S. */
 struct paths_hop {
@@ -49,6 +51,7 @@ struct paths_role {
 struct paths_pair {
 	size_t p, s;
 	bool assume, pass;
+	bool update;	/* through a resource of an acting service holding S */
 };
 
 /*
@@ -265,6 +268,65 @@ oom:
 	return -1;
 }
 
+/*
+ * The pair's principal acting as role S through a resource that already
+ * runs with S (sinks.def AUD_EXISTING: update a function's code, start a
+ * build, send a command to an instance, ...): possible where S trusts a
+ * service that acts and the principal holds one of its sets. The snapshot
+ * does not list such resources, so the hop is at best conditional.
+ */
+static int
+paths_update(const struct aud_account *a, struct paths_ix *ix, const struct paths_pair *pp,
+    size_t base, struct eval_state *st, struct paths_hop *h, struct err *e)
+{
+	const struct aud_principal *s = &a->principals[pp->s];
+	const struct policy *tp = s->trust->policy;
+	const char *acts = NULL;
+	enum edge_usable best = EDGE_USABLE_NO;
+	bool oom = false;
+	struct buf *b = &ix->text;
+
+	for (size_t k = 0; k < tp->nstmts; k++) {
+		const struct policy_stmt *stm = &tp->stmts[k];
+
+		if (stm->effect != POLICY_ALLOW || stm->not_principal)
+			continue;
+		for (size_t j = 0; j < stm->nprincipals; j++) {
+			const char *svc = stm->principals[j].value, *sa;
+			enum edge_usable u;
+
+			if (stm->principals[j].type != POLICY_PRINCIPAL_SERVICE ||
+			    !aud_service_acts(svc))
+				continue;
+			if (usable_existing(a, pp->p, s, svc, &ix->uc, st, &ix->c, base, &u, &sa,
+			    e) < 0)
+				return -1;
+			if (u == EDGE_USABLE_NO)
+				continue;
+			if (h->via == NULL || u > best || (u == best && strcmp(svc, h->via) < 0)) {
+				h->via = svc;
+				best = u;
+				acts = sa;
+			}
+		}
+	}
+	if (h->via == NULL)
+		return 0;
+	h->kind = HOP_UPDATE;
+	h->usable = EDGE_USABLE_CONDITIONAL;
+	buf_reset(b);
+	if (buf_puts(b, acts) != 0 || buf_puts(b, best == EDGE_USABLE_YES ? " allowed" :
+	    " allowed under conditions") != 0) {
+		err_set(e, "account %s: path explanation too long", a->sa->id);
+		return -1;
+	}
+	if ((h->reason = aud_strdup(buf_cstr(b), &oom)) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /* How the pair's principal can act as its role: by sts:AssumeRole when
  * the trust policy can admit it, else by passing the role to a service
  * that acts with it. ix->c holds the principal's part of the requests
@@ -295,14 +357,14 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 		}
 	}
 	if (!pp->pass)
-		return 0;
+		return pp->update ? paths_update(a, ix, pp, base, st, h, e) : 0;
 	if (aud_ctx_target(a, &ix->c, base, "iam:PassRole", s->arn, s, NULL, e) < 0)
 		return -1;
 	aud_rq_fill(a, p, &ix->c, s, NULL, &rq);
 	if (eval_decide(st, &rq, &res, e) < 0)
 		return -1;
 	if (res.decision == EVAL_DENIED)
-		return 0;
+		return pp->update ? paths_update(a, ix, pp, base, st, h, e) : 0;
 	/* The services that act, kept before their usability is asked (its
 	 * requests reuse the arena the result lives in; the names live in the
 	 * compiled trust policy). */
@@ -326,7 +388,7 @@ paths_hop(const struct aud_account *a, struct paths_ix *ix, const struct paths_p
 		}
 	}
 	if (h->via == NULL)
-		return 0;
+		return pp->update ? paths_update(a, ix, pp, base, st, h, e) : 0;
 	h->kind = HOP_PASS;
 	if (aud_ctx_target(a, &ix->c, base, "iam:PassRole", s->arn, s, NULL, e) < 0)
 		return -1;
@@ -369,7 +431,7 @@ static int
 paths_cmp_candidate(const struct paths_hop *h, const struct aud_principal *s,
     const struct edge *via, const struct edge *cur)
 {
-	int c = paths_hop_cmp(h->kind == HOP_ASSUME ? "assume" : "pass", s->arn, h->via,
+	int c = paths_hop_cmp(paths_kind[h->kind], s->arn, h->via,
 	    &cur->path[0]);
 
 	for (size_t i = 0; c == 0 && i < via->npath && i + 1 < cur->npath; i++)
@@ -463,7 +525,7 @@ paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
 	if (out->path == NULL)
 		oom = true;
 	if (!oom) {
-		out->path[0].kind = aud_strdup(h->kind == HOP_ASSUME ? "assume" : "pass", &oom);
+		out->path[0].kind = aud_strdup(paths_kind[h->kind], &oom);
 		out->path[0].arn = aud_strdup(s->arn, &oom);
 		out->path[0].via_service = aud_strdup(h->via, &oom);
 		out->npath = 1;
@@ -511,6 +573,10 @@ paths_build(const struct aud_account *a, size_t pi, const struct paths_hop *h,
 	buf_reset(b);
 	if (h->kind == HOP_ASSUME)
 		rc = buf_puts(b, "can assume role ") | buf_puts(b, s->name) | buf_puts(b, " (");
+	else if (h->kind == HOP_UPDATE)
+		rc = buf_puts(b, "may act as role ") | buf_puts(b, s->name) |
+		    buf_puts(b, " through an existing resource of ") | buf_puts(b, h->via) |
+		    buf_puts(b, " that runs with it, which the snapshot does not show (");
 	else
 		rc = buf_puts(b, "can pass role ") | buf_puts(b, s->name) | buf_puts(b, " to ") |
 		    buf_puts(b, h->via) | buf_puts(b, h->usable == EDGE_USABLE_YES ?
@@ -577,7 +643,7 @@ paths_eval_chunk(const struct aud_account *a, struct paths_ix *ix, size_t from, 
 		for (size_t c = 0; c < n; c++) {
 			size_t si = ix->queue[from + c];
 			const struct aud_principal *s = &a->principals[si];
-			struct paths_pair pp = { pi, si, false, false };
+			struct paths_pair pp = { pi, si, false, false, false };
 			struct paths_hop h;
 
 			if (pi == si)
@@ -585,7 +651,8 @@ paths_eval_chunk(const struct aud_account *a, struct paths_ix *ix, size_t from, 
 			pp.assume = (all[c] || ix->mark[c * ix->np + pi] || ix->any_arn[pi]) &&
 			    (p->may_assume || s->trust_names);
 			pp.pass = acts[c] && p->may_pass;
-			if (!pp.assume && !pp.pass)
+			pp.update = acts[c];
+			if (!pp.assume && !pp.pass && !pp.update)
 				continue;
 			if (!have) {
 				if (aud_ctx_principal(a, p, &ix->c, e) < 0)
@@ -699,7 +766,7 @@ paths_candidate_path(const struct paths_hop *h, const struct aud_principal *s,
 
 	if (p == NULL)
 		return NULL;
-	p[0].kind = aud_strdup(h->kind == HOP_ASSUME ? "assume" : "pass", &oom);
+	p[0].kind = aud_strdup(paths_kind[h->kind], &oom);
 	p[0].arn = aud_strdup(s->arn, &oom);
 	p[0].via_service = aud_strdup(h->via, &oom);
 	for (size_t i = 0; i < via->npath; i++) {

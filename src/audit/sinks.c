@@ -12,13 +12,16 @@
 #define AUD_ACTION(a, r)
 
 static const struct sink sink_table[] = {
-#define AUD_SINK(t, p, n, a) { t, p, n, a },
+#define AUD_SINK(t, p, n, a) { t, p, n, a, false },
+#define AUD_EXISTING(t, n, a) { t, NULL, n, a, true },
 #include "audit/sinks.def"
 #undef AUD_SINK
+#undef AUD_EXISTING
 };
 
 #undef AUD_ACTION
 #define AUD_SINK(t, p, n, a)
+#define AUD_EXISTING(t, n, a)
 
 static const struct {
 	const char *action, *resource;
@@ -29,6 +32,7 @@ static const struct {
 };
 
 #undef AUD_SINK
+#undef AUD_EXISTING
 
 #define SINK_N (sizeof(sink_table) / sizeof(sink_table[0]))
 #define SINK_NRES (sizeof(sink_res) / sizeof(sink_res[0]))
@@ -49,7 +53,7 @@ const char *
 sink_passed_to(const char *trust)
 {
 	for (size_t i = 0; i < SINK_N; i++)
-		if (strcmp(sink_table[i].trust, trust) == 0)
+		if (!sink_table[i].existing && strcmp(sink_table[i].trust, trust) == 0)
 			return sink_table[i].passed_to;
 	return trust;
 }
@@ -58,7 +62,7 @@ bool
 sink_known(const char *trust)
 {
 	for (size_t i = 0; i < SINK_N; i++)
-		if (strcmp(sink_table[i].trust, trust) == 0)
+		if (!sink_table[i].existing && strcmp(sink_table[i].trust, trust) == 0)
 			return true;
 	return false;
 }

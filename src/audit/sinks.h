@@ -21,9 +21,12 @@ enum sink_needs {
 
 struct sink {
 	const char *trust;	/* service principal of the trust policy */
-	const char *passed_to;	/* its iam:PassedToService value */
+	const char *passed_to;	/* its iam:PassedToService value; NULL if existing */
 	enum sink_needs needs;
 	const char *actions;	/* space-separated, as in sinks.def */
+	/* AUD_EXISTING: the set acts through a resource that already holds
+	 * the role (no PassRole); else a set that goes with a PassRole. */
+	bool existing;
 };
 
 size_t sink_count(void);
@@ -33,7 +36,7 @@ const struct sink *sink_get(size_t i);
 /* The PassedToService value for a trust principal: the data file's, or the
  * principal itself for a service it does not list. */
 const char *sink_passed_to(const char *trust);
-/* Does the data file list sets for this trust principal? */
+/* Does the data file list PassRole sets for this trust principal? */
 bool sink_known(const char *trust);
 /* The resource template of an action ("{account}" for the account), or
  * NULL when the data file gives none. */

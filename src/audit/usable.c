@@ -192,7 +192,7 @@ usable_service(const struct aud_account *a, size_t pi, const struct aud_principa
 		const struct sink *s = sink_get(k);
 		enum edge_usable u;
 
-		if (strcmp(s->trust, svc) != 0)
+		if (s->existing || strcmp(s->trust, svc) != 0)
 			continue;
 		/* A set that needs the role in an instance profile is no way
 		 * for a role in none: the other sets create one. */
@@ -222,6 +222,36 @@ usable_service(const struct aud_account *a, size_t pi, const struct aud_principa
 	if (oom) {
 		err_set(e, "out of memory");
 		return -1;
+	}
+	return 0;
+}
+
+int
+usable_existing(const struct aud_account *a, size_t pi, const struct aud_principal *r,
+    const char *svc, struct usable_cache *uc, struct eval_state *st, struct ctx *c,
+    size_t base, enum edge_usable *out, const char **actions, struct err *e)
+{
+	const struct aud_principal *p = &a->principals[pi];
+	bool profile = r != NULL && r->role != NULL && r->role->ninstance_profiles > 0;
+
+	*out = EDGE_USABLE_NO;
+	*actions = NULL;
+	if (uc->principal != pi) {
+		memset(uc->set, -1, uc->nsets);
+		uc->principal = pi;
+	}
+	for (size_t k = 0; k < uc->nsets; k++) {
+		const struct sink *s = sink_get(k);
+
+		if (!s->existing || strcmp(s->trust, svc) != 0 ||
+		    (s->needs == SINK_NEEDS_PROFILE && !profile))
+			continue;
+		if (usable_set(a, p, k, uc, st, c, base, e) < 0)
+			return -1;
+		if ((enum edge_usable)uc->set[k] > *out) {
+			*out = (enum edge_usable)uc->set[k];
+			*actions = s->actions;
+		}
 	}
 	return 0;
 }
@@ -271,7 +301,7 @@ usable_explain(const struct aud_account *a, size_t pi, const struct aud_principa
 			goto out;
 		w |= buf_printf(out, "usable for %s: %s", services[i], edge_usable_name(u));
 		for (size_t k = 0; k < uc.nsets; k++)
-			any |= strcmp(sink_get(k)->trust, services[i]) == 0;
+			any |= !sink_get(k)->existing && strcmp(sink_get(k)->trust, services[i]) == 0;
 		w |= buf_puts(out, any ? "\n" : " (no known action makes this service act with "
 		    "a passed role)\n");
 		for (size_t k = 0; k < uc.nsets; k++) {
@@ -279,7 +309,7 @@ usable_explain(const struct aud_account *a, size_t pi, const struct aud_principa
 			char acts[SINK_MAX_ACTIONS][128], arn[USABLE_ARN_MAX];
 			size_t n;
 
-			if (strcmp(s->trust, services[i]) != 0)
+			if (s->existing || strcmp(s->trust, services[i]) != 0)
 				continue;
 			n = sink_actions(s, acts, sizeof(acts[0]));
 			w |= buf_puts(out, "  with");

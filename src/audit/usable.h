@@ -38,6 +38,16 @@ int usable_service(const struct aud_account *a, size_t pi, const struct aud_prin
     const char *svc, struct usable_cache *uc, struct eval_state *st, struct ctx *c,
     size_t base, enum edge_usable *out, struct edge_use *use, struct err *e);
 
+/*
+ * How usable an existing resource of service svc that runs with role r is
+ * to principal pi (the AUD_EXISTING sets of sinks.def; the resource itself
+ * is not in the snapshot): *out the best set's answer, *actions its
+ * actions (static), NULL when none. As usable_service otherwise.
+ */
+int usable_existing(const struct aud_account *a, size_t pi, const struct aud_principal *r,
+    const char *svc, struct usable_cache *uc, struct eval_state *st, struct ctx *c,
+    size_t base, enum edge_usable *out, const char **actions, struct err *e);
+
 /* ed->uses (one per ed->services) and ed->usable, as usable_service. */
 int usable_edge(const struct aud_account *a, size_t pi, const struct aud_principal *r,
     struct edge *ed, struct usable_cache *uc, struct eval_state *st, struct ctx *c,

@@ -186,7 +186,22 @@ START_TEST(test_seed_cfn_service_role)
 	ck_assert_str_eq(set->privileged[0].role_arn, ARN(A1, "role/AgentRole"));
 	ck_assert_uint_eq(set->privileged[0].nreasons, 1);
 	ck_assert_str_eq(set->privileged[0].reasons[0], "config: name AgentRole");
-	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "role/Developer"), ARN(A1, "role/AgentRole")));
+	/* Issue 13, point 2: the Developer cannot pass, but its
+	 * cloudformation:* reaches the service role through a stack that
+	 * already runs with it (UpdateStack): possible, as the snapshot shows
+	 * no stack, so the hop is conditional; the edge is not usable, as the
+	 * service role holds no bedrock:CreateAgent. */
+	ed = edge_set_find(set, ARN(A1, "role/Developer"), ARN(A1, "role/AgentRole"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/CfnServiceRole"));
+	ck_assert_str_eq(ed->path[0].via_service, "cloudformation.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	ck_assert_str_eq(ed->reason, "may act as role CfnServiceRole through an existing resource "
+	    "of cloudformation.amazonaws.com that runs with it, which the snapshot does not show "
+	    "(cloudformation:UpdateStack allowed); as CfnServiceRole: allowed by CfnPass (inline "
+	    "policy of role CfnServiceRole, Sid PassAgent)");
 	ed = edge_set_find(set, ARN(A1, "role/CfnServiceRole"), ARN(A1, "role/AgentRole"));
 	ck_assert_ptr_nonnull(ed);
 	ck_assert_str_eq(ed->principal_type, "role");
@@ -197,7 +212,7 @@ START_TEST(test_seed_cfn_service_role)
 	ck_assert_uint_eq(ed->npath, 0);
 	ck_assert_str_eq(ed->reason, "allowed by CfnPass (inline policy of role CfnServiceRole, "
 	    "Sid PassAgent)");
-	ck_assert_uint_eq(set->nedges, 1);
+	ck_assert_uint_eq(set->nedges, 2);
 	edge_set_free(set);
 
 	{
@@ -670,6 +685,85 @@ START_TEST(test_conditions_said_once)
 		    "%s", t);
 		free(t);
 	}
+	snapshot_free(s);
+}
+END_TEST
+
+/* Issue 13, point 2: a principal that can change a resource already
+ * running with a role reaches that role without any PassRole: new code for
+ * a function (lambda:UpdateFunctionCode), a command to an instance
+ * (ssm:SendCommand, only for a role in an instance profile: no instance
+ * can run with one that is in none). The snapshot does not show the
+ * function or the instance: the hop is possible, so conditional. */
+START_TEST(test_existing_resource_hops)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	char buf[1024];
+	struct err e = { "" };
+	char *t;
+
+	r = sb_role(a, "Admin", NULL, trust(0, "codebuild.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "FnRole", NULL, trust(1, "lambda.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "codebuild.amazonaws.com"));
+	r = sb_role(a, "InstRole", NULL, trust(2, "ec2.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "codebuild.amazonaws.com"));
+	u = sb_user(a, "coder");
+	sb_user_inline(u, "Code", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"lambda:UpdateFunctionCode\",\"Resource\":"
+	    "\"arn:aws:lambda:eu-west-1:111111111111:function:orders-*\"}]}");
+	u = sb_user(a, "operator");
+	sb_user_inline(u, "Run", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"ssm:SendCommand\",\"Resource\":\"*\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/coder"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/FnRole"));
+	ck_assert_str_eq(ed->path[0].via_service, "lambda.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	ck_assert_str_eq(ed->services[0], "codebuild.amazonaws.com");
+	/* InstRole is in no instance profile: no command reaches it */
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/operator"), ARN(A1, "role/Admin")));
+	edge_set_free(set);
+	t = explain(s, &c, "coder", "Admin", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "indirect path: update arn:aws:iam::111111111111:role/FnRole via "
+	    "lambda.amazonaws.com\n  may act as role FnRole through an existing resource of "
+	    "lambda.amazonaws.com that runs with it, which the snapshot does not show "
+	    "(lambda:UpdateFunctionCode allowed); as FnRole: ") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "  usable: conditional") != NULL, "%s", t);
+	free(t);
+
+	/* In an instance profile, the instance may exist. */
+	{
+		struct snap_account *sa = sb_acct(s, A1);
+
+		for (size_t i = 0; i < sa->iam.nroles; i++)
+			if (strcmp(sa->iam.roles[i].name, "InstRole") == 0) {
+				sa->iam.roles[i].instance_profiles = calloc(1, sizeof(char *));
+				ck_assert_ptr_nonnull(sa->iam.roles[i].instance_profiles);
+				sa->iam.roles[i].instance_profiles[0] =
+				    strdup(ARN(A1, "instance-profile/Inst"));
+				sa->iam.roles[i].ninstance_profiles = 1;
+			}
+	}
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/operator"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].via_service, "ec2.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	edge_set_free(set);
 	snapshot_free(s);
 }
 END_TEST
@@ -1603,6 +1697,7 @@ audit_suite(void)
 	tcase_add_test(tc, test_hidden_two_hop);
 	tcase_add_test(tc, test_agentcore_usable);
 	tcase_add_test(tc, test_conditions_said_once);
+	tcase_add_test(tc, test_existing_resource_hops);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);

@@ -50,6 +50,7 @@ full_set(void)
 	tl_hop(ed, "assume", "arn:aws:iam::111111111111:role/Ops", NULL);
 	tl_hop(ed, "pass", "arn:aws:iam::111111111111:role/CfnRole",
 	    "cloudformation.amazonaws.com");
+	tl_hop(ed, "update", "arn:aws:iam::111111111111:role/FnRole", "lambda.amazonaws.com");
 	free(ed->reason);
 	ed->reason = NULL;
 	edge_set_sort(s);
@@ -121,8 +122,10 @@ START_TEST(test_round_trip)
 	ck_assert_ptr_nonnull(ed);
 	ck_assert(ed->no_service && ed->nservices == 0 && !ed->conditional);
 	ck_assert_ptr_null(ed->reason);
-	ck_assert_uint_eq(ed->npath, 2);
+	ck_assert_uint_eq(ed->npath, 3);
 	ck_assert_str_eq(ed->path[1].via_service, "cloudformation.amazonaws.com");
+	ck_assert_str_eq(ed->path[2].kind, "update");
+	ck_assert_str_eq(ed->path[2].via_service, "lambda.amazonaws.com");
 	ck_assert_ptr_null(ed->path[0].via_service);
 	ck_assert_ptr_nonnull(strstr(t1, "\"taken_at\":\t\"2026-11-18T11:06:40Z\""));
 	free(t1);

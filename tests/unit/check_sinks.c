@@ -48,8 +48,12 @@ START_TEST(test_table_consistent)
 		    s->actions);
 		ck_assert_msg(aud_service_endpoint(s->trust) != NULL,
 		    "%s is not in services.def", s->trust);
-		/* One PassedToService value per trust principal. */
-		ck_assert_str_eq(sink_passed_to(s->trust), s->passed_to);
+		/* One PassedToService value per trust principal; none for the
+		 * sets that act through an existing resource. */
+		if (s->existing)
+			ck_assert_ptr_null(s->passed_to);
+		else
+			ck_assert_str_eq(sink_passed_to(s->trust), s->passed_to);
 		for (size_t k = 0; k < n; k++)
 			ck_assert_msg(sink_resource(acts[k]) != NULL, "%s: no AUD_ACTION line",
 			    acts[k]);
@@ -66,7 +70,7 @@ START_TEST(test_catalogue_mapped)
 {
 	char *text = testdata_read("passrole-paths/passrole-paths.json", NULL);
 	cJSON *root = cJSON_Parse(text), *paths, *p;
-	size_t npass = 0;
+	size_t npass = 0, nexisting = 0;
 
 	ck_assert_ptr_nonnull(root);
 	paths = cJSON_GetObjectItemCaseSensitive(root, "paths");
@@ -79,8 +83,27 @@ START_TEST(test_catalogue_mapped)
 		const cJSON *sets = cJSON_GetObjectItemCaseSensitive(p, "required_actions"), *need;
 
 		ck_assert(cJSON_IsString(kind) && cJSON_IsString(id));
-		if (strcmp(kind->valuestring, "pass-new") != 0)
+		if (strcmp(kind->valuestring, "existing-resource") == 0) {
+			/* An existing resource that runs with a role trusting the
+			 * path's principal: an AUD_EXISTING set the path's
+			 * actions cover. */
+			nexisting++;
+			ck_assert(cJSON_IsString(trust) && cJSON_IsArray(sets));
+			cJSON_ArrayForEach(need, sets) {
+				bool mapped = false;
+
+				for (size_t i = 0; i < sink_count() && !mapped; i++) {
+					const struct sink *s = sink_get(i);
+
+					mapped = s->existing && strcmp(s->trust, trust->valuestring) == 0 &&
+					    sinks_covers(s, need);
+				}
+				ck_assert_msg(mapped, "%s: no AUD_EXISTING set in sinks.def for %s that "
+				    "this path's actions cover", id->valuestring, trust->valuestring);
+			}
 			continue;
+		}
+		ck_assert_str_eq(kind->valuestring, "pass-new");
 		npass++;
 		ck_assert(cJSON_IsString(pts) && cJSON_IsString(trust) && cJSON_IsArray(sets));
 		cJSON_ArrayForEach(need, sets) {
@@ -97,8 +120,9 @@ START_TEST(test_catalogue_mapped)
 			    pts->valuestring);
 		}
 	}
-	/* The catalogue's README counts 26 of them. */
+	/* The catalogue's README counts 26 and 17 of them. */
 	ck_assert_uint_eq(npass, 26);
+	ck_assert_uint_eq(nexisting, 17);
 	cJSON_Delete(root);
 	free(text);
 }

@@ -596,6 +596,7 @@ START_TEST(test_edgepack_roundtrip)
 	    "lambda:InvokeFunction", "lambda:CreateFunction");
 	tl_alt(ed, EDGE_USABLE_NO, NULL, NULL, NULL);
 	tl_alt(ed, EDGE_USABLE_NO, "pass", ARN(A, "role/Fn2"), "glue.amazonaws.com");
+	tl_hop(ed, "update", ARN(A, "role/Fn3"), "lambda.amazonaws.com");
 	for (int i = 0; i < 50; i++) {
 		char who[32];
 
