@@ -812,7 +812,14 @@ paths_offer(const struct aud_account *a, struct aud_edges *E, size_t fi,
 	if (cur >= 0 && !paths_better(u, d, h, s, &E->v[fi].ed, &E->v[cur])) {
 		struct edge_hop *path;
 
-		if (max_alts <= 0)
+		const struct edge *ce = &E->v[cur].ed;
+		size_t np = E->v[fi].ed.npath + 1;
+
+		/* Most candidates lose to the kept alternatives on usability or
+		 * length alone: decided before their path is copied. */
+		if (max_alts <= 0 || (ce->nalts == (size_t)max_alts &&
+		    (u < ce->alts[ce->nalts - 1].usable || (u == ce->alts[ce->nalts - 1].usable &&
+		    np > ce->alts[ce->nalts - 1].npath))))
 			return 0;
 		if ((path = paths_candidate_path(h, s, &E->v[fi].ed)) == NULL) {
 			err_set(e, "out of memory");
