@@ -781,6 +781,26 @@ paths_candidate_path(const struct paths_hop *h, const struct aud_principal *s,
 	return p;
 }
 
+/* Does the candidate (usable u, np hops: hop h to s, then via's path)
+ * rank before alternative alt, as paths_alt_before would say once the
+ * candidate's path is built? */
+static bool
+paths_cand_before_alt(enum edge_usable u, size_t np, const struct paths_hop *h,
+    const struct aud_principal *s, const struct edge *via, const struct edge_alt *alt)
+{
+	int c;
+
+	if (u != alt->usable)
+		return u > alt->usable;
+	if (np != alt->npath)
+		return np < alt->npath;
+	c = paths_hop_cmp(paths_kind[h->kind], s->arn, h->via, &alt->path[0]);
+	for (size_t i = 0; c == 0 && i < via->npath; i++)
+		c = paths_hop_cmp(via->path[i].kind, via->path[i].arn, via->path[i].via_service,
+		    &alt->path[i + 1]);
+	return c < 0;
+}
+
 /* Does the candidate (usable u, depth d: hop h to s, then via) rank before
  * the pair's current edge? Most usable first, then shortest (a direct
  * edge first of all), then lexically first. */
@@ -815,11 +835,10 @@ paths_offer(const struct aud_account *a, struct aud_edges *E, size_t fi,
 		const struct edge *ce = &E->v[cur].ed;
 		size_t np = E->v[fi].ed.npath + 1;
 
-		/* Most candidates lose to the kept alternatives on usability or
-		 * length alone: decided before their path is copied. */
+		/* Most candidates lose to the kept alternatives: decided before
+		 * their path is copied. */
 		if (max_alts <= 0 || (ce->nalts == (size_t)max_alts &&
-		    (u < ce->alts[ce->nalts - 1].usable || (u == ce->alts[ce->nalts - 1].usable &&
-		    np > ce->alts[ce->nalts - 1].npath))))
+		    !paths_cand_before_alt(u, np, h, s, &E->v[fi].ed, &ce->alts[ce->nalts - 1])))
 			return 0;
 		if ((path = paths_candidate_path(h, s, &E->v[fi].ed)) == NULL) {
 			err_set(e, "out of memory");

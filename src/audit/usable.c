@@ -14,6 +14,14 @@
 #include "policy/explain.h"
 #include "policy/formula.h"
 
+/* Is set s for service principal svc? Asked for every set of the table
+ * on every pair the paths evaluate: the first characters settle most. */
+static inline bool
+usable_for(const struct sink *s, const char *svc)
+{
+	return s->trust[0] == svc[0] && s->trust[1] == svc[1] && strcmp(s->trust, svc) == 0;
+}
+
 /* An ARN of sinks.def with the account put in. */
 #define USABLE_ARN_MAX 512
 
@@ -192,7 +200,7 @@ usable_service(const struct aud_account *a, size_t pi, const struct aud_principa
 		const struct sink *s = sink_get(k);
 		enum edge_usable u;
 
-		if (s->existing || strcmp(s->trust, svc) != 0)
+		if (s->existing || !usable_for(s, svc))
 			continue;
 		/* A set that needs the role in an instance profile is no way
 		 * for a role in none: the other sets create one. */
@@ -243,7 +251,7 @@ usable_existing(const struct aud_account *a, size_t pi, const struct aud_princip
 	for (size_t k = 0; k < uc->nsets; k++) {
 		const struct sink *s = sink_get(k);
 
-		if (!s->existing || strcmp(s->trust, svc) != 0 ||
+		if (!s->existing || !usable_for(s, svc) ||
 		    (s->needs == SINK_NEEDS_PROFILE && !profile))
 			continue;
 		if (usable_set(a, p, k, uc, st, c, base, e) < 0)
