@@ -753,6 +753,8 @@ static const struct confschema_entry config_entries[] = {
 	    "also classify roles as privileged by their effective permissions"),
 	INT("audit.max_depth", audit.max_depth, 0, 10, "3",
 	    "longest transitive path followed (0: direct edges only)"),
+	INT("audit.max_alternatives", audit.max_alternatives, 0, 10, "3",
+	    "other paths to the same role kept with each edge, best first"),
 	INT("audit.state_keep", audit.state_keep, 1, 1000, "10",
 	    "edge sets kept in the state directory"),
 	STR("audit.accepted_file", audit.accepted_file, NULL, 0, check_abs_path,

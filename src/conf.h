@@ -115,6 +115,7 @@ struct config_audit {
 	struct confschema_strlist privileged_exclude;	/* same forms as privileged_roles */
 	bool auto_privileged;		/* default true */
 	int max_depth;			/* transitive path length, 0..10, default 3 */
+	int max_alternatives;		/* other paths kept per edge, 0..10, default 3 */
 	int state_keep;			/* edge sets kept, 1..1000, default 10 */
 	/* Edges known and intended (accepted.h's file format); NULL: none.
 	 * Read at load time into accepted. */

@@ -13,6 +13,8 @@
 #include "audit/audit_int.h"
 #include "audit/paths.h"
 #include "audit/privileged.h"
+#include "audit/sinks.h"
+#include "audit/usable.h"
 #include "policy/explain.h"
 #include "policy/formula.h"
 
@@ -106,7 +108,7 @@ aud_cmp_str(const void *x, const void *y)
 /* Endpoint caveats of a direct edge: every endpoint of the account whose
  * service carries the PassRole to one of the edge's services and whose
  * policy would refuse it. */
-static int
+int
 aud_caveats(const struct aud_account *a, const struct aud_principal *p,
     const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct ctx *c,
     size_t base, struct buf *msg, struct err *e)
@@ -119,6 +121,7 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 	for (size_t i = 0; i < a->nendpoints; i++) {
 		const struct aud_endpoint *ae = &a->endpoints[i];
 		const char *const *svc = NULL;
+		const char *pv;
 		struct edge_caveat *cv, *n;
 
 		if (ae->policy == NULL)
@@ -131,7 +134,8 @@ aud_caveats(const struct aud_account *a, const struct aud_principal *p,
 		}
 		if (svc == NULL)
 			continue;
-		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, svc, e) < 0)
+		pv = sink_passed_to(*svc);
+		if (aud_ctx_target(a, c, base, "iam:PassRole", r->arn, r, &pv, e) < 0)
 			goto out;
 		aud_rq_fill(a, p, c, r, ae->policy, &rq);
 		if (eval_decide(st, &rq, &res, e) < 0)
@@ -170,11 +174,12 @@ out:
  * caller across edges so that its memory is allocated once rather than
  * per edge. */
 static int
-aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
-    const struct aud_principal *r, struct eval_state *st, const struct eval_request *rq,
-    struct ctx *c, size_t base, struct eval_result *res, struct edge *ed, struct buf *b,
+aud_fill_edge(const struct aud_account *a, size_t pi, const struct aud_principal *r,
+    struct eval_state *st, const struct eval_request *rq, struct ctx *c, size_t base,
+    struct eval_result *res, struct edge *ed, struct usable_cache *uc, struct buf *b,
     struct err *e)
 {
+	const struct aud_principal *p = &a->principals[pi];
 	bool oom = false, cond = false;
 	int rc = -1;
 
@@ -218,6 +223,9 @@ aud_fill_edge(const struct aud_account *a, const struct aud_principal *p,
 		goto oom;
 	if (aud_caveats(a, p, r, ed, st, c, base, b, e) < 0)
 		goto out;
+	/* Last: its requests reuse the evaluator's arena that res lives in. */
+	if (usable_edge(a, pi, r, ed, uc, st, c, base, e) < 0)
+		goto out;
 	rc = 0;
 	goto out;
 oom:
@@ -235,8 +243,11 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 	struct eval_request rq;
 	struct eval_result res;
 	struct buf text;
+	struct usable_cache uc;
 	int rc = -1;
 
+	if (usable_cache_init(&uc, e) < 0)
+		return -1;
 	buf_init(&text, AUD_TEXT_MAX);
 	for (size_t i = 0; i < a->nprincipals; i++) {
 		const struct aud_principal *p = &a->principals[i];
@@ -268,7 +279,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 			ae->r = j;
 			ae->depth = 0;
 			E->grid[i * E->npriv + j] = (long)(E->n - 1);
-			if (aud_fill_edge(a, p, r, st, &rq, &c, base, &res, &ae->ed, &text, e) < 0)
+			if (aud_fill_edge(a, i, r, st, &rq, &c, base, &res, &ae->ed, &uc, &text, e) < 0)
 				goto fail;
 		}
 	}
@@ -277,6 +288,7 @@ aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_e
 fail:
 	err_prefix(e, "account %s", a->sa->id);
 out:
+	usable_cache_free(&uc);
 	buf_free(&text);
 	return rc;
 }
@@ -316,6 +328,8 @@ aud_collect(struct edge_set *set, const struct aud_account *a, struct priv_list 
 			goto oom;
 		set->edges = ne;
 		for (size_t i = 0; i < E->n; i++) {
+			if (E->v[i].dead)
+				continue;
 			set->edges[set->nedges++] = E->v[i].ed;
 			memset(&E->v[i].ed, 0, sizeof(E->v[i].ed));
 		}
@@ -372,7 +386,8 @@ aud_one_account(struct edge_set *set, const struct snapshot *s, const struct sna
 		}
 		if (aud_direct(&a, &pl, &E, st, e) < 0)
 			goto out;
-		if (paths_extend(&a, &pl, &E, cfg != NULL ? cfg->max_depth : 3, st, e) < 0) {
+		if (paths_extend(&a, &pl, &E, cfg != NULL ? cfg->max_depth : 3,
+		    cfg != NULL ? cfg->max_alternatives : 3, st, e) < 0) {
 			err_prefix(e, "account %s", sa->id);
 			goto out;
 		}

@@ -53,7 +53,16 @@ struct aud_principal {
 	 * naming the principal itself (trust_names). */
 	bool may_pass, may_assume;
 	bool trust_names;	/* the trust policy names ARNs or "*" */
+	/* AUD_ROLE: the caller as AWS names it in an AccessDenied message, a
+	 * session of the role: arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
+	 * (AUD_SESSION_NAME stands for whatever session name the caller
+	 * chose); NULL for a user (named by its ARN). */
+	const char *caller;
 };
+
+/* The session name messages use for a role caller: a stated placeholder,
+ * since a session's name is the caller's choice. */
+#define AUD_SESSION_NAME "SESSION"
 
 struct aud_endpoint {
 	const char *region;
@@ -207,6 +216,9 @@ int aud_conditions(struct arena *ar, const struct formula *f, const char *const 
 struct aud_edge {
 	size_t p, r;		/* principal index, index in the privileged list */
 	size_t depth;		/* number of hops */
+	/* A better path to the same pair replaced it (paths.c): it is no
+	 * longer in the grid and stays out of the set. */
+	bool dead;
 	struct edge ed;		/* owned until moved into the edge set */
 };
 
@@ -228,6 +240,13 @@ struct priv_list;
 /* The direct edges of every principal to every role of pl (grid set). */
 int aud_direct(const struct aud_account *a, const struct priv_list *pl, struct aud_edges *E,
     struct eval_state *st, struct err *e);
+
+/* The VPC endpoint caveats of p passing r to ed's services, appended to
+ * ed->caveats. c holds p's part in its first base keys (what follows is
+ * spent), msg is scratch. */
+int aud_caveats(const struct aud_account *a, const struct aud_principal *p,
+    const struct aud_principal *r, struct edge *ed, struct eval_state *st, struct ctx *c,
+    size_t base, struct buf *msg, struct err *e);
 
 /* malloc'd copy; NULL in, NULL out; *oom set on failure. */
 char *aud_strdup(const char *s, bool *oom);

@@ -14,6 +14,9 @@
 
 #include "audit/audit_int.h"
 #include "audit/paths.h"
+#include "audit/sinks.h"
+#include "audit/usable.h"
+#include "audit/edgejson.h"
 #include "audit/privileged.h"
 #include "policy/evalcmd.h"
 #include "policy/explain.h"
@@ -76,6 +79,40 @@ struct xp_caveat {
 	char *message;
 };
 
+/* The edge's usability and its alternatives, one line each. */
+static int
+xp_usable(struct buf *b, const struct edge *ed)
+{
+	int w = buf_printf(b, "  usable: %s", edge_usable_name(ed->usable));
+
+	for (size_t i = 0; i < ed->nuses; i++) {
+		const struct edge_use *u = &ed->uses[i];
+
+		w |= buf_printf(b, "%s%s %s", i > 0 ? "; " : " (", u->service,
+		    edge_usable_name(u->usable));
+		if (u->usable != EDGE_USABLE_NO && u->actions != NULL)
+			w |= buf_printf(b, " with %s", u->actions);
+		else if (u->refused != NULL)
+			w |= buf_printf(b, ", refused %s", u->refused);
+	}
+	w |= buf_puts(b, ed->nuses > 0 ? ")\n" : " (no service can use the role)\n");
+	for (size_t i = 0; i < ed->nalts; i++) {
+		const struct edge_alt *al = &ed->alts[i];
+
+		w |= buf_puts(b, "  other path:");
+		if (al->npath == 0)
+			w |= buf_puts(b, " direct");
+		for (size_t k = 0; k < al->npath; k++) {
+			w |= buf_printf(b, "%s %s %s", k > 0 ? "," : "", al->path[k].kind,
+			    al->path[k].arn);
+			if (al->path[k].via_service != NULL)
+				w |= buf_printf(b, " via %s", al->path[k].via_service);
+		}
+		w |= buf_printf(b, " (usable: %s)\n", edge_usable_name(al->usable));
+	}
+	return w;
+}
+
 int
 audit_explain(const struct snapshot *s, const struct config_audit *cfg,
     const char *principal, const char *role, const char *service, bool json, FILE *out,
@@ -95,11 +132,17 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 	const struct aud_edge *edge = NULL;
 	struct xp_caveat cav[64];
 	size_t ncav = 0;
+	/* The services the pass may reach (names in the compiled trust
+	 * policy), and how usable each is, explained. */
+	const char *svcs[EVAL_MAX_SERVICES];
+	size_t ns = 0;
+	struct buf ub;
 	long pi, ri;
 	struct buf b;
 	int rc = -1;
 
 	buf_init(&b, EXPLAIN_TEXT_MAX);
+	buf_init(&ub, EXPLAIN_TEXT_MAX);
 	eval_state_init(&st);
 	memset(&a, 0, sizeof(a));
 	memset(&org, 0, sizeof(org));
@@ -143,7 +186,8 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 		for (size_t i = 0; i < a.nprincipals; i++)
 			E.grid[i] = -1;
 		if (aud_direct(&a, &one, &E, &st, e) < 0 ||
-		    paths_extend(&a, &one, &E, cfg != NULL ? cfg->max_depth : 3, &st, e) < 0)
+		    paths_extend(&a, &one, &E, cfg != NULL ? cfg->max_depth : 3,
+		    cfg != NULL ? cfg->max_alternatives : 3, &st, e) < 0)
 			goto out;
 		if (E.grid[pi] >= 0)
 			edge = &E.v[E.grid[pi]];
@@ -153,9 +197,7 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 	    service != NULL ? &service : NULL, NULL, &c, &rq, e) < 0 || eval_decide(&st, &rq, &res, e) < 0)
 		goto out;
 	if (res.decision != EVAL_DENIED) {
-		const char *svcs[EVAL_MAX_SERVICES];
-		size_t ns = res.nservices;
-
+		ns = res.nservices;
 		memcpy(svcs, res.services, ns * sizeof(*svcs));
 		for (size_t i = 0; i < a.nendpoints && ncav < 64; i++) {
 			const struct aud_endpoint *ae = &a.endpoints[i];
@@ -170,8 +212,10 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 
 				if (epn == NULL || strcmp(epn, ae->service) != 0)
 					continue;
+				const char *pv = sink_passed_to(svcs[k]);
+
 				if (aud_request(&a, &a.principals[pi], "iam:PassRole", rh.arn,
-				    &a.principals[ri], &svcs[k], ae->policy, &c2, &rq2, e) < 0 ||
+				    &a.principals[ri], &pv, ae->policy, &c2, &rq2, e) < 0 ||
 				    eval_decide(&st, &rq2, &r2, e) < 0)
 					goto out;
 				if (r2.decision != EVAL_DENIED)
@@ -191,6 +235,15 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 				break;
 			}
 		}
+	}
+	/* Whether the principal can make each service act with the role. */
+	if (ns > 0) {
+		struct ctx uc;
+
+		if (aud_ctx_principal(&a, &a.principals[pi], &uc, e) < 0 ||
+		    usable_explain(&a, (size_t)pi, &a.principals[ri], svcs, ns, &st, &uc, uc.nkeys,
+		    &ub, e) < 0)
+			goto out;
 	}
 	/* The layer-by-layer account, last so that its result stays valid. */
 	if (aud_request(&a, &a.principals[pi], "iam:PassRole", rh.arn, &a.principals[ri],
@@ -241,6 +294,19 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 			ok = ok && (edge->ed.conditions != NULL ? cJSON_AddStringToObject(ej, "conditions",
 			    edge->ed.conditions) : cJSON_AddNullToObject(ej, "conditions")) != NULL;
 			ok = ok && cJSON_AddStringToObject(ej, "reason", edge->ed.reason) != NULL;
+			/* usable, uses and alternatives as the edge set has them. */
+			if (ok) {
+				cJSON *full = edgejson_edge(&edge->ed, e);
+				static const char *const keys[] = { "usable", "uses", "alternatives" };
+
+				ok = full != NULL;
+				for (size_t k = 0; ok && k < 3; k++) {
+					cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(full, keys[k]);
+
+					ok = it != NULL && cJSON_AddItemToObject(ej, keys[k], it);
+				}
+				cJSON_Delete(full);
+			}
 			pj = ok ? cJSON_AddArrayToObject(ej, "path") : NULL;
 			ok = ok && pj != NULL;
 			for (size_t i = 0; ok && i < edge->ed.npath; i++) {
@@ -296,6 +362,7 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 			    "service this pass may go to\n");
 		for (size_t i = 0; i < ncav; i++)
 			w |= buf_printf(&b, "endpoint caveat: %s\n", cav[i].message);
+		w |= buf_puts(&b, buf_cstr(&ub));
 		/* The audit's edge is for any service: say so when one was asked. */
 		if (edge != NULL && service != NULL)
 			w |= buf_puts(&b, "the audit's edge (for any service):\n");
@@ -315,7 +382,13 @@ audit_explain(const struct snapshot *s, const struct config_audit *cfg,
 			w |= buf_printf(&b, "edge: direct; %s\n", edge->ed.reason);
 			if (edge->ed.conditions != NULL)
 				w |= buf_printf(&b, "  only when: %s\n", edge->ed.conditions);
-		} else if (!a.principals[ri].service_linked) {
+		}
+		if (edge != NULL)
+			w |= xp_usable(&b, &edge->ed);
+		else if (pi == ri)
+			w |= buf_puts(&b, "no edge: a role that passes itself lets a service act with "
+			    "the permissions it already has; the audit skips the pair\n");
+		else if (!a.principals[ri].service_linked) {
 			w |= buf_printf(&b, "no path: neither directly nor through a role it can assume "
 			    "or pass (depth %d)\n", cfg != NULL ? cfg->max_depth : 3);
 		}
@@ -335,6 +408,7 @@ out:
 	if (org.snap != NULL)
 		aud_org_free(&org);
 	eval_state_free(&st);
+	buf_free(&ub);
 	buf_free(&b);
 	return rc;
 }

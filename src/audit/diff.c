@@ -353,6 +353,12 @@ what_changed(struct buf *b, const struct edge *o, const struct edge *c)
 	    buf_puts(b, c->no_service ? "no service can use the role now" :
 	    "a service can use the role now") != 0))
 		return -1;
+	/* State written before usability was known says nothing about it:
+	 * the first audit after an upgrade is no change. */
+	if (o->usable != c->usable && o->usable != EDGE_USABLE_UNKNOWN &&
+	    c->usable != EDGE_USABLE_UNKNOWN && (sep(b) != 0 ||
+	    buf_printf(b, "usable now %s", edge_usable_name(c->usable)) != 0))
+		return -1;
 	if (o->conditional != c->conditional || strutil_cmp(o->conditions, c->conditions) != 0) {
 		if (sep(b) != 0)
 			return -1;

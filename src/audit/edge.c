@@ -40,7 +40,38 @@ edge_clear(struct edge *ed)
 		free(c->endpoint_id), free(c->region), free(c->service_name), free(c->message);
 	}
 	free(ed->caveats);
+	for (size_t i = 0; i < ed->nuses; i++)
+		free(ed->uses[i].service), free(ed->uses[i].actions), free(ed->uses[i].refused);
+	free(ed->uses);
+	for (size_t i = 0; i < ed->nalts; i++) {
+		for (size_t k = 0; k < ed->alts[i].npath; k++) {
+			struct edge_hop *h = &ed->alts[i].path[k];
+
+			free(h->kind), free(h->arn), free(h->via_service);
+		}
+		free(ed->alts[i].path);
+	}
+	free(ed->alts);
 	memset(ed, 0, sizeof(*ed));
+}
+
+static const char *const edge_usable_names[] = { "unknown", "no", "conditional", "yes" };
+
+const char *
+edge_usable_name(enum edge_usable u)
+{
+	return (unsigned)u < 4 ? edge_usable_names[u] : "unknown";
+}
+
+int
+edge_usable_parse(const char *s, enum edge_usable *u)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (strcmp(s, edge_usable_names[i]) == 0) {
+			*u = (enum edge_usable)i;
+			return 0;
+		}
+	return -1;
 }
 
 void
@@ -93,6 +124,13 @@ cmp_caveat(const void *x, const void *y)
 }
 
 static int
+cmp_use(const void *x, const void *y)
+{
+	return strutil_cmp(((const struct edge_use *)x)->service,
+	    ((const struct edge_use *)y)->service);
+}
+
+static int
 cmp_key(const char *p, const char *r, const struct edge *b)
 {
 	int c = strutil_cmp(p, b->principal_arn);
@@ -122,6 +160,8 @@ edge_set_sort(struct edge_set *s)
 			qsort(ed->services, ed->nservices, sizeof(*ed->services), cmp_strp);
 		if (ed->ncaveats > 1)
 			qsort(ed->caveats, ed->ncaveats, sizeof(*ed->caveats), cmp_caveat);
+		if (ed->nuses > 1)
+			qsort(ed->uses, ed->nuses, sizeof(*ed->uses), cmp_use);
 	}
 	if (s->nedges > 1)
 		qsort(s->edges, s->nedges, sizeof(*s->edges), cmp_edge);
@@ -187,11 +227,54 @@ dup_strv(char *const *v, size_t n, char ***out, size_t *nout)
 
 /* A deep copy into *d (zeroed); on -1, *d holds what was copied and is
  * freed with edge_clear. */
+static int
+dup_path(const struct edge_hop *s, size_t n, struct edge_hop **out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		*nout = i + 1;
+		if (dup_str(s[i].kind, &(*out)[i].kind) != 0 ||
+		    dup_str(s[i].arn, &(*out)[i].arn) != 0 ||
+		    dup_str(s[i].via_service, &(*out)[i].via_service) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 edge_copy(struct edge *d, const struct edge *s)
 {
 	d->no_service = s->no_service;
 	d->conditional = s->conditional;
+	d->usable = s->usable;
+	if (s->nuses > 0) {
+		if ((d->uses = calloc(s->nuses, sizeof(*d->uses))) == NULL)
+			return -1;
+		for (size_t i = 0; i < s->nuses; i++) {
+			d->nuses = i + 1;
+			d->uses[i].usable = s->uses[i].usable;
+			if (dup_str(s->uses[i].service, &d->uses[i].service) != 0 ||
+			    dup_str(s->uses[i].actions, &d->uses[i].actions) != 0 ||
+			    dup_str(s->uses[i].refused, &d->uses[i].refused) != 0)
+				return -1;
+		}
+	}
+	if (s->nalts > 0) {
+		if ((d->alts = calloc(s->nalts, sizeof(*d->alts))) == NULL)
+			return -1;
+		for (size_t i = 0; i < s->nalts; i++) {
+			d->nalts = i + 1;
+			d->alts[i].usable = s->alts[i].usable;
+			if (dup_path(s->alts[i].path, s->alts[i].npath, &d->alts[i].path,
+			    &d->alts[i].npath) != 0)
+				return -1;
+		}
+	}
 	if (dup_str(s->principal_arn, &d->principal_arn) != 0 ||
 	    dup_str(s->principal_type, &d->principal_type) != 0 ||
 	    dup_str(s->account, &d->account) != 0 ||

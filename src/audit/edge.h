@@ -18,7 +18,9 @@
 
 #include "util/err.h"
 
-#define EDGE_FORMAT_VERSION 1
+/* 2: edges carry usable, uses and alternatives (version 1 is still read:
+ * its edges' usability is unknown). */
+#define EDGE_FORMAT_VERSION 2
 
 /* Why a role is privileged: "config: name DeployAdmin*", "config: tag
  * tier=admin", "auto: allows * on *", "auto: allows iam:PassRole on *". */
@@ -47,10 +49,40 @@ struct edge_hop {
 	char *via_service;	/* for "pass": "cloudformation.amazonaws.com" */
 };
 
+/* Whether the caller can make a service act with the passed role: every
+ * action of one of the service's sets (sinks.def) evaluated through the
+ * same chain as the PassRole. UNKNOWN only in state written before the
+ * audit knew (edgepack v1/v2, edge files of format 1): diff.c does not
+ * report a change from it. Ordered: a larger value is more usable. */
+enum edge_usable {
+	EDGE_USABLE_UNKNOWN,
+	EDGE_USABLE_NO,
+	EDGE_USABLE_CONDITIONAL,
+	EDGE_USABLE_YES,
+};
+
+/* One service of the edge: how usable, and the actions that make it so. */
+struct edge_use {
+	char *service;		/* as in services[] */
+	enum edge_usable usable;
+	/* The action set (space-separated) that makes it so; for NO the set
+	 * that came closest, or NULL when sinks.def knows no set for the
+	 * service. */
+	char *actions;
+	char *refused;		/* NO: the actions of that set refused, or NULL */
+};
+
+/* Another way to the same role, kept for the report (audit.max_alternatives). */
+struct edge_alt {
+	struct edge_hop *path;	/* empty: the direct pass */
+	size_t npath;
+	enum edge_usable usable;
+};
+
 struct edge {
 	/* The key: at most one edge per (principal, role). When there are
-	 * several ways, the direct one wins, else the shortest path, then the
-	 * lexically first. */
+	 * several ways: the most usable, then the direct one, then the
+	 * shortest path, then the lexically first. */
 	char *principal_arn;
 	char *principal_type;	/* "user" | "role" */
 	char *account;
@@ -74,7 +106,17 @@ struct edge {
 	char *reason;
 	struct edge_caveat *caveats;
 	size_t ncaveats;
+	/* The best of uses[] (NO when there is no service). */
+	enum edge_usable usable;
+	struct edge_use *uses;	/* one per service of the path's last pass, sorted */
+	size_t nuses;
+	struct edge_alt *alts;	/* best first; at most audit.max_alternatives */
+	size_t nalts;
 };
+
+/* "yes", "no", "conditional", "unknown"; and back (-1 if none of these). */
+const char *edge_usable_name(enum edge_usable u);
+int edge_usable_parse(const char *s, enum edge_usable *u);
 
 /* Which accounts were audited: an account whose snapshot parts were
  * incomplete has audited = false and why; its edges are not in the set and

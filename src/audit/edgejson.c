@@ -94,6 +94,62 @@ push(cJSON *a, cJSON *item)
 	return true;
 }
 
+/* A space-separated action list as a JSON array of strings (null for
+ * NULL). */
+static void
+add_words(cJSON *o, const char *k, const char *words, bool *ok)
+{
+	cJSON *a;
+
+	if (!*ok)
+		return;
+	if (words == NULL) {
+		*ok = cJSON_AddNullToObject(o, k) != NULL;
+		return;
+	}
+	if ((a = cJSON_AddArrayToObject(o, k)) == NULL) {
+		*ok = false;
+		return;
+	}
+	for (const char *w = words; *w != '\0' && *ok;) {
+		size_t n = strcspn(w, " ");
+		char *one = strndup(w, n);
+		cJSON *it = one != NULL ? cJSON_CreateString(one) : NULL;
+
+		free(one);
+		*ok = push(a, it);
+		w += n;
+		while (*w == ' ')
+			w++;
+	}
+}
+
+static cJSON *
+path_json(const struct edge_hop *path, size_t npath)
+{
+	cJSON *a = cJSON_CreateArray();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; i < npath && ok; i++) {
+		cJSON *h = cJSON_CreateObject();
+		bool hok = h != NULL;
+
+		add_str(h, "kind", path[i].kind, &hok);
+		add_str(h, "arn", path[i].arn, &hok);
+		add_str(h, "via_service", path[i].via_service, &hok);
+		if (!hok) {
+			cJSON_Delete(h);
+			h = NULL;
+		}
+		ok = push(a, h);
+	}
+	if (!ok) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	return a;
+}
+
 cJSON *
 edgejson_edge(const struct edge *ed, struct err *e)
 {
@@ -108,20 +164,11 @@ edgejson_edge(const struct edge *ed, struct err *e)
 	add_bool(o, "no_service", ed->no_service, &ok);
 	add_bool(o, "conditional", ed->conditional, &ok);
 	add_str(o, "conditions", ed->conditions, &ok);
-	a = ok ? cJSON_AddArrayToObject(o, "path") : NULL;
-	ok = ok && a != NULL;
-	for (size_t i = 0; i < ed->npath && ok; i++) {
-		cJSON *h = cJSON_CreateObject();
-		bool hok = h != NULL;
-
-		add_str(h, "kind", ed->path[i].kind, &hok);
-		add_str(h, "arn", ed->path[i].arn, &hok);
-		add_str(h, "via_service", ed->path[i].via_service, &hok);
-		if (!hok) {
-			cJSON_Delete(h);
-			h = NULL;
-		}
-		ok = push(a, h);
+	if (ok) {
+		a = path_json(ed->path, ed->npath);
+		ok = a != NULL && cJSON_AddItemToObject(o, "path", a);
+		if (!ok)
+			cJSON_Delete(a);
 	}
 	add_str(o, "reason", ed->reason, &ok);
 	a = ok ? cJSON_AddArrayToObject(o, "caveats") : NULL;
@@ -140,6 +187,43 @@ edgejson_edge(const struct edge *ed, struct err *e)
 			co = NULL;
 		}
 		ok = push(a, co);
+	}
+	add_str(o, "usable", edge_usable_name(ed->usable), &ok);
+	a = ok ? cJSON_AddArrayToObject(o, "uses") : NULL;
+	ok = ok && a != NULL;
+	for (size_t i = 0; i < ed->nuses && ok; i++) {
+		const struct edge_use *u = &ed->uses[i];
+		cJSON *uo = cJSON_CreateObject();
+		bool uok = uo != NULL;
+
+		add_str(uo, "service", u->service, &uok);
+		add_str(uo, "usable", edge_usable_name(u->usable), &uok);
+		add_words(uo, "actions", u->actions, &uok);
+		add_words(uo, "refused", u->refused, &uok);
+		if (!uok) {
+			cJSON_Delete(uo);
+			uo = NULL;
+		}
+		ok = push(a, uo);
+	}
+	a = ok ? cJSON_AddArrayToObject(o, "alternatives") : NULL;
+	ok = ok && a != NULL;
+	for (size_t i = 0; i < ed->nalts && ok; i++) {
+		cJSON *ao = cJSON_CreateObject(), *pa;
+		bool aok = ao != NULL;
+
+		add_str(ao, "usable", edge_usable_name(ed->alts[i].usable), &aok);
+		if (aok) {
+			pa = path_json(ed->alts[i].path, ed->alts[i].npath);
+			aok = pa != NULL && cJSON_AddItemToObject(ao, "path", pa);
+			if (!aok)
+				cJSON_Delete(pa);
+		}
+		if (!aok) {
+			cJSON_Delete(ao);
+			ao = NULL;
+		}
+		ok = push(a, ao);
 	}
 	if (!ok) {
 		cJSON_Delete(o);
@@ -228,6 +312,7 @@ edgejson_build(const struct edge_set *s, struct err *e)
 struct rd {
 	const char *name;	/* file name for messages */
 	struct err *e;
+	int version;		/* of the file being read */
 };
 
 static int
@@ -421,9 +506,14 @@ static const char *const k_top[] = { "format", "version", "taken_at", "source", 
 static const char *const k_account[] = { "id", "audited", "why", "org_unknown", "known_at",
 	NULL };
 static const char *const k_priv[] = { "role_arn", "account", "reasons", NULL };
+static const char *const k_edge_v1[] = { "principal_arn", "principal_type", "account",
+	"role_arn", "services", "no_service", "conditional", "conditions", "path", "reason",
+	"caveats", NULL };
 static const char *const k_edge[] = { "principal_arn", "principal_type", "account", "role_arn",
 	"services", "no_service", "conditional", "conditions", "path", "reason", "caveats",
-	NULL };
+	"usable", "uses", "alternatives", NULL };
+static const char *const k_use[] = { "service", "usable", "actions", "refused", NULL };
+static const char *const k_alt[] = { "usable", "path", NULL };
 static const char *const k_hop[] = { "kind", "arn", "via_service", NULL };
 static const char *const k_caveat[] = { "endpoint_id", "region", "service_name", "message",
 	NULL };
@@ -458,6 +548,153 @@ read_priv(struct rd *r, const cJSON *o, const char *p, struct edge_privileged *p
 	    get_strv(r, o, p, "reasons", STR_TEXT, &pr->reasons, &pr->nreasons) != 0 ? -1 : 0;
 }
 
+/* "yes" | "no" | "conditional", or "unknown" for an edge carried over from
+ * a version 1 file (the state keeps an unaudited account's last edges). */
+static int
+get_usable(struct rd *r, const cJSON *obj, const char *path, enum edge_usable *u)
+{
+	char *s = NULL, p[560];
+	int rc;
+
+	if (get_str(r, obj, path, "usable", STR_ID, &s) != 0)
+		return -1;
+	rc = edge_usable_parse(s, u);
+	free(s);
+	if (rc != 0) {
+		subpath(p, sizeof(p), path, "usable");
+		return bad(r, p, "not \"yes\", \"no\", \"conditional\" or \"unknown\"");
+	}
+	return 0;
+}
+
+/* A JSON array of action names (or null) as one space-separated string. */
+static int
+get_words(struct rd *r, const cJSON *obj, const char *path, const char *key, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char **w = NULL;
+	size_t n = 0, len = 0;
+	char p[560];
+	int rc = -1;
+
+	*out = NULL;
+	if (cJSON_IsNull(v))
+		return 0;
+	if (get_strv(r, obj, path, key, STR_ID, &w, &n) != 0)
+		goto out;
+	subpath(p, sizeof(p), path, key);
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(w[i], ' ') != NULL) {
+			bad(r, p, "an action name holds a space");
+			goto out;
+		}
+		len += strlen(w[i]) + 1;
+	}
+	if (n == 0) {
+		bad(r, p, "empty: null when there is no action");
+		goto out;
+	}
+	if ((*out = malloc(len)) == NULL) {
+		bad(r, p, "out of memory");
+		goto out;
+	}
+	(*out)[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(*out, " ");
+		strcat(*out, w[i]);
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+	return rc;
+}
+
+static int
+read_path(struct rd *r, const cJSON *o, const char *p, struct edge_hop **path, size_t *npath)
+{
+	const cJSON *a, *it;
+	size_t n, i;
+	char ap[560], ip[600], fp[640];
+
+	if (get_array(r, o, p, "path", &a, &n) != 0)
+		return -1;
+	subpath(ap, sizeof(ap), p, "path");
+	if (alloc_array(r, ap, (void **)path, n, sizeof(**path)) != 0)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(it, a) {
+		struct edge_hop *h = &(*path)[i];
+
+		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
+		*npath = ++i;
+		if (keys_exact(r, it, ip, k_hop) != 0 ||
+		    get_str(r, it, ip, "kind", STR_ID, &h->kind) != 0 ||
+		    get_str(r, it, ip, "arn", STR_ID, &h->arn) != 0 ||
+		    get_str(r, it, ip, "via_service", STR_NULL, &h->via_service) != 0)
+			return -1;
+		/* "update" (version 2): through an existing resource. */
+		if (strcmp(h->kind, "assume") != 0 && strcmp(h->kind, "pass") != 0 &&
+		    (r->version < 2 || strcmp(h->kind, "update") != 0)) {
+			subpath(fp, sizeof(fp), ip, "kind");
+			return bad(r, fp, r->version < 2 ? "not \"assume\" or \"pass\"" :
+			    "not \"assume\", \"pass\" or \"update\"");
+		}
+		if ((strcmp(h->kind, "assume") != 0) != (h->via_service != NULL)) {
+			subpath(fp, sizeof(fp), ip, "via_service");
+			return bad(r, fp, h->via_service == NULL ? "missing for a \"pass\" hop" :
+			    "must be null for an \"assume\" hop");
+		}
+	}
+	return 0;
+}
+
+/* Version 2: usable, uses, alternatives. */
+static int
+read_usable(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
+{
+	const cJSON *a, *it;
+	size_t n, i;
+	char ap[560], ip[600];
+
+	if (get_usable(r, o, p, &ed->usable) != 0 || get_array(r, o, p, "uses", &a, &n) != 0)
+		return -1;
+	subpath(ap, sizeof(ap), p, "uses");
+	if (alloc_array(r, ap, (void **)&ed->uses, n, sizeof(*ed->uses)) != 0)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(it, a) {
+		struct edge_use *u = &ed->uses[i];
+
+		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
+		ed->nuses = ++i;
+		if (keys_exact(r, it, ip, k_use) != 0 ||
+		    get_str(r, it, ip, "service", STR_ID, &u->service) != 0 ||
+		    get_usable(r, it, ip, &u->usable) != 0 ||
+		    get_words(r, it, ip, "actions", &u->actions) != 0 ||
+		    get_words(r, it, ip, "refused", &u->refused) != 0)
+			return -1;
+	}
+	if (get_array(r, o, p, "alternatives", &a, &n) != 0)
+		return -1;
+	subpath(ap, sizeof(ap), p, "alternatives");
+	if (alloc_array(r, ap, (void **)&ed->alts, n, sizeof(*ed->alts)) != 0)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(it, a) {
+		struct edge_alt *al = &ed->alts[i];
+
+		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
+		ed->nalts = ++i;
+		if (keys_exact(r, it, ip, k_alt) != 0 || get_usable(r, it, ip, &al->usable) != 0 ||
+		    read_path(r, it, ip, &al->path, &al->npath) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 {
@@ -465,7 +702,7 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 	size_t n, i;
 	char ap[560], ip[600], fp[640];
 
-	if (keys_exact(r, o, p, k_edge) != 0 ||
+	if (keys_exact(r, o, p, r->version >= 2 ? k_edge : k_edge_v1) != 0 ||
 	    get_str(r, o, p, "principal_arn", STR_ID, &ed->principal_arn) != 0 ||
 	    get_str(r, o, p, "principal_type", STR_ID, &ed->principal_type) != 0 ||
 	    get_str(r, o, p, "account", STR_ID, &ed->account) != 0 ||
@@ -490,32 +727,8 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 		return bad(r, fp, "true although services are listed");
 	}
 
-	if (get_array(r, o, p, "path", &a, &n) != 0)
+	if (read_path(r, o, p, &ed->path, &ed->npath) != 0)
 		return -1;
-	subpath(ap, sizeof(ap), p, "path");
-	if (alloc_array(r, ap, (void **)&ed->path, n, sizeof(*ed->path)) != 0)
-		return -1;
-	i = 0;
-	cJSON_ArrayForEach(it, a) {
-		struct edge_hop *h = &ed->path[i];
-
-		snprintf(ip, sizeof(ip), "%s[%zu]", ap, i);
-		ed->npath = ++i;
-		if (keys_exact(r, it, ip, k_hop) != 0 ||
-		    get_str(r, it, ip, "kind", STR_ID, &h->kind) != 0 ||
-		    get_str(r, it, ip, "arn", STR_ID, &h->arn) != 0 ||
-		    get_str(r, it, ip, "via_service", STR_NULL, &h->via_service) != 0)
-			return -1;
-		if (strcmp(h->kind, "assume") != 0 && strcmp(h->kind, "pass") != 0) {
-			subpath(fp, sizeof(fp), ip, "kind");
-			return bad(r, fp, "not \"assume\" or \"pass\"");
-		}
-		if ((strcmp(h->kind, "pass") == 0) != (h->via_service != NULL)) {
-			subpath(fp, sizeof(fp), ip, "via_service");
-			return bad(r, fp, h->via_service == NULL ? "missing for a \"pass\" hop" :
-			    "must be null for an \"assume\" hop");
-		}
-	}
 
 	if (get_array(r, o, p, "caveats", &a, &n) != 0)
 		return -1;
@@ -535,7 +748,8 @@ read_edge(struct rd *r, const cJSON *o, const char *p, struct edge *ed)
 		    get_str(r, it, ip, "message", STR_TEXT, &c->message) != 0)
 			return -1;
 	}
-	return 0;
+	/* Version 1 files predate usability: it stays unknown. */
+	return r->version >= 2 ? read_usable(r, o, p, ed) : 0;
 }
 
 /* 1-based line of byte offset off, for a syntax error. */
@@ -569,13 +783,14 @@ read_top(struct rd *r, const cJSON *root, struct edge_set *s)
 	v = cJSON_GetObjectItemCaseSensitive(root, "version");
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble)
 		return bad(r, "version", "not an integer");
-	if (v->valueint != EDGE_FORMAT_VERSION) {
+	if (v->valueint < 1 || v->valueint > EDGE_FORMAT_VERSION) {
 		char m[128];
 
 		snprintf(m, sizeof(m), "version %d is not supported (this program reads "
-		    "version %d)", v->valueint, EDGE_FORMAT_VERSION);
+		    "versions 1 to %d)", v->valueint, EDGE_FORMAT_VERSION);
 		return bad(r, "version", m);
 	}
+	r->version = v->valueint;
 	s->format_version = EDGE_FORMAT_VERSION;
 	if (get_time(r, root, "", "taken_at", false, &s->taken_at) != 0 ||
 	    get_str(r, root, "", "source", STR_TEXT, &s->source) != 0 ||
@@ -646,25 +861,25 @@ check_unique(struct rd *r, const struct edge_set *s)
 int
 edgejson_read_head(const cJSON *root, const char *name, struct edge_set *s, struct err *e)
 {
-	struct rd r = { name, e };
+	struct rd r = { name, e, 0 };
 
 	return read_top(&r, root, s);
 }
 
 int
-edgejson_read_privileged(const cJSON *o, const char *name, const char *path,
+edgejson_read_privileged(const cJSON *o, int version, const char *name, const char *path,
     struct edge_privileged *out, struct err *e)
 {
-	struct rd r = { name, e };
+	struct rd r = { name, e, version };
 
 	return read_priv(&r, o, path, out);
 }
 
 int
-edgejson_read_edge(const cJSON *o, const char *name, const char *path, struct edge *out,
-    struct err *e)
+edgejson_read_edge(const cJSON *o, int version, const char *name, const char *path,
+    struct edge *out, struct err *e)
 {
-	struct rd r = { name, e };
+	struct rd r = { name, e, version };
 
 	return read_edge(&r, o, path, out);
 }
@@ -672,7 +887,7 @@ edgejson_read_edge(const cJSON *o, const char *name, const char *path, struct ed
 int
 edgejson_check_unique(const struct edge_set *s, const char *name, struct err *e)
 {
-	struct rd r = { name, e };
+	struct rd r = { name, e, 0 };
 
 	return check_unique(&r, s);
 }
@@ -680,7 +895,7 @@ edgejson_check_unique(const struct edge_set *s, const char *name, struct err *e)
 struct edge_set *
 edgejson_parse(const char *text, size_t len, const char *name, struct err *e)
 {
-	struct rd r = { name, e };
+	struct rd r = { name, e, 0 };
 	struct edge_set *s = NULL;
 	const char *end = NULL, *bad;
 	size_t boff;
@@ -736,7 +951,7 @@ edgejson_write(const struct edge_set *s, struct buf *out, struct err *e)
 {
 	cJSON *o = edgejson_build(s, e);
 	struct edge_set *check = NULL;
-	struct rd r = { "edge set to save", e };
+	struct rd r = { "edge set to save", e, 0 };
 	char *text = NULL;
 	int rc = -1;
 

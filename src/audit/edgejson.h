@@ -3,9 +3,9 @@
  * --baseline reads and --write-edges writes, and what the JSON report
  * embeds for each edge.
  *
- * Schema (version EDGE_FORMAT_VERSION = 1), every key always present:
+ * Schema (version EDGE_FORMAT_VERSION = 2), every key always present:
  *
- *   { "format": "passrole-auditd-edges", "version": 1,
+ *   { "format": "passrole-auditd-edges", "version": 2,
  *     "taken_at": "2026-11-23T11:00:00Z", "source": "live" | "offline:DIR",
  *     "org_note": string | null,
  *     "accounts": [ { "id", "audited": bool, "why": string | null,
@@ -15,11 +15,20 @@
  *                  "account", "role_arn", "services": [string],
  *                  "no_service": bool, "conditional": bool,
  *                  "conditions": string | null,
- *                  "path": [ { "kind": "assume" | "pass", "arn",
+ *                  "path": [ { "kind": "assume" | "pass" | "update", "arn",
  *                              "via_service": string | null } ],
  *                  "reason": string | null,
  *                  "caveats": [ { "endpoint_id", "region", "service_name",
- *                                 "message" } ] } ] }
+ *                                 "message" } ],
+ *                  "usable": "yes" | "no" | "conditional" | "unknown",
+ *                  "uses": [ { "service", "usable",
+ *                              "actions": [string] | null,
+ *                              "refused": [string] | null } ],
+ *                  "alternatives": [ { "usable", "path": [hop] } ] } ] }
+ *
+ * Version 1 (no usable, uses, alternatives) is still read; its edges'
+ * usability is then unknown (EDGE_USABLE_UNKNOWN) and written as
+ * "unknown" should such a set be written again.
  *
  * Writing is deterministic: the same set gives the same bytes (keys in the
  * order above, arrays in the set's order; sort the set first so that equal
@@ -69,15 +78,16 @@ struct edge_set *edgejson_read_file(const char *path, struct err *e);
  * privileged and edges arrays that may be empty) into s;
  * edgejson_read_privileged and edgejson_read_edge read one element, path
  * naming it in messages ("edges[7]"); on -1 the element may be partly
- * filled (clear it). edgejson_check_unique: s sorted, no (principal, role)
+ * filled (clear it); version is the file's (1 to EDGE_FORMAT_VERSION).
+ * edgejson_check_unique: s sorted, no (principal, role)
  * or privileged role twice. 0 or -1 with e, "NAME: PATH: what".
  */
 int edgejson_read_head(const cJSON *root, const char *name, struct edge_set *s,
     struct err *e);
-int edgejson_read_privileged(const cJSON *o, const char *name, const char *path,
+int edgejson_read_privileged(const cJSON *o, int version, const char *name, const char *path,
     struct edge_privileged *out, struct err *e);
-int edgejson_read_edge(const cJSON *o, const char *name, const char *path, struct edge *out,
-    struct err *e);
+int edgejson_read_edge(const cJSON *o, int version, const char *name, const char *path,
+    struct edge *out, struct err *e);
 int edgejson_check_unique(const struct edge_set *s, const char *name, struct err *e);
 
 /* "2026-11-23T11:00:00Z"; buf must hold 21 bytes. */

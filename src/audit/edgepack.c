@@ -124,6 +124,34 @@ arr_in(cJSON *parent)
 	return a;
 }
 
+static const char edgepack_usable[] = "?ncy";	/* by enum edge_usable */
+
+static bool
+put_usable(cJSON *a, enum edge_usable u)
+{
+	char c[2] = { edgepack_usable[(unsigned)u < 4 ? u : 0], '\0' };
+
+	return cJSON_AddItemToArray(a, cJSON_CreateString(c));
+}
+
+static bool
+put_path(struct intern *t, cJSON *a, const struct edge_hop *path, size_t npath)
+{
+	bool ok = true;
+	cJSON *h;
+
+	for (size_t i = 0; ok && i < npath; i++) {
+		const struct edge_hop *hp = &path[i];
+
+		ok = (h = arr_in(a)) != NULL &&
+		    cJSON_AddItemToArray(h, cJSON_CreateString(
+		    hp->kind == NULL || strcmp(hp->kind, "assume") == 0 ? "a" :
+		    strcmp(hp->kind, "update") == 0 ? "u" : "p")) &&
+		    put_ref(t, h, hp->arn) && put_ref(t, h, hp->via_service);
+	}
+	return ok;
+}
+
 static bool
 put_edge(struct intern *t, cJSON *edges, const struct edge *ed)
 {
@@ -140,15 +168,7 @@ put_edge(struct intern *t, cJSON *edges, const struct edge *ed)
 	ok = ok && cJSON_AddItemToArray(row, cJSON_CreateNumber(ed->no_service ? 1 : 0));
 	ok = ok && put_ref(t, row, ed->conditional ? ed->conditions : NULL);
 	ok = ok && put_ref(t, row, ed->reason);
-	ok = ok && (a = arr_in(row)) != NULL;
-	for (size_t i = 0; ok && i < ed->npath; i++) {
-		const struct edge_hop *hp = &ed->path[i];
-
-		ok = (h = arr_in(a)) != NULL &&
-		    cJSON_AddItemToArray(h, cJSON_CreateString(
-		    hp->kind != NULL && strcmp(hp->kind, "pass") == 0 ? "p" : "a")) &&
-		    put_ref(t, h, hp->arn) && put_ref(t, h, hp->via_service);
-	}
+	ok = ok && (a = arr_in(row)) != NULL && put_path(t, a, ed->path, ed->npath);
 	ok = ok && (a = arr_in(row)) != NULL;
 	for (size_t i = 0; ok && i < ed->ncaveats; i++) {
 		const struct edge_caveat *cv = &ed->caveats[i];
@@ -156,6 +176,23 @@ put_edge(struct intern *t, cJSON *edges, const struct edge *ed)
 		ok = (h = arr_in(a)) != NULL && put_ref(t, h, cv->endpoint_id) &&
 		    put_ref(t, h, cv->region) && put_ref(t, h, cv->service_name) &&
 		    put_ref(t, h, cv->message);
+	}
+	ok = ok && put_usable(row, ed->usable);
+	ok = ok && (a = arr_in(row)) != NULL;
+	for (size_t i = 0; ok && i < ed->nuses; i++) {
+		const struct edge_use *u = &ed->uses[i];
+
+		ok = (h = arr_in(a)) != NULL && put_ref(t, h, u->service) &&
+		    put_usable(h, u->usable) && put_ref(t, h, u->actions) &&
+		    put_ref(t, h, u->refused);
+	}
+	ok = ok && (a = arr_in(row)) != NULL;
+	for (size_t i = 0; ok && i < ed->nalts; i++) {
+		cJSON *pa;
+
+		ok = (h = arr_in(a)) != NULL && put_usable(h, ed->alts[i].usable) &&
+		    (pa = arr_in(h)) != NULL &&
+		    put_path(t, pa, ed->alts[i].path, ed->alts[i].npath);
 	}
 	return ok;
 }
@@ -219,6 +256,7 @@ out:
 struct rd {
 	const char *name;
 	struct err *e;
+	int version;		/* 2: edges without usability; 3: with */
 	const cJSON *strs;
 	size_t nstrs;
 	const cJSON **tab;	/* index -> string item */
@@ -343,15 +381,145 @@ rd_flag(struct rd *r, const cJSON *v, const char *path, const char *yes, const c
 }
 
 static int
+rd_usable(struct rd *r, const cJSON *v, const char *path, enum edge_usable *u)
+{
+	const char *c;
+
+	if (!cJSON_IsString(v) || strlen(v->valuestring) != 1 ||
+	    (c = strchr(edgepack_usable, v->valuestring[0])) == NULL) {
+		rd_bad(r, "%s: must be one of \"y\", \"n\", \"c\", \"?\"", path);
+		return -1;
+	}
+	*u = (enum edge_usable)(c - edgepack_usable);
+	return 0;
+}
+
+/* A path: [ [ "a" | "p", arn, via_service | null ] ]. */
+static int
+rd_path(struct rd *r, const cJSON *v, const char *path, struct edge_hop **out, size_t *n)
+{
+	const cJSON *it;
+	char p[160];
+	size_t k = 0;
+	bool pass = false;
+
+	if (rd_arr(r, v, SIZE_MAX, path) == NULL)
+		return -1;
+	if (cJSON_GetArraySize(v) > 0 &&
+	    (*out = calloc((size_t)cJSON_GetArraySize(v), sizeof(**out))) == NULL) {
+		rd_bad(r, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(it, v) {
+		const cJSON *h[3], *x;
+		size_t j = 0;
+		struct edge_hop *hp = &(*out)[k];
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, k);
+		if (rd_arr(r, it, 3, p) == NULL)
+			return -1;
+		cJSON_ArrayForEach(x, it)
+			h[j++] = x;
+		*n = ++k;
+		/* "u" (version 3): through an existing resource. */
+		if (r->version >= 3 && cJSON_IsString(h[0]) && strcmp(h[0]->valuestring, "u") == 0) {
+			pass = true;
+			hp->kind = strdup("update");
+		} else if (rd_flag(r, h[0], p, "p", "a", &pass) != 0) {
+			return -1;
+		} else {
+			hp->kind = strdup(pass ? "pass" : "assume");
+		}
+		if (hp->kind == NULL) {
+			rd_bad(r, "out of memory");
+			return -1;
+		}
+		if (rd_ref(r, h[1], REF_ID, p, &hp->arn) != 0 ||
+		    rd_ref(r, h[2], pass ? REF_ID : REF_NULL, p, &hp->via_service) != 0)
+			return -1;
+		if (!pass && hp->via_service != NULL) {
+			rd_bad(r, "%s: an \"assume\" hop names no service", p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Version 3's last three fields: usable, uses, alternatives. */
+static int
+rd_usability(struct rd *r, const cJSON *const *f, const char *path, struct edge *ed)
+{
+	const cJSON *it;
+	char p[160];
+	size_t k = 0;
+
+	snprintf(p, sizeof(p), "%s[9]", path);
+	if (rd_usable(r, f[9], p, &ed->usable) != 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s[10]", path);
+	if (rd_arr(r, f[10], SIZE_MAX, p) == NULL)
+		return -1;
+	if (cJSON_GetArraySize(f[10]) > 0 &&
+	    (ed->uses = calloc((size_t)cJSON_GetArraySize(f[10]), sizeof(*ed->uses))) == NULL) {
+		rd_bad(r, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(it, f[10]) {
+		const cJSON *h[4] = { NULL, NULL, NULL, NULL }, *x;
+		size_t j = 0;
+		struct edge_use *u = &ed->uses[k];
+
+		snprintf(p, sizeof(p), "%s[10][%zu]", path, k);
+		if (rd_arr(r, it, 4, p) == NULL)
+			return -1;
+		cJSON_ArrayForEach(x, it)
+			h[j++] = x;
+		ed->nuses = ++k;
+		if (rd_ref(r, h[0], REF_ID, p, &u->service) != 0 ||
+		    rd_usable(r, h[1], p, &u->usable) != 0 ||
+		    rd_ref(r, h[2], REF_NULL | REF_ID, p, &u->actions) != 0 ||
+		    rd_ref(r, h[3], REF_NULL | REF_ID, p, &u->refused) != 0)
+			return -1;
+	}
+	snprintf(p, sizeof(p), "%s[11]", path);
+	if (rd_arr(r, f[11], SIZE_MAX, p) == NULL)
+		return -1;
+	if (cJSON_GetArraySize(f[11]) > 0 &&
+	    (ed->alts = calloc((size_t)cJSON_GetArraySize(f[11]), sizeof(*ed->alts))) == NULL) {
+		rd_bad(r, "out of memory");
+		return -1;
+	}
+	k = 0;
+	cJSON_ArrayForEach(it, f[11]) {
+		const cJSON *h[2] = { NULL, NULL }, *x;
+		size_t j = 0;
+		struct edge_alt *al = &ed->alts[k];
+
+		snprintf(p, sizeof(p), "%s[11][%zu]", path, k);
+		if (rd_arr(r, it, 2, p) == NULL)
+			return -1;
+		cJSON_ArrayForEach(x, it)
+			h[j++] = x;
+		ed->nalts = ++k;
+		if (rd_usable(r, h[0], p, &al->usable) != 0)
+			return -1;
+		snprintf(p, sizeof(p), "%s[11][%zu][1]", path, k - 1);
+		if (rd_path(r, h[1], p, &al->path, &al->npath) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
     struct edge *ed)
 {
-	const cJSON *f[9], *it;
+	const cJSON *f[12] = { NULL }, *it;
 	char p[128];
-	size_t k = 0;
-	bool user = false, pass = false;
+	size_t k = 0, nf = r->version >= 3 ? 12 : 9;
+	bool user = false;
 
-	if (rd_arr(r, row, 9, path) == NULL)
+	if (rd_arr(r, row, nf, path) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, row)
 		f[k++] = it;
@@ -377,31 +545,8 @@ rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
 	    rd_arr(r, f[7], SIZE_MAX, P(7)) == NULL || rd_arr(r, f[8], SIZE_MAX, P(8)) == NULL)
 		goto fail;
 	ed->conditional = ed->conditions != NULL;
-	if (cJSON_GetArraySize(f[7]) > 0 &&
-	    (ed->path = calloc((size_t)cJSON_GetArraySize(f[7]), sizeof(*ed->path))) == NULL)
-		goto oom;
-	k = 0;
-	cJSON_ArrayForEach(it, f[7]) {
-		const cJSON *h[3], *x;
-		size_t j = 0;
-		struct edge_hop *hp = &ed->path[k];
-
-		snprintf(p, sizeof(p), "%s[7][%zu]", path, k);
-		if (rd_arr(r, it, 3, p) == NULL)
-			return -1;
-		cJSON_ArrayForEach(x, it)
-			h[j++] = x;
-		ed->npath = ++k;
-		if (rd_flag(r, h[0], p, "p", "a", &pass) != 0 ||
-		    (hp->kind = strdup(pass ? "pass" : "assume")) == NULL ||
-		    rd_ref(r, h[1], REF_ID, p, &hp->arn) != 0 ||
-		    rd_ref(r, h[2], pass ? REF_ID : REF_NULL, p, &hp->via_service) != 0)
-			goto fail;
-		if (!pass && hp->via_service != NULL) {
-			rd_bad(r, "%s: an \"assume\" hop names no service", p);
-			return -1;
-		}
-	}
+	if (rd_path(r, f[7], P(7), &ed->path, &ed->npath) != 0)
+		goto fail;
 	if (cJSON_GetArraySize(f[8]) > 0 &&
 	    (ed->caveats = calloc((size_t)cJSON_GetArraySize(f[8]), sizeof(*ed->caveats))) == NULL)
 		goto oom;
@@ -423,6 +568,9 @@ rd_edge(struct rd *r, const cJSON *row, const char *path, const char *account,
 		    rd_ref(r, h[3], 0, p, &cv->message) != 0)
 			goto fail;
 	}
+	/* Version 2 files predate usability: it stays unknown. */
+	if (r->version >= 3 && rd_usability(r, f, path, ed) != 0)
+		goto fail;
 #undef P
 	return 0;
 oom:
@@ -482,11 +630,12 @@ edgepack_parse(const char *text, size_t len, const char *name, const char *accou
 	}
 	if ((v = rd_member(&r, root, "version")) == NULL)
 		goto out;
-	if (!cJSON_IsNumber(v) || v->valuedouble != EDGEPACK_VERSION) {
-		rd_bad(&r, "version: must be %d (written by another version of "
+	if (!cJSON_IsNumber(v) || (v->valuedouble != 2 && v->valuedouble != EDGEPACK_VERSION)) {
+		rd_bad(&r, "version: must be 2 or %d (written by another version of "
 		    "passrole-auditd?)", EDGEPACK_VERSION);
 		goto out;
 	}
+	r.version = (int)v->valuedouble;
 	if ((v = rd_member(&r, root, "account")) == NULL)
 		goto out;
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, account) != 0) {

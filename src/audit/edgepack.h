@@ -5,20 +5,27 @@
  * that a principal's ARN and a reason shared by many edges cost their
  * bytes once. Unformatted JSON, so it stays readable with jq.
  *
- * Schema (version EDGEPACK_VERSION = 2), every key always present:
- *   { "format": "passrole-auditd-account-edges", "version": 2,
+ * Schema (version EDGEPACK_VERSION = 3), every key always present:
+ *   { "format": "passrole-auditd-account-edges", "version": 3,
  *     "account": "111122223333",
  *     "strings": [ string ],
  *     "privileged": [ [ role_arn, [ reason ] ] ],
  *     "edges": [ [ principal_arn, "u" | "r", role_arn, [ service ],
  *                  no_service (0 | 1), conditions | null, reason | null,
- *                  [ [ "a" | "p", arn, via_service | null ] ],
- *                  [ [ endpoint_id, region, service_name, message ] ] ] ] }
+ *                  [ [ "a" | "p" | "u", arn, via_service | null ] ],
+ *                  [ [ endpoint_id, region, service_name, message ] ],
+ *                  usable ("y" | "n" | "c" | "?"),
+ *                  [ [ service, usable, actions | null, refused | null ] ],
+ *                  [ [ usable, [ hop as above ] ] ] ] ] }
  * where every name above is an index into "strings". Edges are in
  * (principal, role) order and unique; privileged roles in ARN order. A
  * reader refuses an index out of range, a wrong type or arity, a
  * duplicate edge, or an account other than the one expected, naming the
  * file and the JSON path ("edges[3][5]").
+ *
+ * Version 2 (the first nine fields of an edge) is still read: its edges'
+ * usability is unknown ("?"); actions are space-separated, as struct
+ * edge_use keeps them.
  *
  * Only the account's privileged roles and edges are stored; whether the
  * account was audited, and when, is the run's record (state.c's run.json).
@@ -33,7 +40,7 @@
 #include "util/err.h"
 
 #define EDGEPACK_FORMAT "passrole-auditd-account-edges"
-#define EDGEPACK_VERSION 2
+#define EDGEPACK_VERSION 3
 /* Largest account file read: a million edges of one account stay below. */
 #define EDGEPACK_MAX_BYTES ((size_t)512 << 20)
 

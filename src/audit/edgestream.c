@@ -33,6 +33,7 @@ struct es_range {
 
 struct edgestream {
 	struct jsonstream *js;
+	int version;		/* the file's, 1 to EDGE_FORMAT_VERSION */
 	struct edge_set *head;
 	struct es_range *r;
 	size_t n, cap;
@@ -101,13 +102,13 @@ index_array(struct edgestream *es, bool edges, struct err *e)
 		snprintf(p, sizeof(p), "%s[%zu]", edges ? "edges" : "privileged", i);
 		if (edges) {
 			memset(&ed, 0, sizeof(ed));
-			r = edgejson_read_edge(o, name, p, &ed, e);
+			r = edgejson_read_edge(o, es->version, name, p, &ed, e);
 			if (r == 0)
 				r = add_range(es, ed.account, true, at, len, i, line, e);
 			edge_clear(&ed);
 		} else {
 			memset(&pr, 0, sizeof(pr));
-			r = edgejson_read_privileged(o, name, p, &pr, e);
+			r = edgejson_read_privileged(o, es->version, name, p, &pr, e);
 			if (r == 0)
 				r = add_range(es, pr.account, false, at, len, i, line, e);
 			edge_privileged_clear(&pr);
@@ -139,6 +140,44 @@ cmp_range(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/*
+ * The file's "version", which decides how its entries read (version 2
+ * edges say how usable they are), found before the entries are checked:
+ * written first by every writer, but a file edited by hand may have it
+ * anywhere, so the values before it are passed over. 0 when it is
+ * missing or not a version this program reads: the head check then says
+ * why, as edgejson_parse would.
+ */
+static int
+scan_version(const char *path)
+{
+	struct jsonstream *js = jsonstream_open(path, EDGESTREAM_MAX_BYTES, 64, NULL);
+	char *key = NULL;
+	cJSON *v = NULL;
+	int version = 0;
+
+	if (js == NULL || jsonstream_object_begin(js, NULL) != 0)
+		goto out;
+	while (jsonstream_key(js, &key, NULL) == 1) {
+		if (strcmp(key, "version") == 0) {
+			if (jsonstream_value(js, &v, NULL) == 0 && cJSON_IsNumber(v) &&
+			    v->valuedouble >= 1 && v->valuedouble <= EDGE_FORMAT_VERSION &&
+			    v->valuedouble == (double)(int)v->valuedouble)
+				version = v->valueint;
+			break;
+		}
+		if (jsonstream_skip(js, NULL) != 0)
+			break;
+		free(key);
+		key = NULL;
+	}
+out:
+	free(key);
+	cJSON_Delete(v);
+	jsonstream_close(js);
+	return version;
+}
+
 struct edgestream *
 edgestream_open(const char *path, struct err *e)
 {
@@ -153,6 +192,7 @@ edgestream_open(const char *path, struct err *e)
 	}
 	buf_init(&es->part, EDGESTREAM_MAX_ENTRY + ES_RANGE_MAX);
 	buf_init(&es->wrap, EDGESTREAM_MAX_ENTRY + ES_RANGE_MAX + 2);
+	es->version = scan_version(path);
 	if ((es->js = jsonstream_open(path, EDGESTREAM_MAX_BYTES, EDGESTREAM_MAX_ENTRY,
 	    e)) == NULL || jsonstream_object_begin(es->js, e) != 0)
 		goto fail;
@@ -174,7 +214,10 @@ edgestream_open(const char *path, struct err *e)
 		if (edges || strcmp(key, "privileged") == 0) {
 			if (cJSON_AddArrayToObject(root, key) == NULL)
 				goto oom;
-			if (index_array(es, edges, e) != 0)
+			/* Without a version to read them by, the head check
+			 * below says what is wrong. */
+			if (es->version == 0 ? jsonstream_skip(es->js, e) != 0 :
+			    index_array(es, edges, e) != 0)
 				goto fail;
 		} else if (jsonstream_add_value(es->js, root, key, e) != 0) {
 			goto fail;
@@ -187,6 +230,12 @@ edgestream_open(const char *path, struct err *e)
 	if ((es->head = edge_set_new(e)) == NULL ||
 	    edgejson_read_head(root, path, es->head, e) != 0)
 		goto fail;
+	if (es->version == 0) {
+		/* The head check found the version good after all: the file
+		 * changed between the two reads. */
+		err_set(e, "%s changed while it was read", path);
+		goto fail;
+	}
 	edge_set_sort(es->head);
 	if (es->n > 1)
 		qsort(es->r, es->n, sizeof(*es->r), cmp_range);
@@ -306,13 +355,13 @@ read_range(struct edgestream *es, const struct es_range *rg, struct edge_set *in
 		if (rg->edges) {
 			struct edge *ed = &part.edges[part.nedges++];
 
-			if (edgejson_read_edge(it, name, p, ed, e) != 0 ||
+			if (edgejson_read_edge(it, es->version, name, p, ed, e) != 0 ||
 			    strcmp(ed->account, rg->account) != 0)
 				goto changed;
 		} else {
 			struct edge_privileged *pr = &part.privileged[part.nprivileged++];
 
-			if (edgejson_read_privileged(it, name, p, pr, e) != 0 ||
+			if (edgejson_read_privileged(it, es->version, name, p, pr, e) != 0 ||
 			    strcmp(pr->account, rg->account) != 0)
 				goto changed;
 		}
@@ -444,13 +493,14 @@ w_entry(struct edgestream_writer *w, int k, cJSON *o, struct err *e)
 		struct edge ed;
 
 		memset(&ed, 0, sizeof(ed));
-		rc = edgejson_read_edge(o, "edge set to save", p, &ed, e);
+		rc = edgejson_read_edge(o, EDGE_FORMAT_VERSION, "edge set to save", p, &ed, e);
 		edge_clear(&ed);
 	} else {
 		struct edge_privileged pr;
 
 		memset(&pr, 0, sizeof(pr));
-		rc = edgejson_read_privileged(o, "edge set to save", p, &pr, e);
+		rc = edgejson_read_privileged(o, EDGE_FORMAT_VERSION, "edge set to save", p, &pr,
+		    e);
 		edge_privileged_clear(&pr);
 	}
 	if (rc != 0) {

@@ -54,7 +54,9 @@ libpra_audit_a_SOURCES += \
 	src/audit/audit.c src/audit/audit.h src/audit/audit_int.h \
 	src/audit/model.c src/audit/privileged.c src/audit/privileged.h \
 	src/audit/paths.c src/audit/paths.h src/audit/auditexplain.c \
-	src/audit/privesc.def src/audit/services.def
+	src/audit/privesc.def src/audit/services.def \
+	src/audit/sinks.c src/audit/sinks.h src/audit/sinks.def \
+	src/audit/usable.c src/audit/usable.h
 dist_man_MANS += man/passrole-auditd-privileged.7
 
 check_PROGRAMS += tests/unit/check_audit
@@ -63,6 +65,15 @@ tests_unit_check_audit_SOURCES = tests/unit/check_audit.c tests/unit/snapbuild.c
 tests_unit_check_audit_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_check_audit_LDADD = $(CHECK_LDADD_ALL)
 TESTS += tests/unit/check_audit
+
+# The sinks data file against services.def and the pathfinding.cloud
+# catalogue (tests/data/passrole-paths, Apache-2.0, notice in its README).
+check_PROGRAMS += tests/unit/check_sinks
+tests_unit_check_sinks_SOURCES = tests/unit/check_sinks.c
+tests_unit_check_sinks_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_sinks_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_sinks
+EXTRA_DIST += tests/data/passrole-paths
 
 # Generated snapshots against golden edge files (tests/data/audit-gen).
 check_PROGRAMS += tests/unit/check_auditgen

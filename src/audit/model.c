@@ -17,6 +17,7 @@
 #include "policy/match.h"
 #include "policy/pvar.h"
 #include "policy/explain.h"
+#include "audit/sinks.h"
 
 static const struct {
 	const char *principal, *endpoint;
@@ -387,6 +388,17 @@ aud_role(struct aud_account *a, const struct snap_role *r, struct aud_principal 
 	p->ntags = r->ntags;
 	p->role = r;
 	p->service_linked = r->service_linked;
+	if (r->arn != NULL && r->name != NULL && strncmp(r->arn, "arn:", 4) == 0) {
+		const char *part = r->arn + 4;
+		int plen = (int)strcspn(part, ":");
+
+		p->caller = aud_fmt(a, "arn:%.*s:sts::%s:assumed-role/%s/%s", plen, part, a->sa->id,
+		    r->name, AUD_SESSION_NAME);
+		if (p->caller == NULL) {
+			err_set(e, "account %s: out of memory", a->sa->id);
+			return -1;
+		}
+	}
 	{
 		struct ctx_resource *res = arena_alloc(&a->arena, sizeof(*res));
 
@@ -925,6 +937,7 @@ aud_ctx_principal(const struct aud_account *a, const struct aud_principal *p, st
 
 	if (ctx_init_principal(c, p->arn, e) < 0)
 		return -1;
+	c->caller = p->caller;
 	for (size_t i = 0; i < a->nkeys; i++) {
 		const struct aud_key *k = &a->keys[i];
 		const char *const *vals = NULL;
@@ -1044,6 +1057,7 @@ aud_rq_fill(const struct aud_account *a, const struct aud_principal *p, const st
 	rq->rcp = a->rcp;
 	rq->nrcp = a->nrcp;
 	rq->endpoint = endpoint;
+	rq->passed_to_of = sink_passed_to;
 	if (target != NULL && target->trust != NULL) {
 		rq->resource = target->trust;
 		rq->nresource = 1;
@@ -1197,7 +1211,7 @@ aud_conditions(struct arena *ar, const struct formula *f, const char *const *ser
 		return formula_render(x, out);
 	}
 	for (size_t i = 0; i < nservices && i < EVAL_MAX_SERVICES; i++) {
-		g[i] = formula_assign(ar, f, "iam:PassedToService", services[i]);
+		g[i] = formula_assign(ar, f, "iam:PassedToService", sink_passed_to(services[i]));
 		if (g[i] == NULL)
 			return -1;
 		g[i] = formula_decide(ar, g[i]);

@@ -351,6 +351,37 @@ items_take(struct items *it, struct buf *b, int rc)
 /* What is said under an edge's principal: its services, conditions,
  * path and caveats; with reasons, why it holds and each caveat's
  * sentence. */
+/* "usable: yes (lambda.amazonaws.com yes with lambda:CreateFunction +
+ * lambda:InvokeFunction; ec2.amazonaws.com no, refused ec2:RunInstances)";
+ * not for an edge of state written before usability was known. */
+static int
+usable_into(struct buf *b, const struct edge *ed)
+{
+	int rc = buf_printf(b, "usable: %s", edge_usable_name(ed->usable));
+
+	if (rc == 0 && ed->nuses == 0)
+		rc = buf_puts(b, " (no service can use the role)");
+	for (size_t i = 0; rc == 0 && i < ed->nuses; i++) {
+		const struct edge_use *u = &ed->uses[i];
+		const char *w = u->usable == EDGE_USABLE_NO ? u->refused : u->actions;
+
+		rc = buf_puts(b, i > 0 ? "; " : " (") != 0 || esc(b, u->service) != 0 ||
+		    buf_printf(b, " %s", edge_usable_name(u->usable)) != 0 ? -1 : 0;
+		if (rc == 0 && w == NULL && u->actions == NULL)
+			rc = buf_puts(b, ", no known action makes it act with the role");
+		else if (rc == 0 && w != NULL) {
+			rc = buf_puts(b, u->usable == EDGE_USABLE_NO ? ", refused " : " with ");
+			for (const char *c = w; rc == 0 && *c != '\0'; c++)
+				rc = *c == ' ' ? buf_puts(b, " + ") :
+				    (unsigned char)*c < 0x20 || *c == 0x7f ? buf_printf(b, "\\x%02x",
+				    (unsigned char)*c) : buf_putc(b, *c);
+		}
+	}
+	if (rc == 0 && ed->nuses > 0)
+		rc = buf_putc(b, ')');
+	return rc;
+}
+
 static int
 edge_items(struct items *it, const struct edge *ed, bool reasons)
 {
@@ -363,6 +394,8 @@ edge_items(struct items *it, const struct edge *ed, bool reasons)
 		rc = items_take(it, &b, buf_puts(&b, "if ") != 0 ? -1 : esc(&b, ed->conditions));
 	if (rc == 0 && ed->npath > 0)
 		rc = items_take(it, &b, buf_puts(&b, "via ") != 0 ? -1 : path_into(&b, ed));
+	if (rc == 0 && ed->usable != EDGE_USABLE_UNKNOWN)
+		rc = items_take(it, &b, usable_into(&b, ed));
 	for (size_t k = 0; rc == 0 && k < ed->ncaveats; k++) {
 		const struct edge_caveat *c = &ed->caveats[k];
 

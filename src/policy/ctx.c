@@ -103,6 +103,7 @@ ctx_init_principal(struct ctx *c, const char *principal, struct err *e)
 		return -1;
 	}
 	c->principal = principal;
+	c->caller = NULL;
 	ctx_classify(c);
 	return 0;
 }
@@ -127,6 +128,7 @@ void
 ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
 {
 	c->resource = r->resource;
+	c->res_open = false;
 	c->res_split = r->split;
 	if (r->split) {
 		memcpy(c->res_part, r->part, sizeof(c->res_part));
@@ -135,6 +137,12 @@ ctx_use_resource(struct ctx *c, const struct ctx_resource *r)
 	}
 	c->resource_len = r->len;
 	c->resource_head = r->head;
+}
+
+void
+ctx_resource_open(struct ctx *c)
+{
+	c->res_open = true;
 }
 
 int

@@ -53,6 +53,10 @@ struct ctx_key {
 
 struct ctx {
 	const char *principal;
+	/* How an AccessDenied message names the caller (explain.c), when not
+	 * by principal: a role's session ARN, as AWS writes it. Reset by
+	 * ctx_init_principal. */
+	const char *caller;
 	const char *action;	/* as given */
 	char action_lc[CTX_MAX_ACTION];	/* lower case, for matching */
 	size_t action_len;
@@ -70,6 +74,11 @@ struct ctx {
 	struct strhead res_head[6];
 	struct strhead resource_head;	/* of the whole resource */
 	size_t resource_len;
+	/* The resource is one the caller chooses: its "*" and "?" stand for
+	 * any text (ctx_resource_open). An Allow statement then applies when
+	 * its Resource can match some such ARN, a Deny only when it matches
+	 * them all (eval.c). Reset by every ctx_set/use_resource. */
+	bool res_open;
 	enum ctx_principal_kind kind;
 	char account[13];	/* from the principal ARN, "" if none */
 	/* The IAM role ARN behind an assumed-role session (resource policies
@@ -113,6 +122,8 @@ struct ctx_resource {
 };
 int ctx_resource_load(struct ctx_resource *r, const char *resource, struct err *e);
 void ctx_use_resource(struct ctx *c, const struct ctx_resource *r);
+/* Mark the resource set last as one the caller chooses (res_open). */
+void ctx_resource_open(struct ctx *c);
 /* Drop the keys set after the first n (n <= c->nkeys), as if they had
  * never been set. */
 void ctx_truncate(struct ctx *c, size_t n);

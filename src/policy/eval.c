@@ -269,6 +269,12 @@ eval_resources(struct eval_run_state *rs, const struct policy *p, const struct p
 	const struct formula *m = formula_false();
 	const struct ctx *c = rs->c;
 
+	/* A resource the caller chooses: the statement applies when the
+	 * caller can pick a resource it covers for an Allow (some ARN both
+	 * match), or cannot avoid it for a Deny (it matches every ARN the
+	 * request's pattern stands for); NotResource swaps the two. */
+	bool some = c->res_open && ((s->effect == POLICY_ALLOW) != s->not_resource);
+
 	if (!s->has_resource)
 		return formula_true();
 	for (size_t i = 0; i < s->nresources && !formula_is_true(m); i++) {
@@ -279,7 +285,8 @@ eval_resources(struct eval_run_state *rs, const struct policy *p, const struct p
 		} else if (r->has_var && p->vars) {
 			switch (pvar_subst(c, r->pat, true, rs->st->scratch, sizeof(rs->st->scratch))) {
 			case PVAR_OK:
-				if (match_arn(rs->st->scratch, c->resource))
+				if (some ? match_arn_overlap(rs->st->scratch, c->resource) :
+				    match_arn(rs->st->scratch, c->resource))
 					m = formula_true();
 				break;
 			case PVAR_UNKNOWN:
@@ -289,7 +296,8 @@ eval_resources(struct eval_run_state *rs, const struct policy *p, const struct p
 			case PVAR_TOOLONG:
 				break;
 			}
-		} else if (eval_arn(r, c)) {
+		} else if (some ? match_arn_overlap(r->pat, c->resource) :
+		    c->res_open ? match_arn(r->pat, c->resource) : eval_arn(r, c)) {
 			m = formula_true();
 		}
 		if (m == NULL)
@@ -544,13 +552,14 @@ eval_services(struct eval_run_state *rs, const struct eval_request *rq, struct e
 	eval_trusted_services(rq, res);
 	for (size_t i = 0; i < res->nservices; i++) {
 		const char *svc = res->services[i];
+		const char *pv = rq->passed_to_of != NULL ? rq->passed_to_of(svc) : svc;
 		const struct formula *f = res->constraints;
 		bool useful;
 
 		if (k != NULL && k->state == CTX_KNOWN) {
-			useful = !formula_is_false(f) && k->nvals == 1 && strcmp(k->vals[0], svc) == 0;
+			useful = !formula_is_false(f) && k->nvals == 1 && strcmp(k->vals[0], pv) == 0;
 		} else {
-			f = formula_assign(&rs->st->arena, f, "iam:PassedToService", svc);
+			f = formula_assign(&rs->st->arena, f, "iam:PassedToService", pv);
 			if (f == NULL)
 				return -1;
 			f = formula_decide(&rs->st->arena, f);

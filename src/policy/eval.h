@@ -67,6 +67,11 @@ struct eval_request {
 	const struct eval_policy *endpoint;	/* NULL: not through an endpoint */
 	const struct eval_policy *resource;
 	size_t nresource;
+	/* The iam:PassedToService value of a PassRole to the service whose
+	 * principal a trust policy names, when the two differ (App Runner's
+	 * instance roles trust tasks.apprunner.amazonaws.com, the PassRole
+	 * carries apprunner.amazonaws.com). NULL: the same name. */
+	const char *(*passed_to_of)(const char *service_principal);
 };
 
 enum eval_decision { EVAL_ALLOWED, EVAL_DENIED, EVAL_CONDITIONAL };

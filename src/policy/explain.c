@@ -26,7 +26,7 @@ explain_layer_phrase(enum eval_layer l, const struct ctx *c)
 int
 explain_message(const struct eval_result *r, const struct ctx *c, struct buf *out)
 {
-	const char *phrase;
+	const char *phrase, *who = c->caller != NULL ? c->caller : c->principal;
 
 	if (r->decision != EVAL_DENIED)
 		return 0;
@@ -36,12 +36,12 @@ explain_message(const struct eval_result *r, const struct ctx *c, struct buf *ou
 		    strchr("aeiouAEIOU", phrase[0]) != NULL ? "an" : "a";
 
 		return buf_printf(out, "User: %s is not authorized to perform: %s on resource: %s "
-		    "with an explicit deny in %s %s", c->principal, c->action, c->resource, art, phrase);
+		    "with an explicit deny in %s %s", who, c->action, c->resource, art, phrase);
 	}
 	if (strcmp(phrase, "role trust policy") == 0)
 		phrase = "resource-based policy";
 	return buf_printf(out, "User: %s is not authorized to perform: %s on resource: %s "
-	    "because no %s allows the %s action", c->principal, c->action, c->resource, phrase,
+	    "because no %s allows the %s action", who, c->action, c->resource, phrase,
 	    c->action);
 }
 

@@ -807,6 +807,57 @@ formula_render_atom(const struct formula_atom *at, struct buf *out)
 	return rc != 0 ? -1 : 0;
 }
 
+/* The operator that is exactly "not op" for a single-valued condition
+ * without IfExists: IAM's negated operators hold when the key is absent and
+ * the positive ones do not, so each pair is each other's complement; -1
+ * for the others (an ordering, Bool, Null: their negation also admits an
+ * absent key, which no single operator says). */
+static int
+formula_op_complement(enum condop_kind k)
+{
+	static const enum condop_kind pairs[][2] = {
+		{ CONDOP_STRING_EQUALS, CONDOP_STRING_NOT_EQUALS },
+		{ CONDOP_STRING_EQUALS_IGNORE_CASE, CONDOP_STRING_NOT_EQUALS_IGNORE_CASE },
+		{ CONDOP_STRING_LIKE, CONDOP_STRING_NOT_LIKE },
+		{ CONDOP_NUMERIC_EQUALS, CONDOP_NUMERIC_NOT_EQUALS },
+		{ CONDOP_DATE_EQUALS, CONDOP_DATE_NOT_EQUALS },
+		{ CONDOP_IP_ADDRESS, CONDOP_NOT_IP_ADDRESS },
+		{ CONDOP_ARN_EQUALS, CONDOP_ARN_NOT_EQUALS },
+		{ CONDOP_ARN_LIKE, CONDOP_ARN_NOT_LIKE },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (pairs[i][0] == k)
+			return (int)pairs[i][1];
+		if (pairs[i][1] == k)
+			return (int)pairs[i][0];
+	}
+	return -1;
+}
+
+/* "not (k not in {x})" as "k in {x}": a negated atom whose operator has an
+ * exact complement is rendered with it, once, instead of a double
+ * negation. 0, -1 when the text does not fit, or 1 (nothing written) when
+ * the atom has no such complement. */
+static int
+formula_render_not_atom(const struct formula *f, struct buf *out)
+{
+	const struct formula_atom *at;
+	struct formula_atom flip;
+	struct policy_cond cond;
+	int k;
+
+	if (f->kind != FORMULA_ATOM || (at = &f->u.atom)->cond == NULL ||
+	    at->cond->op.set != CONDOP_SET_NONE || at->cond->op.if_exists ||
+	    (k = formula_op_complement(at->cond->op.kind)) < 0)
+		return 1;
+	cond = *at->cond;
+	cond.op.kind = (enum condop_kind)k;
+	flip = *at;
+	flip.cond = &cond;
+	return formula_render_atom(&flip, out);
+}
+
 static bool
 formula_needs_parens(const struct formula *child, enum formula_kind parent)
 {
@@ -838,11 +889,18 @@ formula_render_in(const struct formula *f, struct buf *out, enum formula_kind pa
 	case FORMULA_ATOM:
 		rc |= formula_render_atom(&f->u.atom, out);
 		break;
-	case FORMULA_NOT:
+	case FORMULA_NOT: {
+		int r = formula_render_not_atom(f->u.neg, out);
+
+		if (r <= 0) {
+			rc |= r;
+			break;
+		}
 		rc |= buf_puts(out, "not (");
 		rc |= formula_render_in(f->u.neg, out, FORMULA_TRUE);
 		rc |= buf_putc(out, ')');
 		break;
+	}
 	case FORMULA_AND:
 	case FORMULA_OR:
 		rc |= formula_render_in(f->u.bin.a, out, f->kind);

@@ -2,6 +2,7 @@
 
 #include "policy/match.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static unsigned char
@@ -155,6 +156,62 @@ match_arn(const char *pattern, const char *arn)
 		return strcmp(pattern, arn) == 0;
 	for (int i = 0; i < 6; i++)
 		if (!match_glob_n(pp[i], pl[i], ap[i], al[i], false))
+			return false;
+	return true;
+}
+
+/* Can the two globs produce one same text? Filled from the ends:
+ * ov[i][j] for the suffixes a[i..] and b[j..]. A star may produce nothing
+ * or swallow the other side's next token (a star there included: what it
+ * produces then lies inside this one's). */
+bool
+match_glob_overlap_n(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t w = lb + 1, cells;
+	unsigned char *ov;
+	bool r;
+
+	if (memchr(a, MATCH_ESC, la) != NULL || memchr(b, MATCH_ESC, lb) != NULL)
+		return match_glob_n(a, la, b, lb, false);
+	if (__builtin_mul_overflow(la + 1, w, &cells) || cells > MATCH_OVERLAP_MAX)
+		return true;
+	if ((ov = calloc(cells, 1)) == NULL)
+		return true;
+	for (size_t i = la + 1; i-- > 0;) {
+		for (size_t j = lb + 1; j-- > 0;) {
+			bool v;
+
+			if (i == la && j == lb)
+				v = true;
+			else if (i < la && a[i] == '*')
+				v = ov[(i + 1) * w + j] || (j < lb && ov[i * w + j + 1]);
+			else if (j < lb && b[j] == '*')
+				v = ov[i * w + j + 1] || (i < la && ov[(i + 1) * w + j]);
+			else if (i == la || j == lb)
+				v = false;
+			else
+				v = (a[i] == '?' || b[j] == '?' || a[i] == b[j]) &&
+				    ov[(i + 1) * w + j + 1];
+			ov[i * w + j] = v;
+		}
+	}
+	r = ov[0];
+	free(ov);
+	return r;
+}
+
+bool
+match_arn_overlap(const char *pattern, const char *arn)
+{
+	const char *pp[6], *ap[6];
+	size_t pl[6], al[6];
+
+	if (strcmp(pattern, "*") == 0 || strcmp(arn, "*") == 0)
+		return true;
+	if (!match_arn_split(pattern, pp, pl) || !match_arn_split(arn, ap, al))
+		return strcmp(pattern, arn) == 0;
+	for (int i = 0; i < 6; i++)
+		if (!match_glob_overlap_n(pp[i], pl[i], ap[i], al[i]))
 			return false;
 	return true;
 }

@@ -35,4 +35,16 @@ bool match_has_wildcard(const char *pattern);
  */
 bool match_arn(const char *pattern, const char *arn);
 
+/*
+ * For a resource the caller chooses (ctx_set_resource_open): is there an
+ * ARN that both the policy's pattern and the request's pattern (its "*"
+ * and "?" standing for what the caller picks) match, part by part as in
+ * match_arn? Patterns too long to compare (their product of lengths above
+ * MATCH_OVERLAP_MAX) count as overlapping: an Allow is then assumed to
+ * apply rather than silently dropped.
+ */
+#define MATCH_OVERLAP_MAX (1u << 20)
+bool match_glob_overlap_n(const char *a, size_t la, const char *b, size_t lb);
+bool match_arn_overlap(const char *pattern, const char *arn);
+
 #endif

@@ -221,10 +221,10 @@ keep(struct jsonstream *js, int c, struct err *e)
  * say, in check_parse.
  */
 static int
-read_value_text(struct jsonstream *js, struct err *e)
+read_value_text(struct jsonstream *js, bool keep_text, struct err *e)
 {
 	int c, depth = 0;
-	bool str = false, esc = false;
+	bool str = false, esc = false, scalar = false;
 
 	buf_reset(&js->val);
 	c = skip_space(js, e);
@@ -239,12 +239,13 @@ read_value_text(struct jsonstream *js, struct err *e)
 		while ((c = peek(js, e)) >= 0 && !is_space(c) && c != ',' && c != ']' &&
 		    c != '}' && c != ':') {
 			take(js, e);
-			if (keep(js, c, e) != 0)
+			if (keep_text && keep(js, c, e) != 0)
 				return -1;
+			scalar = true;
 		}
 		if (c == JS_ERR)
 			return -1;
-		if (js->val.len == 0)
+		if (!scalar)
 			return fail(js, e, js->line, "a value is missing");
 		return 0;
 	}
@@ -254,7 +255,7 @@ read_value_text(struct jsonstream *js, struct err *e)
 			return -1;
 		if (c == JS_EOF)
 			return fail(js, e, js->val_line, "the file ends inside a value");
-		if (keep(js, c, e) != 0)
+		if (keep_text && keep(js, c, e) != 0)
 			return -1;
 		if (str) {
 			if (esc)
@@ -308,7 +309,7 @@ static int
 parse_value(struct jsonstream *js, cJSON **out, struct err *e)
 {
 	*out = NULL;
-	if (read_value_text(js, e) != 0)
+	if (read_value_text(js, true, e) != 0)
 		return -1;
 	*out = jsonstream_parse_part(js, js->val.data, js->val.len, js->val_line, e);
 	return *out != NULL ? 0 : -1;
@@ -435,6 +436,17 @@ jsonstream_add_value(struct jsonstream *js, cJSON *obj, const char *key, struct 
 		return -1;
 	}
 	return 0;
+}
+
+int
+jsonstream_skip(struct jsonstream *js, struct err *e)
+{
+	if (!js->value_pending) {
+		err_set(e, "%s: internal error: a value skipped out of turn", js->name);
+		return -1;
+	}
+	js->value_pending = false;
+	return read_value_text(js, false, e);
 }
 
 int

@@ -60,6 +60,9 @@ int jsonstream_value(struct jsonstream *js, cJSON **out, struct err *e);
  * (a key already in obj is added again: the caller's checks see it
  * twice). 0 or -1. */
 int jsonstream_add_value(struct jsonstream *js, cJSON *obj, const char *key, struct err *e);
+/* Pass over the value after a key, whatever its size, looking only at
+ * where it ends (not whether it is valid JSON). 0 or -1. */
+int jsonstream_skip(struct jsonstream *js, struct err *e);
 /* Expect '[' as the value after a key. 0, or -1 (e: "not an array"). */
 int jsonstream_array_begin(struct jsonstream *js, struct err *e);
 /* The next element of that array: 1 with *out (and, when not NULL, the

@@ -223,6 +223,7 @@ main(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.auto_privileged = true;
 	cfg.max_depth = 3;
+	cfg.max_alternatives = 3;
 	for (size_t i = 0; i < s->naccounts; i++)
 		np += s->accounts[i].iam.nusers + s->accounts[i].iam.nroles;
 	t0 = cpu_now();

@@ -23,8 +23,9 @@
 # (boundary), OrderProcessorLambda, PassroleAuditRole (SecurityAudit).
 #
 # Edges (all in 210987654321; services = trust policy ∩ iam:PassedToService):
-#   Developer: none. OrgBaseline's explicit Deny iam:PassRole (an
-#     identity-based policy) beats DeveloperAccess's PassAnyRole.
+#   Developer: no pass of its own. OrgBaseline's explicit Deny iam:PassRole
+#     (an identity-based policy) beats DeveloperAccess's PassAnyRole; see
+#     below for what it reaches without passing.
 #   CloudFormationServiceRole -> BedrockAgentRole [bedrock], direct
 #     (PassAgentRole), and nothing more: Bedrock uses the agent role only
 #     for its own calls, so BedrockAgentRole's PassRole is no path.
@@ -43,10 +44,24 @@
 #     caveat of vpce-0demo0events00001 (eu-west-1 EventBridge endpoint whose
 #     policy allows only events:*): "no VPC endpoint policy allows".
 #   Sandbox: none (SCP explicit deny), management account: none.
-# 16 edges. After the change (OrgBaseline loses its PassRole deny) exactly
-# three are gained: Developer -> AdminInstanceRole [ec2, ssm],
-# BedrockAgentRole [bedrock], EventBridgeInvokeRole [events] (with the
-# caveat); exit status 2.
+# Usable (issue 13): every edge but those to Developer (no service) and
+#   BedrockAgentRole -> AdminInstanceRole (no ec2:RunInstances, no SSM
+#   runbook): that pair is the demo's usable/unusable pair beside intern ->
+#   AdminInstanceRole (usable through EC2: the role is in an instance
+#   profile). An edge whose direct pass is unusable takes a usable path
+#   instead: intern -> BedrockAgentRole and -> EventBridgeInvokeRole through
+#   EC2 acting with AdminInstanceRole; BedrockAgentRole ->
+#   EventBridgeInvokeRole through Lambda acting with OrderProcessorLambda.
+#   Developer (issue 13, existing resources): ec2:* lets it change a stopped
+#     instance's user data, so through an instance that may run with
+#     AdminInstanceRole (the role is in an instance profile; the snapshot
+#     shows no instance) -> BedrockAgentRole, EventBridgeInvokeRole,
+#     usable conditional.
+# 18 edges. After the change (OrgBaseline loses its PassRole deny) one is
+# gained, Developer -> AdminInstanceRole [ec2, ssm] directly, and two
+# change: Developer -> BedrockAgentRole [bedrock] and EventBridgeInvokeRole
+# [events] (with the caveat) now through EC2 acting with AdminInstanceRole,
+# usable yes; exit status 2.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/emulator/emu.sh"
@@ -134,18 +149,35 @@ def each(skip=None):
     """Every privileged role of Prod Apps but skip, directly, to every service it trusts."""
     return {k: (v, []) for k, v in SERVICES.items() if k != skip}
 EC2PATH = [("pass", ADM, EC2)]
+UPDPATH = [("update", ADM, EC2)]
 WANT = {
     "role/AdminInstanceRole": each(skip=ADM),
-    "role/BedrockAgentRole": each(skip=AG),
+    "role/BedrockAgentRole": dict(each(skip=AG),
+                                  **{EVR: ([EV], [("pass", "role/OrderProcessorLambda", "lambda.amazonaws.com")])}),
     "role/CloudFormationServiceRole": {AG: ([BR], [])},
     "role/OpsEngineer": {ADM: ([EC2], []), AG: ([BR], EC2PATH), DEV: ([], EC2PATH),
                          EVR: ([EV], EC2PATH)},
     "role/OrderProcessorLambda": {EVR: ([EV], [])},
-    "user/intern": each(),
+    "user/intern": dict(each(), **{AG: ([BR], EC2PATH), EVR: ([EV], EC2PATH)}),
+    # Before the change: through an instance that may run with
+    # AdminInstanceRole (ec2:* lets it change a stopped instance's user
+    # data), which the snapshot does not show: conditional.
+    "role/Developer": {AG: ([BR], UPDPATH), EVR: ([EV], UPDPATH)},
 }
+# After the change: passes of its own.
+DEV_AFTER = {ADM: ([EC2, SSM], []), AG: ([BR], EC2PATH), EVR: ([EV], EC2PATH)}
+# Usable: every edge but these (no service can use Developer; the agent
+# role has no ec2:RunInstances nor an SSM runbook to run).
+UNUSABLE = {("role/AdminInstanceRole", DEV), ("role/BedrockAgentRole", DEV),
+            ("role/BedrockAgentRole", ADM), ("role/OpsEngineer", DEV), ("user/intern", DEV),
+            ("role/Developer", DEV)}
+CONDITIONAL = {("role/Developer", AG), ("role/Developer", EVR)}
 WANT_SET = {(p, k) for p, roles in WANT.items() for k in roles}
-GAINED = [("gained", "role/Developer", ADM), ("gained", "role/Developer", AG),
-          ("gained", "role/Developer", EVR)]
+CHANGES = [("changed", "role/Developer", AG), ("changed", "role/Developer", EVR),
+           ("gained", "role/Developer", ADM)]
+def after_change():
+    WANT["role/Developer"] = DEV_AFTER
+    CONDITIONAL.clear()
 def check_edges(want):
     assert set(E) == want, "edge set: missing %s, extra %s" % (sorted(want - set(E)), sorted(set(E) - want))
     for (p, k), e in E.items():
@@ -154,6 +186,8 @@ def check_edges(want):
         assert not e["conditional"] and e["conditions"] is None, (p, k, e["conditions"])
         got = [(h["kind"], short(h["arn"]), h["via_service"]) for h in e["path"]]
         assert got == path, (p, k, got)
+        assert e["usable"] == ("no" if (p, k) in UNUSABLE else
+            "conditional" if (p, k) in CONDITIONAL else "yes"), (p, k, e["usable"])
         cav = [(c["endpoint_id"], c["region"], c["service_name"]) for c in e["caveats"]]
         want_cav = [("vpce-0demo0events00001", "eu-west-1", "com.amazonaws.eu-west-1.events")] \
             if k == EVR else []
@@ -183,7 +217,7 @@ assert "Sid PassInvokeRole" in R("role/OrderProcessorLambda", EVR) and \
 assert "Sid PassAgentRole" in R("role/CloudFormationServiceRole", AG)
 assert "AdministratorAccess" in R("role/AdminInstanceRole", AG)
 msg = E[("role/OrderProcessorLambda", EVR)]["caveats"][0]["message"]
-assert msg.startswith("User: " + P + "role/OrderProcessorLambda is not authorized to perform: "
+assert msg.startswith("User: arn:aws:sts::210987654321:assumed-role/OrderProcessorLambda/SESSION is not authorized to perform: "
     "iam:PassRole on resource: " + P + "role/EventBridgeInvokeRole because no VPC endpoint "
     "policy allows the iam:PassRole action"), msg
 assert "the other policies allow it, so this endpoint policy is the only reason" in msg, msg
@@ -193,6 +227,14 @@ assert sorted(priv) == sorted([ADM, AG, DEV, EVR,
 assert priv[EVR] == ["config: tag privileged=true"], priv[EVR]
 assert "auto: allows * on *" in priv[ADM], priv[ADM]
 assert "auto: allows iam:PassRole on *" in priv[AG], priv[AG]
+U = lambda p, k: [(u["service"], u["usable"], u["actions"], u["refused"]) for u in E[(p, k)]["uses"]]
+assert U("user/intern", ADM) == [(EC2, "yes", ["ec2:RunInstances"], None),
+    (SSM, "no", ["ssm:CreateDocument", "ssm:StartAutomationExecution"],
+     ["ssm:CreateDocument", "ssm:StartAutomationExecution"])], U("user/intern", ADM)
+assert U("role/BedrockAgentRole", ADM)[0] == (EC2, "no", ["ec2:RunInstances"],
+    ["ec2:RunInstances"]), U("role/BedrockAgentRole", ADM)
+assert [(a["usable"], a["path"]) for a in E[("user/intern", AG)]["alternatives"]] == \
+    [("no", [])], E[("user/intern", AG)]["alternatives"]
 '
 
 # 1. Offline baseline: exit 0, the exact edges.
@@ -216,11 +258,11 @@ awk '/^Account [0-9]+:/ { a = $2; sub(/:$/, "", a); next }
 	/^    [^ ]/ && a != "" { if (l != "") print l; l = a " " r " | " substr($0, 5); next }
 	/^     / && l != "" { t = $0; sub(/^ +/, "", t); l = l " | " t; next }
 	{ if (l != "") print l; l = "" } END { if (l != "") print l }' "$tmp/text" >"$tmp/edges"
-grep -qE '^210987654321 role/EventBridgeInvokeRole \| role/OrderProcessorLambda +events.amazonaws.com \| caveat: denied through vpce-0demo0events00001 \(com.amazonaws.eu-west-1.events\)$' "$tmp/edges" &&
+grep -qE '^210987654321 role/EventBridgeInvokeRole \| role/OrderProcessorLambda +events.amazonaws.com( \| usable: [^|]+)? \| caveat: denied through vpce-0demo0events00001 \(com.amazonaws.eu-west-1.events\)$' "$tmp/edges" &&
 	ok || fail "no OrderProcessorLambda line with its caveat: $(grep OrderProcessorLambda "$tmp/edges")"
-grep -qE '^210987654321 role/AdminInstanceRole \| user/intern +ec2.amazonaws.com, ssm.amazonaws.com$' "$tmp/edges" &&
+grep -qE '^210987654321 role/AdminInstanceRole \| user/intern +ec2.amazonaws.com, ssm.amazonaws.com( \| usable: [^|]+)?$' "$tmp/edges" &&
 	ok || fail "no intern -> AdminInstanceRole line: $(cat "$tmp/edges")"
-if grep -qE '^(210987654321 [^ ]+ \| role/(Developer|BuildRole)|345678901234 [^ ]+ \| ([a-z]+/Sandbox|user/sandbox-admin)) ' "$tmp/edges"; then
+if grep -qE '^(210987654321 [^ ]+ \| role/BuildRole|345678901234 [^ ]+ \| ([a-z]+/Sandbox|user/sandbox-admin)) ' "$tmp/edges"; then
 	fail "an edge for a principal that has none"
 else ok; fi
 
@@ -251,14 +293,14 @@ has() {
 }
 explain dev offline "$P:role/Developer" "$P:role/AdminInstanceRole" --input "$DEMO/dump"
 has dev "decision: denied (explicit deny, identity)"
-has dev "message: User: $P:role/Developer is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole with an explicit deny in an identity-based policy"
+has dev "message: User: arn:aws:sts::210987654321:assumed-role/Developer/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole with an explicit deny in an identity-based policy"
 has dev "  Deny  by policy \"OrgBaseline\" (managed policy $P:policy/OrgBaseline attached to role Developer) statement NoPassRoleForHumans"
 has dev "no path: neither directly nor through a role it can assume or pass (depth 3)"
 # AdminInstanceRole trusts EC2 and SSM: the denial is not the trust policy's.
 grep -q 'none the role trusts' "$tmp/dev.txt" && fail "dev: blames the trust policy" || ok
 explain build offline "$P:role/BuildRole" "$P:role/AdminInstanceRole" --input "$DEMO/dump"
 has build "decision: denied (implicit deny, boundary)"
-has build "message: User: $P:role/BuildRole is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole because no permissions boundary allows the iam:PassRole action"
+has build "message: User: arn:aws:sts::210987654321:assumed-role/BuildRole/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/AdminInstanceRole because no permissions boundary allows the iam:PassRole action"
 explain sbx offline "$S:user/sandbox-admin" "$S:role/SandboxAdminRole" --input "$DEMO/dump"
 has sbx "decision: denied (explicit deny, scp)"
 has sbx "message: User: $S:user/sandbox-admin is not authorized to perform: iam:PassRole on resource: $S:role/SandboxAdminRole with an explicit deny in a service control policy"
@@ -268,18 +310,23 @@ has evb "role is privileged: config: tag privileged=true"
 has evb "decision: conditional"
 has evb "allowed only when: iam:PassedToService in {events.amazonaws.com}"
 has evb "useful toward services: events.amazonaws.com"
-has evb "endpoint caveat: User: $P:role/OrderProcessorLambda is not authorized to perform: iam:PassRole on resource: $P:role/EventBridgeInvokeRole because no VPC endpoint policy allows the iam:PassRole action (when the call to events.amazonaws.com goes through vpce-0demo0events00001, com.amazonaws.eu-west-1.events in eu-west-1: the other policies allow it, so this endpoint policy is the only reason the request fails)"
+has evb "endpoint caveat: User: arn:aws:sts::210987654321:assumed-role/OrderProcessorLambda/SESSION is not authorized to perform: iam:PassRole on resource: $P:role/EventBridgeInvokeRole because no VPC endpoint policy allows the iam:PassRole action (when the call to events.amazonaws.com goes through vpce-0demo0events00001, com.amazonaws.eu-west-1.events in eu-west-1: the other policies allow it, so this endpoint policy is the only reason the request fails)"
 explain ops offline "$P:role/OpsEngineer" "$P:role/AdminInstanceRole" --service ssm.amazonaws.com --input "$DEMO/dump"
 has ops "decision: denied (implicit deny, identity)"
 
-# 3. Offline, after the change: exactly the Developer's three edges gained.
+# 3. Offline, after the change: the Developer gains AdminInstanceRole, and
+# its two possible paths become passes of its own (usable now yes).
 audit off2 2 offline --input "$DEMO/dump-changed" --state-dir "$tmp/state-off"
 check off2 "
 assert r['complete'] and not r['baseline'] and r['saved'] == 2, (r['complete'], r['baseline'], r['saved'])
-assert K == GAINED, K
+assert K == CHANGES, K
 for c in r['changes']:
-    assert c['old'] is None and c['new'] == E[(short(c['principal_arn']), short(c['role_arn']))], c
-check_edges(WANT_SET | {(g[1], g[2]) for g in GAINED})
+    assert c['new'] == E[(short(c['principal_arn']), short(c['role_arn']))], c
+    assert (c['old'] is None) == (c['kind'] == 'gained'), c
+    if c['kind'] == 'changed':
+        assert c['what'] == 'usable now yes; path now pass ' + P + 'role/AdminInstanceRole via ec2.amazonaws.com', c['what']
+after_change()
+check_edges(WANT_SET | {('role/Developer', ADM)})
 assert 'Sid PassAnyRole' in E[('role/Developer', ADM)]['reason'], E[('role/Developer', ADM)]['reason']
 priv = {short(p['role_arn']): p['reasons'] for p in r['privileged']}
 assert 'auto: allows iam:PassRole on *' in priv[DEV], priv[DEV]
@@ -287,6 +334,9 @@ assert 'auto: allows iam:PassRole on *' in priv[DEV], priv[DEV]
 explain dev2 offline "$P:role/Developer" "$P:role/AdminInstanceRole" --input "$DEMO/dump-changed"
 has dev2 "decision: allowed"
 has dev2 "useful toward services: ec2.amazonaws.com ssm.amazonaws.com"
+has dev2 "usable for ec2.amazonaws.com: yes"
+has dev2 "  with ec2:RunInstances: yes"
+has dev2 "  usable: yes (ec2.amazonaws.com yes with ec2:RunInstances; ssm.amazonaws.com no, refused ssm:CreateDocument ssm:StartAutomationExecution)"
 
 # 4. Live, through the emulator (scenario.json, then scenario-changed.json):
 # the same reports as offline, apart from where the snapshot came from.
@@ -298,7 +348,7 @@ cp "$tmp/state-live/snapshot.json" "$tmp/snap-live-dump-changed.json" || fail "n
 check live1 "$BASELINE_CHECKS
 assert r['baseline'] and K == [] and r['source'] != json.load(open('$tmp/off1.json'))['source']
 "
-check live2 "assert K == GAINED, K"
+check live2 "assert K == CHANGES, K"
 "$PY" - "$tmp" <<'PY' && ok || fail "offline and live reports differ"
 import json, sys
 t = sys.argv[1]

@@ -19,6 +19,7 @@
 #include "audit/audit.h"
 #include "audit/audit_int.h"
 #include "audit/privileged.h"
+#include "audit/sinks.h"
 #include "snapbuild.h"
 #include "checkmain.h"
 
@@ -58,6 +59,27 @@ pass_one(char *buf, size_t cap, const char *sid, const char *role_arn)
 	return buf;
 }
 
+/* An identity policy that allows the first action set of sinks.def for
+ * service svc, on every resource: with a PassRole to svc, a usable edge. */
+static const char *
+use_doc(char *buf, size_t cap, const char *svc)
+{
+	char acts[SINK_MAX_ACTIONS][128];
+	size_t o, n = 0;
+
+	for (size_t k = 0; k < sink_count() && n == 0; k++)
+		if (strcmp(sink_get(k)->trust, svc) == 0)
+			n = sink_actions(sink_get(k), acts, sizeof(acts[0]));
+	ck_assert_msg(n > 0, "no action set for %s", svc);
+	o = (size_t)snprintf(buf, cap, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+	    "\"Use\",\"Effect\":\"Allow\",\"Action\":[");
+	for (size_t i = 0; i < n && o < cap; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s\"%s\"", i > 0 ? "," : "", acts[i]);
+	if (o < cap)
+		snprintf(buf + o, cap - o, "],\"Resource\":\"*\"}]}");
+	return buf;
+}
+
 /* A config with nothing listed. */
 static struct config_audit
 cfg_plain(void)
@@ -67,6 +89,7 @@ cfg_plain(void)
 	memset(&c, 0, sizeof(c));
 	c.auto_privileged = true;
 	c.max_depth = 3;
+	c.max_alternatives = 3;
 	return c;
 }
 
@@ -163,7 +186,22 @@ START_TEST(test_seed_cfn_service_role)
 	ck_assert_str_eq(set->privileged[0].role_arn, ARN(A1, "role/AgentRole"));
 	ck_assert_uint_eq(set->privileged[0].nreasons, 1);
 	ck_assert_str_eq(set->privileged[0].reasons[0], "config: name AgentRole");
-	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "role/Developer"), ARN(A1, "role/AgentRole")));
+	/* Issue 13, point 2: the Developer cannot pass, but its
+	 * cloudformation:* reaches the service role through a stack that
+	 * already runs with it (UpdateStack): possible, as the snapshot shows
+	 * no stack, so the hop is conditional; the edge is not usable, as the
+	 * service role holds no bedrock:CreateAgent. */
+	ed = edge_set_find(set, ARN(A1, "role/Developer"), ARN(A1, "role/AgentRole"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/CfnServiceRole"));
+	ck_assert_str_eq(ed->path[0].via_service, "cloudformation.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	ck_assert_str_eq(ed->reason, "may act as role CfnServiceRole through an existing resource "
+	    "of cloudformation.amazonaws.com that runs with it, which the snapshot does not show "
+	    "(cloudformation:UpdateStack allowed); as CfnServiceRole: allowed by CfnPass (inline "
+	    "policy of role CfnServiceRole, Sid PassAgent)");
 	ed = edge_set_find(set, ARN(A1, "role/CfnServiceRole"), ARN(A1, "role/AgentRole"));
 	ck_assert_ptr_nonnull(ed);
 	ck_assert_str_eq(ed->principal_type, "role");
@@ -174,14 +212,14 @@ START_TEST(test_seed_cfn_service_role)
 	ck_assert_uint_eq(ed->npath, 0);
 	ck_assert_str_eq(ed->reason, "allowed by CfnPass (inline policy of role CfnServiceRole, "
 	    "Sid PassAgent)");
-	ck_assert_uint_eq(set->nedges, 1);
+	ck_assert_uint_eq(set->nedges, 2);
 	edge_set_free(set);
 
 	{
 		struct err e = { "" };
 		char *t = explain(s, &c, "Developer", "AgentRole", NULL, false, 0, &e);
 
-		ck_assert_msg(strstr(t, "User: arn:aws:iam::111111111111:role/Developer is not "
+		ck_assert_msg(strstr(t, "User: arn:aws:sts::111111111111:assumed-role/Developer/SESSION is not "
 		    "authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 		    "role/AgentRole with an explicit deny in an identity-based policy") != NULL, "%s", t);
 		ck_assert_msg(strstr(t, "Deny  by policy \"OrgGuardrails\" (managed policy "
@@ -222,6 +260,7 @@ START_TEST(test_bedrock_does_not_act)
 	r = sb_role(a, "Deployer", NULL, trust(4, "cloudformation.amazonaws.com"));
 	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassFunction",
 	    ARN(A1, "role/FunctionRole")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "lambda.amazonaws.com"));
 	set = run(s, &c);
 	ck_assert_ptr_nonnull(edge_set_find(set, ARN(A1, "role/CfnServiceRole"),
 	    ARN(A1, "role/AgentRole")));
@@ -237,12 +276,16 @@ START_TEST(test_bedrock_does_not_act)
 END_TEST
 
 /* EventBridge Scheduler's universal targets and Systems Manager Automation
- * runbooks call what the caller chooses with the passed role: passing a
- * role to them is a transitive path. An EventBridge rule is not. */
+ * runbooks call what the caller chooses with the passed role, Bedrock
+ * AgentCore's code interpreters and App Runner's instances run the
+ * caller's code with it: passing a role to them is a transitive path. An
+ * EventBridge rule, or App Runner's access role (it only pulls images), is
+ * not. */
 START_TEST(test_scheduler_and_ssm_act)
 {
 	static const char *const via[] = { "scheduler.amazonaws.com", "ssm.amazonaws.com",
-	    "events.amazonaws.com" };
+	    "bedrock-agentcore.amazonaws.com", "tasks.apprunner.amazonaws.com",
+	    "events.amazonaws.com", "build.apprunner.amazonaws.com" };
 	char buf[512];
 
 	for (size_t i = 0; i < sizeof(via) / sizeof(via[0]); i++) {
@@ -261,9 +304,10 @@ START_TEST(test_scheduler_and_ssm_act)
 		r = sb_role(a, "Ops", NULL, trust(2, "cloudformation.amazonaws.com"));
 		sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassCarrier",
 		    ARN(A1, "role/Carrier")));
+		sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), via[i]));
 		set = run(s, &c);
 		ed = edge_set_find(set, ARN(A1, "role/Ops"), ARN(A1, "role/AdminRole"));
-		if (i < 2) {
+		if (i < 4) {
 			ck_assert_msg(ed != NULL, "no path through %s", via[i]);
 			ck_assert_uint_eq(ed->npath, 1);
 			ck_assert_str_eq(ed->path[0].via_service, via[i]);
@@ -273,6 +317,454 @@ START_TEST(test_scheduler_and_ssm_act)
 		edge_set_free(set);
 		snapshot_free(s);
 	}
+}
+END_TEST
+
+/* App Runner: an instance role trusts tasks.apprunner.amazonaws.com, but
+ * the PassRole check of apprunner:CreateService carries
+ * iam:PassedToService apprunner.amazonaws.com (sinks.def). A grant scoped
+ * to that value reaches the role; one scoped to the trust principal does
+ * not, as in AWS. */
+START_TEST(test_apprunner_passed_to)
+{
+	static const char *const scope[] = { "apprunner.amazonaws.com",
+	    "tasks.apprunner.amazonaws.com" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct snapshot *s = sb_new();
+		struct snap_account *a = sb_account(s, A1, NULL);
+		struct snap_role *r;
+		struct snap_user *u;
+		struct config_audit c = cfg_plain();
+		struct edge_set *set;
+		const struct edge *ed;
+		const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+		char doc[1024];
+		struct err e = { "" };
+		char *t;
+
+		r = sb_role(a, "AppInstance", NULL, trust(0, "tasks.apprunner.amazonaws.com"));
+		sb_role_attach(r, admin);
+		u = sb_user(a, "web");
+		/* The condition goes on the PassRole alone: the CreateService
+		 * request carries no iam:PassedToService. */
+		snprintf(doc, sizeof(doc), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+		    "\"Run\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\","
+		    "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":"
+		    "{\"iam:PassedToService\":\"%s\"}}},{\"Effect\":\"Allow\",\"Action\":"
+		    "\"apprunner:CreateService\",\"Resource\":\"*\"}]}", scope[i]);
+		sb_user_inline(u, "Run", doc);
+		set = run(s, &c);
+		ed = edge_set_find(set, ARN(A1, "user/web"), ARN(A1, "role/AppInstance"));
+		ck_assert_ptr_nonnull(ed);
+		if (i == 0) {
+			ck_assert_uint_eq(ed->nservices, 1);
+			ck_assert_str_eq(ed->services[0], "tasks.apprunner.amazonaws.com");
+			ck_assert(!ed->no_service && !ed->conditional);
+			ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+			ck_assert_str_eq(ed->uses[0].actions, "apprunner:CreateService");
+		} else {
+			ck_assert_uint_eq(ed->nservices, 0);
+			ck_assert(ed->no_service);
+			ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+		}
+		edge_set_free(set);
+		t = explain(s, &c, "web", "AppInstance", "apprunner.amazonaws.com", false, 0, &e);
+		ck_assert_msg((strstr(t, "useful toward services: tasks.apprunner.amazonaws.com") != NULL) == (i == 0),
+		    "%s", t);
+		free(t);
+		snapshot_free(s);
+	}
+}
+END_TEST
+
+/* Issue 13, point 1: an edge says whether the principal can make a
+ * service act with the role. PassRole alone is unusable; the service's
+ * actions through a group make it usable; an SCP that denies one of them
+ * makes it unusable again; a condition on them makes it conditional. The
+ * actions are asked on a resource the caller chooses: a grant on some
+ * functions is enough, a deny on some of them is not. */
+START_TEST(test_usable_edges)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a;
+	struct snap_role *r;
+	struct snap_user *u;
+	struct snap_group *g;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin;
+	char buf[1024];
+	struct err e = { "" };
+	char *t;
+
+	sb_org(s, "o-1", "r-1", "999999999999");
+	a = sb_account(s, A1, "r-1");
+	admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	r = sb_role(a, "Admin", NULL, trust(0, "lambda.amazonaws.com"));
+	sb_role_attach(r, admin);
+	/* PassRole without lambda:CreateFunction */
+	u = sb_user(a, "passonly");
+	sb_user_inline(u, "P", doc_pass_all);
+	/* the lambda actions through a group */
+	g = sb_group(a, "Builders");
+	sb_group_inline(g, "Fn", use_doc(buf, sizeof(buf), "lambda.amazonaws.com"));
+	u = sb_user(a, "grouped");
+	sb_user_inline(u, "P", doc_pass_all);
+	sb_user_group(u, "Builders");
+	/* the same, but an SCP on this user's path denies CreateFunction:
+	 * a second account under its own SCP */
+	u = sb_user(a, "named");
+	sb_user_inline(u, "P", doc_pass_all);
+	sb_user_inline(u, "Fn", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+	    "\"Action\":[\"lambda:CreateFunction\",\"lambda:InvokeFunction\"],\"Resource\":"
+	    "\"arn:aws:lambda:eu-west-1:111111111111:function:app-*\"},{\"Effect\":\"Deny\","
+	    "\"Action\":\"lambda:*\",\"Resource\":\"arn:aws:lambda:*:*:function:prod-*\"}]}");
+	u = sb_user(a, "regional");
+	sb_user_inline(u, "P", doc_pass_all);
+	sb_user_inline(u, "Fn", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"InEu\","
+	    "\"Effect\":\"Allow\",\"Action\":[\"lambda:CreateFunction\",\"lambda:InvokeFunction\"],"
+	    "\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestedRegion\":"
+	    "\"eu-west-1\"}}}]}");
+	{
+		struct snap_account *b = sb_account(s, "222222222222", "r-1");
+		const char *adm2 = sb_policy(b, "AdministratorAccess", doc_admin, true);
+		struct snap_group *g2;
+
+		r = sb_role(b, "Admin", NULL, trust(1, "lambda.amazonaws.com"));
+		sb_role_attach(r, adm2);
+		g2 = sb_group(b, "Builders");
+		sb_group_inline(g2, "Fn", use_doc(buf, sizeof(buf), "lambda.amazonaws.com"));
+		u = sb_user(b, "denied");
+		sb_user_inline(u, "P", doc_pass_all);
+		sb_user_group(u, "Builders");
+		sb_org_policy(s, SNAP_SCP, "p-nolambda", "NoNewFunctions", "{\"Version\":"
+		    "\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoCreate\",\"Effect\":\"Deny\","
+		    "\"Action\":\"lambda:CreateFunction\",\"Resource\":\"*\"}]}", "222222222222",
+		    (char *)NULL);
+	}
+	set = run(s, &c);
+
+	ed = edge_set_find(set, ARN(A1, "user/passonly"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	ck_assert_uint_eq(ed->nuses, 1);
+	ck_assert_str_eq(ed->uses[0].service, "lambda.amazonaws.com");
+	ck_assert_int_eq(ed->uses[0].usable, EDGE_USABLE_NO);
+	ck_assert_str_eq(ed->uses[0].actions, "lambda:CreateFunction lambda:InvokeFunction");
+	ck_assert_str_eq(ed->uses[0].refused, "lambda:CreateFunction lambda:InvokeFunction");
+
+	ed = edge_set_find(set, ARN(A1, "user/grouped"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+	ck_assert_str_eq(ed->uses[0].actions, "lambda:CreateFunction lambda:InvokeFunction");
+	ck_assert_ptr_null(ed->uses[0].refused);
+
+	ed = edge_set_find(set, ARN("222222222222", "user/denied"), ARN("222222222222", "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	ck_assert_str_eq(ed->uses[0].refused, "lambda:CreateFunction");
+
+	ed = edge_set_find(set, ARN(A1, "user/named"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+
+	ed = edge_set_find(set, ARN(A1, "user/regional"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	ck_assert_int_eq(ed->uses[0].usable, EDGE_USABLE_CONDITIONAL);
+	edge_set_free(set);
+
+	t = explain(s, &c, "passonly", ARN(A1, "role/Admin"), NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "usable for lambda.amazonaws.com: no\n"
+	    "  with lambda:CreateFunction + lambda:InvokeFunction: no\n"
+	    "    lambda:CreateFunction: denied: User: arn:aws:iam::111111111111:user/passonly is "
+	    "not authorized to perform: lambda:CreateFunction on resource: "
+	    "arn:aws:lambda:*:111111111111:function:* because no identity-based policy allows "
+	    "the lambda:CreateFunction action\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "edge: direct; allowed by P (inline policy of user passonly, "
+	    "Sid PassAll)\n  usable: no (lambda.amazonaws.com no, refused lambda:CreateFunction "
+	    "lambda:InvokeFunction)\n") != NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, "grouped", ARN(A1, "role/Admin"), NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "usable for lambda.amazonaws.com: yes\n"
+	    "  with lambda:CreateFunction + lambda:InvokeFunction: yes\n"
+	    "    lambda:CreateFunction: allowed\n    lambda:InvokeFunction: allowed\n") != NULL,
+	    "%s", t);
+	ck_assert_msg(strstr(t, "  usable: yes (lambda.amazonaws.com yes with "
+	    "lambda:CreateFunction lambda:InvokeFunction)\n") != NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, "denied", ARN("222222222222", "role/Admin"), NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "    lambda:CreateFunction: denied: User: arn:aws:iam::"
+	    "222222222222:user/denied is not authorized to perform: lambda:CreateFunction on "
+	    "resource: arn:aws:lambda:*:222222222222:function:* with an explicit deny in a "
+	    "service control policy\n") != NULL, "%s", t);
+	free(t);
+	t = explain(s, &c, "regional", ARN(A1, "role/Admin"), NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "    lambda:CreateFunction: conditional when aws:RequestedRegion "
+	    "in {eu-west-1}\n") != NULL, "%s", t);
+	free(t);
+	snapshot_free(s);
+}
+END_TEST
+
+/* Issue 13, point 2 of the gaps: a principal that may pass Admin only to a
+ * service Admin does not trust gets the direct edge "no service can use
+ * it"; its two-hop path (pass FnRole to Lambda, whose code passes Admin to
+ * CodeBuild) is usable and is the edge, with the direct one kept as an
+ * alternative, and the VPC endpoint caveat of the first hop on it. */
+START_TEST(test_hidden_two_hop)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	char buf[1024];
+	struct err e = { "" };
+	char *t;
+
+	r = sb_role(a, "Admin", NULL, trust(0, "codebuild.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "FnRole", NULL, trust(1, "lambda.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "codebuild.amazonaws.com"));
+	u = sb_user(a, "dev");
+	sb_user_inline(u, "ToLambda", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+	    "\"PassToLambda\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\","
+	    "\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":\"lambda.amazonaws.com\"}}}]}");
+	sb_user_inline(u, "Use", use_doc(buf, sizeof(buf), "lambda.amazonaws.com"));
+	sb_endpoint(a, "eu-west-1", "vpce-0lambda", "lambda", "{\"Version\":\"2012-10-17\","
+	    "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+	    "\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":"
+	    "\"iam:PassRole\",\"Resource\":\"*\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/dev"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].kind, "pass");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/FnRole"));
+	ck_assert_str_eq(ed->path[0].via_service, "lambda.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+	ck_assert_uint_eq(ed->nservices, 1);
+	ck_assert_str_eq(ed->services[0], "codebuild.amazonaws.com");
+	ck_assert_str_eq(ed->uses[0].actions, "codebuild:CreateProject codebuild:StartBuild");
+	ck_assert_uint_eq(ed->nalts, 1);
+	ck_assert_uint_eq(ed->alts[0].npath, 0);
+	ck_assert_int_eq(ed->alts[0].usable, EDGE_USABLE_NO);
+	/* the caveat of the first hop (dev passing FnRole to Lambda through
+	 * vpce-0lambda) */
+	ck_assert_uint_eq(ed->ncaveats, 1);
+	ck_assert_str_eq(ed->caveats[0].endpoint_id, "vpce-0lambda");
+	ck_assert_msg(strstr(ed->caveats[0].message, "role/FnRole") != NULL, "%s",
+	    ed->caveats[0].message);
+	/* FnRole's own edge is usable (CodeBuild actions) */
+	ed = edge_set_find(set, ARN(A1, "role/FnRole"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+	edge_set_free(set);
+
+	t = explain(s, &c, "dev", "Admin", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "no service can use it: the role's trust policy trusts no service "
+	    "this pass may go to\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "indirect path: pass arn:aws:iam::111111111111:role/FnRole via "
+	    "lambda.amazonaws.com\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "  usable: yes (codebuild.amazonaws.com yes with "
+	    "codebuild:CreateProject codebuild:StartBuild)\n  other path: direct (usable: no)\n")
+	    != NULL, "%s", t);
+	free(t);
+
+	/* Without the Lambda actions the pass hop is no hop: only the
+	 * unusable direct edge is left. */
+	u = sb_user(a, "dev2");
+	sb_user_inline(u, "ToLambda", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":"
+	    "\"PassToLambda\",\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\","
+	    "\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":\"lambda.amazonaws.com\"}}}]}");
+	sb_user_inline(u, "Use", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"lambda:CreateFunction\",\"Resource\":\"*\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/dev2"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 0);
+	ck_assert(ed->no_service);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	edge_set_free(set);
+	snapshot_free(s);
+}
+END_TEST
+
+/* Bedrock AgentCore both ways: the code interpreter's three actions make
+ * the edge usable, CreateCodeInterpreter alone does not. */
+START_TEST(test_agentcore_usable)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	char buf[1024];
+
+	r = sb_role(a, "Interp", NULL, trust(0, "bedrock-agentcore.amazonaws.com"));
+	sb_role_attach(r, admin);
+	u = sb_user(a, "full");
+	sb_user_inline(u, "P", doc_pass_all);
+	sb_user_inline(u, "U", use_doc(buf, sizeof(buf), "bedrock-agentcore.amazonaws.com"));
+	u = sb_user(a, "create");
+	sb_user_inline(u, "P", doc_pass_all);
+	sb_user_inline(u, "U", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+	    "\"Action\":\"bedrock-agentcore:CreateCodeInterpreter\",\"Resource\":\"*\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/full"), ARN(A1, "role/Interp"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_YES);
+	ck_assert_str_eq(ed->uses[0].service, "bedrock-agentcore.amazonaws.com");
+	ed = edge_set_find(set, ARN(A1, "user/create"), ARN(A1, "role/Interp"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_NO);
+	ck_assert_str_eq(ed->uses[0].refused, "bedrock-agentcore:StartCodeInterpreterSession "
+	    "bedrock-agentcore:InvokeCodeInterpreter");
+	edge_set_free(set);
+	snapshot_free(s);
+}
+END_TEST
+
+/* Issue 13, point 5: conditions are printed simplified (no "not (k not in
+ * {...})") and once, not once per hop: an SCP that limits every action to
+ * one region is the same constraint on the assume hop and on the pass. */
+START_TEST(test_conditions_said_once)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a;
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin;
+	char buf[512];
+
+	sb_org(s, "o-1", "r-1", "999999999999");
+	sb_org_policy(s, SNAP_SCP, "p-region", "OnlyEu", "{\"Version\":\"2012-10-17\","
+	    "\"Statement\":[{\"Sid\":\"Eu\",\"Effect\":\"Deny\",\"Action\":\"*\","
+	    "\"Resource\":\"*\",\"Condition\":{\"StringNotEquals\":{\"aws:RequestedRegion\":"
+	    "\"eu-west-1\"}}}]}", A1, (char *)NULL);
+	a = sb_account(s, A1, "r-1");
+	admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	r = sb_role(a, "Admin", NULL, trust(0, "ec2.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "Deployer", NULL, trust_account(1, A1));
+	sb_role_inline(r, "D", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	u = sb_user(a, "alice");
+	sb_user_inline(u, "A", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":"
+	    "\"arn:aws:iam::111111111111:role/Deployer\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "role/Deployer"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
+	ed = edge_set_find(set, ARN(A1, "user/alice"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
+	/* Passing oneself is no edge, and --explain says why. */
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "role/Admin"), ARN(A1, "role/Admin")));
+	edge_set_free(set);
+	{
+		struct err e = { "" };
+		char *t = explain(s, &c, "Admin", "Admin", NULL, false, 0, &e);
+
+		ck_assert_msg(strstr(t, "no edge: a role that passes itself lets a service act "
+		    "with the permissions it already has; the audit skips the pair\n") != NULL,
+		    "%s", t);
+		free(t);
+	}
+	snapshot_free(s);
+}
+END_TEST
+
+/* Issue 13, point 2: a principal that can change a resource already
+ * running with a role reaches that role without any PassRole: new code for
+ * a function (lambda:UpdateFunctionCode), a command to an instance
+ * (ssm:SendCommand, only for a role in an instance profile: no instance
+ * can run with one that is in none). The snapshot does not show the
+ * function or the instance: the hop is possible, so conditional. */
+START_TEST(test_existing_resource_hops)
+{
+	struct snapshot *s = sb_new();
+	struct snap_account *a = sb_account(s, A1, NULL);
+	struct snap_role *r;
+	struct snap_user *u;
+	struct config_audit c = cfg_plain();
+	struct edge_set *set;
+	const struct edge *ed;
+	const char *admin = sb_policy(a, "AdministratorAccess", doc_admin, true);
+	char buf[1024];
+	struct err e = { "" };
+	char *t;
+
+	r = sb_role(a, "Admin", NULL, trust(0, "codebuild.amazonaws.com"));
+	sb_role_attach(r, admin);
+	r = sb_role(a, "FnRole", NULL, trust(1, "lambda.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "codebuild.amazonaws.com"));
+	r = sb_role(a, "InstRole", NULL, trust(2, "ec2.amazonaws.com"));
+	sb_role_inline(r, "Pass", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
+	sb_role_inline(r, "Use", use_doc(buf, sizeof(buf), "codebuild.amazonaws.com"));
+	u = sb_user(a, "coder");
+	sb_user_inline(u, "Code", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"lambda:UpdateFunctionCode\",\"Resource\":"
+	    "\"arn:aws:lambda:eu-west-1:111111111111:function:orders-*\"}]}");
+	u = sb_user(a, "operator");
+	sb_user_inline(u, "Run", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+	    "\"Allow\",\"Action\":\"ssm:SendCommand\",\"Resource\":\"*\"}]}");
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/coder"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_uint_eq(ed->npath, 1);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].arn, ARN(A1, "role/FnRole"));
+	ck_assert_str_eq(ed->path[0].via_service, "lambda.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	ck_assert_str_eq(ed->services[0], "codebuild.amazonaws.com");
+	/* InstRole is in no instance profile: no command reaches it */
+	ck_assert_ptr_null(edge_set_find(set, ARN(A1, "user/operator"), ARN(A1, "role/Admin")));
+	edge_set_free(set);
+	t = explain(s, &c, "coder", "Admin", NULL, false, 0, &e);
+	ck_assert_msg(strstr(t, "indirect path: update arn:aws:iam::111111111111:role/FnRole via "
+	    "lambda.amazonaws.com\n  may act as role FnRole through an existing resource of "
+	    "lambda.amazonaws.com that runs with it, which the snapshot does not show "
+	    "(lambda:UpdateFunctionCode allowed); as FnRole: ") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "  usable: conditional") != NULL, "%s", t);
+	free(t);
+
+	/* In an instance profile, the instance may exist. */
+	{
+		struct snap_account *sa = sb_acct(s, A1);
+
+		for (size_t i = 0; i < sa->iam.nroles; i++)
+			if (strcmp(sa->iam.roles[i].name, "InstRole") == 0) {
+				sa->iam.roles[i].instance_profiles = calloc(1, sizeof(char *));
+				ck_assert_ptr_nonnull(sa->iam.roles[i].instance_profiles);
+				sa->iam.roles[i].instance_profiles[0] =
+				    strdup(ARN(A1, "instance-profile/Inst"));
+				sa->iam.roles[i].ninstance_profiles = 1;
+			}
+	}
+	set = run(s, &c);
+	ed = edge_set_find(set, ARN(A1, "user/operator"), ARN(A1, "role/Admin"));
+	ck_assert_ptr_nonnull(ed);
+	ck_assert_str_eq(ed->path[0].kind, "update");
+	ck_assert_str_eq(ed->path[0].via_service, "ec2.amazonaws.com");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	edge_set_free(set);
+	snapshot_free(s);
 }
 END_TEST
 
@@ -441,7 +933,7 @@ START_TEST(test_seed_scp_ou)
 	ed = edge_set_find(set, ARN("333333333333", "user/dev"), ARN("333333333333", "role/Admin"));
 	ck_assert_ptr_nonnull(ed);
 	ck_assert(ed->conditional);
-	ck_assert_str_eq(ed->conditions, "not (aws:RequestedRegion not in {eu-west-1})");
+	ck_assert_str_eq(ed->conditions, "aws:RequestedRegion in {eu-west-1}");
 	ck_assert_str_eq(ed->reason, "allowed by DevPass (inline policy of user dev, Sid PassAll); "
 	    "limited by Deny in service control policy PassInEu (SCP p-region attached to ou-prod, "
 	    "Sid Eu) when aws:RequestedRegion not in {eu-west-1}");
@@ -507,7 +999,7 @@ START_TEST(test_seed_eventbridge_endpoint)
 	ck_assert_str_eq(ed->caveats[0].endpoint_id, "vpce-0events");
 	ck_assert_str_eq(ed->caveats[0].region, "eu-west-1");
 	ck_assert_str_eq(ed->caveats[0].service_name, "com.amazonaws.eu-west-1.events");
-	ck_assert_str_eq(ed->caveats[0].message, "User: arn:aws:iam::111111111111:role/LambdaWorker "
+	ck_assert_str_eq(ed->caveats[0].message, "User: arn:aws:sts::111111111111:assumed-role/LambdaWorker/SESSION "
 	    "is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 	    "role/EventTarget because no VPC endpoint policy allows the iam:PassRole action (when "
 	    "the call to events.amazonaws.com goes through vpce-0events, "
@@ -518,7 +1010,7 @@ START_TEST(test_seed_eventbridge_endpoint)
 	/* The explanation gives it for any role, privileged or not. */
 	c.privileged_tags.n = 0;
 	t = explain(s, &c, "LambdaWorker", "EventTarget", "events.amazonaws.com", false, 0, &e);
-	ck_assert_msg(strstr(t, "endpoint caveat: User: arn:aws:iam::111111111111:role/LambdaWorker "
+	ck_assert_msg(strstr(t, "endpoint caveat: User: arn:aws:sts::111111111111:assumed-role/LambdaWorker/SESSION "
 	    "is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:"
 	    "role/EventTarget because no VPC endpoint policy allows the iam:PassRole action")
 	    != NULL, "%s", t);
@@ -815,6 +1307,7 @@ paths_snapshot_in(struct snapshot *s, const char *parent)
 	sb_user_inline(u, "A", buf);
 	u = sb_user(a, "bob");
 	sb_user_inline(u, "B", pass_one(buf, sizeof(buf), "PassCfn", ARN(A1, "role/CfnRole")));
+	sb_user_inline(u, "Use", use_doc(buf, sizeof(buf), "cloudformation.amazonaws.com"));
 	u = sb_user(a, "carol");
 	snprintf(buf, sizeof(buf), assume_fmt, "R1");
 	sb_user_inline(u, "C", buf);
@@ -828,6 +1321,7 @@ paths_snapshot_in(struct snapshot *s, const char *parent)
 	sb_role_inline(r, "E", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
 	u = sb_user(a, "erin");
 	sb_user_inline(u, "E", pass_one(buf, sizeof(buf), "PassEv", ARN(A1, "role/EvRole")));
+	sb_user_inline(u, "Use", use_doc(buf, sizeof(buf), "events.amazonaws.com"));
 	/* two paths of one hop: the lexically first role wins */
 	r = sb_role(a, "Zeta", NULL, trust_account(1, A1));
 	sb_role_inline(r, "Z", pass_one(buf, sizeof(buf), "PassAdmin", ARN(A1, "role/Admin")));
@@ -1198,6 +1692,12 @@ audit_suite(void)
 	tcase_add_test(tc, test_seed_admin_only_ec2);
 	tcase_add_test(tc, test_seed_boundary);
 	tcase_add_test(tc, test_explain_denied_services);
+	tcase_add_test(tc, test_apprunner_passed_to);
+	tcase_add_test(tc, test_usable_edges);
+	tcase_add_test(tc, test_hidden_two_hop);
+	tcase_add_test(tc, test_agentcore_usable);
+	tcase_add_test(tc, test_conditions_said_once);
+	tcase_add_test(tc, test_existing_resource_hops);
 	tcase_add_test(tc, test_seed_scp_ou);
 	tcase_add_test(tc, test_seed_eventbridge_endpoint);
 	tcase_add_test(tc, test_seed_classic_escalation);

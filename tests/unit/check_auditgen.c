@@ -48,6 +48,7 @@ gen_cfg(const struct gen_case *c)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.auto_privileged = true;
 	cfg.max_depth = c->max_depth;
+	cfg.max_alternatives = 1;
 	return cfg;
 }
 

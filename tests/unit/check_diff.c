@@ -279,6 +279,32 @@ START_TEST(test_identical)
 }
 END_TEST
 
+/* Usability is diffed: an edge that becomes usable is CHANGED ("usable
+ * now yes"); an edge from state written before usability was known
+ * (unknown) is no change. */
+START_TEST(test_usable_changes)
+{
+	struct edge_set *old = two_accounts(1000), *cur = two_accounts(2000);
+	struct edge *ed;
+	struct edge_diff d;
+
+	ed = tl_edge(old, A, "user/a", "Admin", "ec2.amazonaws.com");
+	tl_use(ed, "ec2.amazonaws.com", EDGE_USABLE_NO, "ec2:RunInstances", "ec2:RunInstances");
+	ed = tl_edge(cur, A, "user/a", "Admin", "ec2.amazonaws.com");
+	tl_use(ed, "ec2.amazonaws.com", EDGE_USABLE_YES, "ec2:RunInstances", NULL);
+	tl_edge(old, A, "user/b", "Admin", "ec2.amazonaws.com");
+	ed = tl_edge(cur, A, "user/b", "Admin", "ec2.amazonaws.com");
+	tl_use(ed, "ec2.amazonaws.com", EDGE_USABLE_YES, "ec2:RunInstances", NULL);
+	d = diff(old, cur);
+	ck_assert_uint_eq(d.n, 1);
+	expect(&d.entries[0], DIFF_CHANGED, ARN(A, "user/a"), ARN(A, "role/Admin"),
+	    "usable now yes");
+	diff_free(&d);
+	edge_set_free(old);
+	edge_set_free(cur);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -286,6 +312,7 @@ main(void)
 	TCase *tc = tcase_create("diff");
 
 	tcase_add_test(tc, test_baseline);
+	tcase_add_test(tc, test_usable_changes);
 	tcase_add_test(tc, test_every_kind);
 	tcase_add_test(tc, test_not_audited_never_lost);
 	tcase_add_test(tc, test_scope_changes);

@@ -44,10 +44,18 @@ full_set(void)
 	tl_cond(ed, "aws:RequestedRegion StringEquals eu-west-1");
 	tl_caveat(ed, "vpce-0b", "eu-west-1", "com.amazonaws.eu-west-1.events");
 	tl_caveat(ed, "vpce-0a", "eu-west-1", "com.amazonaws.eu-west-1.lambda");
+	tl_use(ed, "lambda.amazonaws.com", EDGE_USABLE_NO, "lambda:CreateFunction "
+	    "lambda:InvokeFunction", "lambda:InvokeFunction");
+	tl_use(ed, "ec2.amazonaws.com", EDGE_USABLE_CONDITIONAL, "ec2:RunInstances", NULL);
+	tl_alt(ed, EDGE_USABLE_NO, "assume", "arn:aws:iam::111111111111:role/Ops", NULL);
+	tl_alt(ed, EDGE_USABLE_NO, "pass", "arn:aws:iam::111111111111:role/Cfn",
+	    "cloudformation.amazonaws.com");
 	ed = tl_edge(s, "111111111111", "role/Dev", "Admin", "");
+	ed->usable = EDGE_USABLE_NO;
 	tl_hop(ed, "assume", "arn:aws:iam::111111111111:role/Ops", NULL);
 	tl_hop(ed, "pass", "arn:aws:iam::111111111111:role/CfnRole",
 	    "cloudformation.amazonaws.com");
+	tl_hop(ed, "update", "arn:aws:iam::111111111111:role/FnRole", "lambda.amazonaws.com");
 	free(ed->reason);
 	ed->reason = NULL;
 	edge_set_sort(s);
@@ -102,13 +110,27 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(ed->caveats[0].endpoint_id, "vpce-0a");
 	ck_assert_str_eq(ed->caveats[1].service_name, "com.amazonaws.eu-west-1.events");
 	ck_assert_str_eq(ed->principal_type, "user");
+	ck_assert_int_eq(ed->usable, EDGE_USABLE_CONDITIONAL);
+	ck_assert_uint_eq(ed->nuses, 2);
+	ck_assert_str_eq(ed->uses[0].service, "ec2.amazonaws.com");
+	ck_assert_int_eq(ed->uses[0].usable, EDGE_USABLE_CONDITIONAL);
+	ck_assert_str_eq(ed->uses[0].actions, "ec2:RunInstances");
+	ck_assert_ptr_null(ed->uses[0].refused);
+	ck_assert_str_eq(ed->uses[1].actions, "lambda:CreateFunction lambda:InvokeFunction");
+	ck_assert_str_eq(ed->uses[1].refused, "lambda:InvokeFunction");
+	ck_assert_uint_eq(ed->nalts, 2);
+	ck_assert_str_eq(ed->alts[1].path[0].via_service, "cloudformation.amazonaws.com");
+	ck_assert(strstr(t1, "\"actions\":[\"lambda:CreateFunction\",\"lambda:InvokeFunction\"]") !=
+	    NULL || strstr(t1, "\"lambda:CreateFunction\", \"lambda:InvokeFunction\"") != NULL);
 	ed = edge_set_find(r, "arn:aws:iam::111111111111:role/Dev",
 	    "arn:aws:iam::111111111111:role/Admin");
 	ck_assert_ptr_nonnull(ed);
 	ck_assert(ed->no_service && ed->nservices == 0 && !ed->conditional);
 	ck_assert_ptr_null(ed->reason);
-	ck_assert_uint_eq(ed->npath, 2);
+	ck_assert_uint_eq(ed->npath, 3);
 	ck_assert_str_eq(ed->path[1].via_service, "cloudformation.amazonaws.com");
+	ck_assert_str_eq(ed->path[2].kind, "update");
+	ck_assert_str_eq(ed->path[2].via_service, "lambda.amazonaws.com");
 	ck_assert_ptr_null(ed->path[0].via_service);
 	ck_assert_ptr_nonnull(strstr(t1, "\"taken_at\":\t\"2026-11-18T11:06:40Z\""));
 	free(t1);
@@ -217,8 +239,10 @@ static const struct {
 	{ "]}]}\n", "]}]}\n{}", "t.json:2: text after the JSON document", NULL },
 	{ "\"version\":1,", "\"version\":1,\"extra\":2,", "t.json: extra: unknown key", NULL },
 	{ "\"version\":1,", "\"version\":1,\"version\":1,", "t.json: version: given twice", NULL },
-	{ "\"version\":1,", "\"version\":2,",
-	  "t.json: version: version 2 is not supported (this program reads version 1)", NULL },
+	{ "\"version\":1,", "\"version\":3,",
+	  "t.json: version: version 3 is not supported (this program reads versions 1 to 2)", NULL },
+	/* Version 2 edges say how usable they are. */
+	{ "\"version\":1,", "\"version\":2,", "t.json: edges[0].usable: missing", NULL },
 	{ "\"version\":1,", "\"version\":1.5,", "t.json: version: not an integer", NULL },
 	{ "passrole-auditd-edges", "something-else",
 	  "t.json: format: not \"passrole-auditd-edges\"", NULL },

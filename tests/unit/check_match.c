@@ -63,6 +63,28 @@ START_TEST(test_arn_segments)
 }
 END_TEST
 
+/* A resource the caller chooses: some ARN both patterns match. */
+START_TEST(test_arn_overlap)
+{
+	const char *ours = "arn:aws:lambda:*:111111111111:function:*";
+
+	ck_assert(match_arn_overlap("arn:aws:lambda:*:*:function:*", ours));
+	ck_assert(match_arn_overlap("arn:aws:lambda:eu-west-1:111111111111:function:app-*", ours));
+	ck_assert(match_arn_overlap("arn:aws:lambda:eu-?est-1:*:function:x", ours));
+	ck_assert(match_arn_overlap("*", ours));
+	ck_assert(!match_arn_overlap("arn:aws:lambda:*:222222222222:function:*", ours));
+	ck_assert(!match_arn_overlap("arn:aws:lambda:*:*:layer:*", ours));
+	ck_assert(!match_arn_overlap("arn:aws:s3:::bucket", ours));
+	/* Stars on both sides, with text around them. */
+	ck_assert(match_glob_overlap_n("a*c", 3, "*b*", 3));
+	ck_assert(match_glob_overlap_n("ab*", 3, "*cd", 3));
+	ck_assert(!match_glob_overlap_n("ab*", 3, "b*", 2));
+	ck_assert(!match_glob_overlap_n("a?c", 3, "ab", 2));
+	ck_assert(match_glob_overlap_n("", 0, "*", 1));
+	ck_assert(!match_glob_overlap_n("", 0, "?", 1));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -72,6 +94,7 @@ main(void)
 	tcase_add_test(tc, test_glob_basics);
 	tcase_add_test(tc, test_glob_utf8_and_escape);
 	tcase_add_test(tc, test_arn_segments);
+	tcase_add_test(tc, test_arn_overlap);
 	suite_add_tcase(s, tc);
 	return check_main(s);
 }

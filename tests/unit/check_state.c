@@ -81,8 +81,14 @@ sample(time_t t, const char *principal)
 {
 	struct edge_set *s = tl_set(t, "live");
 
+	struct edge *ed;
+
 	tl_account(s, A, true, NULL, false);
-	tl_edge(s, A, principal, "Admin", "ec2.amazonaws.com");
+	ed = tl_edge(s, A, principal, "Admin", "ec2.amazonaws.com");
+	tl_use(ed, "ec2.amazonaws.com", EDGE_USABLE_YES,
+	    "ec2:RunInstances iam:CreateInstanceProfile iam:AddRoleToInstanceProfile", NULL);
+	tl_alt(ed, EDGE_USABLE_NO, NULL, NULL, NULL);
+	tl_alt(ed, EDGE_USABLE_YES, "assume", ARN(A, "role/Ops"), NULL);
 	tl_priv(s, A, "Admin", "auto: allows * on *");
 	edge_set_sort(s);
 	return s;
@@ -586,6 +592,11 @@ START_TEST(test_edgepack_roundtrip)
 	tl_hop(ed, "assume", ARN(A, "role/Ops"), NULL);
 	tl_hop(ed, "pass", ARN(A, "role/Fn"), "lambda.amazonaws.com");
 	tl_caveat(ed, "vpce-0abc", "eu-west-1", "com.amazonaws.eu-west-1.events");
+	tl_use(ed, "lambda.amazonaws.com", EDGE_USABLE_NO, "lambda:CreateFunction "
+	    "lambda:InvokeFunction", "lambda:CreateFunction");
+	tl_alt(ed, EDGE_USABLE_NO, NULL, NULL, NULL);
+	tl_alt(ed, EDGE_USABLE_NO, "pass", ARN(A, "role/Fn2"), "glue.amazonaws.com");
+	tl_hop(ed, "update", ARN(A, "role/Fn3"), "lambda.amazonaws.com");
 	for (int i = 0; i < 50; i++) {
 		char who[32];
 
@@ -623,6 +634,26 @@ START_TEST(test_edgepack_roundtrip)
 }
 END_TEST
 
+/* A version 2 file (written before edges said how usable they are) is
+ * still read; its edges' usability is unknown. */
+START_TEST(test_edgepack_v2)
+{
+	static const char v2[] = "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,"
+	    "\"account\":\"" A "\",\"strings\":[\"" ARN(A, "user/a") "\",\"" ARN(A, "role/R")
+	    "\",\"ec2.amazonaws.com\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[2],0,null,null,"
+	    "[],[]]]}";
+	struct edge_set *s = tl_set(1000, "live");
+	struct err e;
+
+	ck_assert_msg(edgepack_parse(v2, strlen(v2), "f", A, s, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(s->nedges, 1);
+	ck_assert_int_eq(s->edges[0].usable, EDGE_USABLE_UNKNOWN);
+	ck_assert_uint_eq(s->edges[0].nuses, 0);
+	ck_assert_str_eq(s->edges[0].services[0], "ec2.amazonaws.com");
+	edge_set_free(s);
+}
+END_TEST
+
 /* Damaged files are refused with the file and the place named, and the
  * set they were read into is left as it was. */
 START_TEST(test_edgepack_refuses)
@@ -636,8 +667,15 @@ START_TEST(test_edgepack_refuses)
 		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
 		    B "\",\"strings\":[],\"privileged\":[],\"edges\":[]}",
 		    "f: account: must be \"" A "\"" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":4,\"account\":\""
+		    A "\",\"strings\":[],\"privileged\":[],\"edges\":[]}", "f: version: must be 2 or 3" },
+		/* Version 3 rows carry usable, uses and alternatives. */
 		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":3,\"account\":\""
-		    A "\",\"strings\":[],\"privileged\":[],\"edges\":[]}", "f: version: must be 2" },
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[],0,"
+		    "null,null,[],[]]]}", "f: edges[0]: must have 12 elements, has 9" },
+		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":3,\"account\":\""
+		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"u\",1,[],0,"
+		    "null,null,[],[],\"x\",[],[]]]}", "f: edges[0][9]: must be one of" },
 		{ "{\"format\":\"passrole-auditd-account-edges\",\"version\":2,\"account\":\""
 		    A "\",\"strings\":[\"a\",\"b\"],\"privileged\":[],\"edges\":[[0,\"x\",1,[],0,null,"
 		    "null,[],[]]]}", "f: edges[0][1]: must be \"u\" or \"r\"" },
@@ -721,6 +759,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_save_load);
+	tcase_add_test(tc, test_edgepack_v2);
 	tcase_add_test(tc, test_keep);
 	tcase_add_test(tc, test_corrupt_newest);
 	tcase_add_test(tc, test_unreadable_newest);

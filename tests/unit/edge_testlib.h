@@ -137,6 +137,41 @@ tl_caveat(struct edge *ed, const char *vpce, const char *region, const char *ser
 	c->message = tl_cat("denied when the call goes through ", vpce, " for ", service);
 }
 
+/* A service's usability (actions, refused: space-separated or NULL); the
+ * edge's usable becomes the best of its uses. */
+static inline void
+tl_use(struct edge *ed, const char *service, enum edge_usable u, const char *actions,
+    const char *refused)
+{
+	struct edge_use *x;
+
+	ed->uses = tl_grow(ed->uses, &ed->nuses, sizeof(*ed->uses));
+	x = &ed->uses[ed->nuses - 1];
+	x->service = tl_dup(service);
+	x->usable = u;
+	x->actions = tl_dup(actions);
+	x->refused = tl_dup(refused);
+	if (u > ed->usable)
+		ed->usable = u;
+}
+
+/* An alternative of one hop (kind NULL: the direct pass). */
+static inline void
+tl_alt(struct edge *ed, enum edge_usable u, const char *kind, const char *arn, const char *via)
+{
+	struct edge_alt *a;
+
+	ed->alts = tl_grow(ed->alts, &ed->nalts, sizeof(*ed->alts));
+	a = &ed->alts[ed->nalts - 1];
+	a->usable = u;
+	if (kind != NULL) {
+		a->path = tl_grow(a->path, &a->npath, sizeof(*a->path));
+		a->path[0].kind = tl_dup(kind);
+		a->path[0].arn = tl_dup(arn);
+		a->path[0].via_service = tl_dup(via);
+	}
+}
+
 static inline struct edge_privileged *
 tl_priv(struct edge_set *s, const char *account, const char *role, const char *reason)
 {
