@@ -11,6 +11,7 @@
 
 #include "audit/edgejson.h"
 #include "util/buf.h"
+#include "util/strutil.h"
 
 /* ---- text ---- */
 
@@ -262,6 +263,36 @@ not_audited_text(FILE *out, const struct audit_result *r)
 	}
 }
 
+/* One cause of a change, under it: "cause: managed-policy OrgBaseline
+ * (arn:...) in 210987654321: v1 -> v2 [verified]". */
+static void
+cause_line(FILE *out, const struct diff_cause *c)
+{
+	const char *ref = c->arn != NULL ? c->arn : c->id;
+
+	fprintf(out, "           cause: %s", T(c->kind));
+	if (c->name != NULL)
+		fprintf(out, " %s", T(c->name));
+	if (ref != NULL && strutil_cmp(ref, c->name) != 0)
+		fprintf(out, " (%s)", T(ref));
+	if (c->on != NULL)
+		fprintf(out, " on %s", T(c->on));
+	if (c->account != NULL)
+		fprintf(out, " in %s", T(c->account));
+	fprintf(out, ": %s -> %s [%s]\n", c->before != NULL ? T(c->before) : "none",
+	    c->after != NULL ? T(c->after) : "none", !c->verified ? "not verified" :
+	    c->jointly ? "verified jointly" : "verified");
+}
+
+static void
+causes_text(FILE *out, const struct diff_entry *en)
+{
+	for (size_t k = 0; k < en->ncauses; k++)
+		cause_line(out, &en->causes[k]);
+	if (en->ncauses == 0 && en->causes_note != NULL)
+		fprintf(out, "           cause: unknown (%s)\n", en->causes_note);
+}
+
 static void
 changes_text(FILE *out, const struct audit_result *r)
 {
@@ -306,6 +337,7 @@ changes_text(FILE *out, const struct audit_result *r)
 			    T(en->old_priv->role_arn));
 			break;
 		}
+		causes_text(out, en);
 	}
 }
 
@@ -365,12 +397,36 @@ add_set_arrays(cJSON *o, const struct edge_set *s, const char *const *names)
 }
 
 static cJSON *
+cause_json(const struct diff_cause *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add(o, "kind", str_or_null(c->kind));
+	ok = ok && add(o, "account", str_or_null(c->account));
+	ok = ok && add(o, "name", str_or_null(c->name));
+	ok = ok && add(o, "arn", str_or_null(c->arn));
+	ok = ok && add(o, "id", str_or_null(c->id));
+	ok = ok && add(o, "on", str_or_null(c->on));
+	ok = ok && add(o, "before", str_or_null(c->before));
+	ok = ok && add(o, "after", str_or_null(c->after));
+	ok = ok && add(o, "verified", cJSON_CreateBool(c->verified));
+	ok = ok && add(o, "jointly", cJSON_CreateBool(c->jointly));
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
 change_json(const struct diff_entry *en)
 {
 	cJSON *o = cJSON_CreateObject();
 	const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
 	bool priv = en->kind == DIFF_PRIV_ADDED || en->kind == DIFF_PRIV_REMOVED;
 	const struct edge_privileged *p = en->new_priv != NULL ? en->new_priv : en->old_priv;
+	cJSON *causes;
 	bool ok = o != NULL;
 
 	ok = ok && add(o, "kind", cJSON_CreateString(diff_kind_name(en->kind)));
@@ -388,6 +444,10 @@ change_json(const struct diff_entry *en)
 		ok = ok && add(o, "new", en->new_edge != NULL ?
 		    edgejson_edge(en->new_edge, NULL) : cJSON_CreateNull());
 	}
+	ok = ok && add(o, "causes", causes = cJSON_CreateArray());
+	for (size_t k = 0; ok && k < en->ncauses; k++)
+		ok = cJSON_AddItemToArray(causes, cause_json(&en->causes[k]));
+	ok = ok && add(o, "causes_note", str_or_null(en->causes_note));
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
