@@ -164,8 +164,13 @@ struct config_webhook {
 	char *ca_bundle;		/* NULL: the system trust store */
 };
 
+/* One alert per input change behind the changes (cause.h), or per
+ * change (the behaviour before causes). */
+enum config_alert_group { CONFIG_GROUP_CAUSE = 0, CONFIG_GROUP_EDGE };
+
 struct config_alerts {
 	enum log_level min_severity;	/* alerts below are not raised */
+	enum config_alert_group group_by;
 	struct confschema_strlist accounts;	/* empty: all */
 	struct confschema_strlist roles;	/* role name/ARN patterns; empty: all */
 	int outbox_max;			/* queued alerts kept, default 10000 */

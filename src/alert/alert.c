@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "alert/alert.h"
+#include "alert/group.h"
 #include "util/buf.h"
 
 /* Bounds on what a record read back from the outbox may hold: an entry is
@@ -27,7 +28,7 @@
 
 static const char *const kind_names[ALERT_KIND_COUNT] = {
 	"gained", "lost", "changed", "privileged-added", "privileged-removed",
-	"audit-failed", "audit-incomplete",
+	"audit-failed", "audit-incomplete", "cause",
 };
 
 const char *
@@ -89,6 +90,7 @@ alert_free(struct alert *a)
 		free(a->not_audited[i].why);
 	}
 	free(a->not_audited);
+	alert_group_free(a->group);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -293,6 +295,9 @@ alert_filter_pass(const struct config_alerts *c, const struct alert *a)
 	/* log_level: lower is more severe. */
 	if (a->severity > c->min_severity)
 		return false;
+	/* Its changes passed the filters before they were grouped. */
+	if (a->kind == ALERT_CAUSE)
+		return true;
 	if (c->accounts.n > 0) {
 		if (a->kind == ALERT_AUDIT_INCOMPLETE) {
 			bool any = false;
@@ -397,6 +402,19 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 		}
 		if (frc != 0 || !ok || compute_id(a) != 0)
 			goto nomem;
+	}
+	if (c->group_by == CONFIG_GROUP_CAUSE && d != NULL && d->n > 0) {
+		struct alert *g = NULL;
+		size_t ng = 0, base = nv - d->n;
+
+		if (alert_group_build(c, run, d, v + base, &g, &ng, e) != 0)
+			goto out;
+		for (i = base; i < nv; i++)
+			alert_free(&v[i]);
+		nv = base;
+		for (i = 0; i < ng; i++)
+			v[nv++] = g[i];
+		free(g);
 	}
 	/* Only accounts this run could not audit make it incomplete; those
 	 * the previous run missed (previous) were audited now and are merely
@@ -528,6 +546,8 @@ alert_to_json(const struct alert *a)
 	}
 	ok = ok && add_str(o, "path", a->path) && add_str(o, "conditions", a->conditions) &&
 	    add_str(o, "reason", a->reason) && add_str(o, "change", a->change);
+	if (ok && a->group != NULL)
+		ok = alert_group_to_json(a, o);
 	if (ok && a->kind == ALERT_AUDIT_INCOMPLETE) {
 		if ((arr = cJSON_AddArrayToObject(o, "not_audited")) == NULL)
 			ok = false;
@@ -675,6 +695,8 @@ alert_from_json(const cJSON *j, struct alert *out, struct err *e)
 			}
 		}
 	}
+	if (a.kind == ALERT_CAUSE && alert_group_from_json(j, &a, e) != 0)
+		goto out;
 	*out = a;
 	memset(&a, 0, sizeof(a));
 	rc = 0;
@@ -814,6 +836,9 @@ alert_format_summary(const struct alert *a)
 	case ALERT_AUDIT_FAILED:
 		rc = buf_puts(&b, "PassRole audit failed");
 		break;
+	case ALERT_CAUSE:
+		buf_free(&b);
+		return alert_group_summary(a);
 	default:
 		rc = buf_printf(&b, "PassRole audit incomplete: %zu account%s not audited",
 		    a->nnot_audited, a->nnot_audited == 1 ? "" : "s");

@@ -105,6 +105,7 @@ enum alert_kind {
 	ALERT_PRIV_REMOVED,
 	ALERT_AUDIT_FAILED,
 	ALERT_AUDIT_INCOMPLETE,
+	ALERT_CAUSE,		/* the changes one cause (set) explains: group.h */
 	ALERT_KIND_COUNT
 };
 
@@ -112,6 +113,8 @@ struct alert_not_audited {
 	char *account;
 	char *why;
 };
+
+struct alert_group;
 
 /* One alert. Owns every string in it; alert_free() releases them. */
 struct alert {
@@ -133,6 +136,9 @@ struct alert {
 	char *change;
 	struct alert_not_audited *not_audited;
 	size_t nnot_audited;
+	/* ALERT_CAUSE: the cause and the changes it explains (group.h);
+	 * owned, NULL for the other kinds. */
+	struct alert_group *group;
 };
 
 /* "gained", "privileged-added", ...; NULL for an unknown kind. */
