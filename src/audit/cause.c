@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
 #include "audit/audit_int.h"
@@ -79,7 +80,8 @@ xdup(struct deltas *D, const char *s)
 	return r;
 }
 
-/* "sha256:" and the first 16 hex digits of the document's digest: a
+/* "sha256:" and the first 16 hex digits of the digest of the document's
+ * JSON (cJSON_PrintUnformatted: layout aside, members in their order): a
  * document's identity in a report, short and without its text. */
 static char *
 doc_fp(struct deltas *D, const char *doc)
@@ -88,9 +90,22 @@ doc_fp(struct deltas *D, const char *doc)
 	unsigned int n = 0;
 	char out[7 + 16 + 1];
 
+	cJSON *j;
+	char *flat = NULL;
+	int ok;
+
 	if (doc == NULL)
 		return NULL;
-	if (EVP_Digest(doc, strlen(doc), md, &n, EVP_sha256(), NULL) != 1 || n < 8) {
+	/* Of the document's JSON without its layout: the CLI and the API
+	 * space the same document differently. */
+	if ((j = cJSON_Parse(doc)) != NULL) {
+		flat = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+	}
+	ok = EVP_Digest(flat != NULL ? flat : doc, strlen(flat != NULL ? flat : doc), md, &n,
+	    EVP_sha256(), NULL) == 1 && n >= 8;
+	free(flat);
+	if (!ok) {
 		D->oom = true;
 		return NULL;
 	}

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert/alert.h"
+#include "alert/group.h"
 #include "audit/cause.h"
 #include "audit/run.h"
 #include "collect/snapjson.h"
@@ -602,6 +604,108 @@ START_TEST(unchanged_accounts_share_inputs)
 }
 END_TEST
 
+/* The demo organization's change (examples/demo-org: OrgBaseline, the
+ * managed policy attached to Developer, loses its PassRole deny): one
+ * alert, its cause OrgBaseline's new document, listing the three edges. */
+START_TEST(demo_change_one_grouped_alert)
+{
+	const char *top = getenv("top_srcdir") != NULL ? getenv("top_srcdir") : ".";
+	struct confdiag diag = CONFDIAG_INIT;
+	struct config dc;
+	struct audit_result res;
+	struct audit_run_opts o;
+	struct alert_run run = { "demo-run", 1700000000, ALERT_RUN_OK, NULL };
+	struct alert *v = NULL, back;
+	struct err e = { "" };
+	char conf[1200], in1[512], in2[512], sdir[128];
+	const struct alert_group *g;
+	size_t n = 0;
+	cJSON *j;
+
+	/* Private, as the config holds the ExternalId. */
+	snprintf(conf, sizeof(conf), "cp %s/examples/demo-org/passrole-auditd.conf %s/demo.conf && "
+	    "chmod 600 %s/demo.conf", top, dir, dir);
+	ck_assert(system(conf) == 0);
+	snprintf(conf, sizeof(conf), "%s/demo.conf", dir);
+	snprintf(in1, sizeof(in1), "%s/examples/demo-org/dump", top);
+	snprintf(in2, sizeof(in2), "%s/examples/demo-org/dump-changed", top);
+	snprintf(sdir, sizeof(sdir), "%s/state", dir);
+	ck_assert_msg(config_load(&dc, conf, &diag) == 0, "%s: %s", conf,
+	    diag.n > 0 ? diag.msgs[0] : "?");
+	confdiag_free(&diag);
+	memset(&o, 0, sizeof(o));
+	o.state_dir = sdir;
+	o.input_dir = in1;
+	ck_assert_msg(audit_run(&dc, &o, NULL, &res, &e) == 0, "%s", e.msg);
+	audit_result_free(&res);
+	o.input_dir = in2;
+	ck_assert_msg(audit_run(&dc, &o, NULL, &res, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(res.diff.n, 3);
+
+	ck_assert_msg(alert_build(&dc.alerts, &run, &res.diff, &v, &n, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].kind, ALERT_CAUSE);
+	g = v[0].group;
+	ck_assert_uint_eq(g->ncauses, 1);
+	ck_assert_str_eq(g->causes[0].kind, "managed-policy");
+	ck_assert_str_eq(g->causes[0].name, "OrgBaseline");
+	ck_assert_str_eq(g->causes[0].arn, "arn:aws:iam::210987654321:policy/OrgBaseline");
+	ck_assert(g->causes[0].verified && !g->causes[0].jointly);
+	ck_assert_uint_eq(g->counts[DIFF_GAINED], 3);
+	ck_assert_uint_eq(g->counts[DIFF_LOST] + g->counts[DIFF_CHANGED], 0);
+	ck_assert_uint_eq(g->naccounts, 1);
+	ck_assert_str_eq(v[0].account, "210987654321");
+	ck_assert_uint_eq(g->nitems, 3);
+	ck_assert_uint_eq(g->omitted, 0);
+	ck_assert_str_eq(tail(g->items[0].role), "AdminInstanceRole");
+	ck_assert_str_eq(tail(g->items[1].role), "BedrockAgentRole");
+	ck_assert_str_eq(tail(g->items[2].role), "EventBridgeInvokeRole");
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_str_eq(g->items[i].change, "gained");
+		ck_assert_str_eq(tail(g->items[i].principal), "Developer");
+	}
+	ck_assert_int_eq(v[0].severity, dc.alerts.syslog.gained);
+	ck_assert_ptr_nonnull(strstr(v[0].change, "managed-policy OrgBaseline"));
+	ck_assert_ptr_nonnull(strstr(v[0].reason, "3 edges gained in 1 account: gained "
+	    "role/Developer -> role/AdminInstanceRole (210987654321)"));
+
+	/* Read back from the outbox's form: the same alert, the same id. */
+	j = alert_to_json(&v[0]);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_msg(alert_from_json(j, &back, &e) == 0, "%s", e.msg);
+	cJSON_Delete(j);
+	ck_assert_str_eq(back.id, v[0].id);
+	ck_assert_uint_eq(back.group->nitems, 3);
+	ck_assert_str_eq(back.group->causes[0].before, g->causes[0].before);
+	ck_assert_str_eq(back.group->items[2].services[0], "events.amazonaws.com");
+	alert_free(&back);
+	{
+		/* Stable: the same run and cause give the same id; another run
+		 * another. */
+		struct alert *w = NULL;
+		size_t nw = 0;
+		char id[ALERT_ID_LEN + 1];
+
+		memcpy(id, v[0].id, sizeof(id));
+		alert_array_free(v, n);
+		ck_assert(alert_build(&dc.alerts, &run, &res.diff, &w, &nw, &e) == 0 && nw == 1);
+		ck_assert_str_eq(w[0].id, id);
+		alert_array_free(w, nw);
+		run.id = "another-run";
+		ck_assert(alert_build(&dc.alerts, &run, &res.diff, &w, &nw, &e) == 0 && nw == 1);
+		ck_assert_str_ne(w[0].id, id);
+		alert_array_free(w, nw);
+		/* group_by = "edge": one per edge, as before. */
+		dc.alerts.group_by = CONFIG_GROUP_EDGE;
+		ck_assert(alert_build(&dc.alerts, &run, &res.diff, &w, &nw, &e) == 0 && nw == 3);
+		ck_assert_int_eq(w[0].kind, ALERT_GAINED);
+		alert_array_free(w, nw);
+	}
+	audit_result_free(&res);
+	config_free(&dc);
+}
+END_TEST
+
 static Suite *
 cause_suite(void)
 {
@@ -632,6 +736,7 @@ cause_suite(void)
 	tcase_add_test(t, two_changes_needed_together);
 	tcase_add_test(t, old_generation_without_inputs);
 	tcase_add_test(t, unchanged_accounts_share_inputs);
+	tcase_add_test(t, demo_change_one_grouped_alert);
 	suite_add_tcase(s, t);
 	return s;
 }
