@@ -1,6 +1,7 @@
 /*
- * Alerts: one record per change an audit found (an edge gained, lost or
- * changed; a role that became privileged or stopped being so) and one per
+ * Alerts: one record per cause of the changes an audit found (group.h,
+ * alerts.group_by = "cause") or per change (an edge gained, lost or
+ * changed; a role that became privileged or stopped being so), and one per
  * audit that failed or left accounts unaudited. Records are queued in the
  * durable outbox (outbox.h) before any delivery and handed to the sinks
  * (syslog_sink.h, webhook.h) from there, so an alert survives a restart and
@@ -51,7 +52,9 @@
  *     "schema": "passrole-auditd.alert/1",
  *     "id": "<64 hex>",        stable: SHA-256 over kind, key, content, run
  *     "kind": "gained" | "lost" | "changed" | "privileged-added" |
- *             "privileged-removed" | "audit-failed" | "audit-incomplete",
+ *             "privileged-removed" | "audit-failed" | "audit-incomplete" |
+ *             "cause" (the changes one cause explains: group.h, which
+ *             documents its members and its id),
  *     "severity": "error" | "warning" | "notice" | "info" | "debug",
  *     "timestamp": "2026-11-23T11:00:00Z",   when the audit ran (UTC)
  *     "run": "<the audit run's identity>",
