@@ -42,3 +42,10 @@ EXTRA_DIST += $(ALERT_SHELL_TESTS) \
 # loopback CONNECT proxy: the AWS calls and a webhook.
 TESTS += tests/integration/proxy.sh
 EXTRA_DIST += tests/integration/proxy.sh tests/tools/connect_proxy.py
+
+# Alerts grouped by cause (issue 12).
+check_PROGRAMS += tests/unit/check_group
+tests_unit_check_group_SOURCES = tests/unit/check_group.c
+tests_unit_check_group_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_group_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_group
