@@ -29,6 +29,7 @@ const char CAUSE_NOTE_NO_INPUT[] =
 const char CAUSE_NOTE_TOO_MANY[] =
     "too many input changes in the account to verify each; those naming the "
     "principal or the role are listed";
+const char CAUSE_NOTE_FAILED[] = "the causes could not be found (see the log)";
 
 /* ------------------------------------------------------------- changes */
 
@@ -1150,6 +1151,20 @@ names(const struct delta *dl, const struct diff_entry *en)
 	    strutil_cmp(dl->owner, r) == 0)) ||
 	    (dl->c.arn != NULL && (strutil_cmp(dl->c.arn, p) == 0 ||
 	    strutil_cmp(dl->c.arn, r) == 0));
+}
+
+void
+cause_clear_all(struct edge_diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct diff_entry *en = &d->entries[i];
+
+		for (size_t k = 0; k < en->ncauses; k++)
+			diff_cause_clear(&en->causes[k]);
+		free(en->causes);
+		en->causes = NULL;
+		en->ncauses = 0;
+	}
 }
 
 void

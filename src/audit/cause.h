@@ -45,6 +45,7 @@
 extern const char CAUSE_NOTE_NOT_KEPT[];	/* the previous inputs are not kept */
 extern const char CAUSE_NOTE_NO_INPUT[];	/* no input changed */
 extern const char CAUSE_NOTE_TOO_MANY[];	/* too many changes to verify */
+extern const char CAUSE_NOTE_FAILED[];	/* finding them failed (logged) */
 
 /*
  * Fill the causes of d's entries (one account's diff). prev_shell and
@@ -60,5 +61,7 @@ int cause_explain(struct audit_ctx *ctx, const struct config_audit *cfg,
 
 /* Give every entry of d without causes the note. */
 void cause_note_all(struct edge_diff *d, const char *note);
+/* Drop every cause of d's entries. */
+void cause_clear_all(struct edge_diff *d);
 
 #endif
