@@ -67,6 +67,7 @@ enum {
 	F_ADMIN2 = 1u << 17,	/* a second admin role */
 	F_RCP = 1u << 18,	/* RCP p-rcp denies sts:AssumeRole */
 	F_ASSUME = 1u << 19,	/* carol can assume Ops, Ops can pass */
+	F_OPS_TAG = 1u << 20,	/* Ops tagged tier=admin */
 };
 
 static char trust_buf[4][512];
@@ -130,6 +131,8 @@ world(unsigned f)
 		sb_role_attach(r, pass);
 	if (f & F_OPS_ADMIN)
 		sb_role_attach(r, adm);
+	if (f & F_OPS_TAG)
+		sb_role_tag(r, "tier", "admin");
 	if (f & F_ASSUME) {
 		/* Ops trusts carol, and can pass. */
 		snprintf(trust_buf[3], sizeof(trust_buf[3]), "{\"Version\":\"2012-10-17\","
@@ -504,6 +507,27 @@ START_TEST(role_classification)
 }
 END_TEST
 
+START_TEST(role_tags)
+{
+	struct audit_result res;
+	const struct diff_entry *en;
+	char *tag[] = { (char *)"tier=admin" };
+
+	/* A tag the config names makes the role privileged. */
+	cfg.audit.privileged_tags.items = tag;
+	cfg.audit.privileged_tags.n = 1;
+	run_pair(F_ALICE_PASS, F_ALICE_PASS | F_OPS_TAG, &res);
+	en = entry(&res, DIFF_GAINED, "alice", "Ops");
+	want_causes(en, false, 2, "tags", NULL, "role-privileged", "Ops");
+	ck_assert_str_eq(en->causes[0].on, ARN("role/Ops"));
+	ck_assert_str_eq(en->causes[0].before, "");
+	ck_assert_str_eq(en->causes[0].after, "tier=admin");
+	audit_result_free(&res);
+	cfg.audit.privileged_tags.n = 0;
+	cfg.audit.privileged_tags.items = NULL;
+}
+END_TEST
+
 START_TEST(account_moved)
 {
 	one(F_ALICE_PASS | F_SCP_DENY, F_ALICE_PASS | F_SCP_DENY | F_MOVED, DIFF_GAINED, "alice",
@@ -729,6 +753,7 @@ cause_suite(void)
 	tcase_add_test(t, principal_created_deleted);
 	tcase_add_test(t, role_created_privileged);
 	tcase_add_test(t, role_classification);
+	tcase_add_test(t, role_tags);
 	tcase_add_test(t, account_moved);
 	tcase_add_test(t, ou_moved);
 	tcase_add_test(t, two_changes_two_edges);
