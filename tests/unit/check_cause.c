@@ -528,6 +528,44 @@ START_TEST(role_tags)
 }
 END_TEST
 
+/* The settings changed, not the inputs: the classification is named, no
+ * input change is blamed, and one that changed beside is listed as not
+ * verified. */
+START_TEST(settings_changed)
+{
+	struct audit_result res;
+	const struct diff_entry *en;
+	char *tag[] = { (char *)"tier=admin" };
+
+	run_one(F_ALICE_PASS | F_OPS_TAG, "before", &res);
+	audit_result_free(&res);
+	cfg.audit.privileged_tags.items = tag;
+	cfg.audit.privileged_tags.n = 1;
+	run_one(F_ALICE_PASS | F_OPS_TAG, "after", &res);
+	en = entry(&res, DIFF_GAINED, "alice", "Ops");
+	ck_assert_uint_eq(en->ncauses, 1);
+	ck_assert_str_eq(en->causes[0].kind, "role-privileged");
+	en = entry(&res, DIFF_PRIV_ADDED, NULL, "Ops");
+	ck_assert_uint_eq(en->ncauses, 0);
+	ck_assert_str_eq(en->causes_note, CAUSE_NOTE_NO_INPUT);
+	audit_result_free(&res);
+	cfg.audit.privileged_tags.n = 0;
+	run_one(F_ALICE_PASS | F_OPS_TAG, "again", &res);
+	audit_result_free(&res);
+	cfg.audit.privileged_tags.n = 1;
+	run_one(F_ALICE_PASS | F_OPS_TAG | F_BOB, "bob", &res);
+	en = entry(&res, DIFF_PRIV_ADDED, NULL, "Ops");
+	ck_assert_uint_eq(en->ncauses, 1);
+	ck_assert_str_eq(en->causes[0].kind, "user");
+	ck_assert(!en->causes[0].verified && !en->causes[0].jointly);
+	en = entry(&res, DIFF_GAINED, "bob", "Admin");
+	want_causes(en, false, 1, "user", "bob");
+	audit_result_free(&res);
+	cfg.audit.privileged_tags.n = 0;
+	cfg.audit.privileged_tags.items = NULL;
+}
+END_TEST
+
 START_TEST(account_moved)
 {
 	one(F_ALICE_PASS | F_SCP_DENY, F_ALICE_PASS | F_SCP_DENY | F_MOVED, DIFF_GAINED, "alice",
@@ -754,6 +792,7 @@ cause_suite(void)
 	tcase_add_test(t, role_created_privileged);
 	tcase_add_test(t, role_classification);
 	tcase_add_test(t, role_tags);
+	tcase_add_test(t, settings_changed);
 	tcase_add_test(t, account_moved);
 	tcase_add_test(t, ou_moved);
 	tcase_add_test(t, two_changes_two_edges);
