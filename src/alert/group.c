@@ -156,12 +156,14 @@ change_line(const struct alert_group *g)
 	buf_init(&b, 0);
 	if (g->ncauses == 0)
 		rc = buf_printf(&b, "cause unknown: %s", g->note != NULL ? g->note : "not known");
-	for (size_t i = 0; i < g->ncauses && rc == 0; i++) {
+	for (size_t i = 0; i < g->ncauses && i < ALERT_GROUP_TEXT_CAUSES && rc == 0; i++) {
 		if (i > 0)
 			rc = buf_puts(&b, g->causes[i].jointly ? " together with " : "; and ");
 		if (rc == 0)
 			rc = cause_text(&b, &g->causes[i]);
 	}
+	if (rc == 0 && g->ncauses > ALERT_GROUP_TEXT_CAUSES)
+		rc = buf_printf(&b, "; and %zu more causes", g->ncauses - ALERT_GROUP_TEXT_CAUSES);
 	if (rc != 0) {
 		buf_free(&b);
 		return NULL;

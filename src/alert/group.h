@@ -10,8 +10,8 @@
  *
  * A grouped alert is a struct alert of kind ALERT_CAUSE ("cause"):
  *   change    one line: the cause ("managed-policy OrgBaseline
- *             (arn:...) in 210987654321: v1 -> v2"; "and N more" when
- *             several are needed together)
+ *             (arn:...) in 210987654321: v1 -> v2"), or the causes, the
+ *             first ALERT_GROUP_TEXT_CAUSES then "and N more causes")
  *   reason    one line, bounded: the counts, then the first
  *             ALERT_GROUP_TEXT_ITEMS changes and how many are left out —
  *             what syslog and Slack show
@@ -51,6 +51,7 @@
 #define ALERT_GROUP_ITEMS_MAX 200	/* changes listed in the JSON form */
 #define ALERT_GROUP_TEXT_ITEMS 10	/* changes named in reason */
 #define ALERT_GROUP_CAUSES_MAX 64	/* causes kept in one alert */
+#define ALERT_GROUP_TEXT_CAUSES 5	/* causes named in change */
 
 struct alert_item {
 	char *change;		/* "gained", "lost", ... */

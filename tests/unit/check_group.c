@@ -260,6 +260,26 @@ START_TEST(test_not_looked_for_and_edge_mode)
 }
 END_TEST
 
+START_TEST(test_many_causes_bounded)
+{
+	struct diff_cause many[8];
+	struct alert *v;
+	size_t n;
+
+	for (size_t i = 0; i < 8; i++) {
+		many[i] = att;
+		many[i].jointly = true;
+	}
+	entries[NMANY].causes = many;
+	entries[NMANY].ncauses = 8;
+	build(&run1, &v, &n);
+	ck_assert_uint_eq(v[1].group->ncauses, 8);
+	ck_assert_ptr_nonnull(strstr(v[1].change, " together with policy-attachment Pass"));
+	ck_assert_ptr_nonnull(strstr(v[1].change, "; and 3 more causes"));
+	alert_array_free(v, n);
+}
+END_TEST
+
 static Suite *
 group_suite(void)
 {
@@ -272,6 +292,7 @@ group_suite(void)
 	tcase_add_test(t, test_filters_choose_changes);
 	tcase_add_test(t, test_ids);
 	tcase_add_test(t, test_not_looked_for_and_edge_mode);
+	tcase_add_test(t, test_many_causes_bounded);
 	suite_add_tcase(s, t);
 	return s;
 }
