@@ -34,6 +34,7 @@ _Static_assert(sizeof(enum config_partition) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_cred_source) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_org_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_webhook_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_alert_group) == sizeof(int), "enum size");
 
 /* Same order as enum log_level. */
 static const char *const log_level_values[] = {
@@ -56,6 +57,8 @@ static const char *const severity_by_values[] = { "risk", "kind", NULL };
 static const char *const on_baseline_values[] = { "summary", "none", NULL };
 /* Same order as enum config_webhook_format. */
 static const char *const webhook_format_values[] = { "json", "slack", NULL };
+/* Same order as enum config_alert_group. */
+static const char *const alert_group_values[] = { "cause", "edge", NULL };
 
 /* The facilities syslog(3) offers a program; "kern" is the kernel's own. */
 static const struct {
@@ -777,6 +780,9 @@ static const struct confschema_entry config_entries[] = {
 	ENUM("alerts.on_baseline", alerts.on_baseline, on_baseline_values, "summary",
 	    "the first audit raises one alert with the edges' counts by severity "
 	    "and the most severe ones (summary), or nothing (none)"),
+	ENUM("alerts.group_by", alerts.group_by, alert_group_values, "cause",
+	    "one alert per input change that caused the audit's changes (cause), "
+	    "or one per changed edge or role (edge)"),
 	LIST("alerts.accounts", alerts.accounts, config_check_account_id,
 	    "raise alerts only about these accounts (empty: all)"),
 	LIST("alerts.roles", alerts.roles, config_check_role_pattern,

@@ -175,10 +175,15 @@ enum config_severity_by { CONFIG_SEVERITY_RISK = 0, CONFIG_SEVERITY_KIND };
 /* alerts.on_baseline: what the first run raises. */
 enum config_on_baseline { CONFIG_BASELINE_SUMMARY = 0, CONFIG_BASELINE_NONE };
 
+/* One alert per input change behind the changes (cause.h), or per
+ * change (the behaviour before causes). */
+enum config_alert_group { CONFIG_GROUP_CAUSE = 0, CONFIG_GROUP_EDGE };
+
 struct config_alerts {
 	enum log_level min_severity;	/* alerts below are not raised */
 	int severity_by;		/* enum config_severity_by, default risk */
 	int on_baseline;		/* enum config_on_baseline, default summary */
+	enum config_alert_group group_by;
 	struct confschema_strlist accounts;	/* empty: all */
 	struct confschema_strlist roles;	/* role name/ARN patterns; empty: all */
 	int outbox_max;			/* queued alerts kept, default 10000 */

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "alert/alert.h"
+#include "alert/group.h"
 #include "util/buf.h"
 
 /* Bounds on what a record read back from the outbox may hold: an entry is
@@ -28,7 +29,7 @@
 static const char *const kind_names[ALERT_KIND_COUNT] = {
 	"gained", "lost", "changed", "privileged-added", "privileged-removed",
 	"audit-failed", "audit-incomplete", "baseline", "accepted-expired",
-	"accepted-unmatched",
+	"accepted-unmatched", "cause",
 };
 
 const char *
@@ -98,6 +99,7 @@ alert_free(struct alert *a)
 		free(a->top[i].role);
 	}
 	free(a->top);
+	alert_group_free(a->group);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -303,6 +305,9 @@ alert_filter_pass(const struct config_alerts *c, const struct alert *a)
 	/* log_level: lower is more severe. */
 	if (a->severity > c->min_severity)
 		return false;
+	/* Its changes passed the filters before they were grouped. */
+	if (a->kind == ALERT_CAUSE)
+		return true;
 	if (c->accounts.n > 0) {
 		if (a->kind == ALERT_AUDIT_INCOMPLETE) {
 			bool any = false;
@@ -469,6 +474,7 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 {
 	struct alert *v = NULL;
 	size_t cap, nv = 0, i, nthis;
+	bool *skip = NULL;	/* d's entries an accepted entry covers */
 	int rc = -1;
 
 	*out = NULL;
@@ -509,9 +515,15 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 			    (int)de->kind);
 			goto out;
 		}
-		if (edge_accepted(run, de))
-			continue;
+		/* An accepted edge raises nothing; its slot stays (empty) so
+		 * that v's change alerts line up with d's entries. */
 		a = &v[nv++];
+		if (edge_accepted(run, de)) {
+			if (skip == NULL && (skip = calloc(d->n, sizeof(*skip))) == NULL)
+				goto nomem;
+			skip[i] = true;
+			continue;
+		}
 		switch (de->kind) {
 		case DIFF_GAINED:
 			if (common(a, c, run, ALERT_GAINED) == 0)
@@ -542,6 +554,27 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 		}
 		if (frc != 0 || !ok || compute_id(a) != 0)
 			goto nomem;
+	}
+	if (c->group_by == CONFIG_GROUP_CAUSE && d != NULL && d->n > 0) {
+		struct alert *g = NULL;
+		size_t ng = 0, base = nv - d->n;
+
+		if (alert_group_build(c, run, d, v + base, skip, &g, &ng, e) != 0)
+			goto out;
+		for (i = base; i < nv; i++)
+			alert_free(&v[i]);
+		nv = base;
+		for (i = 0; i < ng; i++)
+			v[nv++] = g[i];
+		free(g);
+	} else if (skip != NULL) {
+		/* One alert per change: the accepted ones' empty slots go. */
+		size_t base = nv - d->n, k = base;
+
+		for (i = 0; i < d->n; i++)
+			if (!skip[i])
+				v[k++] = v[base + i];
+		nv = k;
 	}
 	if (d != NULL && d->baseline && run->status == ALERT_RUN_OK && run->view != NULL &&
 	    c->on_baseline == CONFIG_BASELINE_SUMMARY) {
@@ -642,6 +675,7 @@ alert_build(const struct config_alerts *c, const struct alert_run *run,
 nomem:
 	err_set(e, "alert_build: out of memory");
 out:
+	free(skip);
 	alert_array_free(v, nv);
 	return rc;
 }
@@ -704,6 +738,8 @@ alert_to_json(const struct alert *a)
 	}
 	ok = ok && add_str(o, "path", a->path) && add_str(o, "conditions", a->conditions) &&
 	    add_str(o, "reason", a->reason) && add_str(o, "change", a->change);
+	if (ok && a->group != NULL)
+		ok = alert_group_to_json(a, o);
 	if (ok && a->kind == ALERT_AUDIT_INCOMPLETE) {
 		if ((arr = cJSON_AddArrayToObject(o, "not_audited")) == NULL)
 			ok = false;
@@ -883,7 +919,10 @@ alert_from_json(const cJSON *j, struct alert *out, struct err *e)
 	}
 	free(tmp);
 	tmp = NULL;
-	if ((v = cJSON_GetObjectItemCaseSensitive(j, "counts")) != NULL) {
+	/* "counts" and "edges" are a baseline's here; a cause alert's own
+	 * (group.h) are read by alert_group_from_json. */
+	if (a.kind == ALERT_BASELINE &&
+	    (v = cJSON_GetObjectItemCaseSensitive(j, "counts")) != NULL) {
 		if (!cJSON_IsObject(v)) {
 			err_set(e, "alert JSON: \"counts\" is not an object");
 			goto out;
@@ -899,7 +938,8 @@ alert_from_json(const cJSON *j, struct alert *out, struct err *e)
 			a.counts[n] = (size_t)it->valuedouble;
 		}
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(j, "edges")) != NULL) {
+	if (a.kind == ALERT_BASELINE &&
+	    (v = cJSON_GetObjectItemCaseSensitive(j, "edges")) != NULL) {
 		n = (size_t)cJSON_GetArraySize(v);
 		if (!cJSON_IsArray(v) || n > ALERT_LIST_MAX) {
 			err_set(e, "alert JSON: \"edges\" is not an array of at most %d objects",
@@ -925,6 +965,8 @@ alert_from_json(const cJSON *j, struct alert *out, struct err *e)
 			tmp = NULL;
 		}
 	}
+	if (a.kind == ALERT_CAUSE && alert_group_from_json(j, &a, e) != 0)
+		goto out;
 	*out = a;
 	memset(&a, 0, sizeof(a));
 	rc = 0;
@@ -1077,6 +1119,9 @@ alert_format_summary(const struct alert *a)
 		    a->kind == ALERT_ACCEPTED_EXPIRED ? "expired" : "matches no edge",
 		    a->reason != NULL ? a->reason : "");
 		break;
+	case ALERT_CAUSE:
+		buf_free(&b);
+		return alert_group_summary(a);
 	default:
 		rc = buf_printf(&b, "PassRole audit incomplete: %zu account%s not audited",
 		    a->nnot_audited, a->nnot_audited == 1 ? "" : "s");

@@ -1,6 +1,7 @@
 /*
- * Alerts: one record per change an audit found (an edge gained, lost or
- * changed; a role that became privileged or stopped being so) and one per
+ * Alerts: one record per cause of the changes an audit found (group.h,
+ * alerts.group_by = "cause") or per change (an edge gained, lost or
+ * changed; a role that became privileged or stopped being so), and one per
  * audit that failed or left accounts unaudited. Records are queued in the
  * durable outbox (outbox.h) before any delivery and handed to the sinks
  * (syslog_sink.h, webhook.h) from there, so an alert survives a restart and
@@ -52,7 +53,9 @@
  *     "id": "<64 hex>",        stable: SHA-256 over kind, key, content, run
  *     "kind": "gained" | "lost" | "changed" | "privileged-added" |
  *             "privileged-removed" | "audit-failed" | "audit-incomplete" |
- *             "baseline" | "accepted-expired" | "accepted-unmatched",
+ *             "baseline" | "accepted-expired" | "accepted-unmatched" |
+ *             "cause" (the changes one cause explains: group.h, which
+ *             documents its members and its id),
  *     "severity": "error" | "warning" | "notice" | "info" | "debug",
  *     "risk": "critical" | "high" | "medium" | "low" | "info",  (risk.h)
  *     "timestamp": "2026-11-23T11:00:00Z",   when the audit ran (UTC)
@@ -117,6 +120,7 @@ enum alert_kind {
 	ALERT_BASELINE,			/* the first run's summary */
 	ALERT_ACCEPTED_EXPIRED,		/* an accepted-edges entry is past its date */
 	ALERT_ACCEPTED_UNMATCHED,	/* an accepted-edges entry matches no edge */
+	ALERT_CAUSE,		/* the changes one cause (set) explains: group.h */
 	ALERT_KIND_COUNT
 };
 
@@ -131,6 +135,7 @@ struct alert_brief {
 	char *role;
 	enum alert_risk risk;
 };
+struct alert_group;
 
 /* One alert. Owns every string in it; alert_free() releases them. */
 struct alert {
@@ -158,6 +163,9 @@ struct alert {
 	size_t counts[RISK_COUNT];
 	struct alert_brief *top;
 	size_t ntop;
+	/* ALERT_CAUSE: the cause and the changes it explains (group.h);
+	 * owned, NULL for the other kinds. */
+	struct alert_group *group;
 };
 
 /* "gained", "privileged-added", ...; NULL for an unknown kind. */

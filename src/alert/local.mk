@@ -5,6 +5,7 @@ PRA_LIBS += libpra_alert.a
 libpra_alert_a_SOURCES = \
 	src/alert/alert.c src/alert/alert.h \
 	src/alert/risk.c src/alert/risk.h \
+	src/alert/group.c src/alert/group.h \
 	src/alert/outbox.c src/alert/outbox.h \
 	src/alert/syslog_sink.c src/alert/syslog_sink.h \
 	src/alert/webhook.c src/alert/webhook.h \
@@ -46,3 +47,9 @@ EXTRA_DIST += tests/integration/proxy.sh tests/tools/connect_proxy.py
 # Accepted edges: malformed, matched, expired, unmatched (issue 12).
 TESTS += tests/integration/accepted.sh
 EXTRA_DIST += tests/integration/accepted.sh
+# Alerts grouped by cause (issue 12).
+check_PROGRAMS += tests/unit/check_group
+tests_unit_check_group_SOURCES = tests/unit/check_group.c
+tests_unit_check_group_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_group_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_group

@@ -51,6 +51,42 @@ diff_kind_name(enum diff_kind k)
 }
 
 void
+diff_cause_clear(struct diff_cause *c)
+{
+	free(c->kind), free(c->account), free(c->name), free(c->arn), free(c->id);
+	free(c->on), free(c->before), free(c->after);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+copy_str(char **d, const char *s)
+{
+	*d = NULL;
+	return s == NULL || (*d = strdup(s)) != NULL ? 0 : -1;
+}
+
+int
+diff_cause_copy(struct diff_cause *d, const struct diff_cause *s)
+{
+	d->verified = s->verified;
+	d->jointly = s->jointly;
+	return copy_str(&d->kind, s->kind) | copy_str(&d->account, s->account) |
+	    copy_str(&d->name, s->name) | copy_str(&d->arn, s->arn) | copy_str(&d->id, s->id) |
+	    copy_str(&d->on, s->on) | copy_str(&d->before, s->before) |
+	    copy_str(&d->after, s->after);
+}
+
+static void
+entry_causes_free(struct diff_entry *en)
+{
+	for (size_t k = 0; k < en->ncauses; k++)
+		diff_cause_clear(&en->causes[k]);
+	free(en->causes);
+	en->causes = NULL;
+	en->ncauses = 0;
+}
+
+void
 diff_free(struct edge_diff *d)
 {
 	if (d == NULL)
@@ -59,6 +95,7 @@ diff_free(struct edge_diff *d)
 		struct diff_entry *en = &d->entries[i];
 
 		free(en->what);
+		entry_causes_free(en);
 		if (!d->owned)
 			continue;
 		/* Owned copies: the const is the borrowing view's. */
@@ -140,6 +177,12 @@ diff_absorb(struct edge_diff *run, struct edge_diff *acct, struct err *e)
 			d->kind = s->kind;
 			d->what = s->what;
 			acct->entries[i].what = NULL;
+			/* The causes are the entry's own: moved, not copied. */
+			d->causes = s->causes;
+			d->ncauses = s->ncauses;
+			d->causes_note = s->causes_note;
+			acct->entries[i].causes = NULL;
+			acct->entries[i].ncauses = 0;
 			d->old_edge = own_edge(s->old_edge, &oom);
 			d->new_edge = own_edge(s->new_edge, &oom);
 			d->old_priv = own_priv(s->old_priv, &oom);
@@ -371,6 +414,18 @@ what_changed(struct buf *b, const struct edge *o, const struct edge *c)
 	    path_text(b, c) != 0))
 		return -1;
 	return 0;
+}
+
+bool
+diff_edge_same(const struct edge *a, const struct edge *b)
+{
+	struct buf w;
+	bool same;
+
+	buf_init(&w, 0);
+	same = what_changed(&w, a, b) == 0 && w.len == 0;
+	buf_free(&w);
+	return same;
 }
 
 static int

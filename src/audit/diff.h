@@ -26,6 +26,33 @@ enum diff_kind {
 	DIFF_PRIV_REMOVED,
 };
 
+/*
+ * One input change behind an entry (cause.h finds them): what changed
+ * (kind: "managed-policy", "inline-policy", "scp", "rcp", "boundary",
+ * "trust-policy", "endpoint-policy", "policy-attachment",
+ * "org-policy-attachment", "group-membership", "user", "group", "role",
+ * "endpoint", "tags", "account-parent", "ou-parent", "role-privileged"),
+ * where (account; name; arn or id; on: the principal, OU or account an
+ * attachment, membership, boundary or inline policy belongs to), and
+ * before/after (a version id, a document's fingerprint "sha256:...", an
+ * ARN or id, "attached"/"detached", "present"/"absent"; NULL: none).
+ * verified: putting this input back as it was (with the other causes of
+ * the entry marked jointly, when jointly is set) gives the previous
+ * answer for the entry. Owns its strings.
+ */
+struct diff_cause {
+	char *kind;
+	char *account;
+	char *name;
+	char *arn;
+	char *id;
+	char *on;
+	char *before;
+	char *after;
+	bool verified;
+	bool jointly;
+};
+
 struct diff_entry {
 	enum diff_kind kind;
 	const struct edge *old_edge;	/* NULL for GAINED and PRIV_* */
@@ -35,6 +62,12 @@ struct diff_entry {
 	/* For CHANGED: "services +lambda.amazonaws.com -ec2.amazonaws.com;
 	 * conditions now none; path now direct". NULL otherwise. */
 	char *what;
+	/* Why (cause.h): owned; none with causes_note saying why none are
+	 * known (a static sentence, or NULL when causes were not looked
+	 * for). */
+	struct diff_cause *causes;
+	size_t ncauses;
+	const char *causes_note;
 };
 
 struct diff_not_audited {
@@ -73,5 +106,13 @@ void diff_free(struct edge_diff *d);
 int diff_absorb(struct edge_diff *run, struct edge_diff *acct, struct err *e);
 int diff_finish(struct edge_diff *run, struct err *e);
 const char *diff_kind_name(enum diff_kind k);	/* "gained", "lost", ... */
+
+/* Two edges with the same key: does nothing the diff tracks differ? */
+bool diff_edge_same(const struct edge *a, const struct edge *b);
+
+void diff_cause_clear(struct diff_cause *c);
+/* Deep copy into zeroed *d; -1 on ENOMEM (*d then holds what was copied,
+ * released with diff_cause_clear). */
+int diff_cause_copy(struct diff_cause *d, const struct diff_cause *s);
 
 #endif

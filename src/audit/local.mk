@@ -104,3 +104,13 @@ TESTS += tests/integration/demo.sh
 EXTRA_DIST += tests/integration/demo.sh examples/demo-org
 dist_noinst_SCRIPTS += scripts/demo
 # --- end demo helper ---
+
+# --- causes (issue 12): which input change explains each change ---
+libpra_audit_a_SOURCES += src/audit/cause.c src/audit/cause.h
+check_PROGRAMS += tests/unit/check_cause
+tests_unit_check_cause_SOURCES = tests/unit/check_cause.c tests/unit/snapbuild.c \
+	tests/unit/snapbuild.h
+tests_unit_check_cause_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_check_cause_LDADD = $(CHECK_LDADD_ALL)
+TESTS += tests/unit/check_cause
+# --- end causes ---

@@ -135,12 +135,36 @@ add_set_arrays(cJSON *o, const struct edge_set *s, const char *const *names)
 }
 
 static cJSON *
+cause_json(const struct diff_cause *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	ok = ok && add(o, "kind", str_or_null(c->kind));
+	ok = ok && add(o, "account", str_or_null(c->account));
+	ok = ok && add(o, "name", str_or_null(c->name));
+	ok = ok && add(o, "arn", str_or_null(c->arn));
+	ok = ok && add(o, "id", str_or_null(c->id));
+	ok = ok && add(o, "on", str_or_null(c->on));
+	ok = ok && add(o, "before", str_or_null(c->before));
+	ok = ok && add(o, "after", str_or_null(c->after));
+	ok = ok && add(o, "verified", cJSON_CreateBool(c->verified));
+	ok = ok && add(o, "jointly", cJSON_CreateBool(c->jointly));
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *
 change_json(const struct diff_entry *en)
 {
 	cJSON *o = cJSON_CreateObject();
 	const struct edge *ed = en->new_edge != NULL ? en->new_edge : en->old_edge;
 	bool priv = en->kind == DIFF_PRIV_ADDED || en->kind == DIFF_PRIV_REMOVED;
 	const struct edge_privileged *p = en->new_priv != NULL ? en->new_priv : en->old_priv;
+	cJSON *causes;
 	bool ok = o != NULL;
 
 	ok = ok && add(o, "kind", cJSON_CreateString(diff_kind_name(en->kind)));
@@ -158,6 +182,10 @@ change_json(const struct diff_entry *en)
 		ok = ok && add(o, "new", en->new_edge != NULL ?
 		    edgejson_edge(en->new_edge, NULL) : cJSON_CreateNull());
 	}
+	ok = ok && add(o, "causes", causes = cJSON_CreateArray());
+	for (size_t k = 0; ok && k < en->ncauses; k++)
+		ok = cJSON_AddItemToArray(causes, cause_json(&en->causes[k]));
+	ok = ok && add(o, "causes_note", str_or_null(en->causes_note));
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;

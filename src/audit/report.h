@@ -27,7 +27,13 @@
  *                    "principal_arn": string | null (null for privileged-*),
  *                    "role_arn": string, "what": string | null,
  *                    "old": edge | privileged | null,
- *                    "new": edge | privileged | null } ],
+ *                    "new": edge | privileged | null,
+ *                    "causes": [ { "kind", "account", "name", "arn", "id",
+ *                                  "on", "before", "after" (string | null),
+ *                                  "verified": bool, "jointly": bool } ],
+ *                    "causes_note": string | null } ],
+ *   (causes: diff.h's struct diff_cause, cause.h; an added field, so the
+ *   version stays 1: readers of version 1 ignore members they do not know.)
  *     "not_audited": [ { "account", "why", "previous": bool } ] }
  * Times are UTC, "2026-11-23T11:00:00Z".
  */

@@ -14,6 +14,7 @@
 
 #include "audit/edgejson.h"
 #include "util/buf.h"
+#include "util/strutil.h"
 
 /* ---- safe text ---- */
 
@@ -781,6 +782,31 @@ change_title(struct buf *b, const struct diff_entry *en)
 }
 
 /* What is said under a change's title. */
+/* "cause: managed-policy OrgBaseline (arn:...) in 210987654321: v1 -> v2
+ * [verified]": an input change behind a change (cause.h). */
+static int
+cause_into(struct buf *b, const struct diff_cause *c)
+{
+	const char *ref = c->arn != NULL ? c->arn : c->id;
+	int rc = buf_puts(b, "cause: ") != 0 || esc(b, c->kind) != 0 ? -1 : 0;
+
+	if (rc == 0 && c->name != NULL)
+		rc = buf_putc(b, ' ') != 0 || esc(b, c->name) != 0 ? -1 : 0;
+	if (rc == 0 && ref != NULL && strutil_cmp(ref, c->name) != 0)
+		rc = buf_puts(b, " (") != 0 || esc(b, ref) != 0 || buf_putc(b, ')') != 0 ? -1 : 0;
+	if (rc == 0 && c->on != NULL)
+		rc = buf_puts(b, " on ") != 0 || esc(b, c->on) != 0 ? -1 : 0;
+	if (rc == 0 && c->account != NULL)
+		rc = buf_puts(b, " in ") != 0 || esc(b, c->account) != 0 ? -1 : 0;
+	if (rc == 0)
+		rc = buf_puts(b, ": ") != 0 || esc(b, c->before != NULL ? c->before : "none") != 0 ||
+		    buf_puts(b, " -> ") != 0 ||
+		    esc(b, c->after != NULL ? c->after : "none") != 0 ||
+		    buf_printf(b, " [%s]", !c->verified ? "not verified" : c->jointly ?
+		    "verified jointly" : "verified") != 0 ? -1 : 0;
+	return rc;
+}
+
 static int
 change_details(struct items *it, const struct diff_entry *en)
 {
@@ -810,6 +836,11 @@ change_details(struct items *it, const struct diff_entry *en)
 	case DIFF_PRIV_REMOVED:
 		break;
 	}
+	for (size_t k = 0; rc == 0 && k < en->ncauses; k++)
+		rc = items_take(it, &b, cause_into(&b, &en->causes[k]));
+	if (rc == 0 && en->ncauses == 0 && en->causes_note != NULL)
+		rc = items_take(it, &b, buf_puts(&b, "cause: unknown (") != 0 ||
+		    esc(&b, en->causes_note) != 0 || buf_putc(&b, ')') != 0 ? -1 : 0);
 	buf_free(&b);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "audit/audit.h"
+#include "audit/cause.h"
 #include "audit/edgejson.h"
 #include "audit/edgestream.h"
 #include "audit/fingerprint.h"
@@ -188,6 +189,12 @@ struct run {
 	size_t prev_next;		/* prev's accounts handled so far */
 	bool any_audited;
 	bool snap_complete;
+	/* For the causes: this run's shell and audit context (borrowed),
+	 * and the previous run's organization (owned; read on first need). */
+	const struct snapshot *shell;
+	struct audit_ctx *ctx;
+	struct snapshot *prev_org;
+	bool prev_org_read;
 };
 
 /* A set with the run's head (and no accounts yet). */
@@ -321,10 +328,89 @@ prev_until(struct run *R, const char *id, struct err *e)
 	return 0;
 }
 
-/* One account: cur (taken) holds this run's results for it, computed
- * from inputs with fingerprint fp (NULL: unknown). */
+/* The previous run's organization, read once; NULL when it kept none. */
+static const struct snapshot *
+prev_org(struct run *R, struct err *e, int *rc)
+{
+	struct buf b;
+	int r;
+
+	*rc = 0;
+	if (R->prev_org_read)
+		return R->prev_org;
+	R->prev_org_read = true;
+	buf_init(&b, RUN_ACCOUNT_TEXT_MAX);
+	r = state_read_inputs(R->st, R->prev, NULL, &b, e);
+	if (r == 1 && snapjson_read(buf_cstr(&b), b.len, &R->prev_org, e) != 0) {
+		err_prefix(e, "the previous run's organization inputs");
+		r = -1;
+	}
+	buf_free(&b);
+	if (r < 0)
+		*rc = -1;
+	return R->prev_org;
+}
+
+/*
+ * The causes of an account's changes d (cause.h): its previous inputs
+ * (pa's) against this run's (text, the account's snapshot part).
+ * Entries get a note instead when the previous inputs are not kept.
+ */
 static int
-run_account(struct run *R, struct edge_set *cur, const char *fp, struct err *e)
+run_causes(struct run *R, const struct state_account *pa, const char *text, size_t len,
+    struct edge_diff *d, struct err *e)
+{
+	struct snap_account prev, cur;
+	const struct snapshot *po;
+	struct buf b;
+	int rc = -1, r;
+
+	memset(&prev, 0, sizeof(prev));
+	memset(&cur, 0, sizeof(cur));
+	buf_init(&b, RUN_ACCOUNT_TEXT_MAX);
+	/* Against --baseline's edge file there are no inputs to compare. */
+	if (R->st == NULL) {
+		rc = 0;
+		goto out;
+	}
+	/* A carried record's edges rest on an older run's inputs than the
+	 * organization kept beside them. */
+	if (pa == NULL || pa->known_at != 0 || text == NULL) {
+		cause_note_all(d, CAUSE_NOTE_NOT_KEPT);
+		rc = 0;
+		goto out;
+	}
+	if ((po = prev_org(R, e, &r)) == NULL && r != 0)
+		goto out;
+	if (po == NULL || (r = state_read_inputs(R->st, R->prev, pa->id, &b, e)) == 0) {
+		cause_note_all(d, CAUSE_NOTE_NOT_KEPT);
+		rc = 0;
+		goto out;
+	}
+	if (r < 0 || snapjson_parse_account(buf_cstr(&b), b.len, &prev, e) != 0 ||
+	    snapjson_parse_account(text, len, &cur, e) != 0 ||
+	    cause_explain(R->ctx, &R->cfg->audit, po, &prev, R->shell, &cur, d, e) != 0) {
+		/* The changes stand without their causes: an audit is not
+		 * failed for want of an explanation. */
+		log_warn("account %s: the causes of its changes could not be found: %s",
+		    pa->id, e != NULL ? e->msg : "?");
+		cause_clear_all(d);
+		cause_note_all(d, CAUSE_NOTE_FAILED);
+	}
+	rc = 0;
+out:
+	snap_account_clear(&prev);
+	snap_account_clear(&cur);
+	buf_free(&b);
+	return rc;
+}
+
+/* One account: cur (taken) holds this run's results for it, computed
+ * from inputs with fingerprint fp (NULL: unknown) whose snapshot part is
+ * text (NULL: none, an edge set computed already). */
+static int
+run_account(struct run *R, struct edge_set *cur, const char *fp, const char *text,
+    size_t len, struct err *e)
 {
 	const struct edge_account *ca = &cur->accounts[0];
 	const struct state_account *pa;
@@ -341,6 +427,8 @@ run_account(struct run *R, struct edge_set *cur, const char *fp, struct err *e)
 		goto out;
 	if (diff_compute(old, cur, &d, e) != 0)
 		goto out;
+	if (d.n > 0 && R->shell != NULL && run_causes(R, pa, text, len, &d, e) != 0)
+		goto out;
 	if ((merged = state_merge(old, cur, e)) == NULL)
 		goto out;
 	/* The saved view: this run's edges, or the last known ones it keeps
@@ -353,6 +441,17 @@ run_account(struct run *R, struct edge_set *cur, const char *fp, struct err *e)
 	    &merged->accounts[0], known_at != 0 && pa != NULL ? pa->fingerprint :
 	    ca->audited ? fp : NULL, merged, e) != 0)
 		goto out;
+	/* The inputs beside the edges: this run's, or those of the last
+	 * known edges it carries. */
+	if (R->txn != NULL && merged->naccounts == 1) {
+		if (known_at != 0 && pa != NULL) {
+			if (state_txn_link_inputs(R->txn, ca->id, e) < 0)
+				goto out;
+		} else if (ca->audited && text != NULL &&
+		    state_txn_put_inputs(R->txn, ca->id, text, len, e) != 0) {
+			goto out;
+		}
+	}
 	if (R->written != NULL && keep_written(R, merged, e) != 0)
 		goto out;
 	if (push_account(R->out->cur, ca->id, ca->audited, ca->why, ca->org_unknown, known_at,
@@ -403,7 +502,8 @@ reusable(const struct run *R, const struct snap_account *sa, const char *fp)
  * --write-edges wants them.
  */
 static int
-run_reused(struct run *R, const struct state_account *pa, struct err *e)
+run_reused(struct run *R, const struct state_account *pa, const char *text, size_t len,
+    struct err *e)
 {
 	struct edge_set *cur = NULL;
 	bool want = (R->o->sink != NULL && R->o->sink->account != NULL &&
@@ -423,6 +523,14 @@ run_reused(struct run *R, const struct state_account *pa, struct err *e)
 	R->any_audited = true;
 	if (R->txn != NULL && state_txn_keep(R->txn, pa, 0, e) != 0)
 		goto out;
+	/* The inputs too: linked like the edges; written only when the
+	 * previous generation predates them. */
+	if (R->txn != NULL) {
+		int r = state_txn_link_inputs(R->txn, pa->id, e);
+
+		if (r < 0 || (r == 0 && state_txn_put_inputs(R->txn, pa->id, text, len, e) != 0))
+			goto out;
+	}
 	if (R->written != NULL && keep_written(R, cur, e) != 0)
 		goto out;
 	if (push_account(R->out->cur, pa->id, true, NULL, pa->org_unknown, 0, e) != 0)
@@ -468,6 +576,8 @@ run_accounts(struct run *R, struct src *S, struct err *e)
 	buf_init(&text, RUN_ACCOUNT_TEXT_MAX);
 	if ((ctx = audit_ctx_new(shell, &R->cfg->audit, e)) == NULL)
 		goto out;
+	R->shell = shell;
+	R->ctx = ctx;
 	while ((r = src_next(S, &a, e)) == 1) {
 		const struct state_account *pa;
 		struct edge_set *cur;
@@ -483,7 +593,7 @@ run_accounts(struct run *R, struct src *S, struct err *e)
 		if (!account_complete(&a))
 			R->snap_complete = false;
 		if ((pa = reusable(R, &a, fp)) != NULL) {
-			if (run_reused(R, pa, e) != 0)
+			if (run_reused(R, pa, text.data, text.len, e) != 0)
 				goto out;
 		} else {
 			if ((cur = audit_account(ctx, &a, e)) == NULL)
@@ -491,7 +601,7 @@ run_accounts(struct run *R, struct src *S, struct err *e)
 			/* audit_account gives the shell's head; the run's is
 			 * the one it reports. */
 			cur->taken_at = R->out->cur->taken_at;
-			if (run_account(R, cur, fp, e) != 0)
+			if (run_account(R, cur, fp, text.data, text.len, e) != 0)
 				goto out;
 		}
 		if (R->snap != NULL && snapjson_stream_account(R->snap, shell, &a, text.data,
@@ -506,6 +616,7 @@ run_accounts(struct run *R, struct src *S, struct err *e)
 out:
 	snap_account_clear(&a);
 	buf_free(&text);
+	R->ctx = NULL;
 	audit_ctx_free(ctx);
 	return rc;
 }
@@ -531,7 +642,7 @@ run_preset(struct run *R, struct edge_set *all, struct err *e)
 			    edge_set_add_privileged(cur, &all->privileged[k]) != 0)
 				goto oom;
 		edge_set_sort(cur);
-		if (run_account(R, cur, NULL, e) != 0)
+		if (run_account(R, cur, NULL, NULL, 0, e) != 0)
 			return -1;
 		continue;
 oom:
@@ -553,6 +664,43 @@ path_in(char *out, size_t n, const char *dir, const char *name, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* The organization's part of the inputs (cause.h), linked from the
+ * previous generation when it did not change. */
+static int
+save_org_inputs(struct run *R, const struct snapshot *shell, struct err *e)
+{
+	struct snapshot view = *shell;
+	struct buf now, before;
+	int rc = -1, r;
+
+	/* Without the accounts, and without what differs every run. */
+	view.naccounts = 0;
+	view.accounts = NULL;
+	view.taken_at = 0;
+	view.source = NULL;
+	buf_init(&now, RUN_ACCOUNT_TEXT_MAX);
+	buf_init(&before, RUN_ACCOUNT_TEXT_MAX);
+	if (snapjson_write(&view, &now, e) != 0) {
+		err_prefix(e, "the organization's inputs");
+		goto out;
+	}
+	if ((r = state_read_inputs(R->st, R->prev, NULL, &before, e)) < 0)
+		goto out;
+	if (r == 1 && before.len == now.len && memcmp(before.data, now.data, now.len) == 0) {
+		if ((r = state_txn_link_inputs(R->txn, NULL, e)) < 0)
+			goto out;
+		if (r == 1) {
+			rc = 0;
+			goto out;
+		}
+	}
+	rc = state_txn_put_inputs(R->txn, NULL, buf_cstr(&now), now.len, e);
+out:
+	buf_free(&now);
+	buf_free(&before);
+	return rc;
 }
 
 static int
@@ -653,6 +801,8 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 			if (snapjson_stream_commit(sn, shell, e) != 0)
 				goto out;
 		}
+		if (shell != NULL && save_org_inputs(&R, shell, e) != 0)
+			goto out;
 		out->state_bytes = state_txn_bytes(R.txn);
 		if (state_txn_commit(R.txn, out->cur->taken_at, out->cur->source,
 		    out->cur->org_note, cfg->audit.state_keep, &out->seq, e) != 0) {
@@ -685,6 +835,7 @@ run_main(const struct config *cfg, const struct audit_run_opts *o, struct src *S
 	rc = 0;
 out:
 	snapjson_stream_abort(R.snap);
+	snapshot_free(R.prev_org);
 	state_txn_abort(R.txn);
 	edgestream_writer_abort(R.written);
 	state_run_free(R.prev);

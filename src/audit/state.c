@@ -162,6 +162,8 @@ state_unlock(struct state *st)
 #define STATE_GEN_TMP_PREFIX ".gen-"
 #define STATE_RUN_FILE "run.json"
 #define STATE_EDGES_SUFFIX ".edges.json"
+#define STATE_INPUTS_SUFFIX ".inputs.json"
+#define STATE_ORG_INPUTS "org" STATE_INPUTS_SUFFIX
 #define STATE_RUN_MAX ((size_t)64 << 20)
 
 /* "edges-<digits>.json" -> seq; false for any other name. */
@@ -987,6 +989,84 @@ state_txn_keep(struct state_txn *t, const struct state_account *pa, time_t known
 	}
 	return txn_record(t, pa->id, pa->audited, pa->why, pa->org_unknown, known_at,
 	    pa->fingerprint, pa->nedges, pa->nprivileged, e);
+}
+
+/* The name of an account's inputs file (the organization's for id NULL)
+ * in a generation; false for an id that cannot name a file. */
+static bool
+inputs_name(const char *id, char *buf, size_t n)
+{
+	if (id == NULL) {
+		snprintf(buf, n, "%s", STATE_ORG_INPUTS);
+		return true;
+	}
+	if (!safe_id(id))
+		return false;
+	snprintf(buf, n, "%s" STATE_INPUTS_SUFFIX, id);
+	return true;
+}
+
+int
+state_txn_put_inputs(struct state_txn *t, const char *id, const char *text, size_t len,
+    struct err *e)
+{
+	char name[96];
+	size_t bytes = t->bytes;
+	int rc;
+
+	if (!inputs_name(id, name, sizeof(name))) {
+		err_set(e, "account id %s cannot name a state file", id);
+		return -1;
+	}
+	rc = txn_write(t, name, text, len, e);
+	/* state_txn_bytes counts the edges (the benchmark's bytes per edge),
+	 * not the inputs kept for the causes. */
+	t->bytes = bytes;
+	return rc;
+}
+
+int
+state_txn_link_inputs(struct state_txn *t, const char *id, struct err *e)
+{
+	char name[96], from[160];
+
+	if (t->prev == NULL || t->prev->set != NULL)
+		return 0;
+	if (!inputs_name(id, name, sizeof(name))) {
+		err_set(e, "account id %s cannot name a state file", id);
+		return -1;
+	}
+	snprintf(from, sizeof(from), STATE_GEN_PREFIX "%010" PRIu64 "/%s", t->prev->seq, name);
+	if (linkat(t->st->dirfd, from, t->dfd, name, 0) == 0)
+		return 1;
+	/* A generation written before inputs were kept has none. */
+	if (errno == ENOENT)
+		return 0;
+	err_set(e, "%s/%s: cannot link into %s: %s", t->st->dir, from, t->tmpname,
+	    strerror(errno));
+	return -1;
+}
+
+int
+state_read_inputs(struct state *st, const struct state_run *r, const char *id,
+    struct buf *out, struct err *e)
+{
+	char name[96], rel[160];
+
+	buf_reset(out);
+	if (r == NULL || r->set != NULL)
+		return 0;
+	if (!inputs_name(id, name, sizeof(name))) {
+		err_set(e, "account id %s cannot name a state file", id);
+		return -1;
+	}
+	snprintf(rel, sizeof(rel), STATE_GEN_PREFIX "%010" PRIu64 "/%s", r->seq, name);
+	if (fileio_read(st->dirfd, rel, FILEIO_NOFOLLOW, out->max, out, e) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	err_prefix(e, "%s", st->dir);
+	return -1;
 }
 
 static int

@@ -11,6 +11,10 @@
  *                           audit inputs — fingerprint.h)
  *     ACCOUNT.edges.json    that account's privileged roles and edges in
  *                           the compact form (edgepack.h)
+ *     ACCOUNT.inputs.json   the account's snapshot part those edges were
+ *                           computed from (for the causes of the next
+ *                           run's changes; hard-linked like the edges)
+ *     org.inputs.json       the organization part (tree, SCPs, RCPs)
  *   .gen-0000000043.tmp/    a save in progress; a leftover one is a save
  *                           that was killed before its rename, removed by
  *                           the next save
@@ -52,6 +56,7 @@
 #include "audit/edge.h"
 #include "audit/edgestream.h"
 #include "audit/fingerprint.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 struct state;
@@ -134,6 +139,22 @@ int state_txn_keep(struct state_txn *t, const struct state_account *pa, time_t k
 int state_txn_commit(struct state_txn *t, time_t taken_at, const char *source,
     const char *org_note, int keep, uint64_t *seq, struct err *e);
 void state_txn_abort(struct state_txn *t);
+/*
+ * The inputs a generation's edges were computed from, kept so that the
+ * next run can tell which input change caused which edge change
+ * (cause.h): ACCOUNT.inputs.json (the account's snapshot part, as
+ * snapjson_account_text writes it) and org.inputs.json (the organization:
+ * a snapshot JSON without accounts), for id NULL. put writes one into the
+ * new generation; link shares the previous generation's (1, or 0 when it
+ * has none: it predates inputs, or is a version 1 file); read gives
+ * generation r's into out (bounded by out->max): 1, 0 when it has none.
+ * -1 with e on failure. Inputs files are not counted in state_txn_bytes.
+ */
+int state_txn_put_inputs(struct state_txn *t, const char *id, const char *text, size_t len,
+    struct err *e);
+int state_txn_link_inputs(struct state_txn *t, const char *id, struct err *e);
+int state_read_inputs(struct state *st, const struct state_run *r, const char *id,
+    struct buf *out, struct err *e);
 /* Bytes of the account files so far (written and linked): for the
  * benchmark's bytes per edge. */
 size_t state_txn_bytes(const struct state_txn *t);

@@ -1432,6 +1432,50 @@ fail:
 	return -1;
 }
 
+int
+snapjson_parse_account(const char *text, size_t len, struct snap_account *out,
+    struct err *e)
+{
+	struct rd r;
+	cJSON *root = NULL;
+	const char *end = NULL;
+	size_t i = 0, line, col;
+	const char *bad;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	r.e = e;
+	if ((bad = jsonutil_bad_text(text, len, &i)) != NULL) {
+		text_position(text, len, i, &line, &col);
+		err_set(e, "account JSON: line %zu, column %zu: %s", line, col, bad);
+		return -1;
+	}
+	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (root == NULL || !cJSON_IsObject(root)) {
+		err_set(e, "account JSON: not one account object");
+		goto out;
+	}
+	while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (end != text + len) {
+		err_set(e, "account JSON: unexpected text after the account object");
+		goto out;
+	}
+	path_key(&r.path, "account");
+	rd_account(&r, root, out);
+	if (r.failed) {
+		snap_account_clear(out);
+		memset(out, 0, sizeof(*out));
+		goto out;
+	}
+	snapshot_sort_account(out);
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- files */
 
 int

@@ -82,6 +82,12 @@ int snapjson_fwrite(const struct snapshot *s, FILE *f, struct err *e);
  */
 int snapjson_read(const char *text, size_t len, struct snapshot **out, struct err *e);
 
+/* One account's text, as snapjson_account_text wrote it, into *out
+ * (zeroed first; the caller frees it with snap_account_clear), sorted as
+ * snapshot_sort_account sorts. 0, or -1 with e naming the JSON path. */
+int snapjson_parse_account(const char *text, size_t len, struct snap_account *out,
+    struct err *e);
+
 /*
  * The two halves of snapjson_read, for a reader that takes a large file
  * apart (snapfile.h): the head (format_version, taken_at, partition,

@@ -39,6 +39,9 @@ collect = { member_role = "AuditRole"; external_id = "audit+2024/q1";
   regions = [ "eu-west-1", "us-east-1" ]; };
 audit = { accepted_file = "$2"; };
 alerts = {
+  # One alert per change, which this test counts (alerts grouped by
+  # cause are check_group's and daemon-e2e.sh's).
+  group_by = "edge";
   syslog = { enabled = false; };
   webhooks = ( { name = "recv"; url = "$URL_W"; max_attempts = 1; timeout = 5; } );
 };

@@ -87,6 +87,9 @@ collect = { member_role = "AuditRole"; external_id = "audit+2024/q1";
   regions = [ "eu-west-1", "us-east-1" ]; };
 daemon = { interval = 600; jitter = 0; };
 alerts = {
+  # One alert per change, which this test counts (alerts grouped by
+  # cause are check_group's and daemon-e2e.sh's).
+  group_by = "edge";
   syslog = { socket = "$tmp/log.sock"; facility = "local3"; };
   webhooks = ( { name = "recv"; url = "$3"; max_attempts = 1; timeout = 5; } );
 };

@@ -6,8 +6,9 @@
 #      (tests/data/scenarios/e2e-base.json): no alert at all, nor for a
 #      second audit with nothing changed;
 #   2. a policy change (e2e-changed.json) then SIGUSR1: exactly one webhook
-#      delivery and one syslog line per changed edge (two gained, two lost),
-#      the same ids in both, signatures valid;
+#      delivery and one syslog line per cause (alerts.group_by's default:
+#      bob created, two edges gained; PassDeployRole detached from
+#      ci-deployer, two lost), the same ids in both, signatures valid;
 #   3. the webhook answers 500: syslog still gets the new alerts, the
 #      webhook's stay queued; SIGTERM during a slow audit (every AWS call
 #      delayed) exits 0 at once, with the state files byte-identical, no new
@@ -150,8 +151,14 @@ assert s["duplicates"] == 0, "re-deliveries: %d" % s["duplicates"]
 for d in dl:
     sig = d["headers"]["X-Passrole-Auditd-Signature"]
     assert sig.startswith("sha256=") and len(sig) == 71, sig
-got = collections.Counter((d["body"]["kind"], d["body"]["principal"], d["body"]["role"])
-                          for d in dl)
+# One alert per cause, listing its changes.
+got = collections.Counter()
+for d in dl:
+    b = d["body"]
+    assert b["kind"] == "cause" and len(b["causes"]) == 1 and b["causes"][0]["verified"], b
+    assert b["edges_omitted"] == 0 and len(b["edges"]) == 2, b["edges"]
+    for x in b["edges"]:
+        got[(x["change"], x["principal"], x["role"])] += 1
 assert got == want, "webhook: got %s, wanted %s" % (sorted(got.items()), sorted(want.items()))
 ids = [d["id"] for d in dl]
 sl = []
@@ -177,14 +184,14 @@ sleep 0.3
 [ -e "$tmp/state/gen-0000000002/run.json" ] || fail "two audits, two saved runs"
 
 # 2. A policy change: two edges lost, two gained; one delivery and one
-# syslog line each.
+# syslog line per cause (two).
 ACI="arn:aws:iam::111122223333:user/automation/ci-deployer"
 ABOB="arn:aws:iam::111122223333:user/automation/bob"
 DEP="arn:aws:iam::111122223333:role/deploy/app-deployer"
 OAA="arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"
 emu_scenario "$changed" || fail "scenario change"
 audit_now
-last_status | grep -q ': 6 edges, 2 gained, 2 lost, 0 changed, 0 privileged role changes; complete; 4 alerts queued; next' ||
+last_status | grep -q ': 6 edges, 2 gained, 2 lost, 0 changed, 0 privileged role changes; complete; 2 alerts queued; next' ||
 	fail "the change's status: $(last_status)"
 cat >"$tmp/want" <<W
 gained $ABOB $DEP
@@ -200,12 +207,12 @@ audit_now
 sleep 0.3
 check_alerts "$tmp/want" || fail "alerts after an audit with no change"
 
-# 3. The webhook fails; the scenario goes back: four new alerts, in syslog
-# at once, queued for the webhook.
+# 3. The webhook fails; the scenario goes back: two new alerts (four
+# changes), in syslog at once, queued for the webhook.
 ctl_post "$CTL_W" /_ctl/fail '{"n": 1000000}'
 emu_scenario "$base" || fail "scenario change"
 audit_now
-last_status | grep -q '2 gained, 2 lost.*; 4 alerts queued; next' ||
+last_status | grep -q '2 gained, 2 lost.*; 2 alerts queued; next' ||
 	fail "the status with queued alerts: $(last_status)"
 cat >>"$tmp/want2" <<W
 gained $ACI $DEP
@@ -214,10 +221,10 @@ lost $ABOB $DEP
 lost $ABOB $OAA
 W
 sleep 0.3
-[ "$(alert_lines)" = 8 ] || fail "syslog did not get the new alerts: $(alert_lines) lines"
-[ "$(summary_field "$CTL_W" accepted)" = 4 ] || fail "accepted while failing"
+[ "$(alert_lines)" = 4 ] || fail "syslog did not get the new alerts: $(alert_lines) lines"
+[ "$(summary_field "$CTL_W" accepted)" = 2 ] || fail "accepted while failing"
 [ "$(summary_field "$CTL_W" failed_answers)" -ge 1 ] || fail "the webhook was not tried"
-[ "$(outbox_n)" = 4 ] || fail "four alerts should be queued, not $(outbox_n)"
+[ "$(outbox_n)" = 2 ] || fail "two alerts should be queued, not $(outbox_n)"
 
 # SIGTERM during a slow audit of a changed scenario.
 emu_scenario "$changed" || fail "scenario change"
@@ -254,16 +261,16 @@ cmp -s "$tmp/state-sums" "$tmp/state-sums2" ||
 cmp -s "$tmp/state-ls" "$tmp/state-ls2" ||
 	fail "files appeared or went: $(diff "$tmp/state-ls" "$tmp/state-ls2")"
 
-# 4. Restart with the webhook still failing: the audit at start queues four
+# 4. Restart with the webhook still failing: the audit at start queues two
 # more (bob gained, ci-deployer lost, against the saved state); stop with
-# eight pending; restart; the webhook comes back; SIGUSR1 delivers all.
+# four pending; restart; the webhook comes back; SIGUSR1 delivers all.
 start_daemon
-last_status | grep -q '2 gained, 2 lost.*; 8 alerts queued; next' ||
+last_status | grep -q '2 gained, 2 lost.*; 4 alerts queued; next' ||
 	fail "the status after the restart: $(last_status)"
 stop_daemon
-[ "$(outbox_n)" = 8 ] || fail "eight alerts should be queued at the stop, not $(outbox_n)"
+[ "$(outbox_n)" = 4 ] || fail "four alerts should be queued at the stop, not $(outbox_n)"
 start_daemon
-last_status | grep -q '0 gained, 0 lost.*; 8 alerts queued; next' ||
+last_status | grep -q '0 gained, 0 lost.*; 4 alerts queued; next' ||
 	fail "the status after the second restart: $(last_status)"
 [ "$(summary_field "$CTL_W" failed_answers)" -ge 3 ] || fail "fewer failed rounds than expected"
 ctl_post "$CTL_W" /_ctl/fail '{"n": 0}'
@@ -301,7 +308,8 @@ last_status | grep -q ': 6 edges, 0 gained, 0 lost, 0 changed, 0 privileged role
 	fail "the second basic.json audit's status: $(last_status)"
 stop_daemon
 ctl_get "$CTL_W" /_ctl/deliveries >"$tmp/deliveries"
-"$PYTHON3" - "$tmp/deliveries" 12 <<'PY' || fail "the basic.json alerts"
+# After the six of sections 2 to 4 (two causes each time).
+"$PYTHON3" - "$tmp/deliveries" 6 <<'PY' || fail "the basic.json alerts"
 import json, sys
 dl = json.load(open(sys.argv[1]))[int(sys.argv[2]):]
 assert [d["body"]["kind"] for d in dl] == ["audit-incomplete"] * 2, [d["body"]["kind"] for d in dl]

@@ -36,8 +36,10 @@
 # 0, and a run that says "nothing saved" must not have saved; what it queued
 # stays queued and arrives. After a last clean run: no temp file is left
 # in the state directory or the outbox; for every pair of consecutive saved
-# versions, each change (two alerts per toggled user) has reached the
-# webhook and syslog under exactly one id, and nothing else has; the same
+# versions, each change has reached the webhook and syslog under exactly
+# one id, and nothing else has — grouped by cause (alerts.group_by's
+# default): one alert per toggled user, its cause the PassDeployRole
+# attachment on that user, listing its two edges; the same
 # id may arrive again (a kill or a stop between the POST and its record),
 # at most once per kill or SIGTERM.
 # DAEMON_KILL9_SEED=N replays the scenario versions, the stops and delays.
@@ -158,7 +160,13 @@ for n in listing:
         g = os.path.join(d, n)
         run = json.load(open(os.path.join(g, "run.json")))
         assert run["format"] == "passrole-auditd-state" and "accounts" in run, n
-        assert sorted(os.listdir(g)) == sorted(["run.json"] + [a["id"] + ".edges.json" for a in run["accounts"]]), n
+        # The edges of each account, and the inputs they rest on (each
+        # audited account's, and the organization's), whole.
+        ids = [a["id"] for a in run["accounts"]]
+        assert sorted(os.listdir(g)) == sorted(["run.json", "org.inputs.json"] +
+            [i + ".edges.json" for i in ids] + [i + ".inputs.json" for i in ids]), n
+        for f in ["org.inputs.json"] + [i + ".inputs.json" for i in ids]:
+            assert isinstance(json.load(open(os.path.join(g, f))), dict), (n, f)
         for a in run["accounts"]:
             doc = json.load(open(os.path.join(g, a["id"] + ".edges.json")))
             assert doc["format"] == "passrole-auditd-account-edges" and len(doc["edges"]) == a["edges"], (n, a)
@@ -256,14 +264,15 @@ check_dir() {
 
 # The number of saves a run must make at least: the snapshot, the state, a
 # mark for each queued alert that no sink has yet; and when the version is
-# new, a write and a mark for each of its alerts (two per toggled user).
+# new, a write and a mark for each of its alerts (one per toggled user: its
+# two edges are grouped under their cause).
 min_saves() {
 	vs=$(tail -n 1 "$tmp/saved" | cut -d' ' -f2)
 	r=$("$PYTHON3" "$tmp/check.py" "$tmp/state" "$tmp/v/$vs.on" "$tmp/v/$v.on") ||
 		fail "try $t: the state directory before the run"
 	set -- $r
 	if [ "$advance" -eq 1 ]; then
-		echo $((2 + $3 + 4 * $4))
+		echo $((2 + $3 + 2 * $4))
 	else
 		echo $((2 + $3))
 	fi
@@ -442,7 +451,18 @@ dl = json.load(open(d + "/deliveries"))
 first = {}
 for x in dl:
     first.setdefault(x["id"], x["body"])
-got = collections.Counter((b["kind"], b["principal"], b["role"]) for b in first.values())
+got = collections.Counter()
+for b in first.values():
+    # One alert per cause: the attachment of PassDeployRole on one user,
+    # with that user's two edges.
+    assert b["kind"] == "cause", b["kind"]
+    c = b["causes"]
+    assert len(c) == 1 and c[0]["kind"] == "policy-attachment" and c[0]["verified"] and \
+        c[0]["arn"] == M + "policy/PassDeployRole", c
+    assert len(b["edges"]) == 2 and b["edges_omitted"] == 0, b["edges"]
+    for x in b["edges"]:
+        assert x["principal"] == c[0]["on"], (x["principal"], c[0]["on"])
+        got[(x["change"], x["principal"], x["role"])] += 1
 if got != want:
     extra, missing = got - want, want - got
     sys.exit("webhook: %d change(s) under more than one id or not a change, e.g. %s; "

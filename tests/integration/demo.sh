@@ -62,6 +62,8 @@
 # change: Developer -> BedrockAgentRole [bedrock] and EventBridgeInvokeRole
 # [events] (with the caveat) now through EC2 acting with AdminInstanceRole,
 # usable yes; exit status 2.
+# Each of the three changes is caused by OrgBaseline's new document, and by
+# nothing else (verified: that document put back, the old answer returns).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/emulator/emu.sh"
@@ -331,6 +333,43 @@ assert 'Sid PassAnyRole' in E[('role/Developer', ADM)]['reason'], E[('role/Devel
 priv = {short(p['role_arn']): p['reasons'] for p in r['privileged']}
 assert 'auto: allows iam:PassRole on *' in priv[DEV], priv[DEV]
 "
+# Their cause, verified: OrgBaseline's document (its deny gone), and only
+# that; the same in the JSON, JSON Lines and text reports.
+check off2 "
+for c in r['changes']:
+    assert len(c['causes']) == 1 and c['causes_note'] is None, c
+    x = c['causes'][0]
+    assert (x['kind'], x['name'], x['arn'], x['account'], x['on'], x['verified'], x['jointly']) == \
+        ('managed-policy', 'OrgBaseline', P + 'policy/OrgBaseline', '210987654321', None, True, False), x
+    assert x['before'].startswith('sha256:') and x['after'].startswith('sha256:') and \
+        x['before'] != x['after'], x
+    assert x == r['changes'][0]['causes'][0], (x, r['changes'][0]['causes'][0])
+open('$tmp/cause.want', 'w').write('           cause: managed-policy OrgBaseline (%spolicy/OrgBaseline) '
+    'in 210987654321: %s -> %s [verified]\\n' % (P, x['before'], x['after']))
+"
+# Wide text, so that each cause is on one line.
+COLUMNS=1000
+export COLUMNS
+for f in text jsonl; do
+	"$BIN" -c "$tmp/offline.conf" --audit-now --input "$DEMO/dump" --state-dir "$tmp/state-$f" \
+		--format $f >/dev/null 2>"$tmp/err" && ok || fail "$f baseline: $(cat "$tmp/err")"
+	"$BIN" -c "$tmp/offline.conf" --audit-now --input "$DEMO/dump-changed" --state-dir "$tmp/state-$f" \
+		--format $f >"$tmp/changed.$f" 2>"$tmp/err"
+	[ $? -eq 2 ] && ok || fail "$f after the change: $(cat "$tmp/err")"
+done
+unset COLUMNS
+# Three changes (one gained, two changed), each with that cause under it.
+[ "$(grep -cE '^  (gained|changed) +210987654321 role/Developer -> ' "$tmp/changed.text")" -eq 3 ] &&
+	[ "$(grep -A3 -E '^  (gained|changed) +210987654321 role/Developer -> ' "$tmp/changed.text" |
+	grep -cxF -f "$tmp/cause.want")" -eq 3 ] && ok ||
+	{ fail "the text report does not name OrgBaseline under each change:"; sed -n '/^Changes/,$p' "$tmp/changed.text"; }
+"$PY" - "$tmp/changed.jsonl" "$tmp/off2.json" <<'PY' && ok || fail "JSON Lines causes differ from the JSON report's"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+got = [l["causes"] for l in lines if l["type"] == "change"]
+want = [c["causes"] for c in json.load(open(sys.argv[2]))["changes"]]
+sys.exit(0 if got == want and len(got) == 3 else 1)
+PY
 explain dev2 offline "$P:role/Developer" "$P:role/AdminInstanceRole" --input "$DEMO/dump-changed"
 has dev2 "decision: allowed"
 has dev2 "useful toward services: ec2.amazonaws.com ssm.amazonaws.com"
