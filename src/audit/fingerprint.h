@@ -19,7 +19,7 @@
 #include "conf.h"
 #include "util/err.h"
 
-#define AUDIT_MODEL_VERSION "passrole-auditd model 2"
+#define AUDIT_MODEL_VERSION "passrole-auditd model 3"
 #define FINGERPRINT_HEX 65	/* 64 hex digits and a NUL */
 
 /* text/len: snapjson_account_text(a). cfg may be NULL (the defaults).

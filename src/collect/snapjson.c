@@ -141,6 +141,11 @@ struct w {
 	int depth;
 	bool first[32];		/* per open level: nothing written in it yet */
 	bool failed;
+	/* Inside an account: no line breaks or indentation. An account is
+	 * kept twice in the state (snapshot.json and the generation's
+	 * inputs) and fingerprinted on every run; its layout cost 39 % of its
+	 * bytes. Each account still starts on a line of its own. */
+	bool compact;
 };
 
 static void
@@ -174,6 +179,8 @@ w_newline(struct w *w)
 	static const char spaces[] = "                                                                ";
 	size_t n = (size_t)w->depth * 2;
 
+	if (w->compact)
+		return;
 	w_raw(w, "\n", 1);
 	while (n > 0) {
 		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
@@ -258,7 +265,7 @@ w_key(struct w *w, const char *key)
 {
 	w_item(w);
 	w_string(w, key);
-	w_raw(w, ": ", 2);
+	w_raw(w, ": ", w->compact ? 1 : 2);
 }
 
 /* A string member; NULL is written as null when nullable, else it is a
@@ -700,6 +707,7 @@ w_account(struct w *w, const struct snap_account *a)
 
 	w_item(w);
 	w_open(w, '{');
+	w->compact = true;
 	w_kstr(w, "id", a->id, false);
 	w_kstr(w, "name", a->name, true);
 	w_kstr(w, "email", a->email, true);
@@ -720,6 +728,7 @@ w_account(struct w *w, const struct snap_account *a)
 	w_close(w, '}');
 	w_regions(w, a);
 	w_close(w, '}');
+	w->compact = false;
 }
 
 static int
