@@ -389,17 +389,14 @@ edge_set_add_account(struct edge_set *d, const struct edge_account *s, time_t kn
 int
 edge_set_move_entries(struct edge_set *d, struct edge_set *s)
 {
+	/* Both arrays are grown before either is filled, so that a failure
+	 * leaves both sets' entries as they were. */
 	if (s->nedges > 0) {
 		struct edge *g = realloc(d->edges, (d->nedges + s->nedges) * sizeof(*g));
 
 		if (g == NULL)
 			return -1;
 		d->edges = g;
-		memcpy(&d->edges[d->nedges], s->edges, s->nedges * sizeof(*g));
-		d->nedges += s->nedges;
-		free(s->edges);
-		s->edges = NULL;
-		s->nedges = 0;
 	}
 	if (s->nprivileged > 0) {
 		struct edge_privileged *g = realloc(d->privileged,
@@ -408,11 +405,18 @@ edge_set_move_entries(struct edge_set *d, struct edge_set *s)
 		if (g == NULL)
 			return -1;
 		d->privileged = g;
-		memcpy(&d->privileged[d->nprivileged], s->privileged, s->nprivileged * sizeof(*g));
-		d->nprivileged += s->nprivileged;
-		free(s->privileged);
-		s->privileged = NULL;
-		s->nprivileged = 0;
 	}
+	if (s->nedges > 0)
+		memcpy(&d->edges[d->nedges], s->edges, s->nedges * sizeof(*s->edges));
+	if (s->nprivileged > 0)
+		memcpy(&d->privileged[d->nprivileged], s->privileged,
+		    s->nprivileged * sizeof(*s->privileged));
+	d->nedges += s->nedges;
+	d->nprivileged += s->nprivileged;
+	free(s->edges);
+	free(s->privileged);
+	s->edges = NULL;
+	s->privileged = NULL;
+	s->nedges = s->nprivileged = 0;
 	return 0;
 }

@@ -701,44 +701,26 @@ edgepack_parse(const char *text, size_t len, const char *name, const char *accou
 		}
 		k++;
 	}
-	if (npriv > 0) {
-		struct edge_privileged *g = realloc(s->privileged,
-		    (s->nprivileged + npriv) * sizeof(*g));
+	{
+		struct edge_set part;
 
-		if (g == NULL) {
+		memset(&part, 0, sizeof(part));
+		part.privileged = np;
+		part.nprivileged = npriv;
+		part.edges = ne;
+		part.nedges = nedges;
+		if (edge_set_move_entries(s, &part) != 0) {
 			rd_bad(&r, "out of memory");
 			goto out;
 		}
-		s->privileged = g;
-		memcpy(&s->privileged[s->nprivileged], np, npriv * sizeof(*np));
-		s->nprivileged += npriv;
-		free(np);
 		np = NULL;
-		npriv = 0;
-	}
-	if (nedges > 0) {
-		struct edge *g = realloc(s->edges, (s->nedges + nedges) * sizeof(*g));
-
-		if (g == NULL) {
-			rd_bad(&r, "out of memory");
-			goto out;
-		}
-		s->edges = g;
-		memcpy(&s->edges[s->nedges], ne, nedges * sizeof(*ne));
-		s->nedges += nedges;
-		free(ne);
 		ne = NULL;
-		nedges = 0;
+		npriv = nedges = 0;
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < npriv; i++) {
-		free(np[i].role_arn);
-		free(np[i].account);
-		for (size_t j = 0; j < np[i].nreasons; j++)
-			free(np[i].reasons[j]);
-		free(np[i].reasons);
-	}
+	for (size_t i = 0; i < npriv; i++)
+		edge_privileged_clear(&np[i]);
 	free(np);
 	for (size_t i = 0; i < nedges; i++)
 		edge_clear(&ne[i]);
